@@ -1,0 +1,37 @@
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.models import User
+
+from decks.services.scheduling import MAX_QUALITY, MIN_QUALITY
+
+RATING_LABELS = {
+    1: "Not at all",
+    2: "Barely",
+    3: "With effort",
+    4: "Well",
+    5: "Perfectly",
+}
+
+
+class AnswerForm(forms.Form):
+    card = forms.IntegerField(min_value=1)
+    rating = forms.TypedChoiceField(
+        coerce=int, choices=[(value, label) for value, label in RATING_LABELS.items()]
+    )
+    # How many answers the card had when shown, so a resent answer is applied once.
+    seen = forms.IntegerField(min_value=0)
+    # Server time in ms when the card was shown; gives the time taken without JavaScript.
+    shown_at = forms.IntegerField(min_value=0, required=False)
+
+    def clean_rating(self) -> int:
+        rating = self.cleaned_data["rating"]
+        if not MIN_QUALITY <= rating <= MAX_QUALITY:
+            raise forms.ValidationError("Rate from 1 to 5.")
+        return rating
+
+
+class SignUpForm(UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "first_name")
+        labels = {"first_name": "Your name (optional)"}

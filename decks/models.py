@@ -1,0 +1,178 @@
+"""Decks, cards, each student's SM-2 state per card, and the append-only review log."""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+def new_card_key() -> str:
+    return uuid.uuid4().hex
+
+
+class DeckManager(models.Manager["Deck"]):
+    def get_by_natural_key(self, slug: str) -> "Deck":
+        return self.get(slug=slug)
+
+
+class Deck(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    source = models.CharField(
+        max_length=255, blank=True, help_text="Where the cards come from (a file, a book)."
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_decks",
+    )
+    new_cards_per_day = models.PositiveSmallIntegerField(
+        default=20, help_text="How many unseen cards a student is shown per study day."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DeckManager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    def get_absolute_url(self) -> str:
+        return reverse("deck_detail", kwargs={"slug": self.slug})
+
+
+class CardManager(models.Manager["Card"]):
+    def get_by_natural_key(self, deck_slug: str, key: str) -> "Card":
+        return self.get(deck__slug=deck_slug, key=key)
+
+
+class Card(models.Model):
+    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="cards")
+    # A stable identity inside the deck, so re-seeding or re-importing updates a card
+    # in place and every student's progress on it survives.
+    key = models.CharField(max_length=64, default=new_card_key)
+    front = models.TextField(help_text="Sanitised HTML.")
+    back = models.TextField(help_text="Sanitised HTML.")
+    position = models.PositiveIntegerField(default=0)
+    tags = models.CharField(
+        max_length=255, blank=True, help_text="Space-separated, such as the chapter: H1 1.2"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CardManager()
+
+    class Meta:
+        ordering = ["deck", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["deck", "key"], name="card_unique_key_per_deck"),
+        ]
+        indexes = [models.Index(fields=["deck", "position"], name="card_deck_position")]
+
+    def __str__(self) -> str:
+        return f"{self.deck}: {self.key}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (*self.deck.natural_key(), self.key)
+
+    natural_key.dependencies = ["decks.deck"]
+
+    @property
+    def tag_list(self) -> list[str]:
+        return self.tags.split()
+
+
+class CardState(models.Model):
+    """One student's SM-2 schedule for one card; created at the card's first answer."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="card_states"
+    )
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="states")
+    # Denormalised from card.deck so "what is due in this deck for this student" is one
+    # index range scan on (student, deck, due).
+    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="+")
+    repetitions = models.PositiveIntegerField(default=0)
+    easiness = models.DecimalField(max_digits=4, decimal_places=2, default=Decimal("2.50"))
+    interval = models.PositiveIntegerField(default=0, help_text="Days.")
+    due = models.DateField(help_text="The study day the card is next due.")
+    lapses = models.PositiveIntegerField(default=0)
+    # Answers so far; a POST names the count it saw, so a repeated or stale answer is
+    # recognised and applied once.
+    reviews = models.PositiveIntegerField(default=0)
+    introduced_on = models.DateField(help_text="Study day of the first answer.")
+    last_reviewed_at = models.DateTimeField(null=True, blank=True)
+    last_review_day = models.DateField(null=True, blank=True)
+    last_rating = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["student", "card"], name="cardstate_one_per_student"),
+        ]
+        indexes = [
+            models.Index(fields=["student", "deck", "due"], name="cardstate_due"),
+            models.Index(
+                fields=["student", "deck", "last_review_day"], name="cardstate_reviewed_day"
+            ),
+            models.Index(fields=["student", "deck", "introduced_on"], name="cardstate_introduced"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} / {self.card}: due {self.due}"
+
+
+class ReviewLog(models.Model):
+    """Every answer ever given, never changed: the schedule can be replayed from it."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews"
+    )
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="reviews")
+    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="+")
+    # The state.reviews count the answer was given against; unique, so the same answer
+    # submitted twice cannot be logged twice.
+    sequence = models.PositiveIntegerField()
+    rating = models.PositiveSmallIntegerField()
+    reviewed_at = models.DateTimeField()
+    study_day = models.DateField()
+    # False for the repeats of the same day, which SM-2 logs but does not schedule by.
+    scheduled = models.BooleanField(default=True)
+    time_taken_ms = models.PositiveIntegerField(null=True, blank=True)
+    repetitions_before = models.PositiveIntegerField()
+    easiness_before = models.DecimalField(max_digits=4, decimal_places=2)
+    interval_before = models.PositiveIntegerField()
+    due_before = models.DateField(null=True, blank=True)
+    repetitions_after = models.PositiveIntegerField()
+    easiness_after = models.DecimalField(max_digits=4, decimal_places=2)
+    interval_after = models.PositiveIntegerField()
+    due_after = models.DateField()
+
+    class Meta:
+        ordering = ["reviewed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "card", "sequence"], name="reviewlog_answer_once"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["student", "deck", "study_day"], name="reviewlog_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} rated {self.card} {self.rating} at {self.reviewed_at}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("Review logs are append-only.")
+        super().save(*args, **kwargs)

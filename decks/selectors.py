@@ -1,0 +1,98 @@
+"""Reads that several views share."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Min, Q, QuerySet
+
+from decks.models import Card, CardState, Deck, ReviewLog
+
+
+def decks_for(user: AbstractBaseUser) -> QuerySet[Deck]:
+    """The decks `user` may study: every deck, for any logged-in student, for now."""
+    if not user.is_authenticated:
+        return Deck.objects.none()
+    return Deck.objects.all()
+
+
+@dataclass(frozen=True)
+class DeckOverview:
+    deck: Deck
+    cards: int
+    due: int
+    new: int
+    seen: int
+
+    @property
+    def to_study(self) -> int:
+        return self.due + self.new
+
+
+def deck_overviews_for(student: AbstractBaseUser, *, today: date) -> list[DeckOverview]:
+    """Every deck the student may study with today's due and new counts, in four queries."""
+    decks = list(decks_for(student).annotate(card_count=Count("cards")))
+    states = (
+        CardState.objects.filter(student=student, deck__in=decks)
+        .values("deck_id")
+        .annotate(
+            seen=Count("id"),
+            due=Count("id", filter=Q(due__lte=today)),
+            introduced_today=Count("id", filter=Q(introduced_on=today)),
+        )
+    )
+    by_deck = {row["deck_id"]: row for row in states}
+    overviews = []
+    for deck in decks:
+        row = by_deck.get(deck.pk, {"seen": 0, "due": 0, "introduced_today": 0})
+        new_allowed = max(0, deck.new_cards_per_day - row["introduced_today"])
+        overviews.append(
+            DeckOverview(
+                deck=deck,
+                cards=deck.card_count,
+                due=row["due"],
+                new=min(new_allowed, deck.card_count - row["seen"]),
+                seen=row["seen"],
+            )
+        )
+    return overviews
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    answers: int
+    cards: int
+    ratings: dict[int, int] = field(default_factory=dict)
+    due_tomorrow: int = 0
+    next_due: date | None = None
+
+    @property
+    def rating_rows(self) -> list[tuple[int, int]]:
+        return [(rating, self.ratings.get(rating, 0)) for rating in range(1, 6)]
+
+
+def session_summary(*, student: AbstractBaseUser, deck: Deck, today: date) -> SessionSummary:
+    """What the student did in `deck` today and when its next cards come due."""
+    logs = ReviewLog.objects.filter(student=student, deck=deck, study_day=today)
+    ratings = Counter(dict(logs.values_list("rating").annotate(n=Count("id")).order_by()))
+    states = CardState.objects.filter(student=student, deck=deck, due__gt=today)
+    upcoming = states.aggregate(
+        next_due=Min("due"), tomorrow=Count("id", filter=Q(due=today + timedelta(days=1)))
+    )
+    return SessionSummary(
+        answers=sum(ratings.values()),
+        cards=logs.values("card_id").distinct().count(),
+        ratings=dict(ratings),
+        due_tomorrow=upcoming["tomorrow"],
+        next_due=upcoming["next_due"],
+    )
+
+
+def card_for_study(*, student: AbstractBaseUser, deck_slug: str, card_id: int) -> Card | None:
+    """The card if it belongs to a deck the student may study, else None."""
+    return (
+        Card.objects.filter(pk=card_id, deck__in=decks_for(student), deck__slug=deck_slug)
+        .select_related("deck")
+        .first()
+    )

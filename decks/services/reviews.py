@@ -1,0 +1,119 @@
+"""Recording an answer: the thin layer between a rating and the SM-2 functions."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from decks.models import Card, CardState, ReviewLog
+from decks.services.clock import today_for_study
+from decks.services.scheduling import (
+    Schedule,
+    due_after,
+    next_schedule,
+    validate_quality,
+)
+
+# Longer than this and the student walked away; the time says nothing about recall.
+MAX_TIME_TAKEN_MS = 10 * 60 * 1000
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    applied: bool  # False when the answer had already been recorded (double submit)
+    log: ReviewLog | None = None
+
+
+def schedule_of(state: CardState | None) -> Schedule:
+    """The SM-2 schedule stored in a card state (a fresh one for a new card)."""
+    if state is None:
+        return Schedule()
+    return Schedule(
+        repetitions=state.repetitions, easiness=float(state.easiness), interval=state.interval
+    )
+
+
+def _clamp_time_taken(time_taken_ms: int | None) -> int | None:
+    if time_taken_ms is None or time_taken_ms < 0:
+        return None
+    return min(time_taken_ms, MAX_TIME_TAKEN_MS)
+
+
+def review_record(
+    *,
+    student: AbstractBaseUser,
+    card: Card,
+    rating: int,
+    seen_reviews: int,
+    now: datetime | None = None,
+    time_taken_ms: int | None = None,
+) -> ReviewOutcome:
+    """Apply one answer atomically and exactly once.
+
+    `seen_reviews` is the number of answers the card had when it was shown. If the
+    card has been answered since (a double click, an htmx retry, a second tab), the
+    answer is not applied again. Only the first answer of a study day moves the SM-2
+    schedule; later same-day repeats are logged and update what the queue needs.
+    """
+    validate_quality(rating)
+    now = now or timezone.now()
+    today = today_for_study(now)
+    try:
+        with transaction.atomic():
+            state = CardState.objects.select_for_update().filter(student=student, card=card).first()
+            if (state.reviews if state else 0) != seen_reviews:
+                return ReviewOutcome(applied=False)
+            if state is None:
+                state = CardState(
+                    student=student, card=card, deck_id=card.deck_id, due=today, introduced_on=today
+                )
+            log = _apply(state, rating=rating, now=now, today=today)
+            log.time_taken_ms = _clamp_time_taken(time_taken_ms)
+            state.save()
+            log.save(force_insert=True)
+    except IntegrityError:
+        # A concurrent request recorded this very answer first (both saw no state, or
+        # both logged the same sequence); the unique constraints kept it to one.
+        return ReviewOutcome(applied=False)
+    return ReviewOutcome(applied=True, log=log)
+
+
+def _apply(state: CardState, *, rating: int, now: datetime, today) -> ReviewLog:
+    """Move `state` by one answer and return the unsaved log entry describing it."""
+    before = schedule_of(state if state.pk else None)
+    due_before = state.due if state.pk else None
+    first_answer_today = state.last_review_day != today
+    log = ReviewLog(
+        student_id=state.student_id,
+        card_id=state.card_id,
+        deck_id=state.deck_id,
+        sequence=state.reviews,
+        rating=rating,
+        reviewed_at=now,
+        study_day=today,
+        scheduled=first_answer_today,
+        repetitions_before=before.repetitions,
+        easiness_before=Decimal(f"{before.easiness:.2f}"),
+        interval_before=before.interval,
+        due_before=due_before,
+    )
+    if first_answer_today:
+        after = next_schedule(before, rating)
+        if rating < 3 and before.repetitions > 0:
+            state.lapses += 1
+        state.repetitions = after.repetitions
+        state.easiness = Decimal(f"{after.easiness:.2f}")
+        state.interval = after.interval
+        state.due = due_after(today, after)
+    state.reviews += 1
+    state.last_rating = rating
+    state.last_review_day = today
+    state.last_reviewed_at = now
+    log.repetitions_after = state.repetitions
+    log.easiness_after = state.easiness
+    log.interval_after = state.interval
+    log.due_after = state.due
+    return log

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from decks import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("decks/<slug:slug>/", views.deck_detail, name="deck_detail"),
+    path("decks/<slug:slug>/study/", views.study, name="study"),
+    path("decks/<slug:slug>/study/answer/", views.study_answer, name="study_answer"),
+    path("accounts/signup/", views.signup, name="signup"),
+]

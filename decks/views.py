@@ -1,0 +1,113 @@
+"""Thin views: they read the request, call services and selectors, and pick a template."""
+
+import time
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.middleware import HtmxDetails
+
+from decks.forms import RATING_LABELS, AnswerForm, SignUpForm
+from decks.models import Deck
+from decks.selectors import card_for_study, deck_overviews_for, decks_for, session_summary
+from decks.services.clock import today_for_study
+from decks.services.queue import next_card, queue_counts
+from decks.services.reviews import review_record
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+@require_GET
+def home(request: HtmxHttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render(request, "decks/landing.html")
+    overviews = deck_overviews_for(request.user, today=today_for_study())
+    return render(
+        request,
+        "decks/home.html",
+        {"overviews": overviews, "total_due": sum(o.to_study for o in overviews)},
+    )
+
+
+@login_required
+@require_GET
+def deck_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    deck = get_object_or_404(decks_for(request.user), slug=slug)
+    counts = queue_counts(student=request.user, deck=deck, today=today_for_study())
+    return render(
+        request,
+        "decks/deck_detail.html",
+        {"deck": deck, "counts": counts, "cards": deck.cards.all()},
+    )
+
+
+def _study_context(request: HtmxHttpRequest, deck: Deck, notice: str = "") -> dict:
+    today = today_for_study()
+    item = next_card(student=request.user, deck=deck, today=today)
+    return {
+        "deck": deck,
+        "item": item,
+        "counts": queue_counts(student=request.user, deck=deck, today=today),
+        "summary": None if item else session_summary(student=request.user, deck=deck, today=today),
+        "ratings": RATING_LABELS.items(),
+        "shown_at": _now_ms(),
+        "notice": notice,
+    }
+
+
+@login_required
+@require_GET
+def study(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    deck = get_object_or_404(decks_for(request.user), slug=slug)
+    template = "decks/study.html#session" if request.htmx else "decks/study.html"
+    return render(request, template, _study_context(request, deck))
+
+
+@login_required
+@require_POST
+def study_answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    deck = get_object_or_404(decks_for(request.user), slug=slug)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        context = _study_context(request, deck, notice="That answer could not be read; try again.")
+        template = "decks/study.html#session" if request.htmx else "decks/study.html"
+        return render(request, template, context, status=400)
+    card = card_for_study(student=request.user, deck_slug=deck.slug, card_id=form.cleaned_data["card"])
+    if card is None:
+        raise Http404("No such card in this deck.")
+    shown_at = form.cleaned_data["shown_at"]
+    outcome = review_record(
+        student=request.user,
+        card=card,
+        rating=form.cleaned_data["rating"],
+        seen_reviews=form.cleaned_data["seen"],
+        time_taken_ms=_now_ms() - shown_at if shown_at else None,
+    )
+    notice = "" if outcome.applied else "That card was already answered; here is the next one."
+    if request.htmx:
+        return render(request, "decks/study.html#session", _study_context(request, deck, notice))
+    if notice:
+        messages.info(request, notice)
+    return redirect("study", slug=deck.slug)
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HtmxHttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Welcome to Stamp! Pick a deck to start studying.")
+        return redirect("home")
+    return render(request, "registration/signup.html", {"form": form})

@@ -1,0 +1,55 @@
+// Study keys and focus for the htmx study session. The page works without this file:
+// <details> reveals the answer and the rating buttons post a plain form.
+(function () {
+  "use strict";
+
+  function studyCard() {
+    return document.querySelector("[data-study-card]");
+  }
+
+  function reveal(card) {
+    const details = card.querySelector("[data-reveal]");
+    if (!details.open) details.open = true;
+    const ratings = card.querySelector("[data-ratings]");
+    if (ratings) ratings.focus({ preventScroll: true });
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
+    if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+    const card = studyCard();
+    if (!card) return;
+    const details = card.querySelector("[data-reveal]");
+    if (!details.open && (event.key === " " || event.key === "Enter")) {
+      // A focused <summary> toggles itself; handling it again would close it.
+      if (event.target.tagName === "SUMMARY") {
+        event.preventDefault();
+      }
+      reveal(card);
+      return;
+    }
+    if (details.open && /^[1-5]$/.test(event.key)) {
+      const button = card.querySelector('button[name="rating"][value="' + event.key + '"]');
+      if (button && !button.disabled) {
+        event.preventDefault();
+        button.click();
+      }
+    }
+  });
+
+  document.addEventListener("toggle", function (event) {
+    if (event.target.matches && event.target.matches("[data-reveal]") && event.target.open) {
+      const ratings = event.target.querySelector("[data-ratings]");
+      if (ratings) ratings.focus({ preventScroll: true });
+    }
+  }, true);
+
+  // After htmx swaps in the next card, move focus to it so keyboard and screen-reader
+  // users continue where the new content is.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    const target = event.detail && event.detail.target;
+    if (!target || target.id !== "session") return;
+    const next = document.querySelector("#session .reveal-button, #session [data-study-done] h2");
+    if (next) next.focus({ preventScroll: true });
+  });
+})();

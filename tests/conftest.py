@@ -1,0 +1,40 @@
+"""Small helpers that make test data."""
+
+from datetime import date
+from itertools import count
+
+import pytest
+from django.contrib.auth.models import User
+
+from decks.models import Card, Deck
+
+_serial = count(1)
+
+
+def make_user(username: str | None = None, *, password: str = "pass-word-123", **extra) -> User:
+    username = username or f"student{next(_serial)}"
+    return User.objects.create_user(username=username, password=password, **extra)
+
+
+def make_deck(title: str | None = None, *, cards: int = 0, **extra) -> Deck:
+    n = next(_serial)
+    title = title or f"Deck {n}"
+    deck = Deck.objects.create(title=title, slug=extra.pop("slug", f"deck-{n}"), **extra)
+    for position in range(1, cards + 1):
+        make_card(deck, front=f"Question {position}", back=f"Answer {position}", position=position)
+    return deck
+
+
+def make_card(deck: Deck, *, front: str = "Front", back: str = "Back", **extra) -> Card:
+    extra.setdefault("position", deck.cards.count() + 1)
+    return Card.objects.create(deck=deck, front=front, back=back, **extra)
+
+
+@pytest.fixture
+def student(db) -> User:
+    return make_user("sam")
+
+
+@pytest.fixture
+def today() -> date:
+    return date(2026, 11, 23)

@@ -15,9 +15,7 @@ RATING_LABELS = {
 
 class AnswerForm(forms.Form):
     card = forms.IntegerField(min_value=1)
-    rating = forms.TypedChoiceField(
-        coerce=int, choices=[(value, label) for value, label in RATING_LABELS.items()]
-    )
+    rating = forms.TypedChoiceField(coerce=int, choices=list(RATING_LABELS.items()))
     # How many answers the card had when shown, so a resent answer is applied once.
     seen = forms.IntegerField(min_value=0)
     # Server time in ms when the card was shown; gives the time taken without JavaScript.

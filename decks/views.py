@@ -81,7 +81,9 @@ def study_answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         context = _study_context(request, deck, notice="That answer could not be read; try again.")
         template = "decks/study.html#session" if request.htmx else "decks/study.html"
         return render(request, template, context, status=400)
-    card = card_for_study(student=request.user, deck_slug=deck.slug, card_id=form.cleaned_data["card"])
+    card = card_for_study(
+        student=request.user, deck_slug=deck.slug, card_id=form.cleaned_data["card"]
+    )
     if card is None:
         raise Http404("No such card in this deck.")
     shown_at = form.cleaned_data["shown_at"]

@@ -32,6 +32,9 @@
       const button = card.querySelector('button[name="rating"][value="' + event.key + '"]');
       if (button && !button.disabled) {
         event.preventDefault();
+        // htmx binds swapped-in content a moment after the swap; bind it now so a fast
+        // key press still goes through htmx instead of a full-page form post.
+        if (window.htmx) window.htmx.process(card);
         button.click();
       }
     }

@@ -1,6 +1,7 @@
 import math
 from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -13,6 +14,8 @@ from decks.services.scheduling import (
     next_schedule,
     study_day,
 )
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def replay(ratings: list[int], start: Schedule | None = None) -> list[tuple[int, float, int]]:
@@ -66,8 +69,8 @@ def test_intervals_are_capped_at_a_hundred_years():
 
 
 def test_the_study_day_rolls_over_at_four_in_the_morning():
-    assert study_day(datetime(2026, 11, 24, 3, 59)) == date(2026, 11, 23)
-    assert study_day(datetime(2026, 11, 24, 4, 0)) == date(2026, 11, 24)
+    assert study_day(datetime(2026, 11, 24, 3, 59, tzinfo=AMSTERDAM)) == date(2026, 11, 23)
+    assert study_day(datetime(2026, 11, 24, 4, 0, tzinfo=AMSTERDAM)) == date(2026, 11, 24)
 
 
 def test_a_card_is_due_its_interval_in_days_after_today():
@@ -94,7 +97,9 @@ def test_a_fail_always_gives_one_day_and_restarts_repetitions(schedule, quality)
     assert (after.repetitions, after.interval) == (0, 1)
 
 
-@given(schedules.filter(lambda s: s.repetitions >= 2 and s.interval >= 1), st.sampled_from([3, 4, 5]))
+@given(
+    schedules.filter(lambda s: s.repetitions >= 2 and s.interval >= 1), st.sampled_from([3, 4, 5])
+)
 def test_a_pass_never_shortens_a_mature_interval(schedule, quality):
     assert next_schedule(schedule, quality).interval >= schedule.interval
 

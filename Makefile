@@ -1,0 +1,48 @@
+# The few targets a newcomer needs. `make run` and `make test` do all the set-up.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test lint format install chromium fixtures clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+# Installs, migrates, seeds the decks, creates the demo accounts and serves on SQLite.
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_decks
+	$(PY) manage.py create_demo_users
+	$(PY) manage.py runserver $(HOST)
+
+# The browser test drives Debian's Chromium; install it when it is missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Chromium (apt-get)..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Installs what the tests need and runs lint, the migration check, the fixture check and pytest.
+test: install chromium lint
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py build_seed_fixtures --check
+	$(PY) -m pytest
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+fixtures: install
+	$(PY) manage.py build_seed_fixtures
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -1,0 +1,56 @@
+import pytest
+
+from decks.models import ReviewLog
+from tests.conftest import make_card, make_deck, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, live_server, username):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("pass-word-123")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def test_a_student_studies_three_cards_with_the_keyboard(page, live_server, screenshot):
+    student = make_user("kim")
+    deck = make_deck("Klant centraal", slug="klant-centraal")
+    for n, back in enumerate(["<ul><li>lente</li><li>herfst</li></ul>", "Twee", "Drie"], 1):
+        make_card(deck, front=f"Vraag {n}", back=back)
+    log_in(page, live_server, "kim")
+
+    page.get_by_role("link", name="Study Klant centraal").click()
+    page.wait_for_load_state("load")  # htmx binds the form once the page has loaded
+    page.evaluate("window.notReloaded = true")
+
+    screenshot("study-front")
+
+    for n, rating in enumerate(["5", "4", "3"], 1):
+        front = page.get_by_test_id("front")
+        assert front.inner_text() == f"Vraag {n}"
+        assert not page.get_by_test_id("back").is_visible()
+        page.keyboard.press("Space")
+        assert page.get_by_test_id("back").is_visible()
+        if n == 1:
+            screenshot("study-back")
+        page.keyboard.press(rating)
+        page.wait_for_function(
+            "n => document.querySelector('[data-testid=done]').textContent.trim() === String(n)",
+            arg=n,
+        )
+
+    # Rated 3, the last card comes back the same day, as SM-2 asks.
+    assert page.get_by_test_id("front").inner_text() == "Vraag 3"
+    assert page.locator(".kind").inner_text().lower() == "again today"
+    page.keyboard.press("Enter")
+    page.keyboard.press("5")
+    page.wait_for_selector("[data-testid=summary]")
+    screenshot("study-summary")
+
+    assert page.evaluate("window.notReloaded") is True  # swapped by htmx, never reloaded
+    assert list(
+        ReviewLog.objects.filter(student=student).order_by("id").values_list("rating", flat=True)
+    ) == [5, 4, 3, 5]
+    assert "All done for today" in page.get_by_test_id("summary").inner_text()

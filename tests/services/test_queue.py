@@ -1,0 +1,100 @@
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from decks.models import CardState
+from decks.services.queue import next_card, queue_counts
+from decks.services.reviews import review_record
+from tests.conftest import make_deck
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 11, 23)
+NOON = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)
+
+
+def state_for(student, card, *, due, interval=6, repetitions=2):
+    return CardState.objects.create(
+        student=student, card=card, deck=card.deck, due=due, interval=interval,
+        repetitions=repetitions, introduced_on=due - timedelta(days=interval), reviews=repetitions,
+    )  # fmt: skip
+
+
+def answer(student, item, rating, when=NOON):
+    return review_record(
+        student=student, card=item.card, rating=rating, seen_reviews=item.seen_reviews, now=when
+    )
+
+
+def test_due_cards_come_first_most_overdue_first(student):
+    deck = make_deck(cards=3)
+    first, second, third = deck.cards.all()
+    state_for(student, second, due=TODAY - timedelta(days=1))
+    state_for(student, third, due=TODAY - timedelta(days=5))
+    assert next_card(student=student, deck=deck, today=TODAY).card == third
+
+
+def test_cards_due_later_are_not_in_todays_queue(student):
+    deck = make_deck(cards=1)
+    state_for(student, deck.cards.get(), due=TODAY + timedelta(days=1))
+    assert next_card(student=student, deck=deck, today=TODAY) is None
+
+
+def test_new_cards_follow_deck_order(student):
+    deck = make_deck(cards=3)
+    item = next_card(student=student, deck=deck, today=TODAY)
+    assert (item.kind, item.card.position) == ("new", 1)
+
+
+def test_new_cards_stop_at_the_daily_limit(student):
+    deck = make_deck(cards=5, new_cards_per_day=2)
+    for _ in range(2):
+        answer(student, next_card(student=student, deck=deck, today=TODAY), 5)
+    assert next_card(student=student, deck=deck, today=TODAY) is None
+    assert queue_counts(student=student, deck=deck, today=TODAY).new == 0
+
+
+def test_the_new_card_limit_resets_the_next_study_day(student):
+    deck = make_deck(cards=5, new_cards_per_day=2)
+    for _ in range(2):
+        answer(student, next_card(student=student, deck=deck, today=TODAY), 5)
+    assert queue_counts(student=student, deck=deck, today=TODAY + timedelta(days=1)).new == 2
+
+
+def test_a_card_rated_below_four_comes_back_the_same_day(student):
+    deck = make_deck(cards=1)
+    answer(student, next_card(student=student, deck=deck, today=TODAY), 3)
+    item = next_card(student=student, deck=deck, today=TODAY)
+    assert (item.kind, item.card) == ("repeat", deck.cards.get())
+
+
+def test_a_repeated_card_leaves_the_queue_once_rated_four(student):
+    deck = make_deck(cards=1)
+    answer(student, next_card(student=student, deck=deck, today=TODAY), 2)
+    answer(
+        student, next_card(student=student, deck=deck, today=TODAY), 4, NOON + timedelta(minutes=1)
+    )
+    assert next_card(student=student, deck=deck, today=TODAY) is None
+
+
+def test_repeats_wait_until_due_and_new_cards_are_done(student):
+    deck = make_deck(cards=2)
+    answer(student, next_card(student=student, deck=deck, today=TODAY), 1)
+    assert next_card(student=student, deck=deck, today=TODAY).kind == "new"
+
+
+def test_counts_add_up_what_is_left_and_what_was_done(student):
+    deck = make_deck(cards=4, new_cards_per_day=3)
+    state_for(student, deck.cards.get(position=4), due=TODAY)
+    answer(student, next_card(student=student, deck=deck, today=TODAY), 5)  # the due card
+    answer(student, next_card(student=student, deck=deck, today=TODAY), 1)  # a new card
+    counts = queue_counts(student=student, deck=deck, today=TODAY)
+    assert (counts.due, counts.new, counts.repeat, counts.done_today) == (0, 2, 1, 2)
+    assert counts.left == 3
+
+
+def test_another_students_progress_does_not_change_my_queue(student, django_user_model):
+    deck = make_deck(cards=1)
+    other = django_user_model.objects.create_user("other")
+    answer(other, next_card(student=other, deck=deck, today=TODAY), 5)
+    assert next_card(student=student, deck=deck, today=TODAY).kind == "new"

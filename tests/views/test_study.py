@@ -1,0 +1,137 @@
+import pytest
+from django.urls import reverse
+
+from decks.models import CardState, ReviewLog
+from tests.conftest import make_card, make_deck
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def deck():
+    return make_deck("Klant centraal", cards=3)
+
+
+@pytest.fixture
+def logged_in(client, student):
+    client.force_login(student)
+    return client
+
+
+def answer_data(card, rating, seen=0):
+    return {"card": card.pk, "rating": rating, "seen": seen, "shown_at": ""}
+
+
+def test_anonymous_visitors_get_the_landing_page(client):
+    response = client.get(reverse("home"))
+    assert b"Create a free account" in response.content
+    assert reverse("login").encode() in response.content
+
+
+def test_anonymous_visitors_are_sent_to_log_in_from_a_study_page(client, deck):
+    response = client.get(reverse("study", args=[deck.slug]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_home_lists_decks_with_what_is_due_today(logged_in, deck):
+    response = logged_in.get(reverse("home"))
+    assert response.context["overviews"][0].new == 3
+    assert b"Klant centraal" in response.content
+
+
+def test_the_study_page_shows_the_first_card_front_with_its_answer_hidden(logged_in, deck):
+    response = logged_in.get(reverse("study", args=[deck.slug]))
+    html = response.content.decode()
+    assert "<html" in html
+    assert "Question 1" in html
+    assert '<details class="reveal"' in html  # the answer sits behind "Show answer"
+    assert "How well did you know this?" in html
+
+
+def test_an_htmx_answer_returns_only_the_next_card(logged_in, deck):
+    first = deck.cards.get(position=1)
+    response = logged_in.post(
+        reverse("study_answer", args=[deck.slug]), answer_data(first, 5), headers=HTMX
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert 'id="session"' in html
+    assert "Question 2" in html
+
+
+def test_a_plain_form_answer_redirects_back_to_the_study_page(logged_in, deck):
+    first = deck.cards.get(position=1)
+    response = logged_in.post(reverse("study_answer", args=[deck.slug]), answer_data(first, 4))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("study", args=[deck.slug])
+    assert ReviewLog.objects.get().rating == 4
+
+
+def test_the_same_answer_posted_twice_logs_one_review(logged_in, deck, student):
+    first = deck.cards.get(position=1)
+    url = reverse("study_answer", args=[deck.slug])
+    logged_in.post(url, answer_data(first, 4), headers=HTMX)
+    response = logged_in.post(url, answer_data(first, 4), headers=HTMX)
+    assert ReviewLog.objects.filter(student=student).count() == 1
+    assert CardState.objects.get(student=student, card=first).reviews == 1
+    assert b"already answered" in response.content
+
+
+def test_a_card_from_another_deck_is_not_found(logged_in, deck):
+    elsewhere = make_card(make_deck())
+    response = logged_in.post(
+        reverse("study_answer", args=[deck.slug]), answer_data(elsewhere, 5), headers=HTMX
+    )
+    assert response.status_code == 404
+    assert not ReviewLog.objects.exists()
+
+
+def test_an_unknown_deck_is_not_found(logged_in):
+    assert logged_in.get(reverse("study", args=["no-such-deck"])).status_code == 404
+
+
+def test_a_rating_outside_one_to_five_is_refused_and_nothing_is_written(logged_in, deck):
+    first = deck.cards.get(position=1)
+    response = logged_in.post(
+        reverse("study_answer", args=[deck.slug]), answer_data(first, 9), headers=HTMX
+    )
+    assert response.status_code == 400
+    assert b"could not be read" in response.content
+    assert not ReviewLog.objects.exists()
+
+
+def test_the_session_ends_with_a_summary_of_ratings_and_next_due_date(logged_in):
+    deck = make_deck(cards=1)
+    card = deck.cards.get()
+    response = logged_in.post(
+        reverse("study_answer", args=[deck.slug]), answer_data(card, 5), headers=HTMX
+    )
+    summary = response.context["summary"]
+    assert (summary.cards, summary.answers, summary.ratings) == (1, 1, {5: 1})
+    assert summary.due_tomorrow == 1
+    assert b"All done for today" in response.content
+
+
+def test_card_text_cannot_inject_script(logged_in):
+    deck = make_deck()
+    make_card(deck, front='<img src=x onerror="alert(1)"><script>alert(2)</script>Hoi')
+    html = logged_in.get(reverse("study", args=[deck.slug])).content.decode()
+    assert "onerror" not in html
+    assert "alert(2)" not in html
+    assert "Hoi" in html
+
+
+def test_card_lists_and_emphasis_render_as_written(logged_in):
+    deck = make_deck()
+    make_card(deck, front="<b>STAMP</b>", back="<ol><li>Strategie</li><li>Tactiek</li></ol>")
+    html = logged_in.get(reverse("study", args=[deck.slug])).content.decode()
+    assert "<b>STAMP</b>" in html
+    assert "<ol><li>Strategie</li><li>Tactiek</li></ol>" in html
+
+
+def test_get_is_not_allowed_on_the_answer_url(logged_in, deck):
+    assert logged_in.get(reverse("study_answer", args=[deck.slug])).status_code == 405

@@ -1,0 +1,54 @@
+"""The settings module is driven by the environment; production values pass check --deploy."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-long-random-production-secret-key-for-the-deploy-check-0123456789",
+    "ALLOWED_HOSTS": "stamp.example.org",
+    "DATABASE_URL": "postgres://stamp@db.example.org:5432/stamp",
+}
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL", "SECRET_KEY"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {**PRODUCTION, "SECRET_KEY": ""}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_database_url_selects_postgresql():
+    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    result = run_manage("shell", "--no-imports", "-c", code, env=PRODUCTION)
+    assert result.stdout.strip() == "django.db.backends.postgresql"
+
+
+def test_without_database_url_the_app_runs_on_a_sqlite_file_in_the_project():
+    code = "from django.conf import settings; d = settings.DATABASES['default']; print(d['ENGINE'], d['NAME'])"
+    result = run_manage("shell", "--no-imports", "-c", code, env={})
+    engine, name = result.stdout.split()
+    assert engine == "django.db.backends.sqlite3"
+    assert Path(name).parent == ROOT

@@ -47,7 +47,10 @@ def test_database_url_selects_postgresql():
 
 
 def test_without_database_url_the_app_runs_on_a_sqlite_file_in_the_project():
-    code = "from django.conf import settings; d = settings.DATABASES['default']; print(d['ENGINE'], d['NAME'])"
+    code = (
+        "from django.conf import settings; "
+        "d = settings.DATABASES['default']; print(d['ENGINE'], d['NAME'])"
+    )
     result = run_manage("shell", "--no-imports", "-c", code, env={})
     engine, name = result.stdout.split()
     assert engine == "django.db.backends.sqlite3"

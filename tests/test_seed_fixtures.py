@@ -1,0 +1,94 @@
+"""The committed seed fixtures are exactly what the sources rebuild to."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from decks.importers.base import CardRecord
+from decks.importers.seeds import (
+    SEED_DOCUMENTS,
+    build_seed,
+    build_seed_fixture,
+    card_keys,
+    plain_text,
+    with_reviewed_prompts,
+)
+from decks.models import Card, Deck
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+SOURCES = FIXTURES / "sources"
+
+
+@pytest.mark.parametrize("document", SEED_DOCUMENTS, ids=lambda document: document.source_file)
+def test_the_committed_fixture_is_byte_identical_to_a_rebuild(document):
+    committed = (FIXTURES / document.fixture_file).read_bytes()
+
+    assert build_seed(document, SOURCES).json().encode("utf-8") == committed
+
+
+@pytest.mark.parametrize("document", SEED_DOCUMENTS, ids=lambda document: document.source_file)
+def test_every_reviewed_prompt_still_matches_a_card(document):
+    build = build_seed(document, SOURCES)
+
+    assert [w for w in build.warnings if document.prompts_file in w.message] == []
+
+
+@pytest.mark.parametrize("document", SEED_DOCUMENTS, ids=lambda document: document.source_file)
+def test_fixture_objects_use_natural_keys_and_no_primary_keys(document):
+    objects = build_seed_fixture(SOURCES / document.source_file)
+    deck, cards = objects[0], objects[1:]
+
+    assert all("pk" not in entry for entry in objects)
+    assert deck["fields"]["slug"] == document.slug
+    assert {tuple(card["fields"]["deck"]) for card in cards} == {(document.slug,)}
+    assert [card["fields"]["position"] for card in cards] == list(range(1, len(cards) + 1))
+    assert len({card["fields"]["key"] for card in cards}) == len(cards)
+
+
+def test_fixture_file_names_sort_in_document_order():
+    names = [document.fixture_file for document in SEED_DOCUMENTS]
+
+    assert names == sorted(names)
+
+
+def test_a_card_key_depends_only_on_its_prompt():
+    assert card_keys(["Wat is CRM?", "Wat is KPI?"])[1] == card_keys(["Wat is KPI?"])[0]
+
+
+def test_a_card_key_ignores_case_markup_and_spacing():
+    assert card_keys(["<b>Wat is  CRM?</b>"]) == card_keys(["wat is crm?"])
+
+
+def test_cards_with_the_same_prompt_get_different_keys_in_a_stable_order():
+    keys = card_keys(["Wat is CRM?", "Wat is CRM?"])
+
+    assert keys[0] == card_keys(["Wat is CRM?"])[0]
+    assert keys[0] != keys[1]
+
+
+def test_a_reviewed_prompt_replaces_the_generated_one_and_unused_ones_are_returned():
+    cards = [CardRecord(front="Dog", back="<p>Een klant</p>")]
+
+    reviewed, unused = with_reviewed_prompts(
+        cards, {"Dog": "Wat is een dog?", "Partner": "Wat is een partner?"}
+    )
+
+    assert [plain_text(card.front) for card in reviewed] == ["Wat is een dog?"]
+    assert unused == ["Partner"]
+
+
+@pytest.mark.django_db
+def test_loading_the_fixtures_twice_updates_the_decks_in_place():
+    names = [document.fixture_file.removesuffix(".json") for document in SEED_DOCUMENTS]
+    expected = sum(
+        len(json.loads((FIXTURES / document.fixture_file).read_text(encoding="utf-8"))) - 1
+        for document in SEED_DOCUMENTS
+    )
+
+    call_command("loaddata", *names, verbosity=0)
+    call_command("loaddata", *names, verbosity=0)
+
+    assert Deck.objects.count() == len(SEED_DOCUMENTS)
+    assert Card.objects.count() == expected

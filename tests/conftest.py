@@ -38,3 +38,22 @@ def student(db) -> User:
 @pytest.fixture
 def today() -> date:
     return date(2026, 11, 23)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Let the test database be dropped on PostgreSQL after browser tests.
+
+    The live server's request threads can leave a connection open at the end of the
+    session (pytest-django #454), and PostgreSQL refuses to drop a database in use.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )

@@ -1,4 +1,4 @@
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.core.management.base import BaseCommand
 
 DEMO_USERS = [
@@ -18,6 +18,13 @@ class Command(BaseCommand):
             user.is_staff = staff
             user.set_password(password)
             user.save()
+            if staff:
+                # Until the Teachers group exists, the demo teacher gets deck and card rights.
+                user.user_permissions.set(
+                    Permission.objects.filter(
+                        content_type__app_label="decks", content_type__model__in=["deck", "card"]
+                    )
+                )
         self.stdout.write("Demo log-ins (http://127.0.0.1:8000/accounts/login/):")
         for username, password, _, staff in DEMO_USERS:
             role = "teacher" if staff else "student"

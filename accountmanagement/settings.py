@@ -162,3 +162,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Teacher imports: what one upload may hold.
+STAMP_IMPORT_MAX_BYTES = int(os.environ.get("STAMP_IMPORT_MAX_BYTES", 10 * 1024 * 1024))
+STAMP_IMPORT_MAX_CARDS = int(os.environ.get("STAMP_IMPORT_MAX_CARDS", 20_000))
+STAMP_IMPORT_MAX_FIELD_CHARS = int(os.environ.get("STAMP_IMPORT_MAX_FIELD_CHARS", 20_000))
+STAMP_IMPORT_MAX_UNZIPPED_BYTES = int(
+    os.environ.get("STAMP_IMPORT_MAX_UNZIPPED_BYTES", 100 * 1024 * 1024)
+)
+# Django refuses larger request bodies before a view sees them; leave room for the form.
+DATA_UPLOAD_MAX_MEMORY_SIZE = STAMP_IMPORT_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = STAMP_IMPORT_MAX_BYTES + 1024 * 1024

@@ -31,6 +31,12 @@ class Deck(models.Model):
         on_delete=models.SET_NULL,
         related_name="owned_decks",
     )
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="shared_decks",
+        help_text="Teachers who may change this deck besides its owner.",
+    )
     new_cards_per_day = models.PositiveSmallIntegerField(
         default=20, help_text="How many unseen cards a student is shown per study day."
     )
@@ -52,7 +58,13 @@ class Deck(models.Model):
         return (self.slug,)
 
 
-class CardManager(models.Manager["Card"]):
+class CardQuerySet(models.QuerySet["Card"]):
+    def active(self) -> "CardQuerySet":
+        """Cards students study: not retired."""
+        return self.filter(retired_at__isnull=True)
+
+
+class CardManager(models.Manager.from_queryset(CardQuerySet)):
     def get_by_natural_key(self, deck_slug: str, key: str) -> "Card":
         return self.get(deck__slug=deck_slug, key=key)
 
@@ -68,6 +80,9 @@ class Card(models.Model):
     tags = models.CharField(
         max_length=255, blank=True, help_text="Space-separated, such as the chapter: H1 1.2"
     )
+    # Retired cards leave study but keep every student's history; set by a re-import
+    # that no longer contains them, or by a teacher.
+    retired_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -91,6 +106,30 @@ class Card(models.Model):
     @property
     def tag_list(self) -> list[str]:
         return self.tags.split()
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
+
+
+class ImportUpload(models.Model):
+    """An uploaded file waiting for the teacher to confirm its preview.
+
+    Kept in the database, not on a local disk or in the session, so the confirm request
+    can land on any app process behind the load balancer.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    filename = models.CharField(max_length=255)
+    data = models.BinaryField()
+    format = models.CharField(max_length=32, blank=True)
+    deck = models.ForeignKey(Deck, null=True, blank=True, on_delete=models.CASCADE)
+    new_deck_title = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.filename} by {self.uploaded_by}"
 
 
 class CardState(models.Model):

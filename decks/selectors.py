@@ -32,9 +32,13 @@ class DeckOverview:
 
 def deck_overviews_for(student: AbstractBaseUser, *, today: date) -> list[DeckOverview]:
     """Every deck the student may study with today's due and new counts, in four queries."""
-    decks = list(decks_for(student).annotate(card_count=Count("cards")))
+    decks = list(
+        decks_for(student).annotate(
+            card_count=Count("cards", filter=Q(cards__retired_at__isnull=True))
+        )
+    )
     states = (
-        CardState.objects.filter(student=student, deck__in=decks)
+        CardState.objects.filter(student=student, deck__in=decks, card__retired_at__isnull=True)
         .values("deck_id")
         .annotate(
             seen=Count("id"),
@@ -92,7 +96,8 @@ def session_summary(*, student: AbstractBaseUser, deck: Deck, today: date) -> Se
 def card_for_study(*, student: AbstractBaseUser, deck_slug: str, card_id: int) -> Card | None:
     """The card if it belongs to a deck the student may study, else None."""
     return (
-        Card.objects.filter(pk=card_id, deck__in=decks_for(student), deck__slug=deck_slug)
+        Card.objects.active()
+        .filter(pk=card_id, deck__in=decks_for(student), deck__slug=deck_slug)
         .select_related("deck")
         .first()
     )

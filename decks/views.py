@@ -14,6 +14,7 @@ from decks.forms import RATING_LABELS, AnswerForm, SignUpForm
 from decks.models import Deck
 from decks.selectors import card_for_study, deck_overviews_for, decks_for, session_summary
 from decks.services.clock import today_for_study
+from decks.services.exports import deck_to_apkg, deck_to_csv, export_filename
 from decks.services.queue import next_card, queue_counts
 from decks.services.reviews import review_record
 
@@ -46,7 +47,7 @@ def deck_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "decks/deck_detail.html",
-        {"deck": deck, "counts": counts, "cards": deck.cards.all()},
+        {"deck": deck, "counts": counts, "cards": deck.cards.active()},
     )
 
 
@@ -100,6 +101,19 @@ def study_answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if notice:
         messages.info(request, notice)
     return redirect("study", slug=deck.slug)
+
+
+@login_required
+@require_GET
+def deck_export(request: HtmxHttpRequest, slug: str, fmt: str) -> HttpResponse:
+    deck = get_object_or_404(decks_for(request.user), slug=slug)
+    if fmt == "csv":
+        data, content_type = deck_to_csv(deck), "text/csv; charset=utf-8"
+    else:
+        data, content_type = deck_to_apkg(deck), "application/octet-stream"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(deck, fmt)}"'
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,10 +1,16 @@
-"""What every parser returns: plain card records plus problems with their line numbers.
+"""What every parser returns: plain card records plus problems saying where they are.
 
 Parsers turn bytes or text into these records and never touch the database, so they are
 tested on input alone; one service writes the result.
 """
 
+import re
 from dataclasses import dataclass, field
+from html import unescape
+
+MB = 1024 * 1024
+_BREAKING_TAG = re.compile(r"<(?:br|/?p|/?div|/?li|/?tr|/?td|/?th|/?h\d)\b[^>]*>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
 
 
 @dataclass(frozen=True)
@@ -13,15 +19,31 @@ class CardRecord:
     back: str
     tags: tuple[str, ...] = ()
     line: int | None = None  # 1-based line of the source where the card starts
+    entry: str | None = None  # where the card comes from when a line can't say: "note 3"
 
 
 @dataclass(frozen=True)
 class Problem:
+    """A warning or error, worded for the teacher who uploaded the file.
+
+    `line` is for text files; `entry` names anything else a teacher can find again
+    ('note 3 ("de fiets")', "entry collection.anki21b"); `file` is the upload's name,
+    filled in by detect.parse_upload so every message says which file it is about.
+    """
+
     message: str
     line: int | None = None
+    entry: str | None = None
+    file: str | None = None
+
+    @property
+    def where(self) -> str:
+        """Where the problem is, such as "cards.csv, line 12"; "" when nothing is known."""
+        parts = [self.file, f"line {self.line}" if self.line else None, self.entry]
+        return ", ".join(part for part in parts if part)
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.message}" if self.line else self.message
+        return f"{self.where}: {self.message}" if self.where else self.message
 
 
 @dataclass
@@ -29,3 +51,40 @@ class ParseResult:
     cards: list[CardRecord] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
+    format: str = ""  # one of detect.FORMATS once parse_upload has picked the parser
+    deck_title: str | None = None  # a title the file suggests, such as the Anki deck name
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """How much an upload may make us do; uploads are hostile until parsed.
+
+    Bytes bound memory, cards and field sizes bound what a teacher can review, and the
+    row cap and time limit bound what an Anki collection (a whole SQLite database) costs.
+    """
+
+    max_bytes: int = 10 * MB  # the upload itself
+    max_cards: int = 20_000
+    max_field_chars: int = 20_000
+    max_unzipped_bytes: int = 100 * MB  # everything unpacked from one package, in total
+    max_rows: int = 100_000  # notes or cards read from an Anki collection
+    time_limit_seconds: float = 10.0  # SQLite work on one Anki collection
+
+
+DEFAULT_LIMITS = ImportLimits()  # a default argument shared safely: the limits are frozen
+
+
+def snippet(html: str, length: int = 40) -> str:
+    """The start of a card's text, to quote in a problem so the teacher can find the card."""
+    text = _TAG.sub("", _BREAKING_TAG.sub(" ", html))
+    text = " ".join(unescape(text).split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def human_size(count: int) -> str:
+    """A byte count as a teacher reads it: "12.5 MB", "340 KB", "80 bytes"."""
+    if count >= MB:
+        return f"{count / MB:.1f} MB".replace(".0 MB", " MB")
+    if count >= 1024:
+        return f"{count / 1024:.0f} KB"
+    return f"{count} bytes"

@@ -39,19 +39,23 @@ class QueueItem:
         return self.state.reviews if self.state else 0
 
 
+def _states(student: AbstractBaseUser, deck: Deck):
+    return CardState.objects.filter(student=student, deck=deck, card__retired_at__isnull=True)
+
+
 def _due_states(student: AbstractBaseUser, deck: Deck, today: date):
-    return CardState.objects.filter(student=student, deck=deck, due__lte=today)
+    return _states(student, deck).filter(due__lte=today)
 
 
 def _repeat_states(student: AbstractBaseUser, deck: Deck, today: date):
-    return CardState.objects.filter(
-        student=student, deck=deck, last_review_day=today, last_rating__lt=SAME_DAY_REPEAT_BELOW
+    return _states(student, deck).filter(
+        last_review_day=today, last_rating__lt=SAME_DAY_REPEAT_BELOW
     )
 
 
 def _unseen_cards(student: AbstractBaseUser, deck: Deck):
     answered = CardState.objects.filter(student=student, card=OuterRef("pk"))
-    return Card.objects.filter(deck=deck).filter(~Exists(answered))
+    return Card.objects.active().filter(deck=deck).filter(~Exists(answered))
 
 
 def new_cards_left_today(*, student: AbstractBaseUser, deck: Deck, today: date) -> int:
@@ -62,10 +66,7 @@ def new_cards_left_today(*, student: AbstractBaseUser, deck: Deck, today: date) 
 
 def queue_counts(*, student: AbstractBaseUser, deck: Deck, today: date) -> QueueCounts:
     """What is left for today and how many answers were given today."""
-    unseen = (
-        Card.objects.filter(deck=deck).count()
-        - CardState.objects.filter(student=student, deck=deck).count()
-    )
+    unseen = Card.objects.active().filter(deck=deck).count() - _states(student, deck).count()
     return QueueCounts(
         due=_due_states(student, deck, today).count(),
         new=min(unseen, new_cards_left_today(student=student, deck=deck, today=today)),

@@ -1,0 +1,263 @@
+"""One entry point for uploads: check the file, pick its parser, tidy what comes back.
+
+The order of the checks follows what a teacher can get wrong: a file too big, empty, or
+not what its name says (an Excel workbook called cards.csv, a deck.apkg that is text).
+Then the content decides the parser when the teacher did not choose one, and every result
+gets the same treatment: one card per front, the card cap, and the file's name on every
+problem so a preview of several uploads stays readable.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from html import unescape
+from pathlib import PurePath
+
+from decks.importers import apkg, flashcard_site, notes, qa_blocks, quizlet
+from decks.importers import csv as csv_importer
+from decks.importers.base import (
+    DEFAULT_LIMITS,
+    CardRecord,
+    ImportLimits,
+    ParseResult,
+    Problem,
+    human_size,
+    snippet,
+)
+from decks.importers.decoding import decode_text
+
+FORMATS = ("csv", "tsv", "quizlet", "flashcard_site", "qa_blocks", "notes", "apkg")
+FORMAT_LABELS = {
+    "csv": "CSV (comma or semicolon)",
+    "tsv": "TSV (tab-separated)",
+    "quizlet": "Quizlet export",
+    "flashcard_site": "Flashcard website export",
+    "qa_blocks": "Questions with answers below",
+    "notes": "Study notes (term = definition)",
+    "apkg": "Anki package (.apkg, .colpkg)",
+}
+TEXT_EXTENSIONS = {".csv", ".tsv", ".tab", ".txt", ".text"}
+ANKI_EXTENSIONS = {".apkg", ".colpkg"}
+MAX_PROBLEMS = 100  # of each kind: past that a preview only scrolls
+
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls, .ppt before 2007
+_PDF_MAGIC = b"%PDF"
+_SITE_CARD = re.compile(r"^\s*\d+\s*\n\s*Q\s*\n", re.MULTILINE)
+_SITE_ANSWER = re.compile(r"^\s*A\s*$", re.MULTILINE)
+_TAG = re.compile(r"<[^>]+>")
+# Seed-document parsers take text only; they check no sizes of their own.
+_UNCHECKED_FORMATS = {"flashcard_site", "qa_blocks", "notes"}
+
+TextParser = Callable[[str, ImportLimits], ParseResult]
+TEXT_PARSERS: dict[str, TextParser] = {
+    "csv": lambda text, limits: csv_importer.parse(text, limits=limits),
+    "tsv": lambda text, limits: csv_importer.parse(text, limits=limits, delimiter="\t"),
+    "quizlet": lambda text, limits: quizlet.parse(text, limits=limits),
+    "flashcard_site": lambda text, limits: flashcard_site.parse(text),
+    "qa_blocks": lambda text, limits: qa_blocks.parse(text),
+    "notes": lambda text, limits: notes.parse(text),
+}
+
+
+def parse_upload(
+    data: bytes,
+    *,
+    filename: str,
+    format: str | None = None,
+    limits: ImportLimits = DEFAULT_LIMITS,
+) -> ParseResult:
+    """Parse an uploaded file into cards; `format` None detects it from name and content.
+
+    Every problem carries the file's base name in `Problem.file`. A result with errors
+    must not be imported: then `cards` may be partial or empty.
+    """
+    name = PurePath(filename.replace("\\", "/")).name or "the upload"
+    result = _parse(data, name, format, limits)
+    if not result.errors:
+        _post_process(result, name, limits)
+    result.warnings = _named(_capped(result.warnings, "warnings"), name)
+    result.errors = _named(_capped(result.errors, "errors"), name)
+    return result
+
+
+def detect_format(data: bytes, filename: str) -> str:
+    """The format of an upload from its bytes, with the file name as a tie-breaker."""
+    if data.startswith(_ZIP_MAGIC):
+        return "apkg"
+    extension = PurePath(filename).suffix.lower()
+    if extension in ANKI_EXTENSIONS:
+        return "apkg"
+    text = decode_text(data).text
+    if extension == ".tsv":
+        return "tsv"
+    if extension == ".csv":
+        return _delimited_format(text)
+    return detect_text_format(text)
+
+
+def detect_text_format(text: str) -> str:
+    """The text format whose shape the content has; study notes when nothing else fits.
+
+    Tables come before question blocks because a CSV row "Wat is CRM?;..." also opens
+    with a question word.
+    """
+    lines = [line for line in text.splitlines() if line.strip()]  # tabs at the ends count
+    if not lines:
+        return "notes"
+    if "How well did you know this?" in text or (
+        _SITE_CARD.search(text) and _SITE_ANSWER.search(text)
+    ):
+        return "flashcard_site"
+    if sum("\t" in line for line in lines) >= len(lines) / 2:
+        return "quizlet" if quizlet.looks_like_quizlet(text) else "tsv"
+    for delimiter in (";", ","):
+        width, share = csv_importer.delimited_shape(text, delimiter)
+        if width >= 2 and share >= 0.8:
+            return "csv"
+    questions = sum(qa_blocks.is_question(line.strip()) for line in lines[1:])
+    if questions and questions >= len(lines) / 10:
+        return "qa_blocks"
+    return "notes"
+
+
+def front_key(front_html: str) -> str:
+    """What makes two fronts "the same card": their text, ignoring markup, case and spacing.
+
+    The same rule as decks.services.imports.front_key, which matches cards against a deck:
+    a file that passes here never gives that matching two cards for one front.
+    """
+    return " ".join(unescape(_TAG.sub(" ", front_html)).split()).casefold()
+
+
+def _parse(data: bytes, name: str, format: str | None, limits: ImportLimits) -> ParseResult:
+    if len(data) > limits.max_bytes:
+        return _failed(
+            f"the file is {human_size(len(data))}; the limit is {human_size(limits.max_bytes)}"
+        )
+    if not data:
+        return _failed("the file is empty")
+    if format is not None and format not in FORMATS:
+        return _failed(f"unknown format {format!r}; known formats: {', '.join(FORMATS)}")
+    if problem := _wrong_kind(data, name, format):
+        return _failed(problem)
+    format = format or detect_format(data, name)
+    if format == "apkg":
+        return apkg.parse(data, limits=limits)
+    decoded = decode_text(data)
+    if decoded.errors:
+        return ParseResult(warnings=decoded.warnings, errors=decoded.errors, format=format)
+    result = TEXT_PARSERS[format](decoded.text, limits)
+    result.warnings[:0] = decoded.warnings
+    result.format = result.format or format
+    return result
+
+
+def _wrong_kind(data: bytes, name: str, format: str | None) -> str | None:
+    """Why the file is not what its name (or the chosen format) says, if it is not."""
+    extension = PurePath(name).suffix.lower()
+    is_zip = data.startswith(_ZIP_MAGIC)
+    wants_anki = format == "apkg" or (format is None and extension in ANKI_EXTENSIONS)
+    if is_zip:
+        if office := _office_kind(data):
+            return f"this is {office}, not a card file: save it as CSV (UTF-8) and upload that"
+        if not wants_anki and (format is not None or extension in TEXT_EXTENSIONS):
+            return "this is a zip archive, not a text file: upload the CSV or text file itself"
+        return None
+    if data.startswith(_OLE_MAGIC):
+        return "this is an old Word or Excel file: save it as CSV (UTF-8) and upload that"
+    if data.startswith(_PDF_MAGIC):
+        return "PDF files can't be imported: copy the text into a .txt file and upload that"
+    if wants_anki:
+        return "the file is not an Anki package (not a zip archive)"
+    return None
+
+
+def _office_kind(data: bytes) -> str | None:
+    names = apkg.zip_names(data)
+    if any(name.startswith("xl/") for name in names):
+        return "an Excel workbook"
+    if any(name.startswith("word/") for name in names):
+        return "a Word document"
+    if any(name.startswith("ppt/") for name in names):
+        return "a PowerPoint presentation"
+    if "mimetype" in names and "content.xml" in names:
+        return "an OpenDocument file"
+    return None
+
+
+def _delimited_format(text: str) -> str:
+    return "tsv" if csv_importer.sniff_delimiter(text) == "\t" else "csv"
+
+
+def _post_process(result: ParseResult, name: str, limits: ImportLimits) -> None:
+    if result.format in _UNCHECKED_FORMATS:
+        _check_card_sizes(result, limits)
+    result.cards = _one_card_per_front(result.cards, result.warnings)
+    if len(result.cards) > limits.max_cards:
+        result.errors.append(
+            Problem(
+                f"the file has {len(result.cards):,} cards; the most one import may hold is "
+                f"{limits.max_cards:,}: split it into smaller files"
+            )
+        )
+        result.cards = []
+    elif not result.cards and not result.errors:
+        result.errors.append(Problem("no cards were found in the file"))
+    if result.deck_title is None:
+        result.deck_title = PurePath(name).stem or None
+
+
+def _check_card_sizes(result: ParseResult, limits: ImportLimits) -> None:
+    for card in result.cards:
+        longest = max(len(card.front), len(card.back))
+        if longest > limits.max_field_chars:
+            result.errors.append(
+                Problem(
+                    f"the card is {longest:,} characters long; the limit is "
+                    f"{limits.max_field_chars:,}",
+                    card.line,
+                    card.entry,
+                )
+            )
+
+
+def _one_card_per_front(cards: list[CardRecord], warnings: list[Problem]) -> list[CardRecord]:
+    """Keep the first card of each front: a deck holds one card per question."""
+    first: dict[str, CardRecord] = {}
+    for card in cards:
+        key = front_key(card.front)
+        if key not in first:
+            first[key] = card
+            continue
+        kept = first[key]
+        warnings.append(
+            Problem(
+                f'"{snippet(card.front)}" is asked twice: kept the card from {_where(kept)}, '
+                f"skipped the one from {_where(card)}",
+                card.line,
+                None if card.line else card.entry,
+            )
+        )
+    return list(first.values())
+
+
+def _where(card: CardRecord) -> str:
+    if card.line:
+        return f"line {card.line}"
+    return card.entry or "earlier in the file"
+
+
+def _capped(problems: list[Problem], kind: str) -> list[Problem]:
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    more = len(problems) - MAX_PROBLEMS
+    return [*problems[:MAX_PROBLEMS], Problem(f"… and {more:,} more {kind} like these")]
+
+
+def _named(problems: list[Problem], name: str) -> list[Problem]:
+    return [replace(problem, file=name) for problem in problems]
+
+
+def _failed(message: str) -> ParseResult:
+    return ParseResult(errors=[Problem(message)])

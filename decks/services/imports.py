@@ -1,0 +1,208 @@
+"""Writing parsed cards into a deck: plan first (the preview), then apply all or nothing.
+
+Parsers in decks/importers/ turn bytes into card records; this module matches them against
+the deck by front, so a re-import updates cards in place and every student's progress on
+them survives. Cards missing from the file are never deleted, only retired on request.
+"""
+
+import re
+from dataclasses import dataclass, field
+from html import unescape
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import slugify
+
+from decks.importers.base import CardRecord, ImportLimits, ParseResult, Problem
+from decks.importers.detect import parse_upload
+from decks.models import Card, CardState, Deck
+
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+class ImportRejected(Exception):
+    """The file cannot be imported; nothing was written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+def import_limits() -> ImportLimits:
+    """The limits from settings, so operators can tune them without code changes."""
+    return ImportLimits(
+        max_bytes=settings.STAMP_IMPORT_MAX_BYTES,
+        max_cards=settings.STAMP_IMPORT_MAX_CARDS,
+        max_field_chars=settings.STAMP_IMPORT_MAX_FIELD_CHARS,
+        max_unzipped_bytes=settings.STAMP_IMPORT_MAX_UNZIPPED_BYTES,
+    )
+
+
+def front_key(front_html: str) -> str:
+    """What makes two fronts "the same card": their text, ignoring markup, case and spacing."""
+    return _SPACE.sub(" ", unescape(_TAG.sub(" ", front_html))).strip().casefold()
+
+
+def tags_text(tags: tuple[str, ...]) -> str:
+    """Tags as stored: space-separated, cut at a whole tag to fit the column."""
+    text = " ".join(tags)
+    return text if len(text) <= 255 else text[:255].rsplit(" ", 1)[0]
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do to a deck, shown to the teacher before anything is written."""
+
+    parsed: ParseResult
+    deck: Deck | None
+    deck_title: str
+    added: list[CardRecord] = field(default_factory=list)
+    updated: list[tuple[Card, CardRecord]] = field(default_factory=list)
+    unchanged: list[Card] = field(default_factory=list)
+    missing: list[Card] = field(default_factory=list)
+    missing_with_progress: set[int] = field(default_factory=set)
+
+    @property
+    def ok(self) -> bool:
+        return not self.parsed.errors
+
+    @property
+    def preview_cards(self) -> list[CardRecord]:
+        return self.parsed.cards[:10]
+
+
+def _changed(card: Card, record: CardRecord) -> bool:
+    return (
+        card.front != record.front
+        or card.back != record.back
+        or card.tags != tags_text(record.tags)
+        or card.retired_at is not None
+    )
+
+
+def import_plan(*, parsed: ParseResult, deck: Deck | None, new_title: str = "") -> ImportPlan:
+    """Match parsed cards against `deck` (None: a new deck) by front."""
+    title = deck.title if deck else (new_title or parsed.deck_title or "Imported deck")
+    plan = ImportPlan(parsed=parsed, deck=deck, deck_title=title)
+    existing: dict[str, Card] = {}
+    if deck is not None:
+        for card in deck.cards.all():
+            existing.setdefault(front_key(card.front), card)
+    seen: set[str] = set()
+    for record in parsed.cards:
+        key = front_key(record.front)
+        seen.add(key)
+        card = existing.get(key)
+        if card is None:
+            plan.added.append(record)
+        elif _changed(card, record):
+            plan.updated.append((card, record))
+        else:
+            plan.unchanged.append(card)
+    plan.missing = [
+        card for key, card in existing.items() if key not in seen and card.retired_at is None
+    ]
+    if plan.missing:
+        plan.missing_with_progress = set(
+            CardState.objects.filter(card__in=plan.missing).values_list("card_id", flat=True)
+        )
+    return plan
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:180] or "deck"
+    slug, n = base, 2
+    while Deck.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    deck: Deck
+    added: int
+    updated: int
+    unchanged: int
+    retired: int
+
+
+def deck_import(
+    *,
+    data: bytes,
+    filename: str,
+    format: str | None,
+    owner: AbstractBaseUser | None,
+    deck: Deck | None,
+    new_title: str = "",
+    retire_missing: bool = False,
+    dry_run: bool = False,
+) -> tuple[ImportPlan, ImportResult | None]:
+    """Parse `data` and write it into `deck` (or a new deck) in one transaction.
+
+    Raises ImportRejected, with every problem, if the file has errors; the database is
+    then untouched. With `dry_run`, returns the plan and writes nothing.
+    """
+    parsed = parse_upload(data, filename=filename, format=format or None, limits=import_limits())
+    if parsed.errors:
+        raise ImportRejected(parsed.errors)
+    with transaction.atomic():
+        if deck is not None:
+            deck = Deck.objects.select_for_update().get(pk=deck.pk)
+        plan = import_plan(parsed=parsed, deck=deck, new_title=new_title)
+        if dry_run:
+            return plan, None
+        result = _apply(plan, owner=owner, filename=filename, retire_missing=retire_missing)
+    return plan, result
+
+
+def _apply(
+    plan: ImportPlan, *, owner: AbstractBaseUser | None, filename: str, retire_missing: bool
+) -> ImportResult:
+    deck = plan.deck
+    if deck is None:
+        deck = Deck.objects.create(
+            title=plan.deck_title[:200],
+            slug=_unique_slug(plan.deck_title),
+            owner=owner,
+            source=filename[:255],
+        )
+    position = (deck.cards.aggregate(last=Max("position"))["last"] or 0) + 1
+    new_cards = []
+    for offset, record in enumerate(plan.added):
+        new_cards.append(
+            Card(
+                deck=deck,
+                front=record.front,
+                back=record.back,
+                tags=tags_text(record.tags),
+                position=position + offset,
+            )
+        )
+    Card.objects.bulk_create(new_cards, batch_size=1000)
+    now = timezone.now()
+    changed = []
+    for card, record in plan.updated:
+        card.front, card.back, card.tags = record.front, record.back, tags_text(record.tags)
+        card.retired_at = None
+        card.updated_at = now
+        changed.append(card)
+    Card.objects.bulk_update(
+        changed, ["front", "back", "tags", "retired_at", "updated_at"], batch_size=1000
+    )
+    retired = 0
+    if retire_missing and plan.missing:
+        retired = Card.objects.filter(pk__in=[c.pk for c in plan.missing]).update(
+            retired_at=now, updated_at=now
+        )
+    Deck.objects.filter(pk=deck.pk).update(updated_at=now)
+    return ImportResult(
+        deck=deck,
+        added=len(new_cards),
+        updated=len(changed),
+        unchanged=len(plan.unchanged),
+        retired=retired,
+    )

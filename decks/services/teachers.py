@@ -1,0 +1,37 @@
+"""The Teachers group: who may use the admin for decks and cards, and which decks."""
+
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.db.models import Q, QuerySet
+
+from decks.models import Card, Deck
+
+TEACHERS_GROUP = "Teachers"
+# (app_label, model) pairs whose add/change/delete/view permissions teachers hold.
+TEACHER_MODELS = [("decks", "deck"), ("decks", "card")]
+
+
+def teachers_group_ensure() -> Group:
+    """Create the Teachers group, or bring its permissions up to date; safe to repeat."""
+    group, _ = Group.objects.get_or_create(name=TEACHERS_GROUP)
+    wanted = Q()
+    for app_label, model in TEACHER_MODELS:
+        wanted |= Q(content_type__app_label=app_label, content_type__model=model)
+    group.permissions.set(Permission.objects.filter(wanted))
+    return group
+
+
+def is_teacher(user: AbstractBaseUser) -> bool:
+    return user.is_authenticated and user.groups.filter(name=TEACHERS_GROUP).exists()
+
+
+def decks_editable_by(user: AbstractBaseUser) -> QuerySet[Deck]:
+    """Decks a teacher may change: their own and those shared with them (all, for superusers)."""
+    if user.is_superuser:
+        return Deck.objects.all()
+    if not user.is_authenticated:
+        return Deck.objects.none()
+    return Deck.objects.filter(Q(owner=user) | Q(editors=user)).distinct()
+
+
+def cards_editable_by(user: AbstractBaseUser) -> QuerySet[Card]:
+    return Card.objects.filter(deck__in=decks_editable_by(user))

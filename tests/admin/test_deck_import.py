@@ -1,0 +1,128 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from decks.models import Card, Deck, ImportUpload
+from decks.services.teachers import TEACHERS_GROUP, teachers_group_ensure
+from tests.conftest import make_card, make_deck, make_user
+
+pytestmark = pytest.mark.django_db
+
+CSV = b"voorkant;achterkant\nDe fiets;The bicycle\nHet ijsje;The ice cream\n"
+
+
+def make_teacher(username: str = "tess"):
+    teachers_group_ensure()
+    teacher = make_user(username, is_staff=True)
+    teacher.groups.add(Group.objects.get(name=TEACHERS_GROUP))
+    return teacher
+
+
+@pytest.fixture
+def teacher_client(client):
+    client.force_login(make_teacher())
+    return client
+
+
+def upload(client, data: bytes = CSV, name: str = "woorden.csv", **fields):
+    return client.post(
+        reverse("admin:decks_deck_import"),
+        {
+            "file": SimpleUploadedFile(name, data),
+            "deck": "",
+            "new_deck_title": "",
+            "format": "",
+            **fields,
+        },
+    )
+
+
+def test_the_deck_list_offers_an_import_action(teacher_client):
+    response = teacher_client.get(reverse("admin:decks_deck_changelist"))
+    assert reverse("admin:decks_deck_import").encode() in response.content
+
+
+def test_the_preview_shows_what_will_be_created_and_writes_nothing(teacher_client):
+    response = upload(teacher_client, new_deck_title="Woorden")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["plan"].added[0].front == "De fiets"
+    assert "Cards to add</th><td>2" in html
+    assert "The bicycle" in html
+    assert not Deck.objects.exists()
+
+
+def test_confirming_the_preview_writes_every_card(teacher_client):
+    upload(teacher_client, new_deck_title="Woorden")
+    pending = ImportUpload.objects.get()
+    response = teacher_client.post(reverse("admin:decks_deck_import_confirm", args=[pending.pk]))
+    deck = Deck.objects.get(title="Woorden")
+    assert response.status_code == 302
+    assert deck.cards.count() == 2
+    assert deck.owner.username == "tess"
+    assert not ImportUpload.objects.exists()
+
+
+def test_a_file_with_errors_shows_them_with_their_line_and_cannot_be_confirmed(teacher_client):
+    response = upload(teacher_client, data=b"front,back\nDe fiets,\n", name="kapot.csv")
+    html = response.content.decode()
+    assert "kapot.csv, line 2" in html
+    assert "Confirm import" not in html
+    assert not ImportUpload.objects.exists()
+    assert not Deck.objects.exists()
+
+
+def test_a_teacher_cannot_import_into_another_teachers_deck(teacher_client):
+    other = make_deck(owner=make_teacher("otto"))
+    response = upload(teacher_client, deck=other.pk)
+    assert "deck" in response.context["form"].errors
+    assert not ImportUpload.objects.exists()
+
+
+def test_a_teacher_sees_only_their_own_and_shared_decks(teacher_client):
+    tess = teacher_client.session["_auth_user_id"]
+    own = make_deck("Mine", owner_id=tess)
+    shared = make_deck("Shared")
+    shared.editors.add(tess)
+    make_deck("Someone else's", owner=make_teacher("otto"))
+    response = teacher_client.get(reverse("admin:decks_deck_changelist"))
+    assert set(response.context["cl"].queryset) == {own, shared}
+
+
+def test_a_teacher_cannot_open_another_teachers_card(teacher_client):
+    card = make_card(make_deck(owner=make_teacher("otto")))
+    response = teacher_client.get(reverse("admin:decks_card_change", args=[card.pk]))
+    assert response.status_code == 302  # the admin sends unknown objects back to the list
+
+
+def test_a_teacher_has_no_access_to_users(teacher_client):
+    assert teacher_client.get(reverse("admin:auth_user_changelist")).status_code == 403
+
+
+def test_students_never_reach_the_admin_import(client):
+    client.force_login(make_user("sam"))
+    response = client.get(reverse("admin:decks_deck_import"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_someone_elses_pending_upload_cannot_be_confirmed(teacher_client):
+    upload(teacher_client, new_deck_title="Woorden")
+    pending = ImportUpload.objects.get()
+    teacher_client.force_login(make_teacher("otto"))
+    response = teacher_client.post(reverse("admin:decks_deck_import_confirm", args=[pending.pk]))
+    assert response.status_code == 404
+    assert not Card.objects.exists()
+
+
+def test_the_admin_exports_a_deck_as_csv(teacher_client):
+    tess = teacher_client.session["_auth_user_id"]
+    deck = make_deck("Mine", owner_id=tess)
+    make_card(deck, front="De fiets", back="The bicycle")
+    response = teacher_client.post(
+        reverse("admin:decks_deck_changelist"),
+        {"action": "export_csv", "_selected_action": [deck.pk]},
+    )
+    assert response["Content-Disposition"] == f'attachment; filename="{deck.slug}.csv"'
+    assert "De fiets,The bicycle" in response.content.decode("utf-8-sig")

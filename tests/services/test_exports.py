@@ -1,0 +1,76 @@
+import csv
+import io
+import os
+
+import pytest
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+from decks.services.exports import deck_to_apkg, deck_to_csv
+from decks.services.imports import deck_import
+from tests.conftest import make_card, make_deck
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def deck():
+    deck = make_deck("Nederlands")
+    make_card(
+        deck,
+        front="Wat is een <b>reünie</b>?",
+        back="Een bijeenkomst.<br>Vaak na jaren.",
+        tags="h1",
+    )
+    make_card(
+        deck, front="Noem twee seizoenen", back="<ul><li>lente</li><li>herfst</li></ul>", tags="h2"
+    )
+    make_card(deck, front="=1+1", back="-5 graden", tags="")
+    make_card(deck, front="één, twee &amp; drie 🚲", back="one, two &amp; three")
+    return deck
+
+
+def rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_the_csv_export_starts_with_a_bom_so_excel_reads_accents(deck):
+    assert deck_to_csv(deck).startswith("\ufeff".encode())
+
+
+def test_csv_cells_that_would_run_as_formulas_are_escaped(deck):
+    formula_row = rows(deck_to_csv(deck))[3]
+    assert formula_row[:2] == ["'=1+1", "'-5 graden"]
+
+
+def test_retired_cards_are_not_exported(deck):
+    deck.cards.filter(front="=1+1").update(retired_at="2026-01-01T00:00:00Z")
+    assert len(rows(deck_to_csv(deck))) == 1 + 3
+
+
+def test_a_csv_export_imports_back_unchanged(deck):
+    _, result = deck_import(
+        data=deck_to_csv(deck), filename="export.csv", format=None, owner=None, deck=None,
+        new_title="Copy",
+    )  # fmt: skip
+    original = list(deck.cards.values_list("front", "back", "tags"))
+    copy = list(result.deck.cards.values_list("front", "back", "tags"))
+    assert copy == original
+
+
+def test_anki_opens_the_apkg_export_with_every_front_and_back(deck, tmp_path):
+    package = tmp_path / "deck.apkg"
+    package.write_bytes(deck_to_apkg(deck))
+    collection = Collection(os.fspath(tmp_path / "collection.anki2"))
+    try:
+        collection.import_anki_package(
+            ImportAnkiPackageRequest(
+                package_path=os.fspath(package), options=ImportAnkiPackageOptions()
+            )
+        )
+        notes = [collection.get_note(nid) for nid in collection.find_notes("")]
+        found = {(note.fields[0], note.fields[1]) for note in notes}
+        tags = {tag for note in notes for tag in note.tags}
+    finally:
+        collection.close()
+    assert found == set(deck.cards.values_list("front", "back"))
+    assert {"h1", "h2"} <= tags

@@ -215,3 +215,106 @@ class ReviewLog(models.Model):
         if self.pk is not None and not self._state.adding:
             raise ValueError("Review logs are append-only.")
         super().save(*args, **kwargs)
+
+
+JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+def new_join_code() -> str:
+    import secrets
+
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(8))
+
+
+class Classroom(models.Model):
+    """A class: teachers, students, the decks they study and a code to join."""
+
+    name = models.CharField(max_length=200)
+    teachers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="classes_taught")
+    students = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="Membership",
+        related_name="classes_joined",
+        blank=True,
+    )
+    decks = models.ManyToManyField(Deck, related_name="classrooms", blank=True)
+    join_code = models.CharField(max_length=16, unique=True, default=new_join_code)
+    join_enabled = models.BooleanField(
+        default=True, help_text="Off: nobody can join with the code."
+    )
+    exam_date = models.DateField(
+        null=True, blank=True, help_text="Until then no card of the class's decks is due past it."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "class"
+        verbose_name_plural = "classes"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("class_detail", kwargs={"pk": self.pk})
+
+
+class Membership(models.Model):
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE)
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["classroom", "student"], name="membership_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} in {self.classroom}"
+
+
+class StudentProfile(models.Model):
+    """How a student appears to classmates."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    display_name = models.CharField(max_length=60, blank=True)
+    hide_from_leaderboard = models.BooleanField(
+        default=False, help_text="Classmates see “Anonymous student”; teachers still see you."
+    )
+
+    def __str__(self) -> str:
+        return self.display_name or str(self.user)
+
+
+class DailyActivity(models.Model):
+    """One student's study of one deck on one study day, kept with every review.
+
+    Leaderboards and progress pages read these small rows (class size x days), never the
+    review log; `rebuild_activity` recomputes them from the log.
+    """
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activity"
+    )
+    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    answers = models.PositiveIntegerField(default=0)
+    # First answers of the day: each card counts once a day, so grinding does not pay.
+    cards = models.PositiveIntegerField(default=0)
+    # First answers of the day on cards seen on an earlier day, and those rated 3 or more.
+    learned_answers = models.PositiveIntegerField(default=0)
+    learned_recalled = models.PositiveIntegerField(default=0)
+    # Cards that reached (+1) or fell below (-1) the mastery interval that day.
+    mastered_delta = models.IntegerField(default=0)
+    time_ms = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["student", "deck", "day"], name="activity_once_a_day"),
+        ]
+        indexes = [models.Index(fields=["deck", "day"], name="activity_deck_day")]
+
+    def __str__(self) -> str:
+        return f"{self.student} / {self.deck} on {self.day}"

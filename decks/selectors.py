@@ -11,10 +11,19 @@ from decks.models import Card, CardState, Deck, ReviewLog
 
 
 def decks_for(user: AbstractBaseUser) -> QuerySet[Deck]:
-    """The decks `user` may study: every deck, for any logged-in student, for now."""
+    """The decks `user` may study: those of their classes, and those they teach or edit."""
     if not user.is_authenticated:
         return Deck.objects.none()
-    return Deck.objects.all()
+    if user.is_superuser:
+        return Deck.objects.all()
+    # A subquery rather than joins, so callers can annotate counts without duplicates.
+    allowed = Deck.objects.filter(
+        Q(classrooms__students=user)
+        | Q(classrooms__teachers=user)
+        | Q(owner=user)
+        | Q(editors=user)
+    ).values("pk")
+    return Deck.objects.filter(pk__in=allowed)
 
 
 @dataclass(frozen=True)

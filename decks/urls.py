@@ -1,15 +1,15 @@
 from django.urls import path
 
-from decks import views
+from decks.views import classes, study
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("decks/<slug:slug>/", views.deck_detail, name="deck_detail"),
-    path("decks/<slug:slug>/study/", views.study, name="study"),
-    path("decks/<slug:slug>/study/answer/", views.study_answer, name="study_answer"),
-    path("decks/<slug:slug>/export.csv", views.deck_export, {"fmt": "csv"}, name="deck_export_csv"),
+    path("", study.home, name="home"),
+    path("decks/<slug:slug>/", study.deck_detail, name="deck_detail"),
+    path("decks/<slug:slug>/study/", study.study, name="study"),
+    path("decks/<slug:slug>/study/answer/", study.study_answer, name="study_answer"),
+    path("decks/<slug:slug>/export.csv", study.deck_export, {"fmt": "csv"}, name="deck_export_csv"),
     path(
-        "decks/<slug:slug>/export.apkg", views.deck_export, {"fmt": "apkg"}, name="deck_export_apkg"
+        "decks/<slug:slug>/export.apkg", study.deck_export, {"fmt": "apkg"}, name="deck_export_apkg"
     ),
-    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/signup/", study.signup, name="signup"),
 ]

@@ -6,7 +6,7 @@ from itertools import count
 import pytest
 from django.contrib.auth.models import User
 
-from decks.models import Card, Deck
+from decks.models import Card, Classroom, Deck
 
 _serial = count(1)
 
@@ -28,6 +28,26 @@ def make_deck(title: str | None = None, *, cards: int = 0, **extra) -> Deck:
 def make_card(deck: Deck, *, front: str = "Front", back: str = "Back", **extra) -> Card:
     extra.setdefault("position", deck.cards.count() + 1)
     return Card.objects.create(deck=deck, front=front, back=back, **extra)
+
+
+def make_class(
+    name: str | None = None,
+    *,
+    students: list[User] = (),
+    decks: list[Deck] = (),
+    teachers: list[User] = (),
+    **extra,
+) -> Classroom:
+    classroom = Classroom.objects.create(name=name or f"Class {next(_serial)}", **extra)
+    classroom.students.add(*students)
+    classroom.decks.add(*decks)
+    classroom.teachers.add(*teachers)
+    return classroom
+
+
+def enroll(student: User, *decks: Deck) -> Classroom:
+    """Put `student` in a class that studies `decks`, so they may study them."""
+    return make_class(students=[student], decks=list(decks))
 
 
 @pytest.fixture

@@ -9,9 +9,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from decks.models import Card, CardState, ReviewLog
+from decks.services.activity import activity_record
+from decks.services.classes import upcoming_exam_for
 from decks.services.clock import today_for_study
 from decks.services.scheduling import (
     Schedule,
+    clamp_to_exam,
     due_after,
     next_schedule,
     validate_quality,
@@ -74,6 +77,7 @@ def review_record(
             log.time_taken_ms = _clamp_time_taken(time_taken_ms)
             state.save()
             log.save(force_insert=True)
+            activity_record(log=log)
     except IntegrityError:
         # A concurrent request recorded this very answer first (both saw no state, or
         # both logged the same sequence); the unique constraints kept it to one.
@@ -107,7 +111,8 @@ def _apply(state: CardState, *, rating: int, now: datetime, today) -> ReviewLog:
         state.repetitions = after.repetitions
         state.easiness = Decimal(f"{after.easiness:.2f}")
         state.interval = after.interval
-        state.due = due_after(today, after)
+        exam = upcoming_exam_for(student_id=state.student_id, deck_id=state.deck_id, today=today)
+        state.due = clamp_to_exam(due_after(today, after), today=today, exam_date=exam)
     state.reviews += 1
     state.last_rating = rating
     state.last_review_day = today

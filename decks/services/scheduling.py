@@ -103,3 +103,24 @@ def due_after(today: date, schedule: Schedule) -> date:
 def needs_same_day_repeat(quality: int) -> bool:
     """SM-2 asks for items rated below 4 to be repeated until they reach 4."""
     return quality < SAME_DAY_REPEAT_BELOW
+
+
+MASTERED_INTERVAL_DAYS = 21
+
+
+def clamp_to_exam(due: date, *, today: date, exam_date: date | None) -> date:
+    """Keep a card's next review before an upcoming exam; SM-2's own state is untouched.
+
+    Until the exam a due date is clamped to the day before it. On the exam's eve the
+    earliest possible next review is the exam day itself, so that is the limit then:
+    clamping to today would show the card again and again. After the exam, no clamp.
+    """
+    if exam_date is None or today >= exam_date:
+        return due
+    limit = max(exam_date - timedelta(days=1), today + timedelta(days=1))
+    return min(due, limit)
+
+
+def is_mastered(interval: int) -> bool:
+    """A card is mastered once SM-2 spaces it three weeks or more apart."""
+    return interval >= MASTERED_INTERVAL_DAYS

@@ -1,7 +1,7 @@
 import pytest
 
 from decks.models import ReviewLog
-from tests.conftest import make_card, make_deck, make_user
+from tests.conftest import enroll, make_card, make_deck, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,6 +19,7 @@ def test_a_student_studies_three_cards_with_the_keyboard(page, live_server, scre
     deck = make_deck("Klant centraal", slug="klant-centraal")
     for n, back in enumerate(["<ul><li>lente</li><li>herfst</li></ul>", "Twee", "Drie"], 1):
         make_card(deck, front=f"Vraag {n}", back=back)
+    enroll(student, deck)
     log_in(page, live_server, "kim")
 
     page.get_by_role("link", name="Study Klant centraal").click()

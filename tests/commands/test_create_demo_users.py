@@ -4,6 +4,8 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
+from decks.selectors import decks_for
+
 pytestmark = pytest.mark.django_db
 
 
@@ -20,3 +22,10 @@ def test_demo_users_can_log_in_with_the_printed_passwords():
 def test_the_demo_student_cannot_use_the_admin():
     call_command("create_demo_users", stdout=StringIO())
     assert not authenticate(username="student", password="stamp-student").is_staff
+
+
+def test_the_demo_student_can_study_the_seed_decks_through_the_demo_class():
+    call_command("seed_decks", stdout=StringIO())
+    call_command("create_demo_users", stdout=StringIO())
+    student = authenticate(username="student", password="stamp-student")
+    assert decks_for(student).count() == 5

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from decks.models import CardState, ReviewLog
-from tests.conftest import make_card, make_deck
+from tests.conftest import enroll, make_card, make_deck
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,8 @@ def deck():
 
 
 @pytest.fixture
-def logged_in(client, student):
+def logged_in(client, student, deck):
+    enroll(student, deck)
     client.force_login(student)
     return client
 
@@ -104,8 +105,9 @@ def test_a_rating_outside_one_to_five_is_refused_and_nothing_is_written(logged_i
     assert not ReviewLog.objects.exists()
 
 
-def test_the_session_ends_with_a_summary_of_ratings_and_next_due_date(logged_in):
+def test_the_session_ends_with_a_summary_of_ratings_and_next_due_date(logged_in, student):
     deck = make_deck(cards=1)
+    enroll(student, deck)
     card = deck.cards.get()
     response = logged_in.post(
         reverse("study_answer", args=[deck.slug]), answer_data(card, 5), headers=HTMX
@@ -116,8 +118,9 @@ def test_the_session_ends_with_a_summary_of_ratings_and_next_due_date(logged_in)
     assert b"All done for today" in response.content
 
 
-def test_card_text_cannot_inject_script(logged_in):
+def test_card_text_cannot_inject_script(logged_in, student):
     deck = make_deck()
+    enroll(student, deck)
     make_card(deck, front='<img src=x onerror="alert(1)"><script>alert(2)</script>Hoi')
     html = logged_in.get(reverse("study", args=[deck.slug])).content.decode()
     assert "onerror" not in html
@@ -125,8 +128,9 @@ def test_card_text_cannot_inject_script(logged_in):
     assert "Hoi" in html
 
 
-def test_card_lists_and_emphasis_render_as_written(logged_in):
+def test_card_lists_and_emphasis_render_as_written(logged_in, student):
     deck = make_deck()
+    enroll(student, deck)
     make_card(deck, front="<b>STAMP</b>", back="<ol><li>Strategie</li><li>Tactiek</li></ol>")
     html = logged_in.get(reverse("study", args=[deck.slug])).content.decode()
     assert "<b>STAMP</b>" in html
@@ -135,3 +139,13 @@ def test_card_lists_and_emphasis_render_as_written(logged_in):
 
 def test_get_is_not_allowed_on_the_answer_url(logged_in, deck):
     assert logged_in.get(reverse("study_answer", args=[deck.slug])).status_code == 405
+
+
+def test_a_deck_of_a_class_i_am_not_in_is_not_found(logged_in):
+    other = make_deck(cards=1)
+    assert logged_in.get(reverse("study", args=[other.slug])).status_code == 404
+    response = logged_in.post(
+        reverse("study_answer", args=[other.slug]), answer_data(other.cards.get(), 5)
+    )
+    assert response.status_code == 404
+    assert not ReviewLog.objects.exists()

@@ -1,0 +1,1 @@
+"""Class pages: joining, leaderboards and the teacher views."""

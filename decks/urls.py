@@ -1,6 +1,6 @@
 from django.urls import path
 
-from decks.views import classes, study
+from decks.views import study
 
 urlpatterns = [
     path("", study.home, name="home"),

@@ -19,10 +19,15 @@ from django.utils import timezone
 
 from decks.admin_forms import ImportConfirmForm, ImportUploadForm
 from decks.importers.detect import parse_upload
-from decks.models import Card, CardState, Deck, ImportUpload, ReviewLog
+from decks.models import Card, CardState, Classroom, Deck, ImportUpload, Membership, ReviewLog
 from decks.services.exports import deck_to_apkg, deck_to_csv, export_filename
 from decks.services.imports import ImportRejected, deck_import, import_limits, import_plan
-from decks.services.teachers import TEACHERS_GROUP, cards_editable_by, decks_editable_by
+from decks.services.teachers import (
+    TEACHERS_GROUP,
+    cards_editable_by,
+    classes_taught_by,
+    decks_editable_by,
+)
 
 # An upload waiting for confirmation this long is abandoned.
 UPLOAD_TTL = timedelta(hours=6)
@@ -259,3 +264,36 @@ class ReviewLogAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fields = ("student", "joined_at")
+    readonly_fields = ("joined_at",)
+    raw_id_fields = ("student",)
+    extra = 0
+
+
+@admin.register(Classroom)
+class ClassroomAdmin(admin.ModelAdmin):
+    list_display = ("name", "join_code", "join_enabled", "exam_date", "created_at")
+    search_fields = ("name",)
+    filter_horizontal = ("teachers", "decks")
+    inlines = [MembershipInline]
+
+    def get_queryset(self, request: HttpRequest):
+        return classes_taught_by(request.user)
+
+    def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "decks":
+            kwargs["queryset"] = decks_editable_by(request.user)
+        elif db_field.name == "teachers":
+            kwargs["queryset"] = db_field.related_model.objects.filter(
+                Q(groups__name=TEACHERS_GROUP) | Q(is_superuser=True)
+            ).distinct()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # A teacher who creates a class teaches it, so it never disappears from their list.
+        form.instance.teachers.add(request.user)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from decks.views import study
+from decks.views import classes, study
 
 urlpatterns = [
     path("", study.home, name="home"),
@@ -12,4 +12,15 @@ urlpatterns = [
         "decks/<slug:slug>/export.apkg", study.deck_export, {"fmt": "apkg"}, name="deck_export_apkg"
     ),
     path("accounts/signup/", study.signup, name="signup"),
+    path("profile/", classes.profile, name="profile"),
+    path("teach/", classes.teach, name="teach"),
+    path("classes/", classes.class_list, name="class_list"),
+    path("classes/join/", classes.class_join_view, name="class_join"),
+    path("classes/join/<str:code>/", classes.class_join_view, name="class_join_code"),
+    path("classes/<int:pk>/", classes.class_detail, name="class_detail"),
+    path("classes/<int:pk>/leave/", classes.class_leave_view, name="class_leave"),
+    path("classes/<int:pk>/update/", classes.class_update, name="class_update"),
+    path("classes/<int:pk>/leaderboard/", classes.leaderboard, name="leaderboard"),
+    path("classes/<int:pk>/progress/", classes.class_progress_view, name="class_progress"),
+    path("classes/<int:pk>/items/", classes.class_items_view, name="class_items"),
 ]

@@ -7,7 +7,12 @@ from decks.models import Card, Deck
 
 TEACHERS_GROUP = "Teachers"
 # (app_label, model) pairs whose add/change/delete/view permissions teachers hold.
-TEACHER_MODELS = [("decks", "deck"), ("decks", "card")]
+TEACHER_MODELS = [
+    ("decks", "deck"),
+    ("decks", "card"),
+    ("decks", "classroom"),
+    ("decks", "membership"),
+]
 
 
 def teachers_group_ensure() -> Group:
@@ -35,3 +40,11 @@ def decks_editable_by(user: AbstractBaseUser) -> QuerySet[Deck]:
 
 def cards_editable_by(user: AbstractBaseUser) -> QuerySet[Card]:
     return Card.objects.filter(deck__in=decks_editable_by(user))
+
+
+def classes_taught_by(user: AbstractBaseUser) -> QuerySet:
+    from decks.models import Classroom
+
+    if user.is_superuser:
+        return Classroom.objects.all()
+    return Classroom.objects.filter(teachers=user)

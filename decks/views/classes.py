@@ -1,1 +1,255 @@
-"""Class pages: joining, leaderboards and the teacher views."""
+"""Class pages: joining and leaving, leaderboards, and the teacher's class pages."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from decks.forms_classes import ClassForm, JoinForm, ProfileForm
+from decks.models import Classroom
+from decks.services.classes import (
+    JoinRefused,
+    class_create,
+    class_join,
+    class_leave,
+    join_code_regenerate,
+    profile_for,
+)
+from decks.services.clock import today_for_study
+from decks.services.leaderboard import PERIODS, SORTABLE, class_leaderboard, is_class_teacher
+from decks.services.progress import class_progress, days_until, item_analysis, readiness_for
+from decks.services.teachers import decks_editable_by, is_teacher
+from decks.views.study import HtmxHttpRequest
+
+
+def _class_for_member(request: HtmxHttpRequest, pk: int) -> Classroom:
+    """The class if the user is one of its students or teachers; anyone else gets a 404."""
+    user = request.user
+    return get_object_or_404(
+        Classroom.objects.filter(Q(students=user) | Q(teachers=user)).distinct(), pk=pk
+    )
+
+
+def _class_for_teacher(request: HtmxHttpRequest, pk: int) -> Classroom:
+    return get_object_or_404(Classroom.objects.filter(teachers=request.user), pk=pk)
+
+
+@login_required
+@require_GET
+def class_list(request: HtmxHttpRequest):
+    today = today_for_study()
+    joined = list(request.user.classes_joined.all())
+    for classroom in joined:
+        classroom.days_to_exam = days_until(classroom.exam_date, today)
+    return render(
+        request,
+        "decks/class_list.html",
+        {
+            "joined": joined,
+            "taught": request.user.classes_taught.all(),
+            "join_form": JoinForm(),
+            "is_teacher": is_teacher(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def class_join_view(request: HtmxHttpRequest, code: str = ""):
+    form = JoinForm(request.POST or None, initial={"code": code})
+    if request.method == "POST" and form.is_valid():
+        try:
+            classroom = class_join(student=request.user, code=form.cleaned_data["code"])
+        except JoinRefused as refused:
+            form.add_error("code", str(refused))
+        else:
+            messages.success(
+                request, f"You joined {classroom.name}. Its decks are on your home page."
+            )
+            return redirect(classroom)
+    return render(request, "decks/class_join.html", {"form": form, "code": code})
+
+
+@login_required
+@require_POST
+def class_leave_view(request: HtmxHttpRequest, pk: int):
+    classroom = get_object_or_404(request.user.classes_joined, pk=pk)
+    class_leave(student=request.user, classroom=classroom)
+    messages.info(request, f"You left {classroom.name}. Your progress is kept.")
+    return redirect("class_list")
+
+
+@login_required
+@require_GET
+def class_detail(request: HtmxHttpRequest, pk: int):
+    classroom = _class_for_member(request, pk)
+    today = today_for_study()
+    teacher = is_class_teacher(request.user, classroom)
+    context = {
+        "classroom": classroom,
+        "teacher": teacher,
+        "decks": classroom.decks.order_by("title"),
+        "days_to_exam": days_until(classroom.exam_date, today),
+        "readiness": None
+        if teacher
+        else readiness_for(student_id=request.user.pk, classroom=classroom),
+    }
+    if teacher:
+        context["join_url"] = request.build_absolute_uri(
+            reverse("class_join_code", args=[classroom.join_code])
+        )
+        context["form"] = ClassForm(instance=classroom, decks=decks_editable_by(request.user))
+        context["student_count"] = classroom.students.count()
+    return render(request, "decks/class_detail.html", context)
+
+
+@login_required
+@require_GET
+def leaderboard(request: HtmxHttpRequest, pk: int):
+    classroom = _class_for_member(request, pk)
+    period = request.GET.get("period", "week")
+    period = period if period in PERIODS else "week"
+    sort = request.GET.get("sort", "cards")
+    sort = sort if sort in SORTABLE else "cards"
+    descending = request.GET.get("dir", "desc") != "asc"
+    rows = class_leaderboard(
+        classroom=classroom,
+        viewer=request.user,
+        today=today_for_study(),
+        period=period,
+        sort=sort,
+        descending=descending,
+    )
+    context = {
+        "classroom": classroom,
+        "rows": rows,
+        "period": period,
+        "periods": PERIODS.items(),
+        "sort": sort,
+        "descending": descending,
+        "columns": SORTABLE.items(),
+    }
+    template = "decks/leaderboard.html#board" if request.htmx else "decks/leaderboard.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def class_progress_view(request: HtmxHttpRequest, pk: int):
+    classroom = _class_for_teacher(request, pk)
+    today = today_for_study()
+    rows = class_progress(classroom=classroom, today=today)
+    sort = request.GET.get("sort", "name")
+    keys = {
+        "name": lambda r: r.name.casefold(),
+        "last": lambda r: r.last_studied or today.replace(year=1),
+        "due": lambda r: r.due,
+        "streak": lambda r: r.streak,
+        "week": lambda r: r.reviews_this_week,
+        "seen": lambda r: r.seen,
+    }
+    rows.sort(key=keys.get(sort, keys["name"]), reverse=request.GET.get("dir") == "desc")
+    if request.GET.get("format") == "csv":
+        return _progress_csv(classroom, rows)
+    return render(
+        request,
+        "decks/class_progress.html",
+        {
+            "classroom": classroom,
+            "rows": rows,
+            "decks": classroom.decks.order_by("title"),
+            "sort": sort,
+            "days_to_exam": days_until(classroom.exam_date, today),
+        },
+    )
+
+
+def _progress_csv(classroom: Classroom, rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="class-{classroom.pk}-progress.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    decks = [m.deck.title for m in rows[0].mastery] if rows else []
+    writer.writerow(
+        ["student", "username", "last studied", "due", "streak", "reviews this week", "seen",
+         "can recall", *[f"mastered: {title}" for title in decks]]
+    )  # fmt: skip
+    for r in rows:
+        writer.writerow(
+            [r.name, r.username, r.last_studied or "", r.due, r.streak, r.reviews_this_week,
+             r.seen, r.can_recall, *[f"{m.mastered}/{m.cards}" for m in r.mastery]]
+        )  # fmt: skip
+    return response
+
+
+@login_required
+@require_GET
+def class_items_view(request: HtmxHttpRequest, pk: int):
+    classroom = _class_for_teacher(request, pk)
+    return render(
+        request,
+        "decks/class_items.html",
+        {"classroom": classroom, "items": item_analysis(classroom=classroom)},
+    )
+
+
+@login_required
+@require_POST
+def class_update(request: HtmxHttpRequest, pk: int):
+    classroom = _class_for_teacher(request, pk)
+    action = request.POST.get("action")
+    if action == "regenerate":
+        join_code_regenerate(classroom=classroom)
+        messages.success(request, "New join code made; the old one no longer works.")
+        return redirect(classroom)
+    form = ClassForm(request.POST, instance=classroom, decks=decks_editable_by(request.user))
+    if form.is_valid():
+        # Decks the teacher cannot edit stay assigned; the form only offers their own.
+        kept = set(classroom.decks.exclude(pk__in=decks_editable_by(request.user)))
+        saved = form.save()
+        saved.decks.add(*kept)
+        messages.success(request, "Class saved.")
+        return redirect(classroom)
+    messages.error(request, "The class could not be saved: " + "; ".join(
+        f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()
+    ))  # fmt: skip
+    return redirect(classroom)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def teach(request: HtmxHttpRequest):
+    if not is_teacher(request.user):
+        raise Http404("Only teachers have a teacher page.")
+    form = ClassForm(request.POST or None, decks=decks_editable_by(request.user))
+    if request.method == "POST" and form.is_valid():
+        classroom = class_create(
+            teacher=request.user, name=form.cleaned_data["name"], decks=form.cleaned_data["decks"]
+        )
+        classroom.exam_date = form.cleaned_data["exam_date"]
+        classroom.save(update_fields=["exam_date"])
+        messages.success(
+            request, f"Class created. Students join with the code {classroom.join_code}."
+        )
+        return redirect(classroom)
+    return render(
+        request,
+        "decks/teach.html",
+        {"form": form, "classes": request.user.classes_taught.all()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HtmxHttpRequest):
+    form = ProfileForm(request.POST or None, instance=profile_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Saved.")
+        return redirect("profile")
+    return render(request, "decks/profile.html", {"form": form})

@@ -15,6 +15,7 @@ from decks.models import Deck
 from decks.selectors import card_for_study, deck_overviews_for, decks_for, session_summary
 from decks.services.clock import today_for_study
 from decks.services.exports import deck_to_apkg, deck_to_csv, export_filename
+from decks.services.progress import days_until
 from decks.services.queue import next_card, queue_counts
 from decks.services.reviews import review_record
 
@@ -31,11 +32,19 @@ def _now_ms() -> int:
 def home(request: HtmxHttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "decks/landing.html")
-    overviews = deck_overviews_for(request.user, today=today_for_study())
+    today = today_for_study()
+    overviews = deck_overviews_for(request.user, today=today)
+    classes = list(request.user.classes_joined.all())
+    for classroom in classes:
+        classroom.days_to_exam = days_until(classroom.exam_date, today)
     return render(
         request,
         "decks/home.html",
-        {"overviews": overviews, "total_due": sum(o.to_study for o in overviews)},
+        {
+            "overviews": overviews,
+            "total_due": sum(o.to_study for o in overviews),
+            "classes": classes,
+        },
     )
 
 

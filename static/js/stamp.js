@@ -55,4 +55,16 @@
     const next = document.querySelector("#session .reveal-button, #session [data-study-done] h2");
     if (next) next.focus({ preventScroll: true });
   });
+
+  // Parts of a page that refresh themselves (the leaderboard) do so only while the tab
+  // is visible; a polling trigger with a filter would need eval, which the CSP forbids.
+  window.setInterval(function () {
+    if (document.visibilityState !== "visible" || !window.htmx) return;
+    document.querySelectorAll("[data-refresh-every]").forEach(function (element) {
+      const seconds = Number(element.dataset.refreshEvery) || 30;
+      const last = Number(element.dataset.refreshedAt) || Date.now();
+      if (!element.dataset.refreshedAt) element.dataset.refreshedAt = String(last);
+      if (Date.now() - last >= seconds * 1000) window.htmx.trigger(element, "refresh");
+    });
+  }, 5000);
 })();

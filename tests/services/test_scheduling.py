@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from decks.services.scheduling import (
     MAX_INTERVAL_DAYS,
+    clamp_to_exam,
     Schedule,
     due_after,
     next_schedule,
@@ -115,3 +116,31 @@ def test_a_mature_interval_is_the_exact_ceiling_of_interval_times_easiness(sched
     after = next_schedule(schedule, quality)
     exact = Decimal(schedule.interval) * Decimal(str(after.easiness))
     assert after.interval == min(MAX_INTERVAL_DAYS, math.ceil(exact))
+
+
+EXAM = date(2026, 12, 10)
+
+
+@pytest.mark.parametrize(
+    ("due", "today", "expected"),
+    [
+        (date(2026, 12, 5), date(2026, 12, 1), date(2026, 12, 5)),  # before the exam: unchanged
+        (date(2026, 12, 10), date(2026, 12, 1), date(2026, 12, 9)),  # on exam day: the day before
+        (date(2027, 3, 1), date(2026, 12, 1), date(2026, 12, 9)),  # past the exam: the day before
+        (
+            date(2026, 12, 15),
+            date(2026, 12, 9),
+            date(2026, 12, 10),
+        ),  # the eve: no earlier than tomorrow
+        (date(2026, 12, 20), date(2026, 12, 10), date(2026, 12, 20)),  # exam day itself: no clamp
+        (date(2026, 12, 20), date(2026, 12, 11), date(2026, 12, 20)),  # after the exam: no clamp
+    ],
+)
+def test_due_dates_are_clamped_to_the_day_before_an_upcoming_exam(due, today, expected):
+    assert clamp_to_exam(due, today=today, exam_date=EXAM) == expected
+
+
+def test_without_an_exam_the_due_date_is_unchanged():
+    assert clamp_to_exam(date(2027, 1, 1), today=date(2026, 1, 1), exam_date=None) == date(
+        2027, 1, 1
+    )

@@ -1,0 +1,196 @@
+"""What a teacher sees of a class: progress per student, and which cards are hardest."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Avg, Count, Max, Q, Sum
+
+from decks.models import Card, CardState, Classroom, DailyActivity, Deck, ReviewLog
+from decks.services.leaderboard import period_start, study_streak
+from decks.services.scheduling import MIN_EASINESS_HUNDREDTHS, PASSING_QUALITY
+
+# In SM-2 an easiness stuck at its floor for several students marks a badly worded card.
+FLOOR_FLAG_STUDENTS = 3
+
+
+@dataclass
+class DeckMastery:
+    deck: Deck
+    mastered: int
+    cards: int
+
+    @property
+    def share(self) -> float:
+        return self.mastered / self.cards if self.cards else 0.0
+
+
+@dataclass
+class StudentProgress:
+    student_id: int
+    name: str
+    username: str
+    last_studied: date | None = None
+    due: int = 0
+    streak: int = 0
+    reviews_this_week: int = 0
+    seen: int = 0
+    can_recall: int = 0
+    mastery: list[DeckMastery] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """How much of a class's decks a student has seen and can recall, for the exam."""
+
+    cards: int
+    seen: int
+    can_recall: int
+
+
+def _active_card_counts(decks: list[Deck]) -> dict[int, int]:
+    return dict(
+        Card.objects.active()
+        .filter(deck__in=decks)
+        .values("deck_id")
+        .annotate(n=Count("id"))
+        .values_list("deck_id", "n")
+    )
+
+
+def readiness_for(*, student_id: int, classroom: Classroom) -> Readiness:
+    decks = list(classroom.decks.all())
+    states = CardState.objects.filter(
+        student_id=student_id, deck__in=decks, card__retired_at__isnull=True
+    ).aggregate(seen=Count("id"), recall=Count("id", filter=Q(last_rating__gte=PASSING_QUALITY)))
+    return Readiness(
+        cards=sum(_active_card_counts(decks).values()),
+        seen=states["seen"],
+        can_recall=states["recall"],
+    )
+
+
+def class_progress(*, classroom: Classroom, today: date) -> list[StudentProgress]:
+    """Per student: last studied, due backlog, streak, reviews this week, mastery per deck."""
+    decks = list(classroom.decks.order_by("title"))
+    cards = _active_card_counts(decks)
+    students = list(classroom.students.order_by("last_name", "first_name", "username"))
+    rows = {
+        s.pk: StudentProgress(s.pk, s.get_full_name() or s.get_username(), s.get_username())
+        for s in students
+    }
+    activity = DailyActivity.objects.filter(student__in=students, deck__in=decks, day__lte=today)
+    days: dict[int, list[date]] = defaultdict(list)
+    for student_id, day in activity.values_list("student_id", "day").distinct():
+        days[student_id].append(day)
+    week = dict(
+        activity.filter(day__gte=period_start("week", today))
+        .values("student_id")
+        .annotate(n=Sum("answers"))
+        .values_list("student_id", "n")
+    )
+    mastered: dict[tuple[int, int], int] = {
+        (row["student_id"], row["deck_id"]): row["m"]
+        for row in activity.values("student_id", "deck_id").annotate(m=Sum("mastered_delta"))
+    }
+    states = (
+        CardState.objects.filter(
+            student__in=students, deck__in=decks, card__retired_at__isnull=True
+        )
+        .values("student_id")
+        .annotate(
+            due=Count("id", filter=Q(due__lte=today)),
+            seen=Count("id"),
+            recall=Count("id", filter=Q(last_rating__gte=PASSING_QUALITY)),
+            last=Max("last_review_day"),
+        )
+    )
+    for state in states:
+        row = rows[state["student_id"]]
+        row.due, row.seen, row.can_recall = state["due"], state["seen"], state["recall"]
+        row.last_studied = state["last"]
+    for row in rows.values():
+        row.streak = study_streak(days[row.student_id], today)
+        row.reviews_this_week = week.get(row.student_id) or 0
+        row.mastery = [
+            DeckMastery(
+                deck, max(0, mastered.get((row.student_id, deck.pk), 0)), cards.get(deck.pk, 0)
+            )
+            for deck in decks
+        ]
+    return list(rows.values())
+
+
+@dataclass
+class ItemFigures:
+    card: Card
+    students_seen: int = 0
+    lapses: int = 0
+    at_floor: int = 0
+    learned_answers: int = 0
+    learned_recalled: int = 0
+    average_rating: float | None = None
+
+    @property
+    def recall(self) -> float | None:
+        return self.learned_recalled / self.learned_answers if self.learned_answers else None
+
+    @property
+    def flagged(self) -> bool:
+        return self.at_floor >= FLOOR_FLAG_STUDENTS
+
+
+def item_analysis(*, classroom: Classroom) -> list[ItemFigures]:
+    """Every card of the class's decks with how the class does on it, hardest first."""
+    decks = list(classroom.decks.all())
+    students = classroom.students.all()
+    items = {
+        card.pk: ItemFigures(card=card)
+        for card in Card.objects.active().filter(deck__in=decks).select_related("deck")
+    }
+    states = (
+        CardState.objects.filter(student__in=students, card_id__in=items)
+        .values("card_id")
+        .annotate(
+            seen=Count("id"),
+            lapses=Sum("lapses"),
+            floor=Count("id", filter=Q(easiness__lte=MIN_EASINESS_HUNDREDTHS / 100)),
+        )
+    )
+    for row in states:
+        item = items[row["card_id"]]
+        item.students_seen, item.lapses, item.at_floor = row["seen"], row["lapses"], row["floor"]
+    learned = Q(scheduled=True, sequence__gt=0)
+    logs = (
+        ReviewLog.objects.filter(student__in=students, card_id__in=items)
+        .values("card_id")
+        .annotate(
+            average=Avg("rating"),
+            learned=Count("id", filter=learned),
+            recalled=Count("id", filter=learned & Q(rating__gte=PASSING_QUALITY)),
+        )
+    )
+    for row in logs:
+        item = items[row["card_id"]]
+        item.average_rating = row["average"]
+        item.learned_answers, item.learned_recalled = row["learned"], row["recalled"]
+
+    def hardness(item: ItemFigures):
+        recall = item.recall if item.recall is not None else 2.0  # unseen cards last
+        return (not item.flagged, recall, -item.lapses, item.average_rating or 6)
+
+    return sorted(items.values(), key=hardness)
+
+
+def days_until(exam_date: date | None, today: date) -> int | None:
+    return (exam_date - today).days if exam_date and exam_date >= today else None
+
+
+def reviews_in_week(*, student_id: int, today: date) -> int:
+    start = today - timedelta(days=today.weekday())
+    return (
+        DailyActivity.objects.filter(
+            student_id=student_id, day__gte=start, day__lte=today
+        ).aggregate(n=Sum("answers"))["n"]
+        or 0
+    )

@@ -1,0 +1,69 @@
+from datetime import UTC, date, datetime
+
+import pytest
+
+from decks.models import CardState, Membership
+from decks.services.classes import JoinRefused, class_join, class_leave, join_code_regenerate
+from decks.services.reviews import review_record
+from tests.conftest import make_class, make_deck
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_student_joins_with_the_code_in_any_case_and_spacing(student):
+    classroom = make_class(join_code="ABCD2345")
+    assert class_join(student=student, code=" abcd 2345 ") == classroom
+    assert classroom.students.get() == student
+
+
+def test_joining_twice_is_harmless(student):
+    classroom = make_class(join_code="ABCD2345")
+    class_join(student=student, code="ABCD2345")
+    class_join(student=student, code="ABCD2345")
+    assert Membership.objects.filter(classroom=classroom).count() == 1
+
+
+def test_a_wrong_code_is_refused_with_a_reason(student):
+    with pytest.raises(JoinRefused, match="No class has that code"):
+        class_join(student=student, code="NOPE")
+
+
+def test_a_disabled_code_lets_nobody_in(student):
+    make_class("Klas 1A", join_code="ABCD2345", join_enabled=False)
+    with pytest.raises(JoinRefused, match="not taking new students"):
+        class_join(student=student, code="ABCD2345")
+
+
+def test_a_regenerated_code_replaces_the_old_one(student):
+    classroom = make_class(join_code="ABCD2345")
+    new = join_code_regenerate(classroom=classroom)
+    with pytest.raises(JoinRefused):
+        class_join(student=student, code="ABCD2345")
+    assert class_join(student=student, code=new) == classroom
+
+
+def test_a_student_can_be_in_several_classes_and_leave_one(student):
+    first, second = make_class(students=[student]), make_class(students=[student])
+    class_leave(student=student, classroom=first)
+    assert list(student.classes_joined.all()) == [second]
+
+
+def test_an_upcoming_exam_clamps_the_due_date_but_not_the_sm2_interval(student):
+    deck = make_deck(cards=1)
+    make_class(students=[student], decks=[deck], exam_date=date(2026, 11, 27))
+    card = deck.cards.get()
+    for day, seen in [(20, 0), (21, 1)]:  # intervals 1, then 6: due 27 Nov, exam day itself
+        review_record(student=student, card=card, rating=5, seen_reviews=seen,
+                      now=datetime(2026, 11, day, 12, tzinfo=UTC))  # fmt: skip
+    state = CardState.objects.get()
+    assert state.interval == 6
+    assert state.due == date(2026, 11, 26)
+
+
+def test_an_exam_in_another_class_does_not_clamp(student):
+    deck = make_deck(cards=1)
+    make_class(students=[student], decks=[deck])
+    make_class(decks=[deck], exam_date=date(2026, 11, 22))  # not the student's class
+    review_record(student=student, card=deck.cards.get(), rating=5, seen_reviews=0,
+                  now=datetime(2026, 11, 20, 12, tzinfo=UTC))  # fmt: skip
+    assert CardState.objects.get().due == date(2026, 11, 21)

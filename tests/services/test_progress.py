@@ -1,0 +1,53 @@
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from decks.models import CardState
+from decks.services.progress import class_progress, item_analysis
+from decks.services.reviews import review_record
+from tests.conftest import make_class, make_deck, make_user
+
+pytestmark = pytest.mark.django_db
+NOON = datetime(2026, 11, 23, 11, tzinfo=UTC)
+
+
+def test_item_analysis_puts_the_hardest_card_first_and_flags_the_easiness_floor():
+    deck = make_deck(cards=2)
+    easy, hard = deck.cards.all()
+    students = [make_user() for _ in range(3)]
+    classroom = make_class(students=students, decks=[deck])
+    for student in students:
+        CardState.objects.create(student=student, card=hard, deck=deck, due=date(2026, 11, 24),
+                                 introduced_on=date(2026, 11, 1), easiness=Decimal("1.30"), lapses=2)  # fmt: skip
+        CardState.objects.create(student=student, card=easy, deck=deck, due=date(2026, 12, 24),
+                                 introduced_on=date(2026, 11, 1))  # fmt: skip
+    items = item_analysis(classroom=classroom)
+    assert items[0].card == hard
+    assert items[0].flagged
+    assert (items[0].students_seen, items[0].lapses) == (3, 6)
+    assert not items[1].flagged
+
+
+def test_item_recall_and_average_rating_come_from_the_class_answers():
+    deck = make_deck(cards=1)
+    card = deck.cards.get()
+    student = make_user()
+    classroom = make_class(students=[student], decks=[deck])
+    review_record(student=student, card=card, rating=5, seen_reviews=0, now=NOON)
+    review_record(student=student, card=card, rating=2, seen_reviews=1,
+                  now=datetime(2026, 11, 24, 11, tzinfo=UTC))  # fmt: skip
+    item = item_analysis(classroom=classroom)[0]
+    assert (item.learned_recalled, item.learned_answers, item.average_rating) == (0, 1, 3.5)
+
+
+def test_class_progress_counts_the_backlog_and_mastery_per_deck():
+    deck = make_deck(cards=3)
+    student = make_user()
+    classroom = make_class(students=[student], decks=[deck])
+    first = deck.cards.first()
+    review_record(student=student, card=first, rating=5, seen_reviews=0, now=NOON)
+    row = class_progress(classroom=classroom, today=date(2026, 11, 25))[0]
+    assert (row.due, row.seen, row.can_recall, row.reviews_this_week) == (1, 1, 1, 1)
+    assert row.last_studied == date(2026, 11, 23)
+    assert (row.mastery[0].mastered, row.mastery[0].cards) == (0, 3)

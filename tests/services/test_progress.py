@@ -17,11 +17,12 @@ def test_item_analysis_puts_the_hardest_card_first_and_flags_the_easiness_floor(
     easy, hard = deck.cards.all()
     students = [make_user() for _ in range(3)]
     classroom = make_class(students=students, decks=[deck])
+    started = {"deck": deck, "introduced_on": date(2026, 11, 1), "due": date(2026, 11, 24)}
     for student in students:
-        CardState.objects.create(student=student, card=hard, deck=deck, due=date(2026, 11, 24),
-                                 introduced_on=date(2026, 11, 1), easiness=Decimal("1.30"), lapses=2)  # fmt: skip
-        CardState.objects.create(student=student, card=easy, deck=deck, due=date(2026, 12, 24),
-                                 introduced_on=date(2026, 11, 1))  # fmt: skip
+        CardState.objects.create(
+            student=student, card=hard, easiness=Decimal("1.30"), lapses=2, **started
+        )
+        CardState.objects.create(student=student, card=easy, **started)
     items = item_analysis(classroom=classroom)
     assert items[0].card == hard
     assert items[0].flagged

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from decks.services.scheduling import (
     MAX_INTERVAL_DAYS,
-    clamp_to_exam,
     Schedule,
+    clamp_to_exam,
     due_after,
     next_schedule,
     study_day,

@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
 
-from decks.models import Card, CardState, Deck, ReviewLog
+from decks.models import Card, CardState, Classroom, Deck, ReviewLog
 
 
 def decks_for(user: AbstractBaseUser) -> QuerySet[Deck]:
@@ -110,3 +110,55 @@ def card_for_study(*, student: AbstractBaseUser, deck_slug: str, card_id: int) -
         .select_related("deck")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class AnswerTarget:
+    """Everything recording an answer needs, read in one query on the hot path."""
+
+    card: Card
+    state: CardState | None
+    exam_date: date | None
+
+
+_TARGET_STATE_FIELDS = [
+    "id", "repetitions", "easiness", "interval", "due", "lapses", "reviews",
+    "introduced_on", "last_reviewed_at", "last_review_day", "last_rating",
+]  # fmt: skip
+
+
+def answer_target(
+    *, student: AbstractBaseUser, deck_slug: str, card_id: int, today: date
+) -> AnswerTarget | None:
+    """The card with its deck, the student's state and any upcoming exam, or None.
+
+    None when the card is retired or not in a deck of `deck_slug` the student may study.
+    """
+    state = CardState.objects.filter(student=student, card=OuterRef("pk"))
+    exam = (
+        Classroom.objects.filter(students=student, decks=OuterRef("deck_id"), exam_date__gt=today)
+        .order_by("exam_date")
+        .values("exam_date")[:1]
+    )
+    card = (
+        Card.objects.active()
+        .filter(pk=card_id, deck__in=decks_for(student), deck__slug=deck_slug)
+        .select_related("deck")
+        .annotate(
+            exam_date=Subquery(exam),
+            **{f"state_{name}": Subquery(state.values(name)[:1]) for name in _TARGET_STATE_FIELDS},
+        )
+        .first()
+    )
+    if card is None:
+        return None
+    current = None
+    if card.state_id is not None:
+        current = CardState(
+            student_id=student.pk,
+            card=card,
+            deck_id=card.deck_id,
+            **{name: getattr(card, f"state_{name}") for name in _TARGET_STATE_FIELDS},
+        )
+        current._state.adding = False
+    return AnswerTarget(card=card, state=current, exam_date=card.exam_date)

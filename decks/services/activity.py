@@ -2,8 +2,7 @@
 
 from collections import defaultdict
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection, transaction
 
 from decks.models import DailyActivity, ReviewLog
 from decks.services.scheduling import PASSING_QUALITY, is_mastered
@@ -22,19 +21,26 @@ def _figures(log: ReviewLog) -> dict[str, int]:
     }
 
 
+_FIGURES = ["answers", "cards", "learned_answers", "learned_recalled", "mastered_delta", "time_ms"]
+
+
 def activity_record(*, log: ReviewLog) -> None:
-    """Add one review to its day's activity row; call inside the review's transaction."""
+    """Add one review to its day's activity row; call inside the review's transaction.
+
+    One upsert (PostgreSQL and SQLite both speak ON CONFLICT), because the study loop
+    is the hot path and a concurrent first review of the day must not fail.
+    """
     figures = _figures(log)
-    key = {"student_id": log.student_id, "deck_id": log.deck_id, "day": log.study_day}
-    updates = {name: F(name) + value for name, value in figures.items()}
-    if DailyActivity.objects.filter(**key).update(**updates):
-        return
-    try:
-        with transaction.atomic():
-            DailyActivity.objects.create(**key, **figures)
-    except IntegrityError:
-        # Another review of the same student, deck and day created the row first.
-        DailyActivity.objects.filter(**key).update(**updates)
+    table = DailyActivity._meta.db_table
+    columns = ", ".join(_FIGURES)
+    increments = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in _FIGURES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (student_id, deck_id, day, {columns}) "
+            f"VALUES (%s, %s, %s, {', '.join(['%s'] * len(_FIGURES))}) "
+            f"ON CONFLICT (student_id, deck_id, day) DO UPDATE SET {increments}",
+            [log.student_id, log.deck_id, log.study_day, *(figures[name] for name in _FIGURES)],
+        )
 
 
 def activity_rebuild() -> int:

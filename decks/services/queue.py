@@ -3,15 +3,20 @@
 Due cards come first, most overdue first; then unseen cards up to the deck's daily
 new-card limit; then the cards answered today with a rating below 4, which SM-2
 repeats the same day until they are rated 4 or 5.
+
+The study loop is the hot path: `queue_snapshot` reads the next card together with
+every count the page shows in one query, whatever the size of the deck.
 """
 
 from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, OuterRef
+from django.db.models import Case, Exists, Func, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThan
 
-from decks.models import Card, CardState, Deck, ReviewLog
+from decks.models import Card, CardState, DailyActivity, Deck
 from decks.services.scheduling import SAME_DAY_REPEAT_BELOW
 
 
@@ -39,6 +44,12 @@ class QueueItem:
         return self.state.reviews if self.state else 0
 
 
+@dataclass(frozen=True)
+class QueueSnapshot:
+    counts: QueueCounts
+    item: QueueItem | None
+
+
 def _states(student: AbstractBaseUser, deck: Deck):
     return CardState.objects.filter(student=student, deck=deck, card__retired_at__isnull=True)
 
@@ -58,43 +69,101 @@ def _unseen_cards(student: AbstractBaseUser, deck: Deck):
     return Card.objects.active().filter(deck=deck).filter(~Exists(answered))
 
 
+def _count(queryset) -> Coalesce:
+    """COUNT(*) of a queryset as a scalar subquery."""
+    counted = queryset.order_by().annotate(n=Func(Value(1), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _count_annotations(student: AbstractBaseUser, deck: Deck, today: date) -> dict:
+    return {
+        "n_due": _count(_due_states(student, deck, today)),
+        "n_repeat": _count(_repeat_states(student, deck, today)),
+        "n_introduced": _count(_states(student, deck).filter(introduced_on=today)),
+        "n_seen": _count(_states(student, deck)),
+        "n_cards": _count(Card.objects.active().filter(deck=deck)),
+        "n_done": Coalesce(
+            Subquery(
+                DailyActivity.objects.filter(student=student, deck=deck, day=today).values(
+                    "answers"
+                )[:1]
+            ),
+            0,
+        ),
+    }
+
+
+def _counts_from(row, deck: Deck) -> QueueCounts:
+    new_allowed = max(0, deck.new_cards_per_day - row.n_introduced)
+    return QueueCounts(
+        due=row.n_due,
+        new=min(new_allowed, row.n_cards - row.n_seen),
+        repeat=row.n_repeat,
+        done_today=row.n_done,
+    )
+
+
+_STATE_FIELDS = [
+    "id", "repetitions", "easiness", "interval", "due", "lapses", "reviews",
+    "introduced_on", "last_reviewed_at", "last_review_day", "last_rating",
+]  # fmt: skip
+
+
+def queue_snapshot(*, student: AbstractBaseUser, deck: Deck, today: date) -> QueueSnapshot:
+    """The next card to answer in `deck` with today's counts, in one query.
+
+    When nothing is left a second query reads the counts alone.
+    """
+    due_id = _due_states(student, deck, today).order_by("due", "card__position", "card_id")
+    repeat_id = _repeat_states(student, deck, today).order_by("last_reviewed_at", "card_id")
+    new_id = _unseen_cards(student, deck).order_by("position", "id").values("pk")[:1]
+    counts = _count_annotations(student, deck, today)
+    next_id = Coalesce(
+        Subquery(due_id.values("card_id")[:1]),
+        Case(
+            When(LessThan(counts["n_introduced"], deck.new_cards_per_day), then=Subquery(new_id)),
+            default=None,
+        ),
+        Subquery(repeat_id.values("card_id")[:1]),
+    )
+    state = CardState.objects.filter(student=student, card=OuterRef("pk"))
+    card = (
+        Card.objects.filter(pk=next_id)
+        .annotate(**counts)
+        .annotate(**{f"state_{name}": Subquery(state.values(name)[:1]) for name in _STATE_FIELDS})
+        .first()
+    )
+    if card is None:
+        row = Deck.objects.filter(pk=deck.pk).annotate(**counts).get()
+        return QueueSnapshot(counts=_counts_from(row, deck), item=None)
+    card.deck = deck
+    return QueueSnapshot(counts=_counts_from(card, deck), item=_item_from(card, student, today))
+
+
+def _item_from(card: Card, student: AbstractBaseUser, today: date) -> QueueItem:
+    if card.state_id is None:
+        return QueueItem(card=card, state=None, kind="new")
+    state = CardState(
+        student_id=student.pk,
+        card=card,
+        deck_id=card.deck_id,
+        **{name: getattr(card, f"state_{name}") for name in _STATE_FIELDS},
+    )
+    kind = "due" if state.due <= today else "repeat"
+    return QueueItem(card=card, state=state, kind=kind)
+
+
 def new_cards_left_today(*, student: AbstractBaseUser, deck: Deck, today: date) -> int:
     """How many more unseen cards the daily new-card limit allows today."""
-    introduced = CardState.objects.filter(student=student, deck=deck, introduced_on=today).count()
-    return max(0, deck.new_cards_per_day - introduced)
+    return queue_counts(student=student, deck=deck, today=today).new
 
 
 def queue_counts(*, student: AbstractBaseUser, deck: Deck, today: date) -> QueueCounts:
     """What is left for today and how many answers were given today."""
-    unseen = Card.objects.active().filter(deck=deck).count() - _states(student, deck).count()
-    return QueueCounts(
-        due=_due_states(student, deck, today).count(),
-        new=min(unseen, new_cards_left_today(student=student, deck=deck, today=today)),
-        repeat=_repeat_states(student, deck, today).count(),
-        done_today=ReviewLog.objects.filter(student=student, deck=deck, study_day=today).count(),
-    )
+    row = Deck.objects.filter(pk=deck.pk).annotate(**_count_annotations(student, deck, today)).get()
+    return _counts_from(row, deck)
 
 
 def next_card(*, student: AbstractBaseUser, deck: Deck, today: date) -> QueueItem | None:
     """The card the student should answer next in `deck`, or None when today is done."""
-    state = (
-        _due_states(student, deck, today)
-        .select_related("card")
-        .order_by("due", "card__position", "card_id")
-        .first()
-    )
-    if state:
-        return QueueItem(card=state.card, state=state, kind="due")
-    if new_cards_left_today(student=student, deck=deck, today=today) > 0:
-        card = _unseen_cards(student, deck).order_by("position", "id").first()
-        if card:
-            return QueueItem(card=card, state=None, kind="new")
-    state = (
-        _repeat_states(student, deck, today)
-        .select_related("card")
-        .order_by("last_reviewed_at", "card_id")
-        .first()
-    )
-    if state:
-        return QueueItem(card=state.card, state=state, kind="repeat")
-    return None
+    return queue_snapshot(student=student, deck=deck, today=today).item

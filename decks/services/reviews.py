@@ -1,7 +1,7 @@
 """Recording an answer: the thin layer between a rating and the SM-2 functions."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from decks.models import Card, CardState, ReviewLog
+from decks.selectors import AnswerTarget
 from decks.services.activity import activity_record
 from decks.services.classes import upcoming_exam_for
 from decks.services.clock import today_for_study
@@ -45,6 +46,16 @@ def _clamp_time_taken(time_taken_ms: int | None) -> int | None:
     return min(time_taken_ms, MAX_TIME_TAKEN_MS)
 
 
+class _AlreadyAnswered(Exception):
+    pass
+
+
+_SCHEDULE_FIELDS = [
+    "repetitions", "easiness", "interval", "due", "lapses", "reviews",
+    "last_rating", "last_review_day", "last_reviewed_at",
+]  # fmt: skip
+
+
 def review_record(
     *,
     student: AbstractBaseUser,
@@ -53,39 +64,57 @@ def review_record(
     seen_reviews: int,
     now: datetime | None = None,
     time_taken_ms: int | None = None,
+    target: AnswerTarget | None = None,
 ) -> ReviewOutcome:
     """Apply one answer atomically and exactly once.
 
     `seen_reviews` is the number of answers the card had when it was shown. If the
     card has been answered since (a double click, an htmx retry, a second tab), the
-    answer is not applied again. Only the first answer of a study day moves the SM-2
-    schedule; later same-day repeats are logged and update what the queue needs.
+    answer is not applied again: the state is written with a compare-and-set on that
+    count, and the log is unique on it. Only the first answer of a study day moves the
+    SM-2 schedule; later same-day repeats are logged and update what the queue needs.
+    `target` is the card's state and exam date when the caller already read them.
     """
     validate_quality(rating)
     now = now or timezone.now()
     today = today_for_study(now)
+    if target is None:
+        target = AnswerTarget(
+            card=card,
+            state=CardState.objects.filter(student=student, card=card).first(),
+            exam_date=upcoming_exam_for(student_id=student.pk, deck_id=card.deck_id, today=today),
+        )
+    state = target.state
+    if (state.reviews if state else 0) != seen_reviews:
+        return ReviewOutcome(applied=False)
+    if state is None:
+        state = CardState(
+            student=student, card=card, deck_id=card.deck_id, due=today, introduced_on=today
+        )
+    log = _apply(state, rating=rating, now=now, today=today, exam_date=target.exam_date)
+    log.time_taken_ms = _clamp_time_taken(time_taken_ms)
     try:
         with transaction.atomic():
-            state = CardState.objects.select_for_update().filter(student=student, card=card).first()
-            if (state.reviews if state else 0) != seen_reviews:
-                return ReviewOutcome(applied=False)
-            if state is None:
-                state = CardState(
-                    student=student, card=card, deck_id=card.deck_id, due=today, introduced_on=today
-                )
-            log = _apply(state, rating=rating, now=now, today=today)
-            log.time_taken_ms = _clamp_time_taken(time_taken_ms)
-            state.save()
+            if state.pk is None:
+                state.save(force_insert=True)
+            else:
+                changed = {name: getattr(state, name) for name in _SCHEDULE_FIELDS}
+                if not CardState.objects.filter(pk=state.pk, reviews=seen_reviews).update(
+                    **changed
+                ):
+                    raise _AlreadyAnswered
             log.save(force_insert=True)
             activity_record(log=log)
-    except IntegrityError:
-        # A concurrent request recorded this very answer first (both saw no state, or
-        # both logged the same sequence); the unique constraints kept it to one.
+    except (IntegrityError, _AlreadyAnswered):
+        # A concurrent request recorded this very answer first; the compare-and-set
+        # and the unique constraints kept it to one.
         return ReviewOutcome(applied=False)
     return ReviewOutcome(applied=True, log=log)
 
 
-def _apply(state: CardState, *, rating: int, now: datetime, today) -> ReviewLog:
+def _apply(
+    state: CardState, *, rating: int, now: datetime, today: date, exam_date: date | None
+) -> ReviewLog:
     """Move `state` by one answer and return the unsaved log entry describing it."""
     before = schedule_of(state if state.pk else None)
     due_before = state.due if state.pk else None
@@ -111,8 +140,7 @@ def _apply(state: CardState, *, rating: int, now: datetime, today) -> ReviewLog:
         state.repetitions = after.repetitions
         state.easiness = Decimal(f"{after.easiness:.2f}")
         state.interval = after.interval
-        exam = upcoming_exam_for(student_id=state.student_id, deck_id=state.deck_id, today=today)
-        state.due = clamp_to_exam(due_after(today, after), today=today, exam_date=exam)
+        state.due = clamp_to_exam(due_after(today, after), today=today, exam_date=exam_date)
     state.reviews += 1
     state.last_rating = rating
     state.last_review_day = today

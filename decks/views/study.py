@@ -12,11 +12,11 @@ from django_htmx.middleware import HtmxDetails
 
 from decks.forms import RATING_LABELS, AnswerForm, SignUpForm
 from decks.models import Deck
-from decks.selectors import card_for_study, deck_overviews_for, decks_for, session_summary
+from decks.selectors import answer_target, deck_overviews_for, decks_for, session_summary
 from decks.services.clock import today_for_study
 from decks.services.exports import deck_to_apkg, deck_to_csv, export_filename
 from decks.services.progress import days_until
-from decks.services.queue import next_card, queue_counts
+from decks.services.queue import queue_counts, queue_snapshot
 from decks.services.reviews import review_record
 
 
@@ -62,51 +62,62 @@ def deck_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 def _study_context(request: HtmxHttpRequest, deck: Deck, notice: str = "") -> dict:
     today = today_for_study()
-    item = next_card(student=request.user, deck=deck, today=today)
+    snapshot = queue_snapshot(student=request.user, deck=deck, today=today)
+    summary = None
+    if snapshot.item is None:
+        summary = session_summary(student=request.user, deck=deck, today=today)
     return {
         "deck": deck,
-        "item": item,
-        "counts": queue_counts(student=request.user, deck=deck, today=today),
-        "summary": None if item else session_summary(student=request.user, deck=deck, today=today),
+        "item": snapshot.item,
+        "counts": snapshot.counts,
+        "summary": summary,
         "ratings": RATING_LABELS.items(),
         "shown_at": _now_ms(),
         "notice": notice,
     }
 
 
+def _render_session(request: HtmxHttpRequest, deck: Deck, notice: str = "", status: int = 200):
+    template = "decks/study.html#session" if request.htmx else "decks/study.html"
+    return render(request, template, _study_context(request, deck, notice), status=status)
+
+
 @login_required
 @require_GET
 def study(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     deck = get_object_or_404(decks_for(request.user), slug=slug)
-    template = "decks/study.html#session" if request.htmx else "decks/study.html"
-    return render(request, template, _study_context(request, deck))
+    return _render_session(request, deck)
 
 
 @login_required
 @require_POST
 def study_answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    deck = get_object_or_404(decks_for(request.user), slug=slug)
     form = AnswerForm(request.POST)
     if not form.is_valid():
-        context = _study_context(request, deck, notice="That answer could not be read; try again.")
-        template = "decks/study.html#session" if request.htmx else "decks/study.html"
-        return render(request, template, context, status=400)
-    card = card_for_study(
-        student=request.user, deck_slug=deck.slug, card_id=form.cleaned_data["card"]
-    )
-    if card is None:
+        deck = get_object_or_404(decks_for(request.user), slug=slug)
+        return _render_session(
+            request, deck, notice="That answer could not be read; try again.", status=400
+        )
+    # One query finds the card, checks the student may study it, and reads their state.
+    target = answer_target(
+        student=request.user, deck_slug=slug, card_id=form.cleaned_data["card"],
+        today=today_for_study(),
+    )  # fmt: skip
+    if target is None:
         raise Http404("No such card in this deck.")
     shown_at = form.cleaned_data["shown_at"]
     outcome = review_record(
         student=request.user,
-        card=card,
+        card=target.card,
         rating=form.cleaned_data["rating"],
         seen_reviews=form.cleaned_data["seen"],
         time_taken_ms=_now_ms() - shown_at if shown_at else None,
+        target=target,
     )
+    deck = target.card.deck
     notice = "" if outcome.applied else "That card was already answered; here is the next one."
     if request.htmx:
-        return render(request, "decks/study.html#session", _study_context(request, deck, notice))
+        return _render_session(request, deck, notice)
     if notice:
         messages.info(request, notice)
     return redirect("study", slug=deck.slug)

@@ -1,0 +1,70 @@
+"""The study loop costs the same number of queries whatever the deck's size."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from decks.models import Card
+from decks.services.reviews import review_record
+from tests.conftest import enroll, make_deck
+
+# Real transactions, as in production, so test savepoints don't inflate the count.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+MAX_QUERIES_PER_ANSWER = 8
+# Transaction control is not a query: SQLite's backend sends BEGIN IMMEDIATE and COMMIT
+# as statements, while PostgreSQL's driver sends them as part of the protocol.
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK")
+
+
+def deck_of(size: int):
+    deck = make_deck(new_cards_per_day=size)
+    Card.objects.bulk_create(
+        Card(deck=deck, front=f"Vraag {n}", back=f"Antwoord {n}", position=n, key=f"k{n}")
+        for n in range(1, size + 1)
+    )
+    return deck
+
+
+def queries_of(captured) -> list[str]:
+    statements = [query["sql"] for query in captured.captured_queries]
+    return [sql for sql in statements if not sql.upper().startswith(TRANSACTION_CONTROL)]
+
+
+@pytest.mark.parametrize("size", [10, 10_000])
+@pytest.mark.parametrize("rating", [2, 5])
+def test_answering_a_card_and_getting_the_next_takes_at_most_eight_queries(
+    client, student, size, rating
+):
+    deck = deck_of(size)
+    enroll(student, deck)
+    client.force_login(student)
+    url = reverse("study_answer", args=[deck.slug])
+    first, second, third = deck.cards.order_by("position")[:3]
+    client.post(url, {"card": first.pk, "rating": 3, "seen": 0}, headers={"HX-Request": "true"})
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(
+            url, {"card": second.pk, "rating": rating, "seen": 0}, headers={"HX-Request": "true"}
+        )
+    assert len(queries_of(captured)) <= MAX_QUERIES_PER_ANSWER, "\n".join(queries_of(captured))
+    assert f"Vraag {third.position}".encode() in response.content
+
+
+def test_answering_a_due_review_takes_at_most_eight_queries_too(client, student):
+    deck = deck_of(10)
+    enroll(student, deck)
+    card = deck.cards.order_by("position").first()
+    review_record(student=student, card=card, rating=5, seen_reviews=0,
+                  now=timezone.now() - timedelta(days=1))  # fmt: skip
+    client.force_login(student)
+    url = reverse("study_answer", args=[deck.slug])
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(
+            url, {"card": card.pk, "rating": 4, "seen": 1}, headers={"HX-Request": "true"}
+        )
+    assert len(queries_of(captured)) <= MAX_QUERIES_PER_ANSWER, "\n".join(queries_of(captured))
+    assert response.context["item"].kind == "new"

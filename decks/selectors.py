@@ -102,16 +102,6 @@ def session_summary(*, student: AbstractBaseUser, deck: Deck, today: date) -> Se
     )
 
 
-def card_for_study(*, student: AbstractBaseUser, deck_slug: str, card_id: int) -> Card | None:
-    """The card if it belongs to a deck the student may study, else None."""
-    return (
-        Card.objects.active()
-        .filter(pk=card_id, deck__in=decks_for(student), deck__slug=deck_slug)
-        .select_related("deck")
-        .first()
-    )
-
-
 @dataclass(frozen=True)
 class AnswerTarget:
     """Everything recording an answer needs, read in one query on the hot path."""

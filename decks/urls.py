@@ -7,6 +7,7 @@ urlpatterns = [
     path("decks/<slug:slug>/", study.deck_detail, name="deck_detail"),
     path("decks/<slug:slug>/study/", study.study, name="study"),
     path("decks/<slug:slug>/study/answer/", study.study_answer, name="study_answer"),
+    path("decks/<slug:slug>/study/undo/", study.study_undo, name="study_undo"),
     path("decks/<slug:slug>/export.csv", study.deck_export, {"fmt": "csv"}, name="deck_export_csv"),
     path(
         "decks/<slug:slug>/export.apkg", study.deck_export, {"fmt": "apkg"}, name="deck_export_apkg"

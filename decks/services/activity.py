@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from django.db import connection, transaction
+from django.db.models import F
 
 from decks.models import DailyActivity, ReviewLog
 from decks.services.scheduling import PASSING_QUALITY, is_mastered
@@ -24,13 +25,18 @@ def _figures(log: ReviewLog) -> dict[str, int]:
 _FIGURES = ["answers", "cards", "learned_answers", "learned_recalled", "mastered_delta", "time_ms"]
 
 
-def activity_record(*, log: ReviewLog) -> None:
-    """Add one review to its day's activity row; call inside the review's transaction.
+def activity_record(*, log: ReviewLog, sign: int = 1) -> None:
+    """Add one review to its day's activity row (sign -1 takes it out, for undo).
+
+    Call inside the review's transaction.
 
     One upsert (PostgreSQL and SQLite both speak ON CONFLICT), because the study loop
     is the hot path and a concurrent first review of the day must not fail.
     """
     figures = _figures(log)
+    if sign < 0:
+        _activity_take_out(log, figures)
+        return
     table = DailyActivity._meta.db_table
     columns = ", ".join(_FIGURES)
     increments = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in _FIGURES)
@@ -41,6 +47,15 @@ def activity_record(*, log: ReviewLog) -> None:
             f"ON CONFLICT (student_id, deck_id, day) DO UPDATE SET {increments}",
             [log.student_id, log.deck_id, log.study_day, *(figures[name] for name in _FIGURES)],
         )
+
+
+def _activity_take_out(log: ReviewLog, figures: dict[str, int]) -> None:
+    """Undo's half of activity_record: the row exists, and goes once it counts nothing."""
+    row = DailyActivity.objects.filter(
+        student_id=log.student_id, deck_id=log.deck_id, day=log.study_day
+    )
+    row.update(**{name: F(name) - value for name, value in figures.items()})
+    row.filter(answers=0).delete()
 
 
 def activity_rebuild() -> int:

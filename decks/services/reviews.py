@@ -14,6 +14,7 @@ from decks.services.activity import activity_record
 from decks.services.classes import upcoming_exam_for
 from decks.services.clock import today_for_study
 from decks.services.scheduling import (
+    PASSING_QUALITY,
     Schedule,
     clamp_to_exam,
     due_after,
@@ -135,7 +136,7 @@ def _apply(
     )
     if first_answer_today:
         after = next_schedule(before, rating)
-        if rating < 3 and before.repetitions > 0:
+        if _is_lapse(repetitions_before=before.repetitions, rating=rating):
             state.lapses += 1
         state.repetitions = after.repetitions
         state.easiness = Decimal(f"{after.easiness:.2f}")
@@ -150,3 +151,51 @@ def _apply(
     log.interval_after = state.interval
     log.due_after = state.due
     return log
+
+
+def _is_lapse(*, repetitions_before: int, rating: int) -> bool:
+    """Forgetting a card that had been learned."""
+    return rating < PASSING_QUALITY and repetitions_before > 0
+
+
+def review_undo(*, student: AbstractBaseUser, deck_id: int, log_id: int) -> ReviewLog | None:
+    """Take back the student's last answer in a deck, restoring schedule and log exactly.
+
+    Only the most recent answer can be undone, and only while it is still the card's
+    latest; anything else returns None and changes nothing. The log entry is removed:
+    the one exception to the review log being append-only, made at the student's request.
+    """
+    with transaction.atomic():
+        latest = (
+            ReviewLog.objects.select_for_update()
+            .filter(student=student, deck_id=deck_id)
+            .order_by("-reviewed_at", "-id")
+            .first()
+        )
+        if latest is None or latest.pk != log_id:
+            return None
+        state = CardState.objects.select_for_update().get(student=student, card_id=latest.card_id)
+        if state.reviews != latest.sequence + 1:
+            return None
+        if latest.sequence == 0:
+            state.delete()
+        else:
+            previous = ReviewLog.objects.get(
+                student=student, card_id=latest.card_id, sequence=latest.sequence - 1
+            )
+            state.repetitions = latest.repetitions_before
+            state.easiness = latest.easiness_before
+            state.interval = latest.interval_before
+            state.due = latest.due_before
+            if latest.scheduled and _is_lapse(
+                repetitions_before=latest.repetitions_before, rating=latest.rating
+            ):
+                state.lapses -= 1
+            state.reviews -= 1
+            state.last_rating = previous.rating
+            state.last_review_day = previous.study_day
+            state.last_reviewed_at = previous.reviewed_at
+            state.save()
+        activity_record(log=latest, sign=-1)
+        ReviewLog.objects.filter(pk=latest.pk).delete()
+    return latest

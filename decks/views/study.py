@@ -7,6 +7,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
@@ -17,7 +18,7 @@ from decks.services.clock import today_for_study
 from decks.services.exports import deck_to_apkg, deck_to_csv, export_filename
 from decks.services.progress import days_until
 from decks.services.queue import queue_counts, queue_snapshot
-from decks.services.reviews import review_record
+from decks.services.reviews import review_record, review_undo
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -60,7 +61,9 @@ def deck_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _study_context(request: HtmxHttpRequest, deck: Deck, notice: str = "") -> dict:
+def _study_context(
+    request: HtmxHttpRequest, deck: Deck, notice: str = "", undo_log_id: int | None = None
+) -> dict:
     today = today_for_study()
     snapshot = queue_snapshot(student=request.user, deck=deck, today=today)
     summary = None
@@ -74,19 +77,29 @@ def _study_context(request: HtmxHttpRequest, deck: Deck, notice: str = "") -> di
         "ratings": RATING_LABELS.items(),
         "shown_at": _now_ms(),
         "notice": notice,
+        "undo_log_id": undo_log_id,
     }
 
 
-def _render_session(request: HtmxHttpRequest, deck: Deck, notice: str = "", status: int = 200):
+def _render_session(
+    request: HtmxHttpRequest,
+    deck: Deck,
+    notice: str = "",
+    status: int = 200,
+    undo_log_id: int | None = None,
+):
     template = "decks/study.html#session" if request.htmx else "decks/study.html"
-    return render(request, template, _study_context(request, deck, notice), status=status)
+    context = _study_context(request, deck, notice, undo_log_id)
+    return render(request, template, context, status=status)
 
 
 @login_required
 @require_GET
 def study(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     deck = get_object_or_404(decks_for(request.user), slug=slug)
-    return _render_session(request, deck)
+    # After a plain-form answer the redirect names the answer that can be undone.
+    undo = request.GET.get("undo", "")
+    return _render_session(request, deck, undo_log_id=int(undo) if undo.isdigit() else None)
 
 
 @login_required
@@ -116,10 +129,31 @@ def study_answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     )
     deck = target.card.deck
     notice = "" if outcome.applied else "That card was already answered; here is the next one."
+    undo_log_id = outcome.log.pk if outcome.applied else None
     if request.htmx:
-        return _render_session(request, deck, notice)
+        return _render_session(request, deck, notice, undo_log_id=undo_log_id)
     if notice:
         messages.info(request, notice)
+    url = reverse("study", args=[deck.slug])
+    return redirect(f"{url}?undo={undo_log_id}" if undo_log_id else url)
+
+
+@login_required
+@require_POST
+def study_undo(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    deck = get_object_or_404(decks_for(request.user), slug=slug)
+    log_id = request.POST.get("log", "")
+    undone = review_undo(
+        student=request.user, deck_id=deck.pk, log_id=int(log_id) if log_id.isdigit() else -1
+    )
+    notice = (
+        "Your last answer was undone; here is the card again."
+        if undone
+        else "Only your latest answer can be undone."
+    )
+    if request.htmx:
+        return _render_session(request, deck, notice)
+    messages.info(request, notice)
     return redirect("study", slug=deck.slug)
 
 

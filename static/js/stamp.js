@@ -17,6 +17,15 @@
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
     if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+    if (event.key === "u" || event.key === "U") {
+      const undo = document.querySelector("#session [data-undo]");
+      if (undo) {
+        event.preventDefault();
+        if (window.htmx) window.htmx.process(undo.form);
+        undo.click();
+      }
+      return;
+    }
     const card = studyCard();
     if (!card) return;
     const details = card.querySelector("[data-reveal]");

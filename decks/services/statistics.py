@@ -1,0 +1,374 @@
+"""A student's statistics, for all their decks or one: what they did, what comes, how well.
+
+Each figure is a query that returns small grouped rows, handed to a pure function that
+does the arithmetic, so the arithmetic is tested on plain tuples and the page stays a
+handful of queries however long the review log grows. History (heatmap, ratings,
+recall, calibration) covers every answer the student gave; what lies ahead (the
+forecast and the card counts) covers the decks they may study now, without retired
+cards, because those are the cards their queue will show.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, FilteredRelation, Q, QuerySet, Sum
+
+from decks.models import Card, CardState, DailyActivity, Deck, ReviewLog
+from decks.selectors import decks_for
+from decks.services.leaderboard import period_start, study_streak
+from decks.services.scheduling import MASTERED_INTERVAL_DAYS, MAX_QUALITY, PASSING_QUALITY
+
+HEATMAP_WEEKS = 53
+FORECAST_DAYS = 30
+RATING_DAYS = 30
+RECALL_WEEKS = 12
+# SM-2 gives 1 day, then 6, then multiplies: below a week a card is still being learned.
+YOUNG_INTERVAL_DAYS = 7
+# A calibration share from fewer pairs than this is noise, too thin to state in words.
+MIN_CALIBRATION_PAIRS = 5
+RATINGS = tuple(range(1, MAX_QUALITY + 1))
+NOT_ENOUGH_ANSWERS = (
+    "Not enough answers yet: this needs cards you have answered at least twice, "
+    f"{MIN_CALIBRATION_PAIRS} times or more with the same rating."
+)
+
+
+@dataclass(frozen=True)
+class DayActivity:
+    """One study day's totals summed over the decks in view."""
+
+    day: date
+    answers: int = 0
+    learned_answers: int = 0
+    learned_recalled: int = 0
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: date
+    count: int
+
+
+@dataclass(frozen=True)
+class DayRatings:
+    """How many answers of each rating a study day had; `counts[0]` is rating 1."""
+
+    day: date
+    counts: tuple[int, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+@dataclass(frozen=True)
+class WeekRecall:
+    """First answers of the day on cards seen before, and how many were rated 3 or more."""
+
+    week_start: date
+    answers: int
+    recalled: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.recalled / self.answers if self.answers else None
+
+
+@dataclass(frozen=True)
+class CardCategories:
+    """Cards by how far SM-2 has spaced them: never answered, < 7 days, 7-20, 21 or more."""
+
+    new: int = 0
+    learning: int = 0
+    young: int = 0
+    mature: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.young + self.mature
+
+
+@dataclass(frozen=True)
+class RatingCalibration:
+    """Answers given `rating` that had a next answer, and how many of those were recalled."""
+
+    rating: int
+    pairs: int
+    recalled: int
+
+    @property
+    def share(self) -> float | None:
+        return self.recalled / self.pairs if self.pairs else None
+
+
+@dataclass(frozen=True)
+class Statistics:
+    answers_by_day: dict[date, int]
+    heatmap_start: date
+    streak: int
+    forecast: list[DayCount]
+    ratings: list[DayRatings]
+    recall: list[WeekRecall]
+    categories: CardCategories
+    calibration: list[RatingCalibration]
+    calibration_sentence: str
+
+    @property
+    def total_answers(self) -> int:
+        return sum(self.answers_by_day.values())
+
+    @property
+    def study_days(self) -> int:
+        return sum(1 for count in self.answers_by_day.values() if count)
+
+
+# Pure arithmetic: no database, the day passed in.
+
+
+def heatmap_start(today: date) -> date:
+    """The Monday that starts a 53-week grid whose last column is the week of `today`."""
+    return period_start("week", today) - timedelta(weeks=HEATMAP_WEEKS - 1)
+
+
+def recall_start(today: date, weeks: int = RECALL_WEEKS) -> date:
+    """The Monday of the first of `weeks` calendar weeks, the last being today's."""
+    return period_start("week", today) - timedelta(weeks=weeks - 1)
+
+
+def forecast_from_due(
+    due_counts: Iterable[tuple[date, int]], *, today: date, days: int = FORECAST_DAYS
+) -> list[DayCount]:
+    """Cards due on each of the next `days` days; overdue cards count on today.
+
+    Overdue cards are shown on today because that is when the queue offers them.
+    """
+    per_day: dict[date, int] = defaultdict(int)
+    for due, count in due_counts:
+        per_day[max(due, today)] += count
+    return [DayCount(day, per_day[day]) for day in (today + timedelta(days=n) for n in range(days))]
+
+
+def ratings_per_day(
+    rows: Iterable[tuple[date, int, int]], *, today: date, days: int = RATING_DAYS
+) -> list[DayRatings]:
+    """Stack (study day, rating, answers) rows into one entry per day, oldest first."""
+    counts: dict[date, list[int]] = defaultdict(lambda: [0] * len(RATINGS))
+    for day, rating, n in rows:
+        counts[day][rating - 1] += n
+    start = today - timedelta(days=days - 1)
+    return [
+        DayRatings(day, tuple(counts[day]))
+        for day in (start + timedelta(days=n) for n in range(days))
+    ]
+
+
+def recall_per_week(
+    activity: Iterable[DayActivity], *, today: date, weeks: int = RECALL_WEEKS
+) -> list[WeekRecall]:
+    """Sum daily recall into Monday-to-Sunday weeks, the last being today's (partial) week."""
+    first = recall_start(today, weeks)
+    answers: dict[date, int] = defaultdict(int)
+    recalled: dict[date, int] = defaultdict(int)
+    for row in activity:
+        if first <= row.day <= today:
+            week = period_start("week", row.day)
+            answers[week] += row.learned_answers
+            recalled[week] += row.learned_recalled
+    starts = [first + timedelta(weeks=n) for n in range(weeks)]
+    return [WeekRecall(week, answers[week], recalled[week]) for week in starts]
+
+
+def category_of(interval: int) -> str:
+    """The category of an answered card: learning, young or mature (see CardCategories)."""
+    if interval < YOUNG_INTERVAL_DAYS:
+        return "learning"
+    if interval < MASTERED_INTERVAL_DAYS:
+        return "young"
+    return "mature"
+
+
+def calibration_from_answers(answers: Iterable[tuple[int, int, int]]) -> list[RatingCalibration]:
+    """For each rating, how often the card's next answer was a recall (rated 3 or more).
+
+    `answers` are (card id, sequence, rating) of one student, sorted by card and sequence.
+    An answer pairs with the answer of the same card whose sequence is one higher; the
+    last answer of a card has no next one yet and is left out.
+    """
+    pairs = dict.fromkeys(RATINGS, 0)
+    recalled = dict.fromkeys(RATINGS, 0)
+    previous: tuple[int, int, int] | None = None
+    for card_id, sequence, rating in answers:
+        if previous is not None and previous[0] == card_id and previous[1] + 1 == sequence:
+            pairs[previous[2]] += 1
+            recalled[previous[2]] += rating >= PASSING_QUALITY
+        previous = (card_id, sequence, rating)
+    return [RatingCalibration(rating, pairs[rating], recalled[rating]) for rating in RATINGS]
+
+
+def _percent(share: float) -> int:
+    return round(share * 100)
+
+
+def calibration_sentence(
+    calibration: Sequence[RatingCalibration], *, min_pairs: int = MIN_CALIBRATION_PAIRS
+) -> str:
+    """One plain sentence comparing the student's highest rating with their lowest.
+
+    Only ratings with at least `min_pairs` pairs speak: a share of one or two answers
+    would state chance as a habit.
+    """
+    solid = [c for c in calibration if c.pairs >= min_pairs]
+    if not solid:
+        return NOT_ENOUGH_ANSWERS
+    top = max(solid, key=lambda c: c.rating)
+    sentence = (
+        f"When you rate a card {top.rating} you recall it next time "
+        f"{_percent(top.share)}% of the time"
+    )
+    if len(solid) == 1:
+        return sentence + "."
+    low = min(solid, key=lambda c: c.rating)
+    only = "only " if low.share < top.share else ""
+    return sentence + f"; your {low.rating}s {only}{_percent(low.share)}%."
+
+
+# Queries: one each, grouped in the database, returning the small rows above.
+
+
+def _history(queryset: QuerySet, student: AbstractBaseUser, deck: Deck | None) -> QuerySet:
+    queryset = queryset.filter(student=student)
+    return queryset if deck is None else queryset.filter(deck=deck)
+
+
+def _studyable(student: AbstractBaseUser, deck: Deck | None) -> Q:
+    """The decks whose cards lie ahead of the student: this one, or all they may study."""
+    return Q(deck=deck) if deck is not None else Q(deck__in=decks_for(student))
+
+
+def daily_activity(
+    *, student: AbstractBaseUser, deck: Deck | None = None, since: date, today: date
+) -> list[DayActivity]:
+    """Daily totals from the activity rows, not the review log, so a year stays cheap."""
+    rows = (
+        _history(DailyActivity.objects, student, deck)
+        .filter(day__gte=since, day__lte=today)
+        .values("day")
+        .annotate(
+            n=Sum("answers"), learned=Sum("learned_answers"), recalled=Sum("learned_recalled")
+        )
+        .values_list("day", "n", "learned", "recalled")
+        .order_by("day")
+    )
+    return [DayActivity(*row) for row in rows]
+
+
+def answers_by_day(
+    *, student: AbstractBaseUser, deck: Deck | None = None, today: date
+) -> dict[date, int]:
+    """Answers per study day since the heatmap's first Monday; days without any left out."""
+    activity = daily_activity(student=student, deck=deck, since=heatmap_start(today), today=today)
+    return {row.day: row.answers for row in activity if row.answers}
+
+
+def due_forecast(
+    *, student: AbstractBaseUser, deck: Deck | None = None, today: date, days: int = FORECAST_DAYS
+) -> list[DayCount]:
+    """Cards coming due on each of the next `days` study days, overdue ones on today."""
+    rows = (
+        CardState.objects.filter(_studyable(student, deck), student=student)
+        .filter(card__retired_at__isnull=True, due__lt=today + timedelta(days=days))
+        .values("due")
+        .annotate(n=Count("id"))
+        .values_list("due", "n")
+        .order_by()
+    )
+    return forecast_from_due(rows, today=today, days=days)
+
+
+def ratings_by_day(
+    *, student: AbstractBaseUser, deck: Deck | None = None, today: date, days: int = RATING_DAYS
+) -> list[DayRatings]:
+    """Answers per rating on each of the last `days` study days, in one grouped query."""
+    rows = (
+        _history(ReviewLog.objects, student, deck)
+        .filter(study_day__gt=today - timedelta(days=days), study_day__lte=today)
+        .values("study_day", "rating")
+        .annotate(n=Count("id"))
+        .values_list("study_day", "rating", "n")
+        .order_by()
+    )
+    return ratings_per_day(rows, today=today, days=days)
+
+
+def weekly_recall(
+    *, student: AbstractBaseUser, deck: Deck | None = None, today: date, weeks: int = RECALL_WEEKS
+) -> list[WeekRecall]:
+    """The recall rate of each of the last `weeks` weeks, from the activity rows."""
+    activity = daily_activity(
+        student=student, deck=deck, since=recall_start(today, weeks), today=today
+    )
+    return recall_per_week(activity, today=today, weeks=weeks)
+
+
+def card_categories(*, student: AbstractBaseUser, deck: Deck | None = None) -> CardCategories:
+    """Active cards the student may study, by category, in one query.
+
+    Cards are joined to this student's states only (a filtered relation), so the count
+    does not grow with the number of classmates.
+    """
+    counts = (
+        Card.objects.active()
+        .filter(_studyable(student, deck))
+        .alias(mine=FilteredRelation("states", condition=Q(states__student=student)))
+        .aggregate(
+            new=Count("id", filter=Q(mine__isnull=True)),
+            learning=Count("mine", filter=Q(mine__interval__lt=YOUNG_INTERVAL_DAYS)),
+            young=Count(
+                "mine",
+                filter=Q(
+                    mine__interval__gte=YOUNG_INTERVAL_DAYS,
+                    mine__interval__lt=MASTERED_INTERVAL_DAYS,
+                ),
+            ),
+            mature=Count("mine", filter=Q(mine__interval__gte=MASTERED_INTERVAL_DAYS)),
+        )
+    )
+    return CardCategories(**counts)
+
+
+def calibration(*, student: AbstractBaseUser, deck: Deck | None = None) -> list[RatingCalibration]:
+    """How well each rating predicts the next answer, from one ordered read of the log."""
+    answers = (
+        _history(ReviewLog.objects, student, deck)
+        .order_by("card_id", "sequence")
+        .values_list("card_id", "sequence", "rating")
+    )
+    return calibration_from_answers(answers.iterator(chunk_size=5000))
+
+
+def statistics_for(
+    *, student: AbstractBaseUser, deck: Deck | None = None, today: date
+) -> Statistics:
+    """Every figure of the statistics page in five queries.
+
+    The heatmap and the weekly recall share one read of the activity rows: the recall's
+    twelve weeks lie inside the heatmap's year.
+    """
+    start = heatmap_start(today)
+    activity = daily_activity(student=student, deck=deck, since=start, today=today)
+    by_day = {row.day: row.answers for row in activity if row.answers}
+    shares = calibration(student=student, deck=deck)
+    return Statistics(
+        answers_by_day=by_day,
+        heatmap_start=start,
+        streak=study_streak(by_day, today),
+        forecast=due_forecast(student=student, deck=deck, today=today),
+        ratings=ratings_by_day(student=student, deck=deck, today=today),
+        recall=recall_per_week(activity, today=today),
+        categories=card_categories(student=student, deck=deck),
+        calibration=shares,
+        calibration_sentence=calibration_sentence(shares),
+    )

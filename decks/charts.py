@@ -264,7 +264,7 @@ def heatmap(
         day += timedelta(days=1)
     # The legend sits under the last weeks, right-aligned with the grid: Less [] [] More.
     legend_y = grid_bottom + 6
-    more_width = 32
+    more_width = 38
     swatches_left = grid_right - more_width - (HEAT_LEVELS + 1) * HEAT_PITCH
     parts.append(_text(swatches_left - 4, legend_y + 9, "Less", "end"))
     for level in range(HEAT_LEVELS + 1):

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 
+from decks.models import DeckSettings
 from decks.services.scheduling import MAX_QUALITY, MIN_QUALITY
 
 RATING_LABELS = {
@@ -33,3 +34,14 @@ class SignUpForm(UserCreationForm):
         model = User
         fields = ("username", "first_name")
         labels = {"first_name": "Your name (optional)"}
+
+
+class DeckSettingsForm(forms.ModelForm):
+    class Meta:
+        model = DeckSettings
+        fields = ("new_per_day", "reviews_per_day")
+        labels = {"new_per_day": "New cards a day", "reviews_per_day": "Reviews a day"}
+        widgets = {
+            "new_per_day": forms.NumberInput(attrs={"min": 0, "max": 500}),
+            "reviews_per_day": forms.NumberInput(attrs={"min": 0, "max": 5000}),
+        }

@@ -318,3 +318,26 @@ class DailyActivity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} / {self.deck} on {self.day}"
+
+
+class DeckSettings(models.Model):
+    """A student's own daily limits for one deck; empty means the deck's default."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deck_settings"
+    )
+    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="+")
+    new_per_day = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="New cards a day; empty for the deck's default."
+    )
+    reviews_per_day = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Reviews of seen cards a day; empty for no limit."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["student", "deck"], name="decksettings_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} / {self.deck}"

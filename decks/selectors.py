@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
 
-from decks.models import Card, CardState, Classroom, Deck, ReviewLog
+from decks.models import Card, CardState, Classroom, Deck, DeckSettings, ReviewLog
 
 
 def decks_for(user: AbstractBaseUser) -> QuerySet[Deck]:
@@ -56,10 +56,16 @@ def deck_overviews_for(student: AbstractBaseUser, *, today: date) -> list[DeckOv
         )
     )
     by_deck = {row["deck_id"]: row for row in states}
+    own_limits = dict(
+        DeckSettings.objects.filter(student=student, new_per_day__isnull=False).values_list(
+            "deck_id", "new_per_day"
+        )
+    )
     overviews = []
     for deck in decks:
         row = by_deck.get(deck.pk, {"seen": 0, "due": 0, "introduced_today": 0})
-        new_allowed = max(0, deck.new_cards_per_day - row["introduced_today"])
+        limit = own_limits.get(deck.pk, deck.new_cards_per_day)
+        new_allowed = max(0, limit - row["introduced_today"])
         overviews.append(
             DeckOverview(
                 deck=deck,

@@ -16,7 +16,7 @@ from django.db.models import Case, Exists, Func, IntegerField, OuterRef, Subquer
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThan
 
-from decks.models import Card, CardState, DailyActivity, Deck
+from decks.models import Card, CardState, DailyActivity, Deck, DeckSettings
 from decks.services.scheduling import SAME_DAY_REPEAT_BELOW
 
 
@@ -75,28 +75,30 @@ def _count(queryset) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+# With no review limit set, a day's reviews are bounded only by what is due.
+NO_REVIEW_LIMIT = 1_000_000
+
+
 def _count_annotations(student: AbstractBaseUser, deck: Deck, today: date) -> dict:
+    own = DeckSettings.objects.filter(student=student, deck=deck)
+    today_activity = DailyActivity.objects.filter(student=student, deck=deck, day=today)
     return {
+        "new_limit": Coalesce(Subquery(own.values("new_per_day")[:1]), deck.new_cards_per_day),
+        "review_limit": Coalesce(Subquery(own.values("reviews_per_day")[:1]), NO_REVIEW_LIMIT),
+        "n_reviewed": Coalesce(Subquery(today_activity.values("learned_answers")[:1]), 0),
         "n_due": _count(_due_states(student, deck, today)),
         "n_repeat": _count(_repeat_states(student, deck, today)),
         "n_introduced": _count(_states(student, deck).filter(introduced_on=today)),
         "n_seen": _count(_states(student, deck)),
         "n_cards": _count(Card.objects.active().filter(deck=deck)),
-        "n_done": Coalesce(
-            Subquery(
-                DailyActivity.objects.filter(student=student, deck=deck, day=today).values(
-                    "answers"
-                )[:1]
-            ),
-            0,
-        ),
+        "n_done": Coalesce(Subquery(today_activity.values("answers")[:1]), 0),
     }
 
 
-def _counts_from(row, deck: Deck) -> QueueCounts:
-    new_allowed = max(0, deck.new_cards_per_day - row.n_introduced)
+def _counts_from(row) -> QueueCounts:
+    new_allowed = max(0, row.new_limit - row.n_introduced)
     return QueueCounts(
-        due=row.n_due,
+        due=min(row.n_due, max(0, row.review_limit - row.n_reviewed)),
         new=min(new_allowed, row.n_cards - row.n_seen),
         repeat=row.n_repeat,
         done_today=row.n_done,
@@ -119,9 +121,15 @@ def queue_snapshot(*, student: AbstractBaseUser, deck: Deck, today: date) -> Que
     new_id = _unseen_cards(student, deck).order_by("position", "id").values("pk")[:1]
     counts = _count_annotations(student, deck, today)
     next_id = Coalesce(
-        Subquery(due_id.values("card_id")[:1]),
         Case(
-            When(LessThan(counts["n_introduced"], deck.new_cards_per_day), then=Subquery(new_id)),
+            When(
+                LessThan(counts["n_reviewed"], counts["review_limit"]),
+                then=Subquery(due_id.values("card_id")[:1]),
+            ),
+            default=None,
+        ),
+        Case(
+            When(LessThan(counts["n_introduced"], counts["new_limit"]), then=Subquery(new_id)),
             default=None,
         ),
         Subquery(repeat_id.values("card_id")[:1]),
@@ -135,9 +143,9 @@ def queue_snapshot(*, student: AbstractBaseUser, deck: Deck, today: date) -> Que
     )
     if card is None:
         row = Deck.objects.filter(pk=deck.pk).annotate(**counts).get()
-        return QueueSnapshot(counts=_counts_from(row, deck), item=None)
+        return QueueSnapshot(counts=_counts_from(row), item=None)
     card.deck = deck
-    return QueueSnapshot(counts=_counts_from(card, deck), item=_item_from(card, student, today))
+    return QueueSnapshot(counts=_counts_from(card), item=_item_from(card, student, today))
 
 
 def _item_from(card: Card, student: AbstractBaseUser, today: date) -> QueueItem:
@@ -161,7 +169,7 @@ def new_cards_left_today(*, student: AbstractBaseUser, deck: Deck, today: date) 
 def queue_counts(*, student: AbstractBaseUser, deck: Deck, today: date) -> QueueCounts:
     """What is left for today and how many answers were given today."""
     row = Deck.objects.filter(pk=deck.pk).annotate(**_count_annotations(student, deck, today)).get()
-    return _counts_from(row, deck)
+    return _counts_from(row)
 
 
 def next_card(*, student: AbstractBaseUser, deck: Deck, today: date) -> QueueItem | None:

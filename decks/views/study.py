@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
-from decks.forms import RATING_LABELS, AnswerForm, SignUpForm
-from decks.models import Deck
+from decks.forms import RATING_LABELS, AnswerForm, DeckSettingsForm, SignUpForm
+from decks.models import Deck, DeckSettings
 from decks.selectors import answer_target, deck_overviews_for, decks_for, session_summary
 from decks.services.clock import today_for_study
 from decks.services.exports import deck_to_apkg, deck_to_csv, export_filename
@@ -54,11 +54,33 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 def deck_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     deck = get_object_or_404(decks_for(request.user), slug=slug)
     counts = queue_counts(student=request.user, deck=deck, today=today_for_study())
+    own = DeckSettings.objects.filter(student=request.user, deck=deck).first()
     return render(
         request,
         "decks/deck_detail.html",
-        {"deck": deck, "counts": counts, "cards": deck.cards.active()},
+        {
+            "deck": deck,
+            "counts": counts,
+            "cards": deck.cards.active(),
+            "options_form": DeckSettingsForm(instance=own),
+        },
     )
+
+
+@login_required
+@require_POST
+def deck_options(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    deck = get_object_or_404(decks_for(request.user), slug=slug)
+    own = DeckSettings.objects.filter(student=request.user, deck=deck).first()
+    form = DeckSettingsForm(
+        request.POST, instance=own or DeckSettings(student=request.user, deck=deck)
+    )
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Your daily limits for this deck are saved.")
+    else:
+        messages.error(request, "Limits must be whole numbers from 0.")
+    return redirect(deck)
 
 
 def _study_context(

@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from decks.models import CardState
+from decks.models import CardState, DeckSettings
 from decks.services.queue import next_card, queue_counts
 from decks.services.reviews import review_record
 from tests.conftest import make_deck
@@ -98,3 +98,21 @@ def test_another_students_progress_does_not_change_my_queue(student, django_user
     other = django_user_model.objects.create_user("other")
     answer(other, next_card(student=other, deck=deck, today=TODAY), 5)
     assert next_card(student=student, deck=deck, today=TODAY).kind == "new"
+
+
+def test_a_students_own_new_card_limit_overrides_the_decks(student):
+    deck = make_deck(cards=5, new_cards_per_day=20)
+    DeckSettings.objects.create(student=student, deck=deck, new_per_day=1)
+    answer(student, next_card(student=student, deck=deck, today=TODAY), 5)
+    assert next_card(student=student, deck=deck, today=TODAY) is None
+
+
+def test_the_review_limit_stops_due_reviews_for_the_day(student):
+    deck = make_deck(cards=3, new_cards_per_day=0)
+    for card in deck.cards.all():
+        state_for(student, card, due=TODAY)
+    DeckSettings.objects.create(student=student, deck=deck, reviews_per_day=2)
+    for _ in range(2):
+        answer(student, next_card(student=student, deck=deck, today=TODAY), 5)
+    assert queue_counts(student=student, deck=deck, today=TODAY).due == 0
+    assert next_card(student=student, deck=deck, today=TODAY) is None

@@ -175,3 +175,10 @@ def test_undo_works_without_javascript_too(logged_in, deck):
     assert f'name="log" value="{log.pk}"'.encode() in page.content
     logged_in.post(reverse("study_undo", args=[deck.slug]), {"log": log.pk})
     assert not CardState.objects.exists()
+
+
+def test_a_student_sets_daily_limits_for_a_deck(logged_in, deck, student):
+    logged_in.post(
+        reverse("deck_options", args=[deck.slug]), {"new_per_day": 1, "reviews_per_day": ""}
+    )
+    assert logged_in.get(reverse("home")).context["overviews"][0].new == 1

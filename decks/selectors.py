@@ -5,9 +5,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery, Sum
 
-from decks.models import Card, CardState, Classroom, Deck, DeckSettings, ReviewLog
+from decks.models import (
+    Card,
+    CardState,
+    Classroom,
+    DailyActivity,
+    Deck,
+    DeckSettings,
+    ReviewLog,
+)
 
 
 def decks_for(user: AbstractBaseUser) -> QuerySet[Deck]:
@@ -158,3 +166,32 @@ def answer_target(
         )
         current._state.adding = False
     return AnswerTarget(card=card, state=current, exam_date=card.exam_date)
+
+
+@dataclass(frozen=True)
+class TodayProgress:
+    answers: int
+    cards: int
+    streak: int
+    left: int
+
+    @property
+    def share_done(self) -> int:
+        """Percent of today's work done, for the progress bar."""
+        total = self.cards + self.left
+        return round(100 * self.cards / total) if total else 100
+
+
+def today_progress_for(student: AbstractBaseUser, *, today: date, left: int) -> TodayProgress:
+    """Today's answers and cards over all decks, and the study streak, from activity rows."""
+    from decks.services.leaderboard import study_streak
+
+    activity = DailyActivity.objects.filter(student=student, day__lte=today)
+    totals = activity.filter(day=today).aggregate(answers=Sum("answers"), cards=Sum("cards"))
+    days = activity.values_list("day", flat=True).distinct()
+    return TodayProgress(
+        answers=totals["answers"] or 0,
+        cards=totals["cards"] or 0,
+        streak=study_streak(days, today),
+        left=left,
+    )

@@ -231,7 +231,7 @@ def calibration_sentence(
     if len(solid) == 1:
         return sentence + "."
     low = min(solid, key=lambda c: c.rating)
-    only = "only " if low.share < top.share else ""
+    only = "only " if _percent(low.share) < _percent(top.share) else ""
     return sentence + f"; your {low.rating}s {only}{_percent(low.share)}%."
 
 

@@ -13,7 +13,13 @@ from django_htmx.middleware import HtmxDetails
 
 from decks.forms import RATING_LABELS, AnswerForm, DeckSettingsForm, SignUpForm
 from decks.models import Deck, DeckSettings
-from decks.selectors import answer_target, deck_overviews_for, decks_for, session_summary
+from decks.selectors import (
+    answer_target,
+    deck_overviews_for,
+    decks_for,
+    session_summary,
+    today_progress_for,
+)
 from decks.services.clock import today_for_study
 from decks.services.exports import deck_to_apkg, deck_to_csv, export_filename
 from decks.services.progress import days_until
@@ -38,13 +44,15 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     classes = list(request.user.classes_joined.all())
     for classroom in classes:
         classroom.days_to_exam = days_until(classroom.exam_date, today)
+    total_due = sum(o.to_study for o in overviews)
     return render(
         request,
         "decks/home.html",
         {
             "overviews": overviews,
-            "total_due": sum(o.to_study for o in overviews),
+            "total_due": total_due,
             "classes": classes,
+            "progress": today_progress_for(request.user, today=today, left=total_due),
         },
     )
 

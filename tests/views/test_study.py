@@ -182,3 +182,11 @@ def test_a_student_sets_daily_limits_for_a_deck(logged_in, deck, student):
         reverse("deck_options", args=[deck.slug]), {"new_per_day": 1, "reviews_per_day": ""}
     )
     assert logged_in.get(reverse("home")).context["overviews"][0].new == 1
+
+
+def test_the_home_dashboard_shows_the_streak_and_todays_progress(logged_in, deck):
+    first = deck.cards.get(position=1)
+    logged_in.post(reverse("study_answer", args=[deck.slug]), answer_data(first, 5))
+    progress = logged_in.get(reverse("home")).context["progress"]
+    assert (progress.streak, progress.cards, progress.left) == (1, 1, 2)
+    assert progress.share_done == 33

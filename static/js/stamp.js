@@ -65,6 +65,40 @@
     if (next) next.focus({ preventScroll: true });
   });
 
+  // When an answer cannot be delivered (the server answered 503, or the network failed),
+  // keep the card on screen and offer to send the very same answer again: it carries the
+  // card's answer count, so the server applies it once however often it arrives.
+  function offerRetry(event) {
+    const form = event.detail && event.detail.elt && event.detail.elt.closest("form");
+    if (!form || !form.closest("#session")) return;
+    const session = document.getElementById("session");
+    let notice = session.querySelector("[data-retry-notice]");
+    if (!notice) {
+      notice = document.createElement("p");
+      notice.className = "notice";
+      notice.setAttribute("role", "alert");
+      notice.dataset.retryNotice = "";
+      const text = document.createElement("span");
+      text.textContent = "Your answer could not be saved just now. ";
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "link";
+      button.textContent = "Try again";
+      notice.append(text, button);
+      session.prepend(notice);
+    }
+    const submitter = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent
+      && event.detail.requestConfig.triggeringEvent.submitter;
+    notice.querySelector("button").onclick = function () {
+      notice.remove();
+      if (submitter) submitter.click();
+      else window.htmx.trigger(form, "submit");
+    };
+    notice.querySelector("button").focus();
+  }
+  document.addEventListener("htmx:responseError", offerRetry);
+  document.addEventListener("htmx:sendError", offerRetry);
+
   // Parts of a page that refresh themselves (the leaderboard) do so only while the tab
   // is visible; a polling trigger with a filter would need eval, which the CSP forbids.
   window.setInterval(function () {

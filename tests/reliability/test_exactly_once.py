@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from decks.models import CardState, ReviewLog
+from decks.services.integrity import integrity_mismatches
 from decks.services.scheduling import Schedule, next_schedule
 from tests.conftest import enroll, make_deck, make_user
 
@@ -70,6 +71,7 @@ def test_many_rounds_of_identical_concurrent_posts_give_one_review_each(setting)
         duplicates += ReviewLog.objects.filter(card=card).count() - 1
     assert duplicates == 0
     assert ReviewLog.objects.count() == ROUNDS
+    assert list(integrity_mismatches()) == []
 
 
 def test_racing_different_answers_applies_exactly_one_and_loses_no_update(setting):

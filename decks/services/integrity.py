@@ -1,0 +1,102 @@
+"""Checking that every card state is what its review log says it should be.
+
+The review log is the record; a card state is derived from it. Replaying a card's log
+through the scheduler gives the state it must have; any difference is a fault to report
+and, on request, repair from the log.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import groupby
+
+from django.db import transaction
+
+from decks.models import CardState, ReviewLog
+from decks.services.scheduling import PASSING_QUALITY, Schedule, next_schedule
+
+FIELDS = [
+    "repetitions", "easiness", "interval", "due", "lapses", "reviews",
+    "last_rating", "last_review_day", "last_reviewed_at", "introduced_on",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    student_id: int
+    card_id: int
+    differences: dict[str, tuple]  # field: (stored, from the log)
+
+    def __str__(self) -> str:
+        fields = ", ".join(
+            f"{name} {stored!r} ≠ {expected!r}"
+            for name, (stored, expected) in self.differences.items()
+        )
+        return f"student {self.student_id}, card {self.card_id}: {fields}"
+
+
+def state_from_log(logs: list[ReviewLog]) -> dict:
+    """The card-state fields that replaying `logs` (one card, one student) gives."""
+    schedule, lapses = Schedule(), 0
+    due = None
+    for log in logs:
+        if log.scheduled:
+            if log.rating < PASSING_QUALITY and schedule.repetitions > 0:
+                lapses += 1
+            schedule = next_schedule(schedule, log.rating)
+            # The due date is the log's own: it may be clamped before an exam.
+            due = log.due_after
+    last = logs[-1]
+    return {
+        "repetitions": schedule.repetitions,
+        "easiness": Decimal(f"{schedule.easiness:.2f}"),
+        "interval": schedule.interval,
+        "due": due,
+        "lapses": lapses,
+        "reviews": len(logs),
+        "last_rating": last.rating,
+        "last_review_day": last.study_day,
+        "last_reviewed_at": last.reviewed_at,
+        "introduced_on": logs[0].study_day,
+    }
+
+
+def integrity_mismatches() -> Iterator[Mismatch]:
+    """Every card state that differs from its review log (or has no log at all)."""
+    states = {(s.student_id, s.card_id): s for s in CardState.objects.iterator(chunk_size=5000)}
+    logs = ReviewLog.objects.order_by("student_id", "card_id", "sequence").iterator(chunk_size=5000)
+    for key, group in groupby(logs, key=lambda log: (log.student_id, log.card_id)):
+        expected = state_from_log(list(group))
+        state = states.pop(key, None)
+        stored = {name: getattr(state, name) for name in FIELDS} if state else {}
+        differences = {
+            name: (stored.get(name), value)
+            for name, value in expected.items()
+            if stored.get(name) != value
+        }
+        if differences:
+            yield Mismatch(key[0], key[1], differences)
+    for (student_id, card_id), state in states.items():
+        yield Mismatch(student_id, card_id, {"reviews": (state.reviews, 0)})
+
+
+def integrity_repair(mismatches: list[Mismatch]) -> int:
+    """Rewrite each mismatched state from its log; a state with no log is removed."""
+    with transaction.atomic():
+        for mismatch in mismatches:
+            logs = list(
+                ReviewLog.objects.filter(
+                    student_id=mismatch.student_id, card_id=mismatch.card_id
+                ).order_by("sequence")
+            )
+            if not logs:
+                CardState.objects.filter(
+                    student_id=mismatch.student_id, card_id=mismatch.card_id
+                ).delete()
+                continue
+            CardState.objects.update_or_create(
+                student_id=mismatch.student_id,
+                card_id=mismatch.card_id,
+                defaults={**state_from_log(logs), "deck_id": logs[0].deck_id},
+            )
+    return len(mismatches)

@@ -1,0 +1,55 @@
+from datetime import UTC, datetime, timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from decks.models import CardState
+from decks.services.reviews import review_record
+from tests.conftest import make_deck
+
+pytestmark = pytest.mark.django_db
+NOON = datetime(2026, 11, 23, 11, tzinfo=UTC)
+
+
+@pytest.fixture
+def studied(student):
+    deck = make_deck(cards=2)
+    for card in deck.cards.all():
+        for day, (seen, rating) in enumerate([(0, 5), (1, 2), (2, 4)]):
+            review_record(student=student, card=card, rating=rating, seen_reviews=seen,
+                          now=NOON + timedelta(days=day))  # fmt: skip
+    return deck
+
+
+def run(*args) -> str:
+    out = StringIO()
+    call_command("check_integrity", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_states_made_by_the_study_loop_match_their_logs(studied):
+    assert "All card states match" in run()
+
+
+def test_a_state_that_differs_from_its_log_is_reported(studied):
+    CardState.objects.filter(card=studied.cards.first()).update(interval=99)
+    with pytest.raises(CommandError, match="1 card states differ"):
+        run()
+
+
+def test_repair_rewrites_it_from_the_log_and_a_second_run_finds_nothing(studied):
+    card = studied.cards.first()
+    good = CardState.objects.values().get(card=card)
+    CardState.objects.filter(card=card).update(interval=99, lapses=7, due="2030-01-01")
+    assert "Repaired 1" in run("--repair")
+    assert CardState.objects.values().get(card=card) == good
+    assert "All card states match" in run()
+
+
+def test_a_state_without_any_log_is_removed_by_repair(studied, django_user_model):
+    stranger = django_user_model.objects.create_user("stranger")
+    CardState.objects.create(student=stranger, card=studied.cards.first(), deck=studied,
+                             due="2026-11-24", introduced_on="2026-11-23")  # fmt: skip
+    run("--repair")
+    assert not CardState.objects.filter(student=stranger).exists()

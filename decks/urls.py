@@ -1,6 +1,6 @@
 from django.urls import path
 
-from decks.views import classes, study
+from decks.views import account, classes, study
 
 urlpatterns = [
     path("", study.home, name="home"),
@@ -15,6 +15,9 @@ urlpatterns = [
     ),
     path("accounts/signup/", study.signup, name="signup"),
     path("profile/", classes.profile, name="profile"),
+    path("account/", account.account, name="account"),
+    path("account/export.json", account.account_export, name="account_export"),
+    path("account/delete/", account.account_delete_view, name="account_delete"),
     path("teach/", classes.teach, name="teach"),
     path("classes/", classes.class_list, name="class_list"),
     path("classes/join/", classes.class_join_view, name="class_join"),

@@ -1,0 +1,71 @@
+"""A student's own data: all of it out as JSON, or the account gone for good."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from decks.models import CardState, ReviewLog
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def account_data(*, user: AbstractBaseUser) -> dict:
+    """Everything Stamp keeps about `user`: profile, classes, decks studied, schedule, log.
+
+    Cards are named by deck slug and card key, the same identity a deck export and a
+    re-import keep, so the schedule and log can be matched to the cards again later.
+    """
+    states = CardState.objects.filter(student=user).select_related("card__deck")
+    logs = ReviewLog.objects.filter(student=user).select_related("card__deck").order_by("id")
+    profile = getattr(user, "profile", None)
+    return {
+        "format": "stamp-account-export/1",
+        "user": {
+            "username": user.get_username(),
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "date_joined": _iso(user.date_joined),
+            "display_name": profile.display_name if profile else "",
+            "hide_from_leaderboard": profile.hide_from_leaderboard if profile else False,
+        },
+        "classes": [c.name for c in user.classes_joined.order_by("name")],
+        "decks": sorted({s.card.deck.slug for s in states}),
+        "schedule": [
+            {
+                "deck": s.card.deck.slug,
+                "card": s.card.key,
+                "front": s.card.front,
+                "repetitions": s.repetitions,
+                "easiness": str(s.easiness),
+                "interval": s.interval,
+                "due": _iso(s.due),
+                "lapses": s.lapses,
+                "reviews": s.reviews,
+            }
+            for s in states
+        ],
+        "reviews": [
+            {
+                "deck": log.card.deck.slug,
+                "card": log.card.key,
+                "sequence": log.sequence,
+                "rating": log.rating,
+                "reviewed_at": _iso(log.reviewed_at),
+                "study_day": _iso(log.study_day),
+                "scheduled": log.scheduled,
+                "time_taken_ms": log.time_taken_ms,
+                "before": [log.repetitions_before, str(log.easiness_before), log.interval_before],
+                "after": [log.repetitions_after, str(log.easiness_after), log.interval_after],
+                "due_after": _iso(log.due_after),
+            }
+            for log in logs
+        ],
+    }
+
+
+def account_delete(*, user: AbstractBaseUser) -> None:
+    """Delete the account with its schedule, review log, activity and memberships."""
+    with transaction.atomic():
+        user.delete()

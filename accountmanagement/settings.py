@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -108,8 +109,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
     TEST_DATABASE_NAME = os.environ.get("TEST_DATABASE_NAME") or None
 else:
-    # Tests use a file, not memory, so threads share it the way app processes would.
-    TEST_DATABASE_NAME = os.environ.get("TEST_DATABASE_NAME") or str(BASE_DIR / "test-db.sqlite3")
+    # Tests use a file, not memory, so threads share it the way app processes would; one
+    # per test process, so two test runs in one checkout never share it.
+    TEST_DATABASE_NAME = os.environ.get("TEST_DATABASE_NAME") or str(
+        BASE_DIR / f"test-db-{os.getpid()}.sqlite3"
+    )
 DATABASES["default"]["TEST"] = {"NAME": TEST_DATABASE_NAME}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -136,6 +140,10 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en"
+# The interface speaks English (the source language) and Dutch; LocaleMiddleware picks
+# one from the session's choice or the browser's Accept-Language.
+LANGUAGES = [("en", "English"), ("nl", "Nederlands")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Amsterdam")
 USE_I18N = True
 USE_TZ = True

@@ -50,6 +50,7 @@ def account_data(*, user: AbstractBaseUser) -> dict:
             {
                 "deck": log.card.deck.slug,
                 "card": log.card.key,
+                "front": log.card.front,
                 "sequence": log.sequence,
                 "rating": log.rating,
                 "reviewed_at": _iso(log.reviewed_at),
@@ -58,6 +59,7 @@ def account_data(*, user: AbstractBaseUser) -> dict:
                 "time_taken_ms": log.time_taken_ms,
                 "before": [log.repetitions_before, str(log.easiness_before), log.interval_before],
                 "after": [log.repetitions_after, str(log.easiness_after), log.interval_after],
+                "due_before": _iso(log.due_before),
                 "due_after": _iso(log.due_after),
             }
             for log in logs

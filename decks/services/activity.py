@@ -60,8 +60,19 @@ def _activity_take_out(log: ReviewLog, figures: dict[str, int]) -> None:
 
 def activity_rebuild() -> int:
     """Recompute every activity row from the review log; returns the number of rows."""
+    return _rebuild(ReviewLog.objects.all(), DailyActivity.objects.all())
+
+
+def activity_rebuild_for(*, student) -> int:
+    """Recompute one student's activity rows from their review log."""
+    return _rebuild(
+        ReviewLog.objects.filter(student=student), DailyActivity.objects.filter(student=student)
+    )
+
+
+def _rebuild(log_rows, activity_rows) -> int:
     totals: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    logs = ReviewLog.objects.only(
+    logs = log_rows.only(
         "student_id", "deck_id", "study_day", "scheduled", "sequence", "rating",
         "interval_before", "interval_after", "time_taken_ms",
     ).iterator(chunk_size=5000)  # fmt: skip
@@ -70,7 +81,7 @@ def activity_rebuild() -> int:
         for name, value in _figures(log).items():
             row[name] += value
     with transaction.atomic():
-        DailyActivity.objects.all().delete()
+        activity_rows.delete()
         DailyActivity.objects.bulk_create(
             [
                 DailyActivity(student_id=student, deck_id=deck, day=day, **figures)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from decks.models import CardState, ReviewLog
@@ -63,8 +64,18 @@ def state_from_log(logs: list[ReviewLog]) -> dict:
 
 def integrity_mismatches() -> Iterator[Mismatch]:
     """Every card state that differs from its review log (or has no log at all)."""
-    states = {(s.student_id, s.card_id): s for s in CardState.objects.iterator(chunk_size=5000)}
-    logs = ReviewLog.objects.order_by("student_id", "card_id", "sequence").iterator(chunk_size=5000)
+    return _mismatches(CardState.objects.all(), ReviewLog.objects.all())
+
+
+def integrity_mismatches_for(*, student: AbstractBaseUser) -> Iterator[Mismatch]:
+    return _mismatches(
+        CardState.objects.filter(student=student), ReviewLog.objects.filter(student=student)
+    )
+
+
+def _mismatches(state_rows, log_rows) -> Iterator[Mismatch]:
+    states = {(s.student_id, s.card_id): s for s in state_rows.iterator(chunk_size=5000)}
+    logs = log_rows.order_by("student_id", "card_id", "sequence").iterator(chunk_size=5000)
     for key, group in groupby(logs, key=lambda log: (log.student_id, log.card_id)):
         expected = state_from_log(list(group))
         state = states.pop(key, None)

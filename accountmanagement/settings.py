@@ -107,6 +107,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
         os.environ.get("DB_CONNECT_TIMEOUT", "2")
     )
+    if env_bool("DB_POOL", False):
+        # psycopg's pool inside each app process: connections are reused across requests
+        # and threads instead of opened per request. Django requires CONN_MAX_AGE = 0 then.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": int(os.environ.get("DB_POOL_MIN", "2")),
+            "max_size": int(os.environ.get("DB_POOL_MAX", "10")),
+            "timeout": int(os.environ.get("DB_POOL_TIMEOUT", "5")),
+        }
     TEST_DATABASE_NAME = os.environ.get("TEST_DATABASE_NAME") or None
 else:
     # Tests use a file, not memory, so threads share it the way app processes would; one

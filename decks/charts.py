@@ -451,11 +451,11 @@ def horizontal_bar_chart(
     label_name: str,
     value_name: str,
     maximum: float | None = None,
-    label_width: float = 92,
+    label_width: float = 80,
 ) -> SafeString:
     """One labelled bar per row, scaled to `maximum` (default: the largest value)."""
     row_height = 30
-    text_width = 84
+    text_width = 96
     height = row_height * len(rows) + 8
     scale = maximum or max((row.value or 0 for row in rows), default=0) or 1
     bar_room = WIDTH - label_width - text_width

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from decks.views import account, classes, study
 
@@ -28,4 +28,5 @@ urlpatterns = [
     path("classes/<int:pk>/leaderboard/", classes.leaderboard, name="leaderboard"),
     path("classes/<int:pk>/progress/", classes.class_progress_view, name="class_progress"),
     path("classes/<int:pk>/items/", classes.class_items_view, name="class_items"),
+    path("", include("decks.urls_statistics")),
 ]

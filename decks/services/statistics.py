@@ -181,27 +181,20 @@ def recall_per_week(
     return [WeekRecall(week, answers[week], recalled[week]) for week in starts]
 
 
-def category_of(interval: int) -> str:
-    """The category of an answered card: learning, young or mature (see CardCategories)."""
-    if interval < YOUNG_INTERVAL_DAYS:
-        return "learning"
-    if interval < MASTERED_INTERVAL_DAYS:
-        return "young"
-    return "mature"
-
-
 def calibration_from_answers(answers: Iterable[tuple[int, int, int]]) -> list[RatingCalibration]:
-    """For each rating, how often the card's next answer was a recall (rated 3 or more).
+    """For each rating, how often the card's next review was a recall (rated 3 or more).
 
-    `answers` are (card id, sequence, rating) of one student, sorted by card and sequence.
-    An answer pairs with the answer of the same card whose sequence is one higher; the
-    last answer of a card has no next one yet and is left out.
+    `answers` are (card id, sequence, rating) of one student's reviews, the first answer
+    of each study day per card, sorted by card and sequence. A review pairs with the
+    card's next review; same-day repeats are left out by the caller, because recalling a
+    card minutes after seeing its answer says nothing about the rating's foresight. The
+    last review of a card has no next one yet and is left out.
     """
     pairs = dict.fromkeys(RATINGS, 0)
     recalled = dict.fromkeys(RATINGS, 0)
     previous: tuple[int, int, int] | None = None
     for card_id, sequence, rating in answers:
-        if previous is not None and previous[0] == card_id and previous[1] + 1 == sequence:
+        if previous is not None and previous[0] == card_id and previous[1] < sequence:
             pairs[previous[2]] += 1
             recalled[previous[2]] += rating >= PASSING_QUALITY
         previous = (card_id, sequence, rating)
@@ -253,7 +246,7 @@ def daily_activity(
 ) -> list[DayActivity]:
     """Daily totals from the activity rows, not the review log, so a year stays cheap."""
     rows = (
-        _history(DailyActivity.objects, student, deck)
+        _history(DailyActivity.objects.all(), student, deck)
         .filter(day__gte=since, day__lte=today)
         .values("day")
         .annotate(
@@ -293,7 +286,7 @@ def ratings_by_day(
 ) -> list[DayRatings]:
     """Answers per rating on each of the last `days` study days, in one grouped query."""
     rows = (
-        _history(ReviewLog.objects, student, deck)
+        _history(ReviewLog.objects.all(), student, deck)
         .filter(study_day__gt=today - timedelta(days=days), study_day__lte=today)
         .values("study_day", "rating")
         .annotate(n=Count("id"))
@@ -342,7 +335,7 @@ def card_categories(*, student: AbstractBaseUser, deck: Deck | None = None) -> C
 def calibration(*, student: AbstractBaseUser, deck: Deck | None = None) -> list[RatingCalibration]:
     """How well each rating predicts the next answer, from one ordered read of the log."""
     answers = (
-        _history(ReviewLog.objects, student, deck)
+        _history(ReviewLog.objects.filter(scheduled=True), student, deck)
         .order_by("card_id", "sequence")
         .values_list("card_id", "sequence", "rating")
     )

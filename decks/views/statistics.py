@@ -39,7 +39,7 @@ def _forecast_tick(index: int, day: date) -> str:
 
 
 def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def _charts(stats: Statistics, today: date) -> dict[str, SafeString | None]:
@@ -68,7 +68,7 @@ def _charts(stats: Statistics, today: date) -> dict[str, SafeString | None]:
             caption=f"Cards due in the next {FORECAST_DAYS} days",
             title=(
                 f"{_plural(due_total, 'card')} due in the next {FORECAST_DAYS} days, "
-                f"{stats.forecast[0].count} of them today, overdue cards included."
+                f"{stats.forecast[0].count:,} of them today, overdue cards included."
             ),
             bars=[
                 charts.Bar(charts.day_label(day.day), day.count, _forecast_tick(i, day.day))
@@ -127,11 +127,11 @@ def _charts(stats: Statistics, today: date) -> dict[str, SafeString | None]:
             chart_id="chart-categories",
             caption="Your cards",
             title=(
-                f"{categories.new} new, {categories.learning} learning, "
-                f"{categories.young} young and {categories.mature} mature cards."
+                f"{categories.new:,} new, {categories.learning:,} learning, "
+                f"{categories.young:,} young and {categories.mature:,} mature cards."
             ),
             rows=[
-                charts.Row(name.capitalize(), value, f"{value}", f"cat-{name}")
+                charts.Row(name.capitalize(), value, f"{value:,}", f"cat-{name}")
                 for name, value in (
                     ("new", categories.new),
                     ("learning", categories.learning),
@@ -153,7 +153,7 @@ def _charts(stats: Statistics, today: date) -> dict[str, SafeString | None]:
                     None if row.share is None else row.share * 100,
                     "no repeat yet"
                     if row.share is None
-                    else f"{round(row.share * 100)}% of {row.pairs}",
+                    else f"{round(row.share * 100)}% of {row.pairs:,}",
                     f"rate-{row.rating}",
                 )
                 for row in stats.calibration

@@ -333,7 +333,7 @@ def card_categories(*, student: AbstractBaseUser, deck: Deck | None = None) -> C
 
 
 def calibration(*, student: AbstractBaseUser, deck: Deck | None = None) -> list[RatingCalibration]:
-    """How well each rating predicts the next answer, from one ordered read of the log."""
+    """How well each rating predicts the next review, from one ordered read of the log."""
     answers = (
         _history(ReviewLog.objects.filter(scheduled=True), student, deck)
         .order_by("card_id", "sequence")

@@ -145,7 +145,7 @@ def _charts(stats: Statistics, today: date) -> dict[str, SafeString | None]:
     if any(row.pairs for row in stats.calibration):
         drawn["calibration"] = charts.horizontal_bar_chart(
             chart_id="chart-calibration",
-            caption="Recalled at the next answer, by the rating you gave",
+            caption="Recalled at the next review, by the rating you gave",
             title=stats.calibration_sentence,
             rows=[
                 charts.Row(

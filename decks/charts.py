@@ -148,12 +148,16 @@ def _figure(
 ) -> SafeString:
     return format_html(
         '<figure class="{}" id="{}"><figcaption>{}</figcaption>'
-        '<div class="chart-frame"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" '
+        '<div class="chart-frame"{}><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" '
         'width="100%" role="img" aria-labelledby="{}-title" focusable="false">'
         '<title id="{}-title">{}</title>{}</svg></div>{}{}</figure>',
         f"chart {css_class}".strip(),
         chart_id,
         caption,
+        # A chart wider than a phone scrolls; keyboard users must be able to scroll it too.
+        format_html(' tabindex="0" role="region" aria-label="{}"', caption)
+        if "chart-wide" in css_class
+        else "",
         _n(size[0]),
         _n(size[1]),
         chart_id,

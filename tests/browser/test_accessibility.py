@@ -1,0 +1,77 @@
+"""WCAG 2.1 AA audit (axe-core) and layout checks at phone and desktop sizes, light and dark."""
+
+from pathlib import Path
+
+import pytest
+
+from decks.services.reviews import review_record
+from tests.conftest import make_card, make_class, make_deck, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = (Path(__file__).parent / "vendor" / "axe-4.14.1.min.js").read_text(encoding="utf-8")
+SIZES = {"phone": {"width": 360, "height": 780}, "desktop": {"width": 1280, "height": 900}}
+
+
+def audit(page) -> list[str]:
+    """axe-core's WCAG 2.1 A and AA violations on the current page, one line each."""
+    page.evaluate(AXE)  # evaluate is not subject to the page's CSP, unlike a script tag
+    result = page.evaluate(
+        "axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    return [
+        f"{v['id']}: {v['help']} ({node['target']})"
+        for v in result["violations"]
+        for node in v["nodes"][:3]
+    ]
+
+
+@pytest.fixture
+def classroom():
+    student = make_user("kim", first_name="Kim")
+    deck = make_deck("Klant centraal")
+    make_card(
+        deck,
+        front="Wat is <b>klantinzicht</b>?",
+        back="<ul><li>Onderzoeken</li><li>Vastleggen</li></ul>",
+    )
+    make_card(deck, front="Wat is een KPI?", back="Key Performance Indicator")
+    classroom = make_class("Klas 1A", students=[student, make_user("bo")], decks=[deck])
+    review_record(student=student, card=deck.cards.last(), rating=4, seen_reviews=0)
+    return classroom, deck
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("size", SIZES)
+def test_every_main_page_passes_the_axe_audit_and_fits_the_screen(
+    browser, live_server, classroom, size, scheme
+):
+    klas, deck = classroom
+    context = browser.new_context(viewport=SIZES[size], color_scheme=scheme)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("kim")
+    page.get_by_label("Password").fill("pass-word-123")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+    pages = {
+        "home": "/",
+        "study": f"/decks/{deck.slug}/study/",
+        "statistics": "/statistics/",
+        "leaderboard": f"/classes/{klas.pk}/leaderboard/",
+    }
+    problems = []
+    for name, path in pages.items():
+        page.goto(live_server.url + path)
+        page.wait_for_load_state("load")
+        if name == "study":
+            page.keyboard.press("Space")  # audit the revealed answer and the rating buttons
+        problems += [f"{name}: {line}" for line in audit(page)]
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > SIZES[size]["width"]:
+            problems.append(f"{name}: scrolls sideways ({width}px)")
+        page.screenshot(path=f"test-artifacts/a11y-{name}-{size}-{scheme}.png", full_page=True)
+    context.close()
+    assert problems == []

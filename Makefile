@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format install chromium fixtures clean
+.PHONY: run test lint format install chromium fixtures messages clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ format: install
 
 fixtures: install
 	$(PY) manage.py build_seed_fixtures
+
+# Refreshes the Dutch message file from the code and compiles it; needs GNU gettext.
+# Both files are committed, so running the app and the tests needs no gettext.
+messages: install
+	$(PY) manage.py makemessages --locale nl --no-obsolete --ignore "build/*" --ignore "bench/*" --ignore "tests/*" --ignore "staticfiles/*" --ignore "test-artifacts/*"
+	$(PY) manage.py compilemessages --locale nl --ignore ".venv/*"
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -1,25 +1,34 @@
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from decks.importers.detect import FORMAT_LABELS, FORMATS
 from decks.services.teachers import decks_editable_by
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(help_text="CSV, TSV, text export or Anki .apkg, up to 10 MB.")
+    file = forms.FileField(
+        label=_("File"), help_text=_("CSV, TSV, text export or Anki .apkg, up to 10 MB.")
+    )
     deck = forms.ModelChoiceField(
         queryset=None,
+        label=_("Deck"),
         required=False,
-        empty_label="— a new deck —",
-        help_text="Re-importing into a deck updates cards with the same front and adds new ones.",
+        empty_label=_("— a new deck —"),
+        help_text=_(
+            "Re-importing into a deck updates cards with the same front and adds new ones."
+        ),
     )
     new_deck_title = forms.CharField(
         max_length=200,
+        label=_("New deck title"),
         required=False,
-        help_text="For a new deck; left empty, the file's own deck name or file name is used.",
+        help_text=_("For a new deck; left empty, the file's own deck name or file name is used."),
     )
     format = forms.ChoiceField(
-        choices=[("", "Detect automatically")] + [(f, FORMAT_LABELS.get(f, f)) for f in FORMATS],
+        label=_("Format"),
+        choices=[("", _("Detect automatically"))] + [(f, FORMAT_LABELS.get(f, f)) for f in FORMATS],
         required=False,
     )
 
@@ -32,8 +41,12 @@ class ImportUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > self.max_bytes:
             raise forms.ValidationError(
-                f"{upload.name} is {upload.size / 1_048_576:.1f} MB; the limit is "
-                f"{self.max_bytes / 1_048_576:.0f} MB."
+                gettext("%(name)s is %(size)s MB; the limit is %(limit)s MB.")
+                % {
+                    "name": upload.name,
+                    "size": f"{upload.size / 1_048_576:.1f}",
+                    "limit": f"{self.max_bytes / 1_048_576:.0f}",
+                }
             )
         return upload
 
@@ -41,6 +54,6 @@ class ImportUploadForm(forms.Form):
 class ImportConfirmForm(forms.Form):
     retire_missing = forms.BooleanField(
         required=False,
-        label="Retire the cards that are not in this file",
-        help_text="Retired cards leave study; students' history on them is kept.",
+        label=_("Retire the cards that are not in this file"),
+        help_text=_("Retired cards leave study; students' history on them is kept."),
     )

@@ -1,11 +1,12 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from decks.models import Classroom, Deck, StudentProfile
 
 
 class JoinForm(forms.Form):
     code = forms.CharField(
-        max_length=32, label="Class code", help_text="The code your teacher gave you."
+        max_length=32, label=_("Class code"), help_text=_("The code your teacher gave you.")
     )
 
 
@@ -14,10 +15,15 @@ class ProfileForm(forms.ModelForm):
         model = StudentProfile
         fields = ("display_name", "hide_from_leaderboard")
         labels = {
-            "display_name": "Name on leaderboards",
-            "hide_from_leaderboard": "Hide me from classmates on leaderboards",
+            "display_name": _("Name on leaderboards"),
+            "hide_from_leaderboard": _("Hide me from classmates on leaderboards"),
         }
-        help_texts = {"display_name": "Left empty, your first name or username is shown."}
+        help_texts = {
+            "display_name": _("Left empty, your first name or username is shown."),
+            "hide_from_leaderboard": _(
+                "Classmates see “Anonymous student”; teachers still see you."
+            ),
+        }
 
 
 class ClassForm(forms.ModelForm):
@@ -26,9 +32,19 @@ class ClassForm(forms.ModelForm):
         fields = ("name", "decks", "exam_date", "join_enabled")
         widgets = {
             "decks": forms.CheckboxSelectMultiple,
-            "exam_date": forms.DateInput(attrs={"type": "date"}),
+            # <input type="date"> takes ISO dates only, whatever the language.
+            "exam_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
-        labels = {"join_enabled": "Students can join with the code"}
+        labels = {
+            "name": _("Name"),
+            "decks": _("Decks"),
+            "exam_date": _("Exam date"),
+            "join_enabled": _("Students can join with the code"),
+        }
+        help_texts = {
+            "join_enabled": _("Off: nobody can join with the code."),
+            "exam_date": _("Until then no card of the class's decks is due past it."),
+        }
 
     def __init__(self, *args, decks=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ from datetime import date
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Min
+from django.utils.translation import gettext as _
 
 from decks.models import Classroom, Deck, Membership, StudentProfile, new_join_code
 
@@ -21,9 +22,11 @@ def class_join(*, student: AbstractBaseUser, code: str) -> Classroom:
     """Add `student` to the class with this join code; joining twice is harmless."""
     classroom = Classroom.objects.filter(join_code=normalise_code(code)).first()
     if classroom is None:
-        raise JoinRefused("No class has that code. Check it with your teacher.")
+        raise JoinRefused(_("No class has that code. Check it with your teacher."))
     if not classroom.join_enabled:
-        raise JoinRefused(f"{classroom.name} is not taking new students with this code.")
+        raise JoinRefused(
+            _("%(name)s is not taking new students with this code.") % {"name": classroom.name}
+        )
     Membership.objects.get_or_create(classroom=classroom, student=student)
     return classroom
 

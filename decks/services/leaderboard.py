@@ -11,19 +11,20 @@ from datetime import date, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Sum
+from django.utils.translation import gettext_lazy as _
 
 from decks.models import Classroom, DailyActivity
 from decks.services.classes import display_name
 
-PERIODS = {"week": "This week", "month": "This month", "all": "All time"}
+PERIODS = {"week": _("This week"), "month": _("This month"), "all": _("All time")}
 SORTABLE = {
-    "cards": "Cards cleared",
-    "days": "Days studied",
-    "streak": "Streak",
-    "mastered": "Mastered",
-    "recall": "Recall",
+    "cards": _("Cards cleared"),
+    "days": _("Days studied"),
+    "streak": _("Streak"),
+    "mastered": _("Mastered"),
+    "recall": _("Recall"),
 }
-ANONYMOUS = "Anonymous student"
+ANONYMOUS = _("Anonymous student")
 
 
 def period_start(period: str, today: date) -> date | None:
@@ -125,7 +126,7 @@ def class_leaderboard(
         if teacher_view:
             name = student.get_full_name() or student.get_username()
         else:
-            name = ANONYMOUS if hidden and not own else display_name(student)
+            name = str(ANONYMOUS) if hidden and not own else display_name(student)
         figures = sums.get(student.pk, {})
         rows.append(
             LeaderboardRow(

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from decks.forms_classes import ClassForm, JoinForm, ProfileForm
@@ -69,7 +70,9 @@ def class_join_view(request: HtmxHttpRequest, code: str = ""):
             form.add_error("code", str(refused))
         else:
             messages.success(
-                request, f"You joined {classroom.name}. Its decks are on your home page."
+                request,
+                _("You joined %(name)s. Its decks are on your home page.")
+                % {"name": classroom.name},
             )
             return redirect(classroom)
     return render(request, "decks/class_join.html", {"form": form, "code": code})
@@ -80,7 +83,9 @@ def class_join_view(request: HtmxHttpRequest, code: str = ""):
 def class_leave_view(request: HtmxHttpRequest, pk: int):
     classroom = get_object_or_404(request.user.classes_joined, pk=pk)
     class_leave(student=request.user, classroom=classroom)
-    messages.info(request, f"You left {classroom.name}. Your progress is kept.")
+    messages.info(
+        request, _("You left %(name)s. Your progress is kept.") % {"name": classroom.name}
+    )
     return redirect("class_list")
 
 
@@ -205,7 +210,7 @@ def class_update(request: HtmxHttpRequest, pk: int):
     action = request.POST.get("action")
     if action == "regenerate":
         join_code_regenerate(classroom=classroom)
-        messages.success(request, "New join code made; the old one no longer works.")
+        messages.success(request, _("New join code made; the old one no longer works."))
         return redirect(classroom)
     form = ClassForm(request.POST, instance=classroom, decks=decks_editable_by(request.user))
     if form.is_valid():
@@ -213,9 +218,9 @@ def class_update(request: HtmxHttpRequest, pk: int):
         kept = set(classroom.decks.exclude(pk__in=decks_editable_by(request.user)))
         saved = form.save()
         saved.decks.add(*kept)
-        messages.success(request, "Class saved.")
+        messages.success(request, _("Class saved."))
         return redirect(classroom)
-    messages.error(request, "The class could not be saved: " + "; ".join(
+    messages.error(request, _("The class could not be saved: ") + "; ".join(
         f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()
     ))  # fmt: skip
     return redirect(classroom)
@@ -234,7 +239,9 @@ def teach(request: HtmxHttpRequest):
         classroom.exam_date = form.cleaned_data["exam_date"]
         classroom.save(update_fields=["exam_date"])
         messages.success(
-            request, f"Class created. Students join with the code {classroom.join_code}."
+            request,
+            _("Class created. Students join with the code %(code)s.")
+            % {"code": classroom.join_code},
         )
         return redirect(classroom)
     return render(
@@ -250,6 +257,6 @@ def profile(request: HtmxHttpRequest):
     form = ProfileForm(request.POST or None, instance=profile_for(request.user))
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Saved.")
+        messages.success(request, _("Saved."))
         return redirect("profile")
     return render(request, "decks/profile.html", {"form": form})

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
@@ -85,9 +86,9 @@ def deck_options(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     )
     if form.is_valid():
         form.save()
-        messages.success(request, "Your daily limits for this deck are saved.")
+        messages.success(request, _("Your daily limits for this deck are saved."))
     else:
-        messages.error(request, "Limits must be whole numbers from 0.")
+        messages.error(request, _("Limits must be whole numbers from 0."))
     return redirect(deck)
 
 
@@ -139,7 +140,7 @@ def study_answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         deck = get_object_or_404(decks_for(request.user), slug=slug)
         return _render_session(
-            request, deck, notice="That answer could not be read; try again.", status=400
+            request, deck, notice=_("That answer could not be read; try again."), status=400
         )
     # One query finds the card, checks the student may study it, and reads their state.
     target = answer_target(
@@ -158,7 +159,7 @@ def study_answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         target=target,
     )
     deck = target.card.deck
-    notice = "" if outcome.applied else "That card was already answered; here is the next one."
+    notice = "" if outcome.applied else _("That card was already answered; here is the next one.")
     undo_log_id = outcome.log.pk if outcome.applied else None
     if request.htmx:
         return _render_session(request, deck, notice, undo_log_id=undo_log_id)
@@ -177,9 +178,9 @@ def study_undo(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         student=request.user, deck_id=deck.pk, log_id=int(log_id) if log_id.isdigit() else -1
     )
     notice = (
-        "Your last answer was undone; here is the card again."
+        _("Your last answer was undone; here is the card again.")
         if undone
-        else "Only your latest answer can be undone."
+        else _("Only your latest answer can be undone.")
     )
     if request.htmx:
         return _render_session(request, deck, notice)
@@ -208,6 +209,6 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome to Stamp! Pick a deck to start studying.")
+        messages.success(request, _("Welcome to Stamp! Pick a deck to start studying."))
         return redirect("home")
     return render(request, "registration/signup.html", {"form": form})

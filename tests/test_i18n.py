@@ -1,0 +1,165 @@
+"""The interface in English (the source language) and Dutch, from committed message files."""
+
+import ast
+import gettext
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from tests.conftest import enroll, make_class, make_deck, make_user
+
+pytestmark = pytest.mark.django_db
+
+MESSAGES = Path(settings.BASE_DIR) / "locale" / "nl" / "LC_MESSAGES"
+DUTCH_RATINGS = ["Helemaal niet", "Nauwelijks", "Met moeite", "Goed", "Perfect"]
+ENGLISH_RATINGS = ["Not at all", "Barely", "With effort", "Well", "Perfectly"]
+
+
+def rating_labels(html: str) -> list[str]:
+    parts = html.split('<span class="rate-label">')[1:]
+    return [part.split("</span>", 1)[0] for part in parts]
+
+
+@pytest.fixture
+def study_url(client):
+    student = make_user()
+    deck = make_deck(cards=2)
+    enroll(student, deck)
+    client.force_login(student)
+    return reverse("study", args=[deck.slug])
+
+
+def test_the_study_page_speaks_dutch_to_a_dutch_browser(client, study_url):
+    html = client.get(study_url, headers={"accept-language": "nl-NL,nl;q=0.9,en;q=0.5"}).text
+
+    assert '<html lang="nl">' in html
+    assert "Hoe goed wist je dit?" in html
+    assert "How well did you know this?" not in html
+    assert rating_labels(html) == DUTCH_RATINGS
+    assert "Toon antwoord" in html
+    assert "nog te gaan vandaag" in html
+
+
+@pytest.mark.parametrize("accept_language", [None, "en", "en-GB,en;q=0.9", "fr-FR"])
+def test_the_study_page_speaks_english_by_default(client, study_url, accept_language):
+    headers = {"accept-language": accept_language} if accept_language else {}
+    html = client.get(study_url, headers=headers).text
+
+    assert '<html lang="en">' in html
+    assert "How well did you know this?" in html
+    assert "Hoe goed wist je dit?" not in html
+    assert rating_labels(html) == ENGLISH_RATINGS
+
+
+def test_the_language_switch_makes_the_next_page_dutch(client, study_url):
+    page = client.get(study_url).text
+    assert f'action="{reverse("set_language")}"' in page
+    assert '<select name="language" id="language-select">' in page
+    assert '<label for="language-select"' in page
+
+    response = client.post("/i18n/setlang/", {"language": "nl", "next": study_url})
+
+    assert response.status_code == 302
+    assert response["Location"] == study_url
+    html = client.get(study_url, headers={"accept-language": "en"}).text
+    assert rating_labels(html) == DUTCH_RATINGS
+    assert '<option value="nl" lang="nl" selected>Nederlands</option>' in html
+
+    client.post("/i18n/setlang/", {"language": "en", "next": study_url})
+    assert rating_labels(client.get(study_url).text) == ENGLISH_RATINGS
+
+
+def test_the_switch_works_before_logging_in(client):
+    client.post("/i18n/setlang/", {"language": "nl", "next": "/"})
+
+    html = client.get("/").text
+    assert "Inloggen" in html
+    assert "Aanmelden" in html
+    assert "Log in" not in html
+
+
+def test_plurals_and_class_labels_in_dutch(client):
+    student = make_user(first_name="Sam")
+    deck = make_deck("Biologie H1", cards=1)
+    classroom = make_class("Klas 4B", students=[student], decks=[deck])
+    client.force_login(student)
+    dutch = {"accept-language": "nl"}
+
+    home = client.get("/", headers=dutch).text
+    assert "1 kaart · 0 gezien" in home
+    assert "Mijn decks" in home
+    assert "Klassen" in home
+
+    board = client.get(reverse("leaderboard", args=[classroom.pk]), headers=dutch).text
+    assert "Ranglijst" in board
+    assert "Deze week" in board
+    assert "Kaarten gedaan" in board
+    assert "(jij)" in board
+    assert "Cards cleared" not in board
+
+
+def test_the_exam_date_field_keeps_its_value_in_dutch(client):
+    """<input type="date"> reads ISO dates only; a Dutch "05-12-2026" would show empty."""
+    teacher = make_user()
+    classroom = make_class("Klas 4B", teachers=[teacher], exam_date=date(2026, 12, 5))
+    client.force_login(teacher)
+
+    html = client.get(classroom.get_absolute_url(), headers={"accept-language": "nl"}).text
+
+    assert "Toetsdatum" in html
+    assert 'type="date" name="exam_date" value="2026-12-05"' in html
+    assert "zaterdag 5 december 2026" in html
+
+
+def po_entries(path: Path) -> list[dict]:
+    """A tiny .po reader: each entry's flags, msgid, msgid_plural and msgstr(s)."""
+    entries, entry, key = [], None, None
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        if not line.strip():
+            if entry:
+                entries.append(entry)
+            entry, key = None, None
+            continue
+        entry = entry if entry is not None else {"flags": []}
+        if line.startswith("#,"):
+            entry["flags"] += [flag.strip() for flag in line[2:].split(",")]
+        elif line.startswith("#"):
+            continue
+        elif line.startswith('"'):
+            entry[key] += ast.literal_eval(line)
+        else:
+            key, value = line.split(" ", 1)
+            entry[key] = ast.literal_eval(value)
+    return [e for e in entries if e.get("msgid")]
+
+
+def test_every_message_has_a_dutch_translation():
+    entries = po_entries(MESSAGES / "django.po")
+
+    assert len(entries) > 150
+    for entry in entries:
+        assert "fuzzy" not in entry["flags"], entry["msgid"]
+        strings = [v for k, v in entry.items() if k.startswith("msgstr")]
+        assert strings, entry["msgid"]
+        assert all(s.strip() for s in strings), entry["msgid"]
+    header = (MESSAGES / "django.po").read_text(encoding="utf-8").split("\n\n", 1)[0]
+    assert "#, fuzzy" not in header
+
+
+def test_the_compiled_catalogue_matches_the_message_file():
+    entries = po_entries(MESSAGES / "django.po")
+    with (MESSAGES / "django.mo").open("rb") as mo:
+        compiled = gettext.GNUTranslations(mo)
+
+    for entry in entries:
+        if "msgid_plural" in entry:
+            assert compiled.ngettext(entry["msgid"], entry["msgid_plural"], 1) == entry["msgstr[0]"]
+            assert compiled.ngettext(entry["msgid"], entry["msgid_plural"], 2) == entry["msgstr[1]"]
+        else:
+            assert compiled.gettext(entry["msgid"]) == entry["msgstr"], entry["msgid"]
+    # Nothing in the compiled file that the message file no longer has.
+    singular_ids = {key[0] if isinstance(key, tuple) else key for key in compiled._catalog}
+    assert singular_ids - {""} == {entry["msgid"] for entry in entries}

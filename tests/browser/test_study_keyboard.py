@@ -55,3 +55,24 @@ def test_a_student_studies_three_cards_with_the_keyboard(page, live_server, scre
         ReviewLog.objects.filter(student=student).order_by("id").values_list("rating", flat=True)
     ) == [5, 4, 3, 5]
     assert "All done for today" in page.get_by_test_id("summary").inner_text()
+
+
+def test_the_u_key_undoes_the_last_answer(page, live_server, screenshot):
+    student = make_user("kim")
+    deck = make_deck("Klant centraal", slug="klant-centraal")
+    for n in (1, 2):
+        make_card(deck, front=f"Vraag {n}", back=f"Antwoord {n}")
+    enroll(student, deck)
+    log_in(page, live_server, "kim")
+    page.goto(f"{live_server.url}/decks/{deck.slug}/study/")
+    page.wait_for_load_state("load")
+
+    page.keyboard.press("Space")
+    page.keyboard.press("2")
+    page.get_by_test_id("front").filter(has_text="Vraag 2").wait_for()
+    page.keyboard.press("u")
+    page.get_by_text("Your last answer was undone").wait_for()
+    screenshot("study-undone")
+
+    assert page.get_by_test_id("front").inner_text() == "Vraag 1"
+    assert not ReviewLog.objects.exists()

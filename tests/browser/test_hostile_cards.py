@@ -67,8 +67,11 @@ def test_no_payload_in_a_card_runs_when_studied(page, live_server, screenshot):
         for link in page.locator(".card-face a").all():
             link.click()  # a javascript: link must have been stripped
         page.keyboard.press("5")
-        page.wait_for_timeout(150)
         studied += 1
+        page.wait_for_function(
+            "n => document.querySelector('[data-testid=done]').textContent.trim() === String(n)",
+            arg=studied,
+        )
     screenshot("hostile-cards-done")
 
     # One payload sanitises to nothing and is skipped at import with a warning.

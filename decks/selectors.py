@@ -3,6 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery, Sum
@@ -13,7 +14,6 @@ from decks.models import (
     Classroom,
     DailyActivity,
     Deck,
-    DeckSettings,
     ReviewLog,
 )
 
@@ -38,52 +38,32 @@ def decks_for(user: AbstractBaseUser) -> QuerySet[Deck]:
 class DeckOverview:
     deck: Deck
     cards: int
-    due: int
-    new: int
     seen: int
+    counts: Any  # decks.services.queue.QueueCounts
+
+    @property
+    def due(self) -> int:
+        return self.counts.due
+
+    @property
+    def new(self) -> int:
+        return self.counts.new
+
+    @property
+    def repeat(self) -> int:
+        return self.counts.repeat
 
     @property
     def to_study(self) -> int:
-        return self.due + self.new
+        return self.counts.left
 
 
 def deck_overviews_for(student: AbstractBaseUser, *, today: date) -> list[DeckOverview]:
-    """Every deck the student may study with today's due and new counts, in four queries."""
-    decks = list(
-        decks_for(student).annotate(
-            card_count=Count("cards", filter=Q(cards__retired_at__isnull=True))
-        )
-    )
-    states = (
-        CardState.objects.filter(student=student, deck__in=decks, card__retired_at__isnull=True)
-        .values("deck_id")
-        .annotate(
-            seen=Count("id"),
-            due=Count("id", filter=Q(due__lte=today)),
-            introduced_today=Count("id", filter=Q(introduced_on=today)),
-        )
-    )
-    by_deck = {row["deck_id"]: row for row in states}
-    own_limits = dict(
-        DeckSettings.objects.filter(student=student, new_per_day__isnull=False).values_list(
-            "deck_id", "new_per_day"
-        )
-    )
-    overviews = []
-    for deck in decks:
-        row = by_deck.get(deck.pk, {"seen": 0, "due": 0, "introduced_today": 0})
-        limit = own_limits.get(deck.pk, deck.new_cards_per_day)
-        new_allowed = max(0, limit - row["introduced_today"])
-        overviews.append(
-            DeckOverview(
-                deck=deck,
-                cards=deck.card_count,
-                due=row["due"],
-                new=min(new_allowed, deck.card_count - row["seen"]),
-                seen=row["seen"],
-            )
-        )
-    return overviews
+    """Every deck the student may study with today's counts, as the study queue counts them."""
+    from decks.services.queue import queue_counts_per_deck
+
+    rows = queue_counts_per_deck(student=student, decks=decks_for(student), today=today)
+    return [DeckOverview(deck, cards, seen, counts) for deck, cards, seen, counts in rows]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Case, Exists, Func, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThan
 
@@ -79,11 +79,16 @@ def _count(queryset) -> Coalesce:
 NO_REVIEW_LIMIT = 1_000_000
 
 
-def _count_annotations(student: AbstractBaseUser, deck: Deck, today: date) -> dict:
+def _count_annotations(
+    student: AbstractBaseUser, deck, today: date, default_new_limit=None
+) -> dict:
+    """Today's counts as subqueries, for one deck or, with OuterRef("pk"), for each deck."""
+    if default_new_limit is None:
+        default_new_limit = deck.new_cards_per_day
     own = DeckSettings.objects.filter(student=student, deck=deck)
     today_activity = DailyActivity.objects.filter(student=student, deck=deck, day=today)
     return {
-        "new_limit": Coalesce(Subquery(own.values("new_per_day")[:1]), deck.new_cards_per_day),
+        "new_limit": Coalesce(Subquery(own.values("new_per_day")[:1]), default_new_limit),
         "review_limit": Coalesce(Subquery(own.values("reviews_per_day")[:1]), NO_REVIEW_LIMIT),
         "n_reviewed": Coalesce(Subquery(today_activity.values("learned_answers")[:1]), 0),
         "n_due": _count(_due_states(student, deck, today)),
@@ -175,3 +180,16 @@ def queue_counts(*, student: AbstractBaseUser, deck: Deck, today: date) -> Queue
 def next_card(*, student: AbstractBaseUser, deck: Deck, today: date) -> QueueItem | None:
     """The card the student should answer next in `deck`, or None when today is done."""
     return queue_snapshot(student=student, deck=deck, today=today).item
+
+
+def queue_counts_per_deck(
+    *, student: AbstractBaseUser, decks, today: date
+) -> list[tuple[Deck, int, int, QueueCounts]]:
+    """(deck, active cards, cards seen, today's counts) for each deck, in one query.
+
+    The same counting as the study queue, so the home page and the session agree.
+    """
+    rows = decks.annotate(
+        **_count_annotations(student, OuterRef("pk"), today, F("new_cards_per_day"))
+    )
+    return [(row, row.n_cards, row.n_seen, _counts_from(row)) for row in rows]

@@ -190,3 +190,14 @@ def test_the_home_dashboard_shows_the_streak_and_todays_progress(logged_in, deck
     progress = logged_in.get(reverse("home")).context["progress"]
     assert (progress.streak, progress.cards, progress.left) == (1, 1, 2)
     assert progress.share_done == 33
+
+
+def test_home_counts_same_day_repeats_and_my_review_limit_like_the_session(
+    logged_in, deck, student
+):
+    first = deck.cards.get(position=1)
+    logged_in.post(reverse("study_answer", args=[deck.slug]), answer_data(first, 2))
+    overview = logged_in.get(reverse("home")).context["overviews"][0]
+    session = logged_in.get(reverse("study", args=[deck.slug])).context["counts"]
+    assert (overview.repeat, overview.new) == (1, 2)
+    assert overview.to_study == session.left == 3

@@ -7,7 +7,16 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils.translation import gettext as _
 
-from decks.models import Classroom, Deck, Membership, StudentProfile, new_join_code
+from decks.models import (
+    CardState,
+    Classroom,
+    Deck,
+    Membership,
+    StudentProfile,
+    new_join_code,
+)
+from decks.services.clock import today_for_study
+from decks.services.scheduling import clamp_to_exam
 
 
 class JoinRefused(Exception):
@@ -28,6 +37,7 @@ def class_join(*, student: AbstractBaseUser, code: str) -> Classroom:
             _("%(name)s is not taking new students with this code.") % {"name": classroom.name}
         )
     Membership.objects.get_or_create(classroom=classroom, student=student)
+    exam_clamp_apply(classroom=classroom, today=today_for_study())
     return classroom
 
 
@@ -46,10 +56,17 @@ def join_code_regenerate(*, classroom: Classroom) -> str:
     return classroom.join_code
 
 
-def class_create(*, teacher: AbstractBaseUser, name: str, decks: list[Deck] = ()) -> Classroom:
-    classroom = Classroom.objects.create(name=name)
-    classroom.teachers.add(teacher)
-    classroom.decks.set(decks)
+def class_create(
+    *,
+    teacher: AbstractBaseUser,
+    name: str,
+    decks: list[Deck] = (),
+    exam_date: date | None = None,
+) -> Classroom:
+    with transaction.atomic():
+        classroom = Classroom.objects.create(name=name, exam_date=exam_date)
+        classroom.teachers.add(teacher)
+        classroom.decks.set(decks)
     return classroom
 
 
@@ -70,3 +87,17 @@ def display_name(user: AbstractBaseUser) -> str:
 def profile_for(user: AbstractBaseUser) -> StudentProfile:
     profile, _ = StudentProfile.objects.get_or_create(user=user)
     return profile
+
+
+def exam_clamp_apply(*, classroom: Classroom, today: date) -> int:
+    """Bring forward due dates already past the class's upcoming exam.
+
+    New answers are clamped as they are recorded; this catches what was scheduled before
+    the exam date was set, or before a student joined. SM-2's own state is untouched.
+    """
+    if classroom.exam_date is None or today >= classroom.exam_date:
+        return 0
+    limit = clamp_to_exam(date.max, today=today, exam_date=classroom.exam_date)
+    return CardState.objects.filter(
+        student__in=classroom.students.all(), deck__in=classroom.decks.all(), due__gt=limit
+    ).update(due=limit)

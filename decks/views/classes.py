@@ -4,6 +4,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +19,7 @@ from decks.services.classes import (
     class_create,
     class_join,
     class_leave,
+    exam_clamp_apply,
     join_code_regenerate,
     profile_for,
 )
@@ -216,8 +218,10 @@ def class_update(request: HtmxHttpRequest, pk: int):
     if form.is_valid():
         # Decks the teacher cannot edit stay assigned; the form only offers their own.
         kept = set(classroom.decks.exclude(pk__in=decks_editable_by(request.user)))
-        saved = form.save()
-        saved.decks.add(*kept)
+        with transaction.atomic():
+            saved = form.save()
+            saved.decks.add(*kept)
+            exam_clamp_apply(classroom=saved, today=today_for_study())
         messages.success(request, _("Class saved."))
         return redirect(classroom)
     messages.error(request, _("The class could not be saved: ") + "; ".join(
@@ -234,10 +238,11 @@ def teach(request: HtmxHttpRequest):
     form = ClassForm(request.POST or None, decks=decks_editable_by(request.user))
     if request.method == "POST" and form.is_valid():
         classroom = class_create(
-            teacher=request.user, name=form.cleaned_data["name"], decks=form.cleaned_data["decks"]
+            teacher=request.user,
+            name=form.cleaned_data["name"],
+            decks=form.cleaned_data["decks"],
+            exam_date=form.cleaned_data["exam_date"],
         )
-        classroom.exam_date = form.cleaned_data["exam_date"]
-        classroom.save(update_fields=["exam_date"])
         messages.success(
             request,
             _("Class created. Students join with the code %(code)s.")

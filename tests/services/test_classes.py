@@ -3,7 +3,13 @@ from datetime import UTC, date, datetime
 import pytest
 
 from decks.models import CardState, Membership
-from decks.services.classes import JoinRefused, class_join, class_leave, join_code_regenerate
+from decks.services.classes import (
+    JoinRefused,
+    class_join,
+    class_leave,
+    exam_clamp_apply,
+    join_code_regenerate,
+)
 from decks.services.reviews import review_record
 from tests.conftest import make_class, make_deck
 
@@ -67,3 +73,25 @@ def test_an_exam_in_another_class_does_not_clamp(student):
     review_record(student=student, card=deck.cards.get(), rating=5, seen_reviews=0,
                   now=datetime(2026, 11, 20, 12, tzinfo=UTC))  # fmt: skip
     assert CardState.objects.get().due == date(2026, 11, 21)
+
+
+def test_setting_an_exam_brings_forward_cards_already_scheduled_past_it(student):
+    deck = make_deck(cards=1)
+    classroom = make_class(students=[student], decks=[deck])
+    review_record(student=student, card=deck.cards.get(), rating=5, seen_reviews=0,
+                  now=datetime(2026, 11, 20, 12, tzinfo=UTC))  # fmt: skip
+    CardState.objects.update(due=date(2027, 2, 1), interval=60)
+    classroom.exam_date = date(2026, 12, 10)
+    classroom.save()
+    exam_clamp_apply(classroom=classroom, today=date(2026, 11, 25))
+    state = CardState.objects.get()
+    assert (state.due, state.interval) == (date(2026, 12, 9), 60)
+
+
+def test_joining_a_class_with_an_exam_brings_forward_the_students_cards(student):
+    deck = make_deck(cards=1)
+    review_record(student=student, card=deck.cards.get(), rating=5, seen_reviews=0)
+    CardState.objects.update(due=date(2099, 1, 1))
+    make_class(decks=[deck], exam_date=date(2098, 6, 1), join_code="EXAMKLAS")
+    class_join(student=student, code="EXAMKLAS")
+    assert CardState.objects.get().due == date(2098, 5, 31)

@@ -104,7 +104,9 @@ def class_leaderboard(
     sums = {
         row["student_id"]: row
         for row in in_period.values("student_id").annotate(
-            cards=Sum("cards"),
+            # Due cards cleared: first answers of the day on cards seen before. New cards
+            # don't count, so raising one's own new-card limit can't buy a higher rank.
+            cards=Sum("learned_answers"),
             days=Count("day", distinct=True),
             learned_answers=Sum("learned_answers"),
             learned_recalled=Sum("learned_recalled"),

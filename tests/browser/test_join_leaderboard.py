@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from decks.models import StudentProfile
 from decks.services.reviews import review_record
@@ -12,9 +15,12 @@ def test_a_student_joins_with_a_code_and_finds_the_class_leaderboard(page, live_
     classmates = [make_user(name.lower(), first_name=name) for name in ("Anna", "Bram", "Chris")]
     make_class("Klas 1A", students=classmates, decks=[deck], join_code="KLAS1AAA")
     StudentProfile.objects.create(user=classmates[2], hide_from_leaderboard=True)
+    yesterday = timezone.now() - timedelta(days=1)
     for student, cards in zip(classmates, (3, 1, 2), strict=True):
         for card in deck.cards.all()[:cards]:
-            review_record(student=student, card=card, rating=4, seen_reviews=0)
+            # New yesterday, due and cleared today: only due cards count on the board.
+            review_record(student=student, card=card, rating=4, seen_reviews=0, now=yesterday)
+            review_record(student=student, card=card, rating=4, seen_reviews=1)
     make_user("noor", first_name="Noor")
 
     page.goto(f"{live_server.url}/accounts/login/?next=/classes/join/KLAS1AAA/")

@@ -68,7 +68,16 @@ def test_recall_is_the_share_of_first_answers_on_learned_cards_rated_three_or_mo
 
 def test_all_time_includes_the_study_day_before_the_rollover(scene):
     anna = board(scene, scene["anna"], period="all")["Anna"]
-    assert (anna.cards, anna.days) == (5, 3)
+    assert (anna.cards, anna.days) == (3, 3)
+
+
+def test_new_cards_studied_are_not_due_cards_cleared(scene):
+    deck = scene["deck"]
+    bram = scene["bram"]
+    answer(bram, deck.cards.first(), 5, local(24, 12))
+    answer(bram, deck.cards.last(), 5, local(24, 12, 5))
+    row = board(scene, bram)["Bram"]
+    assert (row.cards, row.days) == (0, 1)
 
 
 def test_the_streak_runs_back_from_yesterday_when_today_has_no_study_yet(scene):

@@ -97,9 +97,16 @@ def _mismatches(state_rows, log_rows) -> Iterator[Mismatch]:
 
 
 def integrity_repair(mismatches: list[Mismatch]) -> int:
-    """Rewrite each mismatched state from its log; a state with no log is removed."""
-    with transaction.atomic():
-        for mismatch in mismatches:
+    """Rewrite each mismatched state from its log; a state with no log is removed.
+
+    Card by card, with the state row locked before its log is read, so an answer
+    recorded meanwhile is either in the log read here or waits for the repair.
+    """
+    for mismatch in mismatches:
+        with transaction.atomic():
+            CardState.objects.select_for_update().filter(
+                student_id=mismatch.student_id, card_id=mismatch.card_id
+            ).first()
             logs = list(
                 ReviewLog.objects.filter(
                     student_id=mismatch.student_id, card_id=mismatch.card_id

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import genanki
 
+from decks.html import clean_card_html
 from decks.models import Deck
 
 # Spreadsheet apps run a cell that starts with one of these as a formula (OWASP "CSV
@@ -26,7 +27,8 @@ def deck_to_csv(deck: Deck) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for card in deck.cards.active().order_by("position", "id"):
-        writer.writerow([csv_cell(card.front), csv_cell(card.back), csv_cell(card.tags)])
+        front, back = clean_card_html(card.front), clean_card_html(card.back)
+        writer.writerow([csv_cell(front), csv_cell(back), csv_cell(card.tags)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -59,7 +61,8 @@ def deck_to_apkg(deck: Deck) -> bytes:
         anki_deck.add_note(
             genanki.Note(
                 model=model,
-                fields=[card.front, card.back],
+                # Anki runs script in card fields; only the allow-list leaves the app.
+                fields=[clean_card_html(card.front), clean_card_html(card.back)],
                 tags=[tag.replace(" ", "_") for tag in card.tag_list],
                 guid=genanki.guid_for("stamp", deck.slug, card.key),
             )

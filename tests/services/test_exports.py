@@ -74,3 +74,10 @@ def test_anki_opens_the_apkg_export_with_every_front_and_back(deck, tmp_path):
         collection.close()
     assert found == set(deck.cards.values_list("front", "back"))
     assert {"h1", "h2"} <= tags
+
+
+def test_exports_carry_only_sanitised_card_html(deck):
+    make_card(deck, front='<img src=x onerror="alert(1)">Vraag', back="<script>alert(2)</script>Ja")
+    csv_text = deck_to_csv(deck).decode("utf-8-sig")
+    assert "onerror" not in csv_text
+    assert "<script>" not in csv_text

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from decks.admin_forms import ImportConfirmForm, ImportUploadForm
 from decks.importers.detect import parse_upload
@@ -123,7 +124,7 @@ class DeckAdmin(admin.ModelAdmin):
         return {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Import deck",
+            "title": gettext("Import deck"),
             **extra,
         }
 
@@ -166,7 +167,7 @@ class DeckAdmin(admin.ModelAdmin):
                 "admin/decks/deck/import_preview.html",
                 self._context(
                     request,
-                    title=f"Preview: {upload.name}",
+                    title=gettext("Preview: %(file)s") % {"file": upload.name},
                     plan=plan,
                     filename=upload.name,
                     pending=pending,

@@ -2,13 +2,19 @@
 
 import ast
 import gettext
-from datetime import date
+import re
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
+from decks.importers.detect import FORMAT_LABELS
+from decks.models import CardState
+from decks.services.reviews import review_record
+from decks.services.statistics import RatingCalibration, calibration_sentence
 from tests.conftest import enroll, make_class, make_deck, make_user
 
 pytestmark = pytest.mark.django_db
@@ -16,6 +22,13 @@ pytestmark = pytest.mark.django_db
 MESSAGES = Path(settings.BASE_DIR) / "locale" / "nl" / "LC_MESSAGES"
 DUTCH_RATINGS = ["Helemaal niet", "Nauwelijks", "Met moeite", "Goed", "Perfect"]
 ENGLISH_RATINGS = ["Not at all", "Barely", "With effort", "Well", "Perfectly"]
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    """A Dutch request leaves Dutch active in the thread; later tests expect English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def rating_labels(html: str) -> list[str]:
@@ -114,6 +127,134 @@ def test_the_exam_date_field_keeps_its_value_in_dutch(client):
     assert "zaterdag 5 december 2026" in html
 
 
+STATS_TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture
+def studied_statistics(client, student, monkeypatch):
+    """Three cards answered 4, 5, then 3 on three days, as in tests/views/test_statistics.py."""
+    monkeypatch.setattr("decks.views.statistics.today_for_study", lambda: STATS_TODAY)
+    deck = make_deck("Alpha", cards=3)
+    enroll(student, deck)
+    noon = datetime(2026, 11, 25, 11, tzinfo=UTC)
+    for days_ago, rating in ((9, 4), (8, 5), (2, 3)):
+        for card in deck.cards.all():
+            state = CardState.objects.filter(student=student, card=card).first()
+            review_record(
+                student=student, card=card, rating=rating,
+                seen_reviews=state.reviews if state else 0, now=noon - timedelta(days=days_ago),
+            )  # fmt: skip
+    client.force_login(student)
+    return deck
+
+
+def test_the_statistics_page_speaks_dutch(client, studied_statistics):
+    html = client.get(reverse("statistics"), headers={"accept-language": "nl"}).text
+
+    assert "<h1>Statistieken</h1>" in html
+    assert "9 antwoorden op 3 leerdagen in het afgelopen jaar." in html
+    for dutch in [
+        "Wat je hebt gedaan",
+        "Wat er komt",
+        "Hoe goed je waarderingen voorspellen",
+        "Antwoorden in het afgelopen jaar",
+        "Te herhalen kaarten in de komende 30 dagen",
+        "Toon de getallen",
+        ">Minder</text>",
+        ">Meer</text>",
+        ">ma</text>",  # weekday and month names from Django's Dutch catalogue
+        ">Vandaag</text>",
+        "4 · Goed",
+        '<th scope="row">di 8 dec 2026</th><td>3</td>',
+        '<th scope="row">Volwassen</th>',
+        '<th scope="row">Een 4</th><td>100% van 3</td>',
+        "Nog niet genoeg antwoorden",
+        'data-retry-text="Je antwoord kon nu even niet worden opgeslagen."',
+        'data-retry-button="Opnieuw proberen"',
+    ]:
+        assert dutch in html, dutch
+    for english in [
+        "Statistics",
+        "What you did",
+        "What lies ahead",
+        "Show the numbers",
+        "Answers in the past year",
+        ">Less<",
+        ">Mon<",
+        "Tue 8 Dec",
+        "Rated 4",
+        "Not enough answers",
+        "cards due in the next",
+        "Try again",
+    ]:
+        assert english not in html, english
+    assert not re.search(r">(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)<", html)
+
+
+def test_a_deck_statistics_page_and_its_empty_states_speak_dutch(client, student):
+    enroll(student, make_deck("Biologie", slug="biologie", cards=2))
+    client.force_login(student)
+    dutch = {"accept-language": "nl"}
+
+    html = client.get(reverse("deck_statistics", args=["biologie"]), headers=dutch).text
+
+    assert "<h1>Statistieken voor Biologie</h1>" in html
+    assert "Nog geen antwoorden in dit deck." in html
+    assert "Nog geen antwoorden in het afgelopen jaar." in html
+    assert "Nog niets ingepland" in html
+    assert "2 nieuwe kaarten, 0 lerend, 0 jong en 0 volwassen." in html
+    assert "No answers yet" not in html
+    assert "Nothing scheduled yet" not in html
+
+
+def test_the_calibration_sentence_in_dutch():
+    shares = [RatingCalibration(3, pairs=12, recalled=7), RatingCalibration(5, 25, 24)]
+    with translation.override("nl"):
+        assert calibration_sentence(shares) == (
+            "Geef je een kaart een 5, dan weet je hem de volgende keer in 96% van de gevallen "
+            "nog; bij een 3 maar in 58%."
+        )
+        assert calibration_sentence(shares[1:]) == (
+            "Geef je een kaart een 5, dan weet je hem de volgende keer in 96% van de gevallen nog."
+        )
+        assert calibration_sentence([]).startswith("Nog niet genoeg antwoorden")
+    with translation.override("en"):
+        assert calibration_sentence(shares).startswith("When you rate a card 5")
+
+
+def test_the_account_page_speaks_dutch(client, student):
+    client.force_login(student)
+    dutch = {"accept-language": "nl"}
+
+    profile = client.get(reverse("profile"), headers=dutch).text
+    assert f'<a href="{reverse("account")}">Je gegevens downloaden of verwijderen</a>' in profile
+
+    html = client.get(reverse("account"), headers=dutch).text
+    for text in [
+        "<h1>Je gegevens</h1>",
+        "Alles downloaden",
+        "Mijn gegevens downloaden",
+        "Je account verwijderen",
+        "Typ je gebruikersnaam, <strong>sam</strong>, om te bevestigen",
+        "Mijn account verwijderen",
+    ]:
+        assert text in html, text
+    for text in ["Your data", "Download my data", "Delete my account", "Type your username"]:
+        assert text not in html, text
+
+    response = client.post(
+        reverse("account_delete"), {"username": "not-sam"}, headers=dutch, follow=True
+    )
+    assert "Typ je gebruikersnaam precies over om te bevestigen." in response.text
+
+
+def test_the_import_formats_are_named_in_dutch():
+    with translation.override("nl"):
+        assert str(FORMAT_LABELS["csv"]) == "CSV (komma of puntkomma)"
+    with translation.override("en"):
+        assert str(FORMAT_LABELS["csv"]) == "CSV (comma or semicolon)"
+
+
 def po_entries(path: Path) -> list[dict]:
     """A tiny .po reader: each entry's flags, msgid, msgid_plural and msgstr(s)."""
     entries, entry, key = [], None, None
@@ -155,11 +296,18 @@ def test_the_compiled_catalogue_matches_the_message_file():
         compiled = gettext.GNUTranslations(mo)
 
     for entry in entries:
-        if "msgid_plural" in entry:
+        if "msgctxt" in entry:
+            compiled_text = compiled.pgettext(entry["msgctxt"], entry["msgid"])
+            assert compiled_text == entry["msgstr"], entry["msgid"]
+        elif "msgid_plural" in entry:
             assert compiled.ngettext(entry["msgid"], entry["msgid_plural"], 1) == entry["msgstr[0]"]
             assert compiled.ngettext(entry["msgid"], entry["msgid_plural"], 2) == entry["msgstr[1]"]
         else:
             assert compiled.gettext(entry["msgid"]) == entry["msgstr"], entry["msgid"]
-    # Nothing in the compiled file that the message file no longer has.
+    # Nothing in the compiled file that the message file no longer has; a context is
+    # stored in front of its msgid, joined by EOT.
     singular_ids = {key[0] if isinstance(key, tuple) else key for key in compiled._catalog}
-    assert singular_ids - {""} == {entry["msgid"] for entry in entries}
+    assert singular_ids - {""} == {
+        f"{entry['msgctxt']}\x04{entry['msgid']}" if "msgctxt" in entry else entry["msgid"]
+        for entry in entries
+    }

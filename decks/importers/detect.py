@@ -13,6 +13,8 @@ from dataclasses import replace
 from html import unescape
 from pathlib import PurePath
 
+from django.utils.translation import gettext_lazy as _
+
 from decks.importers import apkg, flashcard_site, notes, qa_blocks, quizlet
 from decks.importers import csv as csv_importer
 from decks.importers.base import (
@@ -28,13 +30,13 @@ from decks.importers.decoding import decode_text
 
 FORMATS = ("csv", "tsv", "quizlet", "flashcard_site", "qa_blocks", "notes", "apkg")
 FORMAT_LABELS = {
-    "csv": "CSV (comma or semicolon)",
-    "tsv": "TSV (tab-separated)",
-    "quizlet": "Quizlet export",
-    "flashcard_site": "Flashcard website export",
-    "qa_blocks": "Questions with answers below",
-    "notes": "Study notes (term = definition)",
-    "apkg": "Anki package (.apkg, .colpkg)",
+    "csv": _("CSV (comma or semicolon)"),
+    "tsv": _("TSV (tab-separated)"),
+    "quizlet": _("Quizlet export"),
+    "flashcard_site": _("Flashcard website export"),
+    "qa_blocks": _("Questions with answers below"),
+    "notes": _("Study notes (term = definition)"),
+    "apkg": _("Anki package (.apkg, .colpkg)"),
 }
 TEXT_EXTENSIONS = {".csv", ".tsv", ".tab", ".txt", ".text"}
 ANKI_EXTENSIONS = {".apkg", ".colpkg"}

@@ -15,6 +15,8 @@ from datetime import date, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, FilteredRelation, Q, QuerySet, Sum
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
 
 from decks.models import Card, CardState, DailyActivity, Deck, ReviewLog
 from decks.selectors import decks_for
@@ -30,10 +32,17 @@ YOUNG_INTERVAL_DAYS = 7
 # A calibration share from fewer pairs than this is noise, too thin to state in words.
 MIN_CALIBRATION_PAIRS = 5
 RATINGS = tuple(range(1, MAX_QUALITY + 1))
-NOT_ENOUGH_ANSWERS = (
-    "Not enough answers yet: this needs cards you have answered at least twice, "
-    f"{MIN_CALIBRATION_PAIRS} times or more with the same rating."
-)
+
+
+def _not_enough_answers() -> str:
+    return _(
+        "Not enough answers yet: this needs cards you have answered at least twice, "
+        "%(pairs)s times or more with the same rating."
+    ) % {"pairs": MIN_CALIBRATION_PAIRS}
+
+
+# Lazy, so the sentence is in the language of the request that shows it.
+NOT_ENOUGH_ANSWERS = lazy(_not_enough_answers, str)()
 
 
 @dataclass(frozen=True)
@@ -215,17 +224,31 @@ def calibration_sentence(
     """
     solid = [c for c in calibration if c.pairs >= min_pairs]
     if not solid:
-        return NOT_ENOUGH_ANSWERS
+        return str(NOT_ENOUGH_ANSWERS)
     top = max(solid, key=lambda c: c.rating)
-    sentence = (
-        f"When you rate a card {top.rating} you recall it next time "
-        f"{_percent(top.share)}% of the time"
-    )
+    values = {"high": top.rating, "high_share": _percent(top.share)}
     if len(solid) == 1:
-        return sentence + "."
+        return (
+            _("When you rate a card %(high)s you recall it next time %(high_share)s%% of the time.")
+            % values
+        )
     low = min(solid, key=lambda c: c.rating)
-    only = "only " if _percent(low.share) < _percent(top.share) else ""
-    return sentence + f"; your {low.rating}s {only}{_percent(low.share)}%."
+    values |= {"low": low.rating, "low_share": _percent(low.share)}
+    if _percent(low.share) < _percent(top.share):
+        return (
+            _(
+                "When you rate a card %(high)s you recall it next time %(high_share)s%% "
+                "of the time; your %(low)ss only %(low_share)s%%."
+            )
+            % values
+        )
+    return (
+        _(
+            "When you rate a card %(high)s you recall it next time %(high_share)s%% "
+            "of the time; your %(low)ss %(low_share)s%%."
+        )
+        % values
+    )
 
 
 # Queries: one each, grouped in the database, returning the small rows above.

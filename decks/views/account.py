@@ -7,6 +7,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from decks.services.accounts import account_data, account_delete
@@ -34,11 +35,11 @@ def account_export(request: HtmxHttpRequest) -> HttpResponse:
 def account_delete_view(request: HtmxHttpRequest):
     if request.method == "POST":
         if request.POST.get("username") != request.user.get_username():
-            messages.error(request, "Type your username exactly to confirm.")
+            messages.error(request, _("Type your username exactly to confirm."))
             return redirect("account")
         user = request.user
         logout(request)
         account_delete(user=user)
-        messages.success(request, "Your account and all its data are deleted.")
+        messages.success(request, _("Your account and all its data are deleted."))
         return redirect("home")
     return redirect("account")

@@ -5,7 +5,10 @@ from datetime import date
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from decks import charts
@@ -29,17 +32,18 @@ def _day_tick(index: int, count: int, day: date, today: date) -> str:
     """Ticks every week, counted back from the last bar so the newest day is labelled."""
     if (count - 1 - index) % DAY_TICKS_EVERY:
         return ""
-    return "Today" if day == today else charts.short_day(day)
+    return _("Today") if day == today else charts.short_day(day)
 
 
 def _forecast_tick(index: int, day: date) -> str:
     if index % DAY_TICKS_EVERY:
         return ""
-    return "Today" if index == 0 else charts.short_day(day)
+    return _("Today") if index == 0 else charts.short_day(day)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
+def _number(count: int) -> str:
+    """A count with the language's thousands separator: 1,234 in English, 1.234 in Dutch."""
+    return number_format(count, force_grouping=True)
 
 
 def _charts(stats: Statistics, today: date) -> dict[str, SafeString | None]:
@@ -50,41 +54,60 @@ def _charts(stats: Statistics, today: date) -> dict[str, SafeString | None]:
     if stats.total_answers:
         drawn["heatmap"] = charts.heatmap(
             chart_id="chart-heatmap",
-            caption="Answers in the past year",
-            title=(
-                f"{_plural(stats.total_answers, 'answer')} on "
-                f"{_plural(stats.study_days, 'study day')} since "
-                f"{charts.day_label(stats.heatmap_start)}; "
-                f"current streak {_plural(stats.streak, 'day')}."
-            ),
+            caption=_("Answers in the past year"),
+            title=_("%(answers)s on %(days)s since %(start)s; current streak %(streak)s.")
+            % {
+                "answers": ngettext(
+                    "%(answers)s answer", "%(answers)s answers", stats.total_answers
+                )
+                % {"answers": _number(stats.total_answers)},
+                "days": ngettext("%(days)s study day", "%(days)s study days", stats.study_days)
+                % {"days": _number(stats.study_days)},
+                "start": charts.day_label(stats.heatmap_start),
+                "streak": ngettext("%(days)s day", "%(days)s days", stats.streak)
+                % {"days": _number(stats.streak)},
+            },
             counts=stats.answers_by_day,
             start=stats.heatmap_start,
             today=today,
+            unit=_("answers"),
         )
     due_total = sum(day.count for day in stats.forecast)
     if due_total:
         drawn["forecast"] = charts.bar_chart(
             chart_id="chart-forecast",
-            caption=f"Cards due in the next {FORECAST_DAYS} days",
-            title=(
-                f"{_plural(due_total, 'card')} due in the next {FORECAST_DAYS} days, "
-                f"{stats.forecast[0].count:,} of them today, overdue cards included."
-            ),
+            caption=_("Cards due in the next %(days)s days") % {"days": FORECAST_DAYS},
+            title=ngettext(
+                "%(cards)s card due in the next %(days)s days, %(today)s of them today, "
+                "overdue cards included.",
+                "%(cards)s cards due in the next %(days)s days, %(today)s of them today, "
+                "overdue cards included.",
+                due_total,
+            )
+            % {
+                "cards": _number(due_total),
+                "days": FORECAST_DAYS,
+                "today": _number(stats.forecast[0].count),
+            },
             bars=[
                 charts.Bar(charts.day_label(day.day), day.count, _forecast_tick(i, day.day))
                 for i, day in enumerate(stats.forecast)
             ],
-            unit="cards",
+            unit=_("cards"),
         )
     answered = sum(day.total for day in stats.ratings)
     if answered:
         drawn["ratings"] = charts.stacked_bar_chart(
             chart_id="chart-ratings",
-            caption=f"Answers per day by rating, last {RATING_DAYS} days",
-            title=(
-                f"{_plural(answered, 'answer')} in the last {RATING_DAYS} days, "
-                "each day split by the rating you gave, 1 at the bottom to 5 at the top."
-            ),
+            caption=_("Answers per day by rating, last %(days)s days") % {"days": RATING_DAYS},
+            title=ngettext(
+                "%(answers)s answer in the last %(days)s days, each day split by the rating "
+                "you gave, 1 at the bottom to 5 at the top.",
+                "%(answers)s answers in the last %(days)s days, each day split by the rating "
+                "you gave, 1 at the bottom to 5 at the top.",
+                answered,
+            )
+            % {"answers": _number(answered), "days": RATING_DAYS},
             bars=[
                 charts.StackedBar(
                     charts.day_label(day.day),
@@ -103,15 +126,15 @@ def _charts(stats: Statistics, today: date) -> dict[str, SafeString | None]:
         latest = weeks[-1]
         drawn["recall"] = charts.line_chart(
             chart_id="chart-recall",
-            caption=f"Recall per week, last {RECALL_WEEKS} weeks",
-            title=(
+            caption=_("Recall per week, last %(weeks)s weeks") % {"weeks": RECALL_WEEKS},
+            title=_(
                 "Share of cards seen on an earlier day that you rated 3 or higher, per week; "
-                f"{round(latest.rate * 100)}% in the week of "
-                f"{charts.day_label(latest.week_start)}."
-            ),
+                "%(share)s%% in the week of %(week)s."
+            )
+            % {"share": round(latest.rate * 100), "week": charts.day_label(latest.week_start)},
             points=[
                 charts.Point(
-                    f"Week of {charts.day_label(week.week_start)}",
+                    _("Week of %(day)s") % {"day": charts.day_label(week.week_start)},
                     None if week.rate is None else week.rate * 100,
                     ""
                     if (len(stats.recall) - 1 - i) % WEEK_TICKS_EVERY
@@ -119,47 +142,53 @@ def _charts(stats: Statistics, today: date) -> dict[str, SafeString | None]:
                 )
                 for i, week in enumerate(stats.recall)
             ],
-            value_name="Recall",
+            value_name=_("Recall"),
         )
     categories = stats.categories
     if categories.total:
         drawn["categories"] = charts.horizontal_bar_chart(
             chart_id="chart-categories",
-            caption="Your cards",
-            title=(
-                f"{categories.new:,} new, {categories.learning:,} learning, "
-                f"{categories.young:,} young and {categories.mature:,} mature cards."
-            ),
+            caption=_("Your cards"),
+            title=_(
+                "%(new)s new, %(learning)s learning, %(young)s young and %(mature)s mature cards."
+            )
+            % {
+                "new": _number(categories.new),
+                "learning": _number(categories.learning),
+                "young": _number(categories.young),
+                "mature": _number(categories.mature),
+            },
             rows=[
-                charts.Row(name.capitalize(), value, f"{value:,}", f"cat-{name}")
-                for name, value in (
-                    ("new", categories.new),
-                    ("learning", categories.learning),
-                    ("young", categories.young),
-                    ("mature", categories.mature),
+                charts.Row(label, value, _number(value), f"cat-{name}")
+                for name, label, value in (
+                    ("new", _("New"), categories.new),
+                    ("learning", _("Learning"), categories.learning),
+                    ("young", _("Young"), categories.young),
+                    ("mature", _("Mature"), categories.mature),
                 )
             ],
-            label_name="Cards",
-            value_name="Count",
+            label_name=_("Cards"),
+            value_name=_("Count"),
         )
     if any(row.pairs for row in stats.calibration):
         drawn["calibration"] = charts.horizontal_bar_chart(
             chart_id="chart-calibration",
-            caption="Recalled at the next review, by the rating you gave",
+            caption=_("Recalled at the next review, by the rating you gave"),
             title=stats.calibration_sentence,
             rows=[
                 charts.Row(
-                    f"Rated {row.rating}",
+                    _("Rated %(rating)s") % {"rating": row.rating},
                     None if row.share is None else row.share * 100,
-                    "no repeat yet"
+                    _("no repeat yet")
                     if row.share is None
-                    else f"{round(row.share * 100)}% of {row.pairs:,}",
+                    else _("%(share)s%% of %(pairs)s")
+                    % {"share": round(row.share * 100), "pairs": _number(row.pairs)},
                     f"rate-{row.rating}",
                 )
                 for row in stats.calibration
             ],
-            label_name="Rating",
-            value_name="Recalled next time",
+            label_name=_("Rating"),
+            value_name=_("Recalled next time"),
             maximum=100,
         )
     return drawn
@@ -174,7 +203,7 @@ def statistics(request: HtmxHttpRequest, slug: str | None = None) -> HttpRespons
     if slug is not None:
         deck = next((candidate for candidate in decks if candidate.slug == slug), None)
         if deck is None:
-            raise Http404("No such deck among yours.")
+            raise Http404(_("No such deck among yours."))
     today = today_for_study()
     stats = statistics_for(student=request.user, deck=deck, today=today)
     return render(

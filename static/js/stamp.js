@@ -79,11 +79,13 @@
       notice.setAttribute("role", "alert");
       notice.dataset.retryNotice = "";
       const text = document.createElement("span");
-      text.textContent = "Your answer could not be saved just now. ";
+      // The words come from the page, so they are in the page's language.
+      text.textContent = (document.body.dataset.retryText
+        || "Your answer could not be saved just now.") + " ";
       const button = document.createElement("button");
       button.type = "button";
       button.className = "link";
-      button.textContent = "Try again";
+      button.textContent = document.body.dataset.retryButton || "Try again";
       notice.append(text, button);
       session.prepend(notice);
     }

@@ -8,8 +8,10 @@ import io
 import zipfile
 from datetime import timedelta
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -19,8 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from decks.admin_forms import ImportConfirmForm, ImportUploadForm
+from decks.html import clean_card_html
 from decks.importers.detect import parse_upload
 from decks.models import Card, CardState, Classroom, Deck, ImportUpload, Membership, ReviewLog
+from decks.services.classes import exam_clamp_apply
+from decks.services.clock import today_for_study
 from decks.services.exports import deck_to_apkg, deck_to_csv, export_filename
 from decks.services.imports import ImportRejected, deck_import, import_limits, import_plan
 from decks.services.teachers import (
@@ -34,11 +39,48 @@ from decks.services.teachers import (
 UPLOAD_TTL = timedelta(hours=6)
 
 
+class CardForm(forms.ModelForm):
+    """Card text typed in the admin passes the same allow-list as imported text."""
+
+    class Meta:
+        model = Card
+        fields = ("deck", "front", "back", "position", "tags", "retired_at", "key")
+
+    def clean_front(self) -> str:
+        return clean_card_html(self.cleaned_data["front"])
+
+    def clean_back(self) -> str:
+        return clean_card_html(self.cleaned_data["back"])
+
+
+def _has_progress(obj) -> bool:
+    """Students have answered this card, or a card of this deck."""
+    lookup = {"card": obj} if isinstance(obj, Card) else {"deck": obj}
+    return CardState.objects.filter(**lookup).exists()
+
+
+class ProgressProtectedAdmin(admin.ModelAdmin):
+    """Teachers retire what students have studied; deleting it would erase their history."""
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        if obj is not None and not request.user.is_superuser and _has_progress(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest, *args, **kwargs):
+        actions = super().get_actions(request, *args, **kwargs)
+        if not request.user.is_superuser:
+            actions.pop("delete_selected", None)  # it would skip the per-object check
+        return actions
+
+
 class CardInline(admin.TabularInline):
     model = Card
+    form = CardForm
     fields = ("position", "front", "back", "tags", "retired_at")
     extra = 0
     show_change_link = True
+    can_delete = False  # retire instead: students' history stays
 
 
 def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -63,7 +105,7 @@ def _export(decks, fmt: str) -> HttpResponse:
 
 
 @admin.register(Deck)
-class DeckAdmin(admin.ModelAdmin):
+class DeckAdmin(ProgressProtectedAdmin):
     list_display = ("title", "slug", "owner", "card_count", "new_cards_per_day", "updated_at")
     search_fields = ("title", "description", "source")
     prepopulated_fields = {"slug": ("title",)}
@@ -183,29 +225,34 @@ class DeckAdmin(admin.ModelAdmin):
         self._require_import_permission(request)
         if request.method != "POST":
             return redirect("admin:decks_deck_import")
-        pending = get_object_or_404(ImportUpload, pk=upload_id, uploaded_by=request.user)
-        if (
-            pending.deck_id
-            and not decks_editable_by(request.user).filter(pk=pending.deck_id).exists()
-        ):
-            raise PermissionDenied
         form = ImportConfirmForm(request.POST)
         form.is_valid()
         try:
-            _, result = deck_import(
-                data=bytes(pending.data),
-                filename=pending.filename,
-                format=pending.format or None,
-                owner=request.user,
-                deck=pending.deck,
-                new_title=pending.new_deck_title,
-                retire_missing=form.cleaned_data.get("retire_missing", False),
-            )
+            # The upload is locked and deleted in the import's transaction, so a double
+            # click or a second tab confirms it once; the other finds it gone (404).
+            with transaction.atomic():
+                pending = get_object_or_404(
+                    ImportUpload.objects.select_for_update(), pk=upload_id, uploaded_by=request.user
+                )
+                if (
+                    pending.deck_id
+                    and not decks_editable_by(request.user).filter(pk=pending.deck_id).exists()
+                ):
+                    raise PermissionDenied
+                _, result = deck_import(
+                    data=bytes(pending.data),
+                    filename=pending.filename,
+                    format=pending.format or None,
+                    owner=request.user,
+                    deck=pending.deck,
+                    new_title=pending.new_deck_title,
+                    retire_missing=form.cleaned_data.get("retire_missing", False),
+                )
+                pending.delete()
         except ImportRejected as rejected:
             for problem in rejected.problems:
                 messages.error(request, str(problem))
             return redirect("admin:decks_deck_import")
-        pending.delete()
         messages.success(
             request,
             f"Imported {pending.filename} into “{result.deck.title}”: {result.added} added, "
@@ -215,9 +262,19 @@ class DeckAdmin(admin.ModelAdmin):
 
 
 @admin.register(Card)
-class CardAdmin(admin.ModelAdmin):
+class CardAdmin(ProgressProtectedAdmin):
+    form = CardForm
     list_display = ("deck", "position", "front", "tags", "retired_at")
-    list_filter = ("deck", ("retired_at", admin.EmptyFieldListFilter))
+    # RelatedOnly: the filter lists only decks of cards this teacher may see.
+    list_filter = (
+        ("deck", admin.RelatedOnlyFieldListFilter),
+        ("retired_at", admin.EmptyFieldListFilter),
+    )
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        # Moving a card would strand students' states and logs in the old deck.
+        return ("deck",) if obj is not None else ()
+
     search_fields = ("front", "back", "tags")
     list_select_related = ("deck",)
     actions = ["retire", "restore"]
@@ -268,11 +325,18 @@ class ReviewLogAdmin(admin.ModelAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """Students join with the class code; teachers may remove one, not enrol anyone."""
+
     model = Membership
     fields = ("student", "joined_at")
-    readonly_fields = ("joined_at",)
-    raw_id_fields = ("student",)
+    readonly_fields = ("student", "joined_at")
     extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser
 
 
 @admin.register(Classroom)
@@ -295,6 +359,13 @@ class ClassroomAdmin(admin.ModelAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        classroom = form.instance
+        # The form offers only this teacher's decks; a co-teacher's decks stay assigned.
+        kept = (
+            list(classroom.decks.exclude(pk__in=decks_editable_by(request.user))) if change else []
+        )
         super().save_related(request, form, formsets, change)
+        classroom.decks.add(*kept)
         # A teacher who creates a class teaches it, so it never disappears from their list.
-        form.instance.teachers.add(request.user)
+        classroom.teachers.add(request.user)
+        exam_clamp_apply(classroom=classroom, today=today_for_study())

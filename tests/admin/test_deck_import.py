@@ -4,6 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from decks.models import Card, Deck, ImportUpload
+from decks.services.reviews import review_record
 from decks.services.teachers import TEACHERS_GROUP, teachers_group_ensure
 from tests.conftest import make_card, make_deck, make_user
 
@@ -126,3 +127,39 @@ def test_the_admin_exports_a_deck_as_csv(teacher_client):
     )
     assert response["Content-Disposition"] == f'attachment; filename="{deck.slug}.csv"'
     assert "De fiets,The bicycle" in response.content.decode("utf-8-sig")
+
+
+def test_card_text_typed_in_the_admin_is_sanitised(teacher_client):
+    tess = teacher_client.session["_auth_user_id"]
+    card = make_card(make_deck("Mine", owner_id=tess))
+    teacher_client.post(
+        reverse("admin:decks_card_change", args=[card.pk]),
+        {"front": '<b onclick="x()">Vraag</b><script>alert(1)</script>', "back": "Antwoord",
+         "position": 1, "tags": "", "key": card.key},
+    )  # fmt: skip
+    card.refresh_from_db()
+    assert card.front == "<b>Vraag</b>"
+
+
+def test_a_teacher_cannot_delete_a_card_students_have_studied(teacher_client, student):
+    tess = teacher_client.session["_auth_user_id"]
+    card = make_card(make_deck("Mine", owner_id=tess))
+    review_record(student=student, card=card, rating=4, seen_reviews=0)
+    teacher_client.post(reverse("admin:decks_card_delete", args=[card.pk]), {"post": "yes"})
+    assert Card.objects.filter(pk=card.pk).exists()
+
+
+def test_a_teacher_cannot_enrol_students_through_the_admin(teacher_client):
+    from decks.admin import MembershipInline
+
+    request = type("R", (), {"user": Group.objects.get(name=TEACHERS_GROUP).user_set.first()})()
+    assert not MembershipInline.has_add_permission(None, request)
+
+
+def test_the_same_upload_confirmed_twice_creates_one_deck(teacher_client):
+    upload(teacher_client, new_deck_title="Woorden")
+    pending = ImportUpload.objects.get()
+    url = reverse("admin:decks_deck_import_confirm", args=[pending.pk])
+    teacher_client.post(url)
+    assert teacher_client.post(url).status_code == 404
+    assert Deck.objects.filter(title__startswith="Woorden").count() == 1

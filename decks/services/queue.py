@@ -12,7 +12,19 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FilteredRelation,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThan
 
@@ -139,11 +151,13 @@ def queue_snapshot(*, student: AbstractBaseUser, deck: Deck, today: date) -> Que
         ),
         Subquery(repeat_id.values("card_id")[:1]),
     )
-    state = CardState.objects.filter(student=student, card=OuterRef("pk"))
     card = (
         Card.objects.filter(pk=next_id)
         .annotate(**counts)
-        .annotate(**{f"state_{name}": Subquery(state.values(name)[:1]) for name in _STATE_FIELDS})
+        .annotate(
+            mine=FilteredRelation("states", condition=Q(states__student=student)),
+            **{f"state_{name}": F(f"mine__{name}") for name in _STATE_FIELDS},
+        )
         .first()
     )
     if card is None:

@@ -9,24 +9,23 @@ every count the page shows in one query, whatever the size of the deck.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from types import SimpleNamespace
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
 from django.db.models import (
-    Case,
     Exists,
     F,
-    FilteredRelation,
     Func,
     IntegerField,
     OuterRef,
-    Q,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import LessThan
+from django.utils import timezone
 
 from decks.models import Card, CardState, DailyActivity, Deck, DeckSettings
 from decks.services.scheduling import SAME_DAY_REPEAT_BELOW
@@ -122,62 +121,125 @@ def _counts_from(row) -> QueueCounts:
     )
 
 
-_STATE_FIELDS = [
-    "id", "repetitions", "easiness", "interval", "due", "lapses", "reviews",
-    "introduced_on", "last_reviewed_at", "last_review_day", "last_rating",
+# The hot path's one query, written out: building the same query with the ORM cost more
+# CPU per answer (about 20 ms) than running it. Each count and each candidate is its own
+# indexed subquery, so the work per answer does not grow with the deck.
+_SNAPSHOT_SQL = """
+SELECT counts.new_limit, counts.review_limit, counts.n_reviewed, counts.n_done, counts.n_due,
+       counts.n_repeat, counts.n_introduced, counts.n_seen, counts.n_cards,
+       c.id, c.key, c.front, c.back, c.position, c.tags,
+       s.id, s.repetitions, s.easiness, s."interval", s.due, s.lapses, s.reviews,
+       s.introduced_on, s.last_reviewed_at, s.last_review_day, s.last_rating
+FROM (
+  SELECT
+    COALESCE((SELECT o.new_per_day FROM decks_decksettings o
+              WHERE o.student_id = %(student)s AND o.deck_id = %(deck)s), %(default_new)s)
+      AS new_limit,
+    COALESCE((SELECT o.reviews_per_day FROM decks_decksettings o
+              WHERE o.student_id = %(student)s AND o.deck_id = %(deck)s), %(no_limit)s)
+      AS review_limit,
+    COALESCE((SELECT a.learned_answers FROM decks_dailyactivity a
+              WHERE a.student_id = %(student)s AND a.deck_id = %(deck)s AND a.day = %(today)s), 0)
+      AS n_reviewed,
+    COALESCE((SELECT a.answers FROM decks_dailyactivity a
+              WHERE a.student_id = %(student)s AND a.deck_id = %(deck)s AND a.day = %(today)s), 0)
+      AS n_done,
+    (SELECT COUNT(*) FROM decks_cardstate x JOIN decks_card k ON k.id = x.card_id
+     WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND k.retired_at IS NULL
+       AND x.due <= %(today)s) AS n_due,
+    (SELECT COUNT(*) FROM decks_cardstate x JOIN decks_card k ON k.id = x.card_id
+     WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND k.retired_at IS NULL
+       AND x.last_review_day = %(today)s AND x.last_rating < %(again)s) AS n_repeat,
+    (SELECT COUNT(*) FROM decks_cardstate x JOIN decks_card k ON k.id = x.card_id
+     WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND k.retired_at IS NULL
+       AND x.introduced_on = %(today)s) AS n_introduced,
+    (SELECT COUNT(*) FROM decks_cardstate x JOIN decks_card k ON k.id = x.card_id
+     WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND k.retired_at IS NULL)
+      AS n_seen,
+    (SELECT COUNT(*) FROM decks_card k WHERE k.deck_id = %(deck)s AND k.retired_at IS NULL)
+      AS n_cards
+) counts
+LEFT JOIN decks_card c ON c.id = COALESCE(
+  CASE WHEN counts.n_reviewed < counts.review_limit THEN (
+    SELECT x.card_id FROM decks_cardstate x JOIN decks_card k ON k.id = x.card_id
+    WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND k.retired_at IS NULL
+      AND x.due <= %(today)s
+    ORDER BY x.due, k.position, x.card_id LIMIT 1) END,
+  CASE WHEN counts.n_introduced < counts.new_limit THEN (
+    SELECT k.id FROM decks_card k
+    WHERE k.deck_id = %(deck)s AND k.retired_at IS NULL AND NOT EXISTS (
+      SELECT 1 FROM decks_cardstate x WHERE x.student_id = %(student)s AND x.card_id = k.id)
+    ORDER BY k.position, k.id LIMIT 1) END,
+  (SELECT x.card_id FROM decks_cardstate x JOIN decks_card k ON k.id = x.card_id
+   WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND k.retired_at IS NULL
+     AND x.last_review_day = %(today)s AND x.last_rating < %(again)s
+   ORDER BY x.last_reviewed_at, x.card_id LIMIT 1)
+)
+LEFT JOIN decks_cardstate s ON s.card_id = c.id AND s.student_id = %(student)s
+"""
+
+_COUNT_COLUMNS = [
+    "new_limit", "review_limit", "n_reviewed", "n_done", "n_due", "n_repeat",
+    "n_introduced", "n_seen", "n_cards",
 ]  # fmt: skip
 
 
+def _as_date(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _as_datetime(value) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime.fromisoformat(str(value))
+    return value if timezone.is_aware(value) else value.replace(tzinfo=UTC)
+
+
 def queue_snapshot(*, student: AbstractBaseUser, deck: Deck, today: date) -> QueueSnapshot:
-    """The next card to answer in `deck` with today's counts, in one query.
-
-    When nothing is left a second query reads the counts alone.
-    """
-    due_id = _due_states(student, deck, today).order_by("due", "card__position", "card_id")
-    repeat_id = _repeat_states(student, deck, today).order_by("last_reviewed_at", "card_id")
-    new_id = _unseen_cards(student, deck).order_by("position", "id").values("pk")[:1]
-    counts = _count_annotations(student, deck, today)
-    next_id = Coalesce(
-        Case(
-            When(
-                LessThan(counts["n_reviewed"], counts["review_limit"]),
-                then=Subquery(due_id.values("card_id")[:1]),
-            ),
-            default=None,
-        ),
-        Case(
-            When(LessThan(counts["n_introduced"], counts["new_limit"]), then=Subquery(new_id)),
-            default=None,
-        ),
-        Subquery(repeat_id.values("card_id")[:1]),
+    """The next card to answer in `deck` with today's counts, in one query."""
+    params = {
+        "student": student.pk,
+        "deck": deck.pk,
+        "today": today,
+        "default_new": deck.new_cards_per_day,
+        "no_limit": NO_REVIEW_LIMIT,
+        "again": SAME_DAY_REPEAT_BELOW,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_SNAPSHOT_SQL, params)
+        row = cursor.fetchone()
+    counts = _counts_from(SimpleNamespace(**dict(zip(_COUNT_COLUMNS, row[:9], strict=True))))
+    card_id, key, front, back, position, tags = row[9:15]
+    if card_id is None:
+        return QueueSnapshot(counts=counts, item=None)
+    card = Card(
+        pk=card_id, deck=deck, key=key, front=front, back=back, position=position, tags=tags
     )
-    card = (
-        Card.objects.filter(pk=next_id)
-        .annotate(**counts)
-        .annotate(
-            mine=FilteredRelation("states", condition=Q(states__student=student)),
-            **{f"state_{name}": F(f"mine__{name}") for name in _STATE_FIELDS},
-        )
-        .first()
-    )
-    if card is None:
-        row = Deck.objects.filter(pk=deck.pk).annotate(**counts).get()
-        return QueueSnapshot(counts=_counts_from(row), item=None)
-    card.deck = deck
-    return QueueSnapshot(counts=_counts_from(card), item=_item_from(card, student, today))
-
-
-def _item_from(card: Card, student: AbstractBaseUser, today: date) -> QueueItem:
-    if card.state_id is None:
-        return QueueItem(card=card, state=None, kind="new")
+    (state_id, repetitions, easiness, interval, due, lapses, reviews, introduced_on,
+     last_reviewed_at, last_review_day, last_rating) = row[15:]  # fmt: skip
+    if state_id is None:
+        return QueueSnapshot(counts=counts, item=QueueItem(card=card, state=None, kind="new"))
     state = CardState(
+        pk=state_id,
         student_id=student.pk,
         card=card,
-        deck_id=card.deck_id,
-        **{name: getattr(card, f"state_{name}") for name in _STATE_FIELDS},
+        deck_id=deck.pk,
+        repetitions=repetitions,
+        easiness=Decimal(str(easiness)).quantize(Decimal("0.01")),
+        interval=interval,
+        due=_as_date(due),
+        lapses=lapses,
+        reviews=reviews,
+        introduced_on=_as_date(introduced_on),
+        last_reviewed_at=_as_datetime(last_reviewed_at),
+        last_review_day=_as_date(last_review_day),
+        last_rating=last_rating,
     )
     kind = "due" if state.due <= today else "repeat"
-    return QueueItem(card=card, state=state, kind=kind)
+    return QueueSnapshot(counts=counts, item=QueueItem(card=card, state=state, kind=kind))
 
 
 def new_cards_left_today(*, student: AbstractBaseUser, deck: Deck, today: date) -> int:

@@ -249,8 +249,7 @@ def new_cards_left_today(*, student: AbstractBaseUser, deck: Deck, today: date) 
 
 def queue_counts(*, student: AbstractBaseUser, deck: Deck, today: date) -> QueueCounts:
     """What is left for today and how many answers were given today."""
-    row = Deck.objects.filter(pk=deck.pk).annotate(**_count_annotations(student, deck, today)).get()
-    return _counts_from(row)
+    return queue_snapshot(student=student, deck=deck, today=today).counts
 
 
 def next_card(*, student: AbstractBaseUser, deck: Deck, today: date) -> QueueItem | None:

@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from decks.models import CardState, ReviewLog
-from decks.services.scheduling import PASSING_QUALITY, Schedule, next_schedule
+from decks.services.scheduling import Schedule, is_lapse, next_schedule
 
 FIELDS = [
     "repetitions", "easiness", "interval", "due", "lapses", "reviews",
@@ -42,7 +42,7 @@ def state_from_log(logs: list[ReviewLog]) -> dict:
     due = None
     for log in logs:
         if log.scheduled:
-            if log.rating < PASSING_QUALITY and schedule.repetitions > 0:
+            if is_lapse(repetitions_before=schedule.repetitions, rating=log.rating):
                 lapses += 1
             schedule = next_schedule(schedule, log.rating)
             # The due date is the log's own: it may be clamped before an exam.

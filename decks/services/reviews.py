@@ -14,10 +14,10 @@ from decks.services.activity import activity_record
 from decks.services.classes import upcoming_exam_for
 from decks.services.clock import today_for_study
 from decks.services.scheduling import (
-    PASSING_QUALITY,
     Schedule,
     clamp_to_exam,
     due_after,
+    is_lapse,
     next_schedule,
     validate_quality,
 )
@@ -136,7 +136,7 @@ def _apply(
     )
     if first_answer_today:
         after = next_schedule(before, rating)
-        if _is_lapse(repetitions_before=before.repetitions, rating=rating):
+        if is_lapse(repetitions_before=before.repetitions, rating=rating):
             state.lapses += 1
         state.repetitions = after.repetitions
         state.easiness = Decimal(f"{after.easiness:.2f}")
@@ -151,11 +151,6 @@ def _apply(
     log.interval_after = state.interval
     log.due_after = state.due
     return log
-
-
-def _is_lapse(*, repetitions_before: int, rating: int) -> bool:
-    """Forgetting a card that had been learned."""
-    return rating < PASSING_QUALITY and repetitions_before > 0
 
 
 def review_undo(*, student: AbstractBaseUser, deck_id: int, log_id: int) -> ReviewLog | None:
@@ -187,7 +182,7 @@ def review_undo(*, student: AbstractBaseUser, deck_id: int, log_id: int) -> Revi
             state.easiness = latest.easiness_before
             state.interval = latest.interval_before
             state.due = latest.due_before
-            if latest.scheduled and _is_lapse(
+            if latest.scheduled and is_lapse(
                 repetitions_before=latest.repetitions_before, rating=latest.rating
             ):
                 state.lapses -= 1

@@ -124,3 +124,8 @@ def clamp_to_exam(due: date, *, today: date, exam_date: date | None) -> date:
 def is_mastered(interval: int) -> bool:
     """A card is mastered once SM-2 spaces it three weeks or more apart."""
     return interval >= MASTERED_INTERVAL_DAYS
+
+
+def is_lapse(*, repetitions_before: int, rating: int) -> bool:
+    """Forgetting a card that had been learned: a fail after at least one pass."""
+    return rating < PASSING_QUALITY and repetitions_before > 0

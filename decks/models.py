@@ -93,7 +93,14 @@ class Card(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["deck", "key"], name="card_unique_key_per_deck"),
         ]
-        indexes = [models.Index(fields=["deck", "position"], name="card_deck_position")]
+        indexes = [
+            models.Index(fields=["deck", "position"], name="card_deck_position"),
+            # The study queue subtracts a deck's retired cards from its counts; they are
+            # few, and this finds them without reading the deck's other cards.
+            models.Index(
+                fields=["deck"], condition=models.Q(retired_at__isnull=False), name="card_retired"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.deck}: {self.key}"

@@ -1,31 +1,24 @@
 """Reads that several views share."""
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
 from django.db.models import (
-    Count,
-    F,
-    FilteredRelation,
-    Min,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
 
 from decks.models import (
     Card,
     CardState,
-    Classroom,
     DailyActivity,
     Deck,
-    ReviewLog,
 )
+from decks.services.queue import STATE_COLUMNS_SQL, as_date, state_from_row
 
 
 def decks_for(user: AbstractBaseUser) -> QuerySet[Deck]:
@@ -89,20 +82,43 @@ class SessionSummary:
         return [(rating, self.ratings.get(rating, 0)) for rating in range(1, 6)]
 
 
-def session_summary(*, student: AbstractBaseUser, deck: Deck, today: date) -> SessionSummary:
-    """What the student did in `deck` today and when its next cards come due."""
-    logs = ReviewLog.objects.filter(student=student, deck=deck, study_day=today)
-    ratings = Counter(dict(logs.values_list("rating").annotate(n=Count("id")).order_by()))
-    states = CardState.objects.filter(student=student, deck=deck, due__gt=today)
-    upcoming = states.aggregate(
-        next_due=Min("due"), tomorrow=Count("id", filter=Q(due=today + timedelta(days=1)))
-    )
+_SUMMARY_SQL = """
+SELECT SUM(CASE WHEN l.rating = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN l.rating = 2 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN l.rating = 3 THEN 1 ELSE 0 END), SUM(CASE WHEN l.rating = 4 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN l.rating = 5 THEN 1 ELSE 0 END),
+       (SELECT MIN(x.due) FROM decks_cardstate x
+        WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND x.due > %(today)s),
+       (SELECT COUNT(*) FROM decks_cardstate x
+        WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND x.due = %(tomorrow)s)
+FROM decks_reviewlog l
+WHERE l.student_id = %(student)s AND l.deck_id = %(deck)s AND l.study_day = %(today)s
+"""
+
+
+def session_summary(
+    *, student: AbstractBaseUser, deck: Deck, today: date, cards: int
+) -> SessionSummary:
+    """What the student did in `deck` today and when its next cards come due.
+
+    One query, because it renders with the answer that empties the day's queue; `cards`
+    (distinct cards answered today) comes from the queue snapshot's activity row.
+    """
+    params = {
+        "student": student.pk,
+        "deck": deck.pk,
+        "today": today,
+        "tomorrow": today + timedelta(days=1),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_SUMMARY_SQL, params)
+        row = cursor.fetchone()
+    ratings = {rating: n for rating, n in enumerate(row[:5], start=1) if n}
     return SessionSummary(
         answers=sum(ratings.values()),
-        cards=logs.values("card_id").distinct().count(),
-        ratings=dict(ratings),
-        due_tomorrow=upcoming["tomorrow"],
-        next_due=upcoming["next_due"],
+        cards=cards,
+        ratings=ratings,
+        due_tomorrow=row[6],
+        next_due=as_date(row[5]),
     )
 
 
@@ -115,10 +131,36 @@ class AnswerTarget:
     exam_date: date | None
 
 
-_TARGET_STATE_FIELDS = [
-    "id", "repetitions", "easiness", "interval", "due", "lapses", "reviews",
-    "introduced_on", "last_reviewed_at", "last_review_day", "last_rating",
-]  # fmt: skip
+# The answer's one read, written out for the same reason as the queue snapshot: the ORM
+# spent more CPU building this query (a join per way a deck can be yours) than the
+# database spent running it. The access rules are decks_for's, as EXISTS tests.
+_TARGET_SQL = """
+SELECT k.id, k.key, k.front, k.back, k.position, k.tags,
+       d.id, d.title, d.slug, d.owner_id, d.new_cards_per_day,
+       (SELECT MIN(r.exam_date) FROM decks_classroom r
+        JOIN decks_membership m ON m.classroom_id = r.id AND m.student_id = %(student)s
+        JOIN decks_classroom_decks rd ON rd.classroom_id = r.id AND rd.deck_id = d.id
+        WHERE r.exam_date > %(today)s) AS exam_date,
+       {state_columns}
+FROM decks_card k
+JOIN decks_deck d ON d.id = k.deck_id
+LEFT JOIN decks_cardstate s ON s.card_id = k.id AND s.student_id = %(student)s
+WHERE k.id = %(card)s AND d.slug = %(slug)s AND k.retired_at IS NULL AND (
+  %(superuser)s = 1
+  OR d.owner_id = %(student)s
+  OR EXISTS (SELECT 1 FROM decks_classroom_decks rd
+             JOIN decks_membership m ON m.classroom_id = rd.classroom_id
+             WHERE rd.deck_id = d.id AND m.student_id = %(student)s)
+  OR EXISTS (SELECT 1 FROM decks_classroom_decks rd
+             JOIN decks_classroom_teachers t ON t.classroom_id = rd.classroom_id
+             WHERE rd.deck_id = d.id AND t.user_id = %(student)s)
+  OR EXISTS (SELECT 1 FROM decks_deck_editors e
+             WHERE e.deck_id = d.id AND e.user_id = %(student)s)
+)
+""".replace("{state_columns}", STATE_COLUMNS_SQL)
+_TARGET_CARD_FIELDS = ["id", "key", "front", "back", "position", "tags"]
+# Only what the study flow reads; any other field loads on first use, as a deferred one.
+_TARGET_DECK_FIELDS = ["id", "title", "slug", "owner_id", "new_cards_per_day"]
 
 
 def answer_target(
@@ -128,36 +170,25 @@ def answer_target(
 
     None when the card is retired or not in a deck of `deck_slug` the student may study.
     """
-    exam = (
-        Classroom.objects.filter(students=student, decks=OuterRef("deck_id"), exam_date__gt=today)
-        .order_by("exam_date")
-        .values("exam_date")[:1]
-    )
-    card = (
-        Card.objects.active()
-        .filter(pk=card_id, deck__in=decks_for(student), deck__slug=deck_slug)
-        .select_related("deck")
-        .annotate(
-            exam_date=Subquery(exam),
-            # One LEFT JOIN on the student's state, not a subquery per field: this query
-            # runs on every answer, and building it costs more than running it.
-            mine=FilteredRelation("states", condition=Q(states__student=student)),
-            **{f"state_{name}": F(f"mine__{name}") for name in _TARGET_STATE_FIELDS},
-        )
-        .first()
-    )
-    if card is None:
+    params = {
+        "student": student.pk,
+        "card": card_id,
+        "slug": deck_slug,
+        "today": today,
+        "superuser": int(student.is_superuser),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_TARGET_SQL, params)
+        row = cursor.fetchone()
+    if row is None:
         return None
-    current = None
-    if card.state_id is not None:
-        current = CardState(
-            student_id=student.pk,
-            card=card,
-            deck_id=card.deck_id,
-            **{name: getattr(card, f"state_{name}") for name in _TARGET_STATE_FIELDS},
-        )
-        current._state.adding = False
-    return AnswerTarget(card=card, state=current, exam_date=card.exam_date)
+    deck = Deck.from_db(connection.alias, _TARGET_DECK_FIELDS, row[6:11])
+    card = Card.from_db(
+        connection.alias, [*_TARGET_CARD_FIELDS, "deck_id", "retired_at"], [*row[:6], deck.pk, None]
+    )
+    card.deck = deck
+    state = state_from_row(row[12:], student_id=student.pk, card=card, deck_id=deck.pk)
+    return AnswerTarget(card=card, state=state, exam_date=as_date(row[11]))
 
 
 @dataclass(frozen=True)

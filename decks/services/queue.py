@@ -59,6 +59,7 @@ class QueueItem:
 class QueueSnapshot:
     counts: QueueCounts
     item: QueueItem | None
+    cards_done: int = 0  # distinct cards answered today, for the end-of-session summary
 
 
 def _states(student: AbstractBaseUser, deck: Deck):
@@ -121,43 +122,59 @@ def _counts_from(row) -> QueueCounts:
     )
 
 
+# The card-state columns the hand-written hot-path queries select, in this order, for
+# `state_from_row`.
+STATE_COLUMNS_SQL = (
+    's.id, s.repetitions, s.easiness, s."interval", s.due, s.lapses, s.reviews, '
+    "s.introduced_on, s.last_reviewed_at, s.last_review_day, s.last_rating"
+)
+
+
 # The hot path's one query, written out: building the same query with the ORM cost more
-# CPU per answer (about 20 ms) than running it. Each count and each candidate is its own
-# indexed subquery, so the work per answer does not grow with the deck.
+# CPU per answer (about 20 ms) than running it. Each count is an index-only count on the
+# student's states in the deck, less the same count over the deck's retired cards (few,
+# through a partial index), so no count joins every state to its card; each candidate is
+# its own indexed subquery.
 _SNAPSHOT_SQL = """
-SELECT counts.new_limit, counts.review_limit, counts.n_reviewed, counts.n_done, counts.n_due,
-       counts.n_repeat, counts.n_introduced, counts.n_seen, counts.n_cards,
+SELECT counts.new_limit, counts.review_limit, counts.n_reviewed, counts.n_done,
+       counts.n_cards_done, counts.n_due, counts.n_repeat, counts.n_introduced, counts.n_seen,
+       counts.n_cards,
        c.id, c.key, c.front, c.back, c.position, c.tags,
-       s.id, s.repetitions, s.easiness, s."interval", s.due, s.lapses, s.reviews,
-       s.introduced_on, s.last_reviewed_at, s.last_review_day, s.last_rating
+       {state_columns}
 FROM (
   SELECT
-    COALESCE((SELECT o.new_per_day FROM decks_decksettings o
-              WHERE o.student_id = %(student)s AND o.deck_id = %(deck)s), %(default_new)s)
-      AS new_limit,
-    COALESCE((SELECT o.reviews_per_day FROM decks_decksettings o
-              WHERE o.student_id = %(student)s AND o.deck_id = %(deck)s), %(no_limit)s)
-      AS review_limit,
-    COALESCE((SELECT a.learned_answers FROM decks_dailyactivity a
-              WHERE a.student_id = %(student)s AND a.deck_id = %(deck)s AND a.day = %(today)s), 0)
-      AS n_reviewed,
-    COALESCE((SELECT a.answers FROM decks_dailyactivity a
-              WHERE a.student_id = %(student)s AND a.deck_id = %(deck)s AND a.day = %(today)s), 0)
-      AS n_done,
-    (SELECT COUNT(*) FROM decks_cardstate x JOIN decks_card k ON k.id = x.card_id
-     WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND k.retired_at IS NULL
-       AND x.due <= %(today)s) AS n_due,
-    (SELECT COUNT(*) FROM decks_cardstate x JOIN decks_card k ON k.id = x.card_id
-     WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND k.retired_at IS NULL
-       AND x.last_review_day = %(today)s AND x.last_rating < %(again)s) AS n_repeat,
-    (SELECT COUNT(*) FROM decks_cardstate x JOIN decks_card k ON k.id = x.card_id
-     WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND k.retired_at IS NULL
-       AND x.introduced_on = %(today)s) AS n_introduced,
-    (SELECT COUNT(*) FROM decks_cardstate x JOIN decks_card k ON k.id = x.card_id
-     WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND k.retired_at IS NULL)
-      AS n_seen,
-    (SELECT COUNT(*) FROM decks_card k WHERE k.deck_id = %(deck)s AND k.retired_at IS NULL)
-      AS n_cards
+    COALESCE(o.new_per_day, %(default_new)s) AS new_limit,
+    COALESCE(o.reviews_per_day, %(no_limit)s) AS review_limit,
+    COALESCE(a.learned_answers, 0) AS n_reviewed,
+    COALESCE(a.answers, 0) AS n_done,
+    COALESCE(a.cards, 0) AS n_cards_done,
+    (SELECT COUNT(*) FROM decks_cardstate x
+     WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND x.due <= %(today)s)
+      - COALESCE(r.due, 0) AS n_due,
+    (SELECT COUNT(*) FROM decks_cardstate x
+     WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s
+       AND x.last_review_day = %(today)s AND x.last_rating < %(again)s)
+      - COALESCE(r.again, 0) AS n_repeat,
+    (SELECT COUNT(*) FROM decks_cardstate x
+     WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND x.introduced_on = %(today)s)
+      - COALESCE(r.introduced, 0) AS n_introduced,
+    (SELECT COUNT(*) FROM decks_cardstate x
+     WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s) - r.seen AS n_seen,
+    (SELECT COUNT(*) FROM decks_card k WHERE k.deck_id = %(deck)s) - r.cards AS n_cards
+  FROM (SELECT 1 AS one) base
+  LEFT JOIN decks_decksettings o ON o.student_id = %(student)s AND o.deck_id = %(deck)s
+  LEFT JOIN decks_dailyactivity a
+    ON a.student_id = %(student)s AND a.deck_id = %(deck)s AND a.day = %(today)s
+  CROSS JOIN (
+    SELECT COUNT(*) AS cards, COUNT(x.id) AS seen,
+           SUM(CASE WHEN x.due <= %(today)s THEN 1 ELSE 0 END) AS due,
+           SUM(CASE WHEN x.last_review_day = %(today)s AND x.last_rating < %(again)s
+               THEN 1 ELSE 0 END) AS again,
+           SUM(CASE WHEN x.introduced_on = %(today)s THEN 1 ELSE 0 END) AS introduced
+    FROM decks_card k
+    LEFT JOIN decks_cardstate x ON x.card_id = k.id AND x.student_id = %(student)s
+    WHERE k.deck_id = %(deck)s AND k.retired_at IS NOT NULL
+  ) r
 ) counts
 LEFT JOIN decks_card c ON c.id = COALESCE(
   CASE WHEN counts.n_reviewed < counts.review_limit THEN (
@@ -176,15 +193,16 @@ LEFT JOIN decks_card c ON c.id = COALESCE(
    ORDER BY x.last_reviewed_at, x.card_id LIMIT 1)
 )
 LEFT JOIN decks_cardstate s ON s.card_id = c.id AND s.student_id = %(student)s
-"""
+""".replace("{state_columns}", STATE_COLUMNS_SQL)
 
 _COUNT_COLUMNS = [
-    "new_limit", "review_limit", "n_reviewed", "n_done", "n_due", "n_repeat",
+    "new_limit", "review_limit", "n_reviewed", "n_done", "n_cards_done", "n_due", "n_repeat",
     "n_introduced", "n_seen", "n_cards",
 ]  # fmt: skip
 
 
-def _as_date(value) -> date | None:
+def as_date(value) -> date | None:
+    """A date from a raw cursor: SQLite returns text where PostgreSQL returns a date."""
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
@@ -211,35 +229,49 @@ def queue_snapshot(*, student: AbstractBaseUser, deck: Deck, today: date) -> Que
     with connection.cursor() as cursor:
         cursor.execute(_SNAPSHOT_SQL, params)
         row = cursor.fetchone()
-    counts = _counts_from(SimpleNamespace(**dict(zip(_COUNT_COLUMNS, row[:9], strict=True))))
-    card_id, key, front, back, position, tags = row[9:15]
+    figures = SimpleNamespace(**dict(zip(_COUNT_COLUMNS, row[:10], strict=True)))
+    counts = _counts_from(figures)
+    card_id, key, front, back, position, tags = row[10:16]
     if card_id is None:
-        return QueueSnapshot(counts=counts, item=None)
+        return QueueSnapshot(counts=counts, item=None, cards_done=figures.n_cards_done)
     card = Card(
         pk=card_id, deck=deck, key=key, front=front, back=back, position=position, tags=tags
     )
+    state = state_from_row(row[16:], student_id=student.pk, card=card, deck_id=deck.pk)
+    if state is None:
+        item = QueueItem(card=card, state=None, kind="new")
+    else:
+        item = QueueItem(card=card, state=state, kind="due" if state.due <= today else "repeat")
+    return QueueSnapshot(counts=counts, item=item, cards_done=figures.n_cards_done)
+
+
+def state_from_row(values, *, student_id: int, card: Card, deck_id: int) -> CardState | None:
+    """The CardState in `values` (STATE_COLUMNS_SQL), or None when the join found none.
+
+    Raw cursors skip the ORM's converters, so SQLite's text dates are parsed here.
+    """
     (state_id, repetitions, easiness, interval, due, lapses, reviews, introduced_on,
-     last_reviewed_at, last_review_day, last_rating) = row[15:]  # fmt: skip
+     last_reviewed_at, last_review_day, last_rating) = values  # fmt: skip
     if state_id is None:
-        return QueueSnapshot(counts=counts, item=QueueItem(card=card, state=None, kind="new"))
+        return None
     state = CardState(
         pk=state_id,
-        student_id=student.pk,
+        student_id=student_id,
         card=card,
-        deck_id=deck.pk,
+        deck_id=deck_id,
         repetitions=repetitions,
         easiness=Decimal(str(easiness)).quantize(Decimal("0.01")),
         interval=interval,
-        due=_as_date(due),
+        due=as_date(due),
         lapses=lapses,
         reviews=reviews,
-        introduced_on=_as_date(introduced_on),
+        introduced_on=as_date(introduced_on),
         last_reviewed_at=_as_datetime(last_reviewed_at),
-        last_review_day=_as_date(last_review_day),
+        last_review_day=as_date(last_review_day),
         last_rating=last_rating,
     )
-    kind = "due" if state.due <= today else "repeat"
-    return QueueSnapshot(counts=counts, item=QueueItem(card=card, state=state, kind=kind))
+    state._state.adding = False
+    return state
 
 
 def new_cards_left_today(*, student: AbstractBaseUser, deck: Deck, today: date) -> int:

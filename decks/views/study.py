@@ -99,7 +99,9 @@ def _study_context(
     snapshot = queue_snapshot(student=request.user, deck=deck, today=today)
     summary = None
     if snapshot.item is None:
-        summary = session_summary(student=request.user, deck=deck, today=today)
+        summary = session_summary(
+            student=request.user, deck=deck, today=today, cards=snapshot.cards_done
+        )
     return {
         "deck": deck,
         "item": snapshot.item,

@@ -116,3 +116,37 @@ def test_the_review_limit_stops_due_reviews_for_the_day(student):
         answer(student, next_card(student=student, deck=deck, today=TODAY), 5)
     assert queue_counts(student=student, deck=deck, today=TODAY).due == 0
     assert next_card(student=student, deck=deck, today=TODAY) is None
+
+
+def retire(card):
+    card.retired_at = NOON
+    card.save(update_fields=["retired_at"])
+
+
+def test_a_retired_due_card_is_neither_counted_nor_served(student):
+    deck = make_deck(cards=2)
+    first, second = deck.cards.all()
+    state_for(student, first, due=TODAY - timedelta(days=3))
+    state_for(student, second, due=TODAY - timedelta(days=1))
+    retire(first)
+    counts = queue_counts(student=student, deck=deck, today=TODAY)
+    assert (counts.due, counts.new) == (1, 0)
+    assert next_card(student=student, deck=deck, today=TODAY).card == second
+
+
+def test_a_retired_card_rated_low_today_is_not_repeated(student):
+    deck = make_deck(cards=2, new_cards_per_day=1)
+    answer(student, next_card(student=student, deck=deck, today=TODAY), 2)
+    retire(deck.cards.get(position=1))
+    counts = queue_counts(student=student, deck=deck, today=TODAY)
+    assert (counts.repeat, counts.new) == (0, 1)
+    assert next_card(student=student, deck=deck, today=TODAY).card.position == 2
+
+
+def test_retired_unseen_cards_are_not_offered_as_new(student):
+    deck = make_deck(cards=3)
+    for card in deck.cards.filter(position__lte=2):
+        retire(card)
+    counts = queue_counts(student=student, deck=deck, today=TODAY)
+    assert counts.new == 1
+    assert next_card(student=student, deck=deck, today=TODAY).card.position == 3

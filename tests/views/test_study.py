@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
 from decks.models import CardState, ReviewLog
+from decks.services.clock import today_for_study
 from tests.conftest import enroll, make_card, make_deck
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +204,15 @@ def test_home_counts_same_day_repeats_and_my_review_limit_like_the_session(
     session = logged_in.get(reverse("study", args=[deck.slug])).context["counts"]
     assert (overview.repeat, overview.new) == (1, 2)
     assert overview.to_study == session.left == 3
+
+
+def test_the_summary_counts_each_card_once_and_every_answer(logged_in, student):
+    deck = make_deck(cards=1)
+    enroll(student, deck)
+    card = deck.cards.get()
+    url = reverse("study_answer", args=[deck.slug])
+    logged_in.post(url, answer_data(card, 2), headers=HTMX)
+    response = logged_in.post(url, answer_data(card, 4, seen=1), headers=HTMX)
+    summary = response.context["summary"]
+    assert (summary.cards, summary.answers, summary.ratings) == (1, 2, {2: 1, 4: 1})
+    assert summary.next_due == today_for_study() + timedelta(days=1)

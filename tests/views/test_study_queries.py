@@ -68,3 +68,20 @@ def test_answering_a_due_review_takes_at_most_eight_queries_too(client, student)
         )
     assert len(queries_of(captured)) <= MAX_QUERIES_PER_ANSWER, "\n".join(queries_of(captured))
     assert response.context["item"].kind == "new"
+
+
+def test_the_answer_that_ends_the_session_and_shows_the_summary_takes_at_most_eight(
+    client, student
+):
+    deck = deck_of(2)
+    enroll(student, deck)
+    client.force_login(student)
+    url = reverse("study_answer", args=[deck.slug])
+    first, last = deck.cards.order_by("position")
+    client.post(url, {"card": first.pk, "rating": 5, "seen": 0}, headers={"HX-Request": "true"})
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(
+            url, {"card": last.pk, "rating": 5, "seen": 0}, headers={"HX-Request": "true"}
+        )
+    assert len(queries_of(captured)) <= MAX_QUERIES_PER_ANSWER, "\n".join(queries_of(captured))
+    assert response.context["summary"].cards == 2

@@ -107,6 +107,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
         os.environ.get("DB_CONNECT_TIMEOUT", "2")
     )
+    if env_bool("DB_PREPARED_STATEMENTS", False):
+        # Server-side parameters let psycopg prepare a statement after a few executions,
+        # so the hot path's queries are planned once per connection, not per request.
+        DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = int(
+            os.environ.get("DB_PREPARE_THRESHOLD", "5")
+        )
     if env_bool("DB_POOL", False):
         # psycopg's pool inside each app process: connections are reused across requests
         # and threads instead of opened per request. Django requires CONN_MAX_AGE = 0 then.

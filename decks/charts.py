@@ -11,13 +11,14 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from django.utils.dateformat import format as date_format
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 # One frame for the column and line charts: room for 30 days, and text still legible
 # when a phone scales the drawing down to about 300px.
@@ -84,19 +85,30 @@ def _n(value: float) -> str:
 
 
 # The date formats are messages so that Dutch can write its months in lower case.
+# A year's heatmap labels some 400 days per page view; each label is formatted once per
+# language and day, not on every request.
+@lru_cache(maxsize=8192)
+def _format_day(day: date, kind: str, language: str | None) -> str:
+    if kind == "day":
+        # Translators: a date format (Django's "date" filter letters): Wed 25 Nov 2026.
+        return date_format(day, pgettext("date format", "D j M Y"))
+    if kind == "short":
+        # Translators: a date format (Django's "date" filter letters): 25 Nov.
+        return date_format(day, pgettext("date format", "j M"))
+    # Translators: a date format (Django's "date" filter letters): Nov.
+    return date_format(day, pgettext("date format", "M"))
+
+
 def day_label(day: date) -> str:
-    # Translators: a date format (Django's "date" filter letters): Wed 25 Nov 2026.
-    return date_format(day, pgettext("date format", "D j M Y"))
+    return _format_day(day, "day", get_language())
 
 
 def short_day(day: date) -> str:
-    # Translators: a date format (Django's "date" filter letters): 25 Nov.
-    return date_format(day, pgettext("date format", "j M"))
+    return _format_day(day, "short", get_language())
 
 
 def month_label(day: date) -> str:
-    # Translators: a date format (Django's "date" filter letters): Nov.
-    return date_format(day, pgettext("date format", "M"))
+    return _format_day(day, "month", get_language())
 
 
 def nice_scale(maximum: float, max_steps: int = 4) -> tuple[int, int]:

@@ -213,6 +213,8 @@ class ReviewLog(models.Model):
         ]
         indexes = [
             models.Index(fields=["student", "deck", "study_day"], name="reviewlog_day"),
+            # The statistics page reads a student's last days over all their decks.
+            models.Index(fields=["student", "study_day"], name="reviewlog_student_day"),
         ]
 
     def __str__(self) -> str:

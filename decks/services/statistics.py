@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
 from django.db.models import Count, FilteredRelation, Q, QuerySet, Sum
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
@@ -190,24 +191,10 @@ def recall_per_week(
     return [WeekRecall(week, answers[week], recalled[week]) for week in starts]
 
 
-def calibration_from_answers(answers: Iterable[tuple[int, int, int]]) -> list[RatingCalibration]:
-    """For each rating, how often the card's next review was a recall (rated 3 or more).
-
-    `answers` are (card id, sequence, rating) of one student's reviews, the first answer
-    of each study day per card, sorted by card and sequence. A review pairs with the
-    card's next review; same-day repeats are left out by the caller, because recalling a
-    card minutes after seeing its answer says nothing about the rating's foresight. The
-    last review of a card has no next one yet and is left out.
-    """
-    pairs = dict.fromkeys(RATINGS, 0)
-    recalled = dict.fromkeys(RATINGS, 0)
-    previous: tuple[int, int, int] | None = None
-    for card_id, sequence, rating in answers:
-        if previous is not None and previous[0] == card_id and previous[1] < sequence:
-            pairs[previous[2]] += 1
-            recalled[previous[2]] += rating >= PASSING_QUALITY
-        previous = (card_id, sequence, rating)
-    return [RatingCalibration(rating, pairs[rating], recalled[rating]) for rating in RATINGS]
+def calibration_from_pairs(rows: Iterable[tuple[int, int, int]]) -> list[RatingCalibration]:
+    """One RatingCalibration per rating from (rating, pairs, recalled) rows; missing ones are 0."""
+    found = {rating: (pairs, recalled) for rating, pairs, recalled in rows}
+    return [RatingCalibration(rating, *found.get(rating, (0, 0))) for rating in RATINGS]
 
 
 def _percent(share: float) -> int:
@@ -355,14 +342,37 @@ def card_categories(*, student: AbstractBaseUser, deck: Deck | None = None) -> C
     return CardCategories(**counts)
 
 
+# Each scheduled review (the first answer of its study day) pairs with the same card's next
+# one. Same-day repeats are left out, because recalling a card minutes after seeing its
+# answer says nothing about the rating's foresight; a card's last review has no next one
+# yet. The window runs in the database over the (student, card, sequence) index, so the
+# page reads five rows, not every review of the student.
+_CALIBRATION_SQL = """
+SELECT previous, COUNT(*), SUM(CASE WHEN rating >= %(passing)s THEN 1 ELSE 0 END)
+FROM (
+  SELECT l.rating, LAG(l.rating) OVER (PARTITION BY l.card_id ORDER BY l.sequence) AS previous
+  FROM decks_reviewlog l
+  WHERE l.student_id = %(student)s AND l.scheduled = %(yes)s {deck_filter}
+) paired
+WHERE previous IS NOT NULL
+GROUP BY previous
+"""
+
+
 def calibration(*, student: AbstractBaseUser, deck: Deck | None = None) -> list[RatingCalibration]:
-    """How well each rating predicts the next review, from one ordered read of the log."""
-    answers = (
-        _history(ReviewLog.objects.filter(scheduled=True), student, deck)
-        .order_by("card_id", "sequence")
-        .values_list("card_id", "sequence", "rating")
+    """How well each rating predicts the card's next review: its share recalled (3 or more)."""
+    sql = _CALIBRATION_SQL.replace(
+        "{deck_filter}", "" if deck is None else "AND l.deck_id = %(deck)s"
     )
-    return calibration_from_answers(answers.iterator(chunk_size=5000))
+    params = {
+        "student": student.pk,
+        "deck": deck.pk if deck else None,
+        "yes": True,
+        "passing": PASSING_QUALITY,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return calibration_from_pairs(cursor.fetchall())
 
 
 def statistics_for(

@@ -27,7 +27,7 @@ from decks.services.statistics import (
     WeekRecall,
     answers_by_day,
     calibration,
-    calibration_from_answers,
+    calibration_from_pairs,
     calibration_sentence,
     card_categories,
     due_forecast,
@@ -254,15 +254,11 @@ def test_calibration_of_one_deck_pairs_only_its_cards(scene):
     assert [(row.rating, row.pairs, row.recalled) for row in shares if row.pairs] == [(1, 1, 1)]
 
 
-def test_calibration_pairs_consecutive_reviews_and_skips_each_cards_last():
-    answers = [
-        (1, 0, 5), (1, 1, 2), (1, 2, 1),  # 5 -> 2 not recalled, 2 -> 1 not recalled
-        (2, 0, 3),  # no next review yet
-        (3, 0, 4), (3, 2, 5),  # sequence 1 was a same-day repeat: 4 -> 5 recalled
-        (4, 0, 4), (4, 1, 3),  # 4 -> 3 recalled
+def test_calibration_lists_every_rating_even_those_without_pairs():
+    shares = calibration_from_pairs([(4, 2, 2), (5, 1, 0)])
+    assert [(row.rating, row.pairs, row.recalled) for row in shares] == [
+        (1, 0, 0), (2, 0, 0), (3, 0, 0), (4, 2, 2), (5, 1, 0),
     ]  # fmt: skip
-    shares = {row.rating: (row.pairs, row.recalled) for row in calibration_from_answers(answers)}
-    assert shares == {1: (0, 0), 2: (1, 0), 3: (0, 0), 4: (2, 2), 5: (1, 0)}
 
 
 def test_the_calibration_sentence_compares_the_highest_rating_with_the_lowest():

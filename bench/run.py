@@ -402,7 +402,10 @@ def _ping_loop(student: Student, deadline: float, think_s: float, rng, result) -
 def run_load(
     students, loop, *, duration: float, think_ms: int, seed: int, servers, meter, quiet_s
 ) -> dict:
-    """Every student runs `loop` in a thread from one start signal for `duration` seconds."""
+    """Every student runs `loop` in a thread from one start signal for `duration` seconds.
+
+    The report's "_seconds" holds every latency, for combine_rounds; it is not printed.
+    """
     results = [LoadResult() for _ in students]
     start = threading.Event()
     box = {}
@@ -459,7 +462,57 @@ def run_load(
         report["stale_answers"] = total.stale
         report["decks_finished"] = total.decks_finished
         report["study_page_latency"] = percentiles(total.page_seconds)
+    report["_seconds"] = total.seconds
     return report
+
+
+_CPU_FIGURES = ("app_cpu_ms_per_request", "db_cpu_ms_per_request", "client_cpu_ms_per_request")
+
+
+def combine_rounds(rounds: list[dict]) -> dict:
+    """One phase's rounds as one report: totals, latency over all, CPU weighted by requests.
+
+    Alternating short rounds of the ceiling and the answers, instead of one long phase
+    each, exposes both to the same drift of a shared machine (CPU steal, other work,
+    worker recycling), so their ratio stays comparable from run to run.
+    """
+    seconds = sum(r["seconds"] for r in rounds)
+    requests = sum(r["requests_ok"] for r in rounds)
+    latencies = [value for r in rounds for value in r.pop("_seconds")]
+    combined = {
+        "seconds": round(seconds, 2),
+        "requests_ok": requests,
+        "per_second": round(requests / seconds, 1) if seconds else 0.0,
+        "per_second_by_round": [r["per_second"] for r in rounds],
+        "latency": percentiles(latencies),
+        "errors": sum(r["errors"] for r in rounds),
+        "error_kinds": dict(sum((Counter(r["error_kinds"]) for r in rounds), Counter())),
+        "by_port": dict(sum((Counter(r["by_port"]) for r in rounds), Counter())),
+        "machine_busy_share_before": max(r["machine_busy_share_before"] for r in rounds),
+    }
+    weight = max(1, requests)
+    cpu = {
+        name: round(sum(r["cpu"][name] * r["requests_ok"] for r in rounds) / weight, 2)
+        for name in _CPU_FIGURES
+    }
+    cpu["other_processes_cpu_share"] = max(r["cpu"]["other_processes_cpu_share"] for r in rounds)
+    cpu["machine_busy_share"] = round(
+        sum(r["cpu"]["machine_busy_share"] * r["seconds"] for r in rounds) / max(seconds, 1e-9), 3
+    )
+    server_ms = cpu["app_cpu_ms_per_request"] + cpu["db_cpu_ms_per_request"]
+    cores = os.cpu_count() or 1
+    cpu["capacity_estimate_per_s"] = round(cores * 1000 / server_ms, 1) if server_ms else None
+    combined["cpu"] = cpu
+    for key in ("students_out_of_cards", "stale_answers", "decks_finished"):
+        if key in rounds[-1]:
+            combined[key] = (
+                rounds[-1][key] if key == "students_out_of_cards" else sum(r[key] for r in rounds)
+            )
+    if any("answers_by_kind" in r for r in rounds):
+        combined["answers_by_kind"] = dict(
+            sum((Counter(r.get("answers_by_kind", {})) for r in rounds), Counter())
+        )
+    return combined
 
 
 def log_in_all(students: list[Student]) -> None:
@@ -585,6 +638,12 @@ def parse_args() -> argparse.Namespace:
         default=3000,
         help="Mean pause per card in the paced phase, as students read and think (0: skip it).",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="The ceiling and the answers alternate in this many rounds of duration/rounds.",
+    )
     parser.add_argument("--page-requests", type=int, default=30)
     parser.add_argument("--seed", type=int, help="Picks the students (default: the clock).")
     parser.add_argument(
@@ -606,6 +665,8 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     if not 1 <= args.students <= 200 or not 1 <= args.duration <= 600:
         parser.error("--students must be 1-200 and --duration 1-600 seconds")
+    if not 1 <= args.rounds <= 10:
+        parser.error("--rounds must be 1-10")
     args.seed = args.seed if args.seed is not None else int(time.time())
     return args
 
@@ -621,7 +682,7 @@ def main() -> int:
     os.environ.update({k: v for k, v in env.items() if k != "PYTHONPATH"})
     args.output.parent.mkdir(parents=True, exist_ok=True)
     # A hard stop for the whole run, whatever happens.
-    budget = int(2 * args.duration + 900)
+    budget = int(3 * args.duration + 900 + 2 * args.rounds * args.wait_quiet)
     signal.signal(signal.SIGALRM, _out_of_time)
     signal.alarm(budget)
 
@@ -652,6 +713,7 @@ def main() -> int:
         },
         "config": {
             "duration_s": args.duration,
+            "rounds": args.rounds,
             "students": args.students,
             "instances": args.instances,
             "gunicorn": gunicorn_settings(env),
@@ -741,14 +803,20 @@ def main() -> int:
             "servers": servers, "meter": meter, "quiet_s": args.wait_quiet,
         }  # fmt: skip
         saturating, pacing = students[: args.students], students[args.students :]
-        log(f"ceiling: POST /bench/ping/ for {args.duration:g} s")
-        report["ceiling"] = run_load(saturating, _ping_loop, **load)
-        log(f"study loop: answers for {args.duration:g} s")
-        report["answers"] = run_load(saturating, _answer_loop, **load)
+        rounds: dict[str, list[dict]] = {"ceiling": [], "answers": []}
+        round_load = {**load, "duration": args.duration / args.rounds}
+        for number in range(1, args.rounds + 1):
+            log(f"round {number}/{args.rounds}: ceiling, POST /bench/ping/ for "
+                f"{round_load['duration']:g} s, then answers for as long")  # fmt: skip
+            rounds["ceiling"].append(run_load(saturating, _ping_loop, **round_load))
+            rounds["answers"].append(run_load(saturating, _answer_loop, **round_load))
+        report["ceiling"] = combine_rounds(rounds["ceiling"])
+        report["answers"] = combine_rounds(rounds["answers"])
         if pacing:
             log(f"paced study loop: ~{args.paced_think_ms} ms per card for {args.duration:g} s")
             paced = {**load, "think_ms": args.paced_think_ms}
             report["answers_paced"] = run_load(pacing, _answer_loop, **paced)
+            report["answers_paced"].pop("_seconds")
         ceiling = report["ceiling"]["per_second"]
         report["throughput_ratio"] = (
             round(report["answers"]["per_second"] / ceiling, 3) if ceiling else None

@@ -142,8 +142,13 @@ class ImportUpload(models.Model):
 class CardState(models.Model):
     """One student's SM-2 schedule for one card; created at the card's first answer."""
 
+    # No index of its own: the indexes below that start with the student serve every
+    # lookup by student, and each index is one more write on every answer.
     student = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="card_states"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="card_states",
+        db_index=False,
     )
     card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="states")
     # Denormalised from card.deck so "what is due in this deck for this student" is one
@@ -181,8 +186,10 @@ class CardState(models.Model):
 class ReviewLog(models.Model):
     """Every answer ever given, never changed: the schedule can be replayed from it."""
 
+    # No index of its own: the indexes below that start with the student serve every
+    # lookup by student, and each index is one more write on every answer.
     student = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews", db_index=False
     )
     card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="reviews")
     deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="+")
@@ -304,8 +311,10 @@ class DailyActivity(models.Model):
     review log; `rebuild_activity` recomputes them from the log.
     """
 
+    # No index of its own: the indexes below that start with the student serve every
+    # lookup by student, and each index is one more write on every answer.
     student = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activity"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activity", db_index=False
     )
     deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()

@@ -55,3 +55,20 @@ def test_without_database_url_the_app_runs_on_a_sqlite_file_in_the_project():
     engine, name = result.stdout.split()
     assert engine == "django.db.backends.sqlite3"
     assert Path(name).parent == ROOT
+
+
+PRINT_BINDING = (
+    "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS']; "
+    "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+)
+
+
+def test_postgresql_prepares_the_hot_paths_statements_by_default():
+    result = run_manage("shell", "--no-imports", "-c", PRINT_BINDING, env=PRODUCTION)
+    assert result.stdout.split() == ["True", "5"]
+
+
+def test_prepared_statements_can_be_turned_off_for_a_transaction_pooler():
+    env = {**PRODUCTION, "DB_PREPARED_STATEMENTS": "0"}
+    result = run_manage("shell", "--no-imports", "-c", PRINT_BINDING, env=env)
+    assert result.stdout.split() == ["None", "None"]

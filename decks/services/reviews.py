@@ -13,6 +13,7 @@ from decks.selectors import AnswerTarget
 from decks.services.activity import activity_record
 from decks.services.classes import upcoming_exam_for
 from decks.services.clock import today_for_study
+from decks.services.rows import row_insert, row_update_if
 from decks.services.scheduling import (
     Schedule,
     clamp_to_exam,
@@ -51,10 +52,14 @@ class _AlreadyAnswered(Exception):
     pass
 
 
-_SCHEDULE_FIELDS = [
+_SCHEDULE_FIELDS = (
     "repetitions", "easiness", "interval", "due", "lapses", "reviews",
     "last_rating", "last_review_day", "last_reviewed_at",
-]  # fmt: skip
+)  # fmt: skip
+_STATE_FIELDS = ("student", "card", "deck", "introduced_on", *_SCHEDULE_FIELDS)
+_LOG_FIELDS = tuple(
+    field.name for field in ReviewLog._meta.concrete_fields if not field.primary_key
+)
 
 
 def review_record(
@@ -97,14 +102,10 @@ def review_record(
     try:
         with transaction.atomic():
             if state.pk is None:
-                state.save(force_insert=True)
-            else:
-                changed = {name: getattr(state, name) for name in _SCHEDULE_FIELDS}
-                if not CardState.objects.filter(pk=state.pk, reviews=seen_reviews).update(
-                    **changed
-                ):
-                    raise _AlreadyAnswered
-            log.save(force_insert=True)
+                row_insert(state, _STATE_FIELDS)
+            elif not row_update_if(state, _SCHEDULE_FIELDS, where="reviews", equals=seen_reviews):
+                raise _AlreadyAnswered
+            row_insert(log, _LOG_FIELDS)
             activity_record(log=log)
     except (IntegrityError, _AlreadyAnswered):
         # A concurrent request recorded this very answer first; the compare-and-set

@@ -107,10 +107,15 @@ def _study_context(
         "item": snapshot.item,
         "counts": snapshot.counts,
         "summary": summary,
-        "ratings": RATING_LABELS.items(),
+        "ratings": [(value, str(label)) for value, label in RATING_LABELS.items()],
         "shown_at": _now_ms(),
         "notice": notice,
         "undo_log_id": undo_log_id,
+        # Reversed once here: the partial names each twice (action and hx-post).
+        "urls": {
+            "answer": reverse("study_answer", args=[deck.slug]),
+            "undo": reverse("study_undo", args=[deck.slug]),
+        },
     }
 
 

@@ -72,3 +72,9 @@ def test_prepared_statements_can_be_turned_off_for_a_transaction_pooler():
     env = {**PRODUCTION, "DB_PREPARED_STATEMENTS": "0"}
     result = run_manage("shell", "--no-imports", "-c", PRINT_BINDING, env=env)
     assert result.stdout.split() == ["None", "None"]
+
+
+def test_postgresql_connections_turn_jit_off():
+    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    result = run_manage("shell", "--no-imports", "-c", code, env=PRODUCTION)
+    assert "'options': '-c jit=off'" in result.stdout

@@ -15,19 +15,9 @@ from types import SimpleNamespace
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
-from django.db.models import (
-    Exists,
-    F,
-    Func,
-    IntegerField,
-    OuterRef,
-    Subquery,
-    Value,
-)
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from decks.models import Card, CardState, DailyActivity, Deck, DeckSettings
+from decks.models import Card, CardState, Deck
 from decks.services.scheduling import SAME_DAY_REPEAT_BELOW
 
 
@@ -62,54 +52,8 @@ class QueueSnapshot:
     cards_done: int = 0  # distinct cards answered today, for the end-of-session summary
 
 
-def _states(student: AbstractBaseUser, deck: Deck):
-    return CardState.objects.filter(student=student, deck=deck, card__retired_at__isnull=True)
-
-
-def _due_states(student: AbstractBaseUser, deck: Deck, today: date):
-    return _states(student, deck).filter(due__lte=today)
-
-
-def _repeat_states(student: AbstractBaseUser, deck: Deck, today: date):
-    return _states(student, deck).filter(
-        last_review_day=today, last_rating__lt=SAME_DAY_REPEAT_BELOW
-    )
-
-
-def _unseen_cards(student: AbstractBaseUser, deck: Deck):
-    answered = CardState.objects.filter(student=student, card=OuterRef("pk"))
-    return Card.objects.active().filter(deck=deck).filter(~Exists(answered))
-
-
-def _count(queryset) -> Coalesce:
-    """COUNT(*) of a queryset as a scalar subquery."""
-    counted = queryset.order_by().annotate(n=Func(Value(1), function="COUNT")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 # With no review limit set, a day's reviews are bounded only by what is due.
 NO_REVIEW_LIMIT = 1_000_000
-
-
-def _count_annotations(
-    student: AbstractBaseUser, deck, today: date, default_new_limit=None
-) -> dict:
-    """Today's counts as subqueries, for one deck or, with OuterRef("pk"), for each deck."""
-    if default_new_limit is None:
-        default_new_limit = deck.new_cards_per_day
-    own = DeckSettings.objects.filter(student=student, deck=deck)
-    today_activity = DailyActivity.objects.filter(student=student, deck=deck, day=today)
-    return {
-        "new_limit": Coalesce(Subquery(own.values("new_per_day")[:1]), default_new_limit),
-        "review_limit": Coalesce(Subquery(own.values("reviews_per_day")[:1]), NO_REVIEW_LIMIT),
-        "n_reviewed": Coalesce(Subquery(today_activity.values("learned_answers")[:1]), 0),
-        "n_due": _count(_due_states(student, deck, today)),
-        "n_repeat": _count(_repeat_states(student, deck, today)),
-        "n_introduced": _count(_states(student, deck).filter(introduced_on=today)),
-        "n_seen": _count(_states(student, deck)),
-        "n_cards": _count(Card.objects.active().filter(deck=deck)),
-        "n_done": Coalesce(Subquery(today_activity.values("answers")[:1]), 0),
-    }
 
 
 def _counts_from(row) -> QueueCounts:
@@ -130,52 +74,60 @@ STATE_COLUMNS_SQL = (
 )
 
 
-# The hot path's one query, written out: building the same query with the ORM cost more
-# CPU per answer (about 20 ms) than running it. Each count is an index-only count on the
-# student's states in the deck, less the same count over the deck's retired cards (few,
-# through a partial index), so no count joins every state to its card; each candidate is
-# its own indexed subquery.
-_SNAPSHOT_SQL = """
-SELECT counts.new_limit, counts.review_limit, counts.n_reviewed, counts.n_done,
-       counts.n_cards_done, counts.n_due, counts.n_repeat, counts.n_introduced, counts.n_seen,
-       counts.n_cards,
-       c.id, c.key, c.front, c.back, c.position, c.tags,
-       {state_columns}
-FROM (
+# Today's counts for the decks `d` that {decks} selects, written out: building the same
+# query with the ORM cost more CPU per answer (about 20 ms) than running it. Each count is
+# an index-only count on the student's states in the deck, less the same count over the
+# deck's retired cards (few, found through a partial index), so no count joins every
+# state to its card, and each subquery is the same index lookup for every student, which
+# keeps a prepared statement's generic plan as good as a fresh one.
+_COUNTS_SQL = """
   SELECT
-    COALESCE(o.new_per_day, %(default_new)s) AS new_limit,
+    d.id AS deck_id,
+    COALESCE(o.new_per_day, d.new_cards_per_day) AS new_limit,
     COALESCE(o.reviews_per_day, %(no_limit)s) AS review_limit,
     COALESCE(a.learned_answers, 0) AS n_reviewed,
     COALESCE(a.answers, 0) AS n_done,
     COALESCE(a.cards, 0) AS n_cards_done,
     (SELECT COUNT(*) FROM decks_cardstate x
-     WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND x.due <= %(today)s)
+     WHERE x.student_id = %(student)s AND x.deck_id = d.id AND x.due <= %(today)s)
       - COALESCE(r.due, 0) AS n_due,
     (SELECT COUNT(*) FROM decks_cardstate x
-     WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s
+     WHERE x.student_id = %(student)s AND x.deck_id = d.id
        AND x.last_review_day = %(today)s AND x.last_rating < %(again)s)
       - COALESCE(r.again, 0) AS n_repeat,
     (SELECT COUNT(*) FROM decks_cardstate x
-     WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND x.introduced_on = %(today)s)
+     WHERE x.student_id = %(student)s AND x.deck_id = d.id AND x.introduced_on = %(today)s)
       - COALESCE(r.introduced, 0) AS n_introduced,
     (SELECT COUNT(*) FROM decks_cardstate x
-     WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s) - r.seen AS n_seen,
-    (SELECT COUNT(*) FROM decks_card k WHERE k.deck_id = %(deck)s) - r.cards AS n_cards
-  FROM (SELECT 1 AS one) base
-  LEFT JOIN decks_decksettings o ON o.student_id = %(student)s AND o.deck_id = %(deck)s
+     WHERE x.student_id = %(student)s AND x.deck_id = d.id) - COALESCE(r.seen, 0) AS n_seen,
+    (SELECT COUNT(*) FROM decks_card k WHERE k.deck_id = d.id) - COALESCE(r.cards, 0)
+      AS n_cards
+  FROM decks_deck d
+  LEFT JOIN decks_decksettings o ON o.student_id = %(student)s AND o.deck_id = d.id
   LEFT JOIN decks_dailyactivity a
-    ON a.student_id = %(student)s AND a.deck_id = %(deck)s AND a.day = %(today)s
-  CROSS JOIN (
-    SELECT COUNT(*) AS cards, COUNT(x.id) AS seen,
+    ON a.student_id = %(student)s AND a.deck_id = d.id AND a.day = %(today)s
+  LEFT JOIN (
+    SELECT k.deck_id, COUNT(*) AS cards, COUNT(x.id) AS seen,
            SUM(CASE WHEN x.due <= %(today)s THEN 1 ELSE 0 END) AS due,
            SUM(CASE WHEN x.last_review_day = %(today)s AND x.last_rating < %(again)s
                THEN 1 ELSE 0 END) AS again,
            SUM(CASE WHEN x.introduced_on = %(today)s THEN 1 ELSE 0 END) AS introduced
     FROM decks_card k
     LEFT JOIN decks_cardstate x ON x.card_id = k.id AND x.student_id = %(student)s
-    WHERE k.deck_id = %(deck)s AND k.retired_at IS NOT NULL
-  ) r
-) counts
+    WHERE k.retired_at IS NOT NULL AND k.deck_id {decks}
+    GROUP BY k.deck_id
+  ) r ON r.deck_id = d.id
+  WHERE d.id {decks}
+"""
+
+# The hot path's one query: the counts above for one deck, and the next card.
+_SNAPSHOT_SQL = """
+SELECT counts.new_limit, counts.review_limit, counts.n_reviewed, counts.n_done,
+       counts.n_cards_done, counts.n_due, counts.n_repeat, counts.n_introduced, counts.n_seen,
+       counts.n_cards,
+       c.id, c.key, c.front, c.back, c.position, c.tags,
+       {state_columns}
+FROM ({counts}) counts
 LEFT JOIN decks_card c ON c.id = COALESCE(
   CASE WHEN counts.n_reviewed < counts.review_limit THEN (
     SELECT x.card_id FROM decks_cardstate x JOIN decks_card k ON k.id = x.card_id
@@ -193,7 +145,9 @@ LEFT JOIN decks_card c ON c.id = COALESCE(
    ORDER BY x.last_reviewed_at, x.card_id LIMIT 1)
 )
 LEFT JOIN decks_cardstate s ON s.card_id = c.id AND s.student_id = %(student)s
-""".replace("{state_columns}", STATE_COLUMNS_SQL)
+""".replace("{state_columns}", STATE_COLUMNS_SQL).replace(
+    "{counts}", _COUNTS_SQL.replace("{decks}", "= %(deck)s")
+)
 
 _COUNT_COLUMNS = [
     "new_limit", "review_limit", "n_reviewed", "n_done", "n_cards_done", "n_due", "n_repeat",
@@ -218,14 +172,7 @@ def _as_datetime(value) -> datetime | None:
 
 def queue_snapshot(*, student: AbstractBaseUser, deck: Deck, today: date) -> QueueSnapshot:
     """The next card to answer in `deck` with today's counts, in one query."""
-    params = {
-        "student": student.pk,
-        "deck": deck.pk,
-        "today": today,
-        "default_new": deck.new_cards_per_day,
-        "no_limit": NO_REVIEW_LIMIT,
-        "again": SAME_DAY_REPEAT_BELOW,
-    }
+    params = {"student": student.pk, "deck": deck.pk, **_count_params(today)}
     with connection.cursor() as cursor:
         cursor.execute(_SNAPSHOT_SQL, params)
         row = cursor.fetchone()
@@ -289,14 +236,32 @@ def next_card(*, student: AbstractBaseUser, deck: Deck, today: date) -> QueueIte
     return queue_snapshot(student=student, deck=deck, today=today).item
 
 
+def _count_params(today: date) -> dict:
+    return {"today": today, "no_limit": NO_REVIEW_LIMIT, "again": SAME_DAY_REPEAT_BELOW}
+
+
 def queue_counts_per_deck(
     *, student: AbstractBaseUser, decks, today: date
 ) -> list[tuple[Deck, int, int, QueueCounts]]:
-    """(deck, active cards, cards seen, today's counts) for each deck, in one query.
+    """(deck, active cards, cards seen, today's counts) for each deck, in two queries.
 
-    The same counting as the study queue, so the home page and the session agree.
+    The study queue's own counting (the same SQL), so the home page and the session agree.
     """
-    rows = decks.annotate(
-        **_count_annotations(student, OuterRef("pk"), today, F("new_cards_per_day"))
-    )
-    return [(row, row.n_cards, row.n_seen, _counts_from(row)) for row in rows]
+    decks = list(decks)
+    if not decks:
+        return []
+    names = [f"deck_{n}" for n in range(len(decks))]
+    in_list = "IN (" + ", ".join(f"%({name})s" for name in names) + ")"
+    params = {
+        "student": student.pk,
+        **_count_params(today),
+        **{name: deck.pk for name, deck in zip(names, decks, strict=True)},
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNTS_SQL.replace("{decks}", in_list), params)
+        rows = {row[0]: row for row in cursor.fetchall()}
+    result = []
+    for deck in decks:
+        figures = SimpleNamespace(**dict(zip(_COUNT_COLUMNS, rows[deck.pk][1:], strict=True)))
+        result.append((deck, figures.n_cards, figures.n_seen, _counts_from(figures)))
+    return result

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from decks.models import CardState, ReviewLog
 from decks.services.clock import today_for_study
@@ -204,6 +205,18 @@ def test_home_counts_same_day_repeats_and_my_review_limit_like_the_session(
     session = logged_in.get(reverse("study", args=[deck.slug])).context["counts"]
     assert (overview.repeat, overview.new) == (1, 2)
     assert overview.to_study == session.left == 3
+
+
+def test_home_leaves_retired_cards_out_like_the_session(logged_in, deck):
+    first, second = deck.cards.order_by("position")[:2]
+    logged_in.post(reverse("study_answer", args=[deck.slug]), answer_data(first, 2))
+    for card in (first, second):
+        card.retired_at = timezone.now()
+        card.save(update_fields=["retired_at"])
+    overview = logged_in.get(reverse("home")).context["overviews"][0]
+    session = logged_in.get(reverse("study", args=[deck.slug])).context["counts"]
+    assert (overview.cards, overview.seen, overview.repeat, overview.new) == (1, 0, 0, 1)
+    assert overview.to_study == session.left == 1
 
 
 def test_the_summary_counts_each_card_once_and_every_answer(logged_in, student):

@@ -310,3 +310,93 @@ def study_plan(usernames: list[str], *, today: date, seed: int) -> dict[str, lis
         slugs.sort(key=lambda slug: -due[user.username].get(slug, 0))
         plan[user.username] = slugs
     return plan
+
+
+SCALE_USER = "bench-scale"
+SCALE_SIZES = (100, 10_000, 100_000)
+SCALE_SEEN_SHARE = 0.6
+
+
+def _scale_deck(size: int) -> Deck:
+    deck, _ = Deck.objects.get_or_create(
+        slug=f"bench-scale-{size}", defaults={"title": f"Bench scale {size}"}
+    )
+    if deck.cards.count() != size:
+        deck.cards.all().delete()
+        Card.objects.bulk_create(
+            (
+                Card(deck=deck, key=f"s{n}", front=f"Vraag {n}", back=f"Antwoord {n}", position=n)
+                for n in range(1, size + 1)
+            ),
+            batch_size=5000,
+        )
+    return deck
+
+
+def _snapshot_ms(user: User, deck: Deck, today: date, repeats: int = 25) -> dict:
+    from decks.services.queue import queue_snapshot
+
+    for _ in range(3):
+        queue_snapshot(student=user, deck=deck, today=today)
+    seconds = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        snapshot = queue_snapshot(student=user, deck=deck, today=today)
+        seconds.append(time.perf_counter() - started)
+    return {
+        "next_card_kind": snapshot.item.kind if snapshot.item else None,
+        "p50_ms": round(_percentile(seconds, 0.5) * 1000, 2),
+        "p95_ms": round(_percentile(seconds, 0.95) * 1000, 2),
+    }
+
+
+def deck_scaling(*, today: date) -> dict:
+    """The next-card query's time at 100, 10,000 and 100,000 cards, 60 % of them seen.
+
+    Twice per deck: with nothing due (the next card is a new one, found past the seen
+    ones) and with a third of the seen cards due today. The query count is one in every
+    case; this measures whether its work stays the same.
+    """
+    user, created = User.objects.get_or_create(username=SCALE_USER)
+    if created:
+        user.set_unusable_password()
+        user.save()
+    report = {}
+    for size in SCALE_SIZES:
+        deck = _scale_deck(size)
+        seen = int(size * SCALE_SEEN_SHARE)
+        states = CardState.objects.filter(student=user, deck=deck)
+        if states.count() != seen:
+            states.delete()
+            CardState.objects.bulk_create(
+                (
+                    CardState(
+                        student=user,
+                        card_id=card_id,
+                        deck=deck,
+                        repetitions=3,
+                        easiness=Decimal("2.50"),
+                        interval=30,
+                        due=today,
+                        reviews=3,
+                        introduced_on=today - timedelta(days=90),
+                        last_rating=4,
+                        last_review_day=today - timedelta(days=30),
+                    )  # fmt: skip
+                    for card_id in deck.cards.order_by("position").values_list("pk", flat=True)[
+                        :seen
+                    ]
+                ),
+                batch_size=5000,
+            )
+        # Nothing due: every seen card comes back in 30 days.
+        states.update(due=today + timedelta(days=30), last_review_day=today - timedelta(days=1))
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE decks_cardstate")
+        figures = {"cards": size, "seen": seen, "new_card": _snapshot_ms(user, deck, today)}
+        due_ids = list(states.order_by("card_id").values_list("pk", flat=True)[::3])
+        CardState.objects.filter(pk__in=due_ids).update(due=today - timedelta(days=1))
+        figures["due_cards"] = len(due_ids)
+        figures["due_card"] = _snapshot_ms(user, deck, today)
+        report[str(size)] = figures
+    return report

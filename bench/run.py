@@ -762,6 +762,8 @@ def main() -> int:
                 explain=args.explain,
             ),
         }  # fmt: skip
+        log("next-card query at 100, 10,000 and 100,000 cards, in-process")
+        report["deck_scaling"] = probes.deck_scaling(today=today)
         explain = {
             name: probe.pop("explain") for name, probe in report["answer_sql"].items()
             if "explain" in probe

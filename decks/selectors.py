@@ -158,7 +158,6 @@ WHERE k.id = %(card)s AND d.slug = %(slug)s AND k.retired_at IS NULL AND (
              WHERE e.deck_id = d.id AND e.user_id = %(student)s)
 )
 """.replace("{state_columns}", STATE_COLUMNS_SQL)
-_TARGET_CARD_FIELDS = ["id", "key", "front", "back", "position", "tags"]
 # Only what the study flow reads; any other field loads on first use, as a deferred one.
 _TARGET_DECK_FIELDS = ["id", "title", "slug", "owner_id", "new_cards_per_day"]
 
@@ -183,8 +182,12 @@ def answer_target(
     if row is None:
         return None
     deck = Deck.from_db(connection.alias, _TARGET_DECK_FIELDS, row[6:11])
+    # from_db takes a subset of fields in the model's column order.
+    card_id, key, front, back, position, tags = row[:6]
     card = Card.from_db(
-        connection.alias, [*_TARGET_CARD_FIELDS, "deck_id", "retired_at"], [*row[:6], deck.pk, None]
+        connection.alias,
+        ["id", "deck_id", "key", "front", "back", "position", "tags", "retired_at"],
+        [card_id, deck.pk, key, front, back, position, tags, None],
     )
     card.deck = deck
     state = state_from_row(row[12:], student_id=student.pk, card=card, deck_id=deck.pk)

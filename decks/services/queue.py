@@ -176,6 +176,8 @@ def queue_snapshot(*, student: AbstractBaseUser, deck: Deck, today: date) -> Que
     with connection.cursor() as cursor:
         cursor.execute(_SNAPSHOT_SQL, params)
         row = cursor.fetchone()
+    if row is None:  # the deck was deleted since the request found it
+        return QueueSnapshot(counts=QueueCounts(due=0, new=0, repeat=0, done_today=0), item=None)
     figures = SimpleNamespace(**dict(zip(_COUNT_COLUMNS, row[:10], strict=True)))
     counts = _counts_from(figures)
     card_id, key, front, back, position, tags = row[10:16]
@@ -262,6 +264,8 @@ def queue_counts_per_deck(
         rows = {row[0]: row for row in cursor.fetchall()}
     result = []
     for deck in decks:
+        if deck.pk not in rows:  # deleted between the two queries
+            continue
         figures = SimpleNamespace(**dict(zip(_COUNT_COLUMNS, rows[deck.pk][1:], strict=True)))
         result.append((deck, figures.n_cards, figures.n_seen, _counts_from(figures)))
     return result

@@ -56,6 +56,14 @@ def _probe_decks() -> dict[int, Deck]:
     return decks
 
 
+def _seen_state(user: User, deck: Deck, card_id: int, **schedule) -> CardState:
+    """A state of a card seen a few times and last rated 4, for the probes' histories."""
+    return CardState(
+        student=user, card_id=card_id, deck=deck, repetitions=3, easiness=Decimal("2.50"),
+        last_rating=4, **schedule,
+    )  # fmt: skip
+
+
 def probe_setup(*, today: date, seed: int) -> tuple[User, dict[int, Deck]]:
     """A student in a class of a 10-card and a 10,000-card deck, with history on the big one.
 
@@ -79,19 +87,16 @@ def probe_setup(*, today: date, seed: int) -> tuple[User, dict[int, Deck]]:
         interval = rng.choice([1, 6, 15, 38, 90])
         due = today + timedelta(days=rng.randint(-10, interval))
         states.append(
-            CardState(
-                student=user,
-                card_id=card_id,
-                deck=big,
-                repetitions=3,
-                easiness=Decimal("2.50"),
+            _seen_state(
+                user,
+                big,
+                card_id,
                 interval=interval,
                 due=due,
                 reviews=4,
                 introduced_on=today - timedelta(days=120),
                 last_review_day=due - timedelta(days=interval),
-                last_rating=4,
-            )  # fmt: skip
+            )
         )
     CardState.objects.bulk_create(states, batch_size=2000)
     # As autovacuum would have by the time a deck this size is in use.
@@ -370,19 +375,16 @@ def deck_scaling(*, today: date) -> dict:
             states.delete()
             CardState.objects.bulk_create(
                 (
-                    CardState(
-                        student=user,
-                        card_id=card_id,
-                        deck=deck,
-                        repetitions=3,
-                        easiness=Decimal("2.50"),
+                    _seen_state(
+                        user,
+                        deck,
+                        card_id,
                         interval=30,
                         due=today,
                         reviews=3,
                         introduced_on=today - timedelta(days=90),
-                        last_rating=4,
                         last_review_day=today - timedelta(days=30),
-                    )  # fmt: skip
+                    )
                     for card_id in deck.cards.order_by("position").values_list("pk", flat=True)[
                         :seen
                     ]

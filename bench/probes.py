@@ -18,7 +18,16 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bench.client import study_form
-from decks.models import Card, CardState, Classroom, DailyActivity, Deck, Membership, ReviewLog
+from decks.models import (
+    Card,
+    CardState,
+    Classroom,
+    DailyActivity,
+    Deck,
+    Membership,
+    NewCardCursor,
+    ReviewLog,
+)
 from decks.services.imports import deck_import
 
 PROBE_USER = "bench-probe"
@@ -64,6 +73,13 @@ def _seen_state(user: User, deck: Deck, card_id: int, **schedule) -> CardState:
     )  # fmt: skip
 
 
+def _cursor_after_last_seen(user: User, deck: Deck) -> None:
+    """Where the study loop leaves the student's new-card cursor: at the last card seen."""
+    from decks.services.cursors import new_card_cursor_update
+
+    new_card_cursor_update(student_id=user.pk, deck_id=deck.pk)
+
+
 def probe_setup(*, today: date, seed: int) -> tuple[User, dict[int, Deck]]:
     """A student in a class of a 10-card and a 10,000-card deck, with history on the big one.
 
@@ -79,7 +95,7 @@ def probe_setup(*, today: date, seed: int) -> tuple[User, dict[int, Deck]]:
     classroom, _ = Classroom.objects.get_or_create(name=PROBE_CLASS)
     classroom.decks.set(decks.values())
     Membership.objects.get_or_create(classroom=classroom, student=user)
-    for model in (ReviewLog, CardState, DailyActivity):
+    for model in (ReviewLog, CardState, DailyActivity, NewCardCursor):
         model.objects.filter(student=user).delete()
     big = decks[10_000]
     states = []
@@ -99,6 +115,7 @@ def probe_setup(*, today: date, seed: int) -> tuple[User, dict[int, Deck]]:
             )
         )
     CardState.objects.bulk_create(states, batch_size=2000)
+    _cursor_after_last_seen(user, big)
     # As autovacuum would have by the time a deck this size is in use.
     with connection.cursor() as cursor:
         for model in (Card, CardState):
@@ -358,10 +375,14 @@ def _snapshot_ms(user: User, deck: Deck, today: date, repeats: int = 25) -> dict
 def deck_scaling(*, today: date) -> dict:
     """The next-card query's time at 100, 10,000 and 100,000 cards, 60 % of them seen.
 
-    Twice per deck: with nothing due (the next card is a new one, found past the seen
-    ones) and with a third of the seen cards due today. The query count is one in every
-    case; this measures whether its work stays the same.
+    Per deck: with nothing due (the next card is a new one, found after the student's
+    new-card cursor, and once with no cursor, as right after a teacher re-orders the deck,
+    when the query walks past every seen card) and with a third of the seen cards due
+    today. The query count is one in every case; this measures whether its work stays
+    the same.
     """
+    from decks.services.cursors import new_card_cursor_forget
+
     user, created = User.objects.get_or_create(username=SCALE_USER)
     if created:
         user.set_unusable_password()
@@ -395,7 +416,12 @@ def deck_scaling(*, today: date) -> dict:
         states.update(due=today + timedelta(days=30), last_review_day=today - timedelta(days=1))
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE decks_cardstate")
-        figures = {"cards": size, "seen": seen, "new_card": _snapshot_ms(user, deck, today)}
+        figures = {"cards": size, "seen": seen}
+        # Right after a teacher re-orders the deck: no cursor, the walk past every seen card.
+        new_card_cursor_forget(student_id=user.pk, deck_id=deck.pk)
+        figures["new_card_without_cursor"] = _snapshot_ms(user, deck, today, repeats=5)
+        _cursor_after_last_seen(user, deck)
+        figures["new_card"] = _snapshot_ms(user, deck, today)
         due_ids = list(states.order_by("card_id").values_list("pk", flat=True)[::3])
         CardState.objects.filter(pk__in=due_ids).update(due=today - timedelta(days=1))
         figures["due_cards"] = len(due_ids)

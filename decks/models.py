@@ -94,7 +94,9 @@ class Card(models.Model):
             models.UniqueConstraint(fields=["deck", "key"], name="card_unique_key_per_deck"),
         ]
         indexes = [
-            models.Index(fields=["deck", "position"], name="card_deck_position"),
+            # Ends in the id so the queue walks new cards in (position, id) order from
+            # a student's cursor without sorting.
+            models.Index(fields=["deck", "position", "id"], name="card_deck_order"),
             # The study queue subtracts a deck's retired cards from its counts; they are
             # few, and this finds them without reading the deck's other cards.
             models.Index(
@@ -172,7 +174,9 @@ class CardState(models.Model):
             models.UniqueConstraint(fields=["student", "card"], name="cardstate_one_per_student"),
         ]
         indexes = [
-            models.Index(fields=["student", "deck", "due"], name="cardstate_due"),
+            # Ends in the card so the earliest due card is read off the index, not sorted
+            # out of every card due that day.
+            models.Index(fields=["student", "deck", "due", "card"], name="cardstate_due_card"),
             models.Index(
                 fields=["student", "deck", "last_review_day"], name="cardstate_reviewed_day"
             ),
@@ -181,6 +185,53 @@ class CardState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} / {self.card}: due {self.due}"
+
+
+class DeckCardsVersion(models.Model):
+    """How often a deck's set of active cards or their order has changed.
+
+    Students' new-card cursors made before the latest change are not trusted
+    (decks.services.cursors). A table of its own, written only by
+    `new_card_cursors_invalidate`, so no save of a deck (the admin's form, `loaddata`)
+    can write back an older count. No row means version 0.
+    """
+
+    deck = models.OneToOneField(Deck, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    version = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.deck}: version {self.version}"
+
+
+class NewCardCursor(models.Model):
+    """Where a student's unseen cards in a deck begin, so the queue need not walk the rest.
+
+    The promise, while `deck_version` is the deck's `DeckCardsVersion`: every active card of
+    the deck that sorts at or before (`after_position`, `after_card`) in deck order has a
+    CardState for the student. The queue looks for new cards after that point, so finding
+    the next one costs the same at 100 cards as at 100,000. A change to the deck's cards
+    bumps its version; removing a student's state sets their cursor back to the start,
+    (0, 0), which no card sorts before. `revision` counts writes, so a cursor computed
+    from what an answer read is not written over a change made meanwhile.
+    """
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="+")
+    after_position = models.PositiveIntegerField()
+    # The card's id, not a foreign key: deleting a card never breaks the promise.
+    after_card = models.BigIntegerField()
+    deck_version = models.PositiveIntegerField()
+    revision = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["student", "deck"], name="newcardcursor_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} / {self.deck}: new after card {self.after_card}"
 
 
 class ReviewLog(models.Model):

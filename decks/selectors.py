@@ -1,7 +1,7 @@
 """Reads that several views share."""
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -70,65 +70,14 @@ def deck_overviews_for(student: AbstractBaseUser, *, today: date) -> list[DeckOv
 
 
 @dataclass(frozen=True)
-class SessionSummary:
-    answers: int
-    cards: int
-    ratings: dict[int, int] = field(default_factory=dict)
-    due_tomorrow: int = 0
-    next_due: date | None = None
-
-    @property
-    def rating_rows(self) -> list[tuple[int, int]]:
-        return [(rating, self.ratings.get(rating, 0)) for rating in range(1, 6)]
-
-
-_SUMMARY_SQL = """
-SELECT SUM(CASE WHEN l.rating = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN l.rating = 2 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN l.rating = 3 THEN 1 ELSE 0 END), SUM(CASE WHEN l.rating = 4 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN l.rating = 5 THEN 1 ELSE 0 END),
-       (SELECT MIN(x.due) FROM decks_cardstate x
-        WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND x.due > %(today)s),
-       (SELECT COUNT(*) FROM decks_cardstate x
-        WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND x.due = %(tomorrow)s)
-FROM decks_reviewlog l
-WHERE l.student_id = %(student)s AND l.deck_id = %(deck)s AND l.study_day = %(today)s
-"""
-
-
-def session_summary(
-    *, student: AbstractBaseUser, deck: Deck, today: date, cards: int
-) -> SessionSummary:
-    """What the student did in `deck` today and when its next cards come due.
-
-    One query, because it renders with the answer that empties the day's queue; `cards`
-    (distinct cards answered today) comes from the queue snapshot's activity row.
-    """
-    params = {
-        "student": student.pk,
-        "deck": deck.pk,
-        "today": today,
-        "tomorrow": today + timedelta(days=1),
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(_SUMMARY_SQL, params)
-        row = cursor.fetchone()
-    ratings = {rating: n for rating, n in enumerate(row[:5], start=1) if n}
-    return SessionSummary(
-        answers=sum(ratings.values()),
-        cards=cards,
-        ratings=ratings,
-        due_tomorrow=row[6],
-        next_due=as_date(row[5]),
-    )
-
-
-@dataclass(frozen=True)
 class AnswerTarget:
     """Everything recording an answer needs, read in one query on the hot path."""
 
     card: Card
     state: CardState | None
     exam_date: date | None
+    # The student's new-card cursor in this deck can be trusted as it is.
+    cursor_ok: bool = False
 
 
 # The answer's one read, written out for the same reason as the queue snapshot: the ORM
@@ -141,6 +90,11 @@ SELECT k.id, k.key, k.front, k.back, k.position, k.tags,
         JOIN decks_membership m ON m.classroom_id = r.id AND m.student_id = %(student)s
         JOIN decks_classroom_decks rd ON rd.classroom_id = r.id AND rd.deck_id = d.id
         WHERE r.exam_date > %(today)s) AS exam_date,
+       EXISTS (SELECT 1 FROM decks_newcardcursor u
+               WHERE u.student_id = %(student)s AND u.deck_id = d.id
+                 AND u.after_card > 0 AND u.deck_version = COALESCE(
+                   (SELECT v.version FROM decks_deckcardsversion v WHERE v.deck_id = d.id), 0)
+       ) AS cursor_ok,
        {state_columns}
 FROM decks_card k
 JOIN decks_deck d ON d.id = k.deck_id
@@ -190,8 +144,8 @@ def answer_target(
         [card_id, deck.pk, key, front, back, position, tags, None],
     )
     card.deck = deck
-    state = state_from_row(row[12:], student_id=student.pk, card=card, deck_id=deck.pk)
-    return AnswerTarget(card=card, state=state, exam_date=as_date(row[11]))
+    state = state_from_row(row[13:], student_id=student.pk, card=card, deck_id=deck.pk)
+    return AnswerTarget(card=card, state=state, exam_date=as_date(row[11]), cursor_ok=bool(row[12]))
 
 
 @dataclass(frozen=True)

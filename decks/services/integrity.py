@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from decks.models import CardState, ReviewLog
+from decks.services.cursors import new_card_cursor_forget
 from decks.services.scheduling import Schedule, is_lapse, next_schedule
 
 FIELDS = [
@@ -113,9 +114,13 @@ def integrity_repair(mismatches: list[Mismatch]) -> int:
                 ).order_by("sequence")
             )
             if not logs:
-                CardState.objects.filter(
+                removed = CardState.objects.filter(
                     student_id=mismatch.student_id, card_id=mismatch.card_id
-                ).delete()
+                )
+                deck_ids = list(removed.values_list("deck_id", flat=True))
+                removed.delete()
+                for deck_id in deck_ids:
+                    new_card_cursor_forget(student_id=mismatch.student_id, deck_id=deck_id)
                 continue
             CardState.objects.update_or_create(
                 student_id=mismatch.student_id,

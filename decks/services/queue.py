@@ -8,8 +8,8 @@ The study loop is the hot path: `queue_snapshot` reads the next card together wi
 every count the page shows in one query, whatever the size of the deck.
 """
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -27,10 +27,20 @@ class QueueCounts:
     new: int
     repeat: int
     done_today: int
+    # The due count stops at DUE_COUNT_CAP: more cards are due than it shows.
+    due_capped: bool = False
 
     @property
     def left(self) -> int:
         return self.due + self.new + self.repeat
+
+    @property
+    def due_label(self) -> str:
+        return f"{self.due}+" if self.due_capped else str(self.due)
+
+    @property
+    def left_label(self) -> str:
+        return f"{self.left}+" if self.due_capped else str(self.left)
 
 
 @dataclass(frozen=True)
@@ -46,23 +56,43 @@ class QueueItem:
 
 
 @dataclass(frozen=True)
+class SessionSummary:
+    """What the student did in a deck today and when its next cards come due."""
+
+    answers: int
+    cards: int
+    ratings: dict[int, int] = field(default_factory=dict)
+    due_tomorrow: int = 0
+    next_due: date | None = None
+
+    @property
+    def rating_rows(self) -> list[tuple[int, int]]:
+        return [(rating, self.ratings.get(rating, 0)) for rating in range(1, 6)]
+
+
+@dataclass(frozen=True)
 class QueueSnapshot:
     counts: QueueCounts
     item: QueueItem | None
-    cards_done: int = 0  # distinct cards answered today, for the end-of-session summary
+    # Only when nothing is left today: the end-of-session summary, read by the same query.
+    summary: SessionSummary | None = None
 
 
 # With no review limit set, a day's reviews are bounded only by what is due.
 NO_REVIEW_LIMIT = 1_000_000
+# Counting due cards stops here, so a student back from a long break does not make every
+# answer count thousands of index entries; the page then shows "1000+".
+DUE_COUNT_CAP = 1000
 
 
 def _counts_from(row) -> QueueCounts:
     new_allowed = max(0, row.new_limit - row.n_introduced)
     return QueueCounts(
-        due=min(row.n_due, max(0, row.review_limit - row.n_reviewed)),
-        new=min(new_allowed, row.n_cards - row.n_seen),
+        due=max(0, min(row.n_due_capped - row.n_due_retired, row.review_limit - row.n_reviewed)),
+        new=min(new_allowed, row.n_unseen),
         repeat=row.n_repeat,
         done_today=row.n_done,
+        due_capped=row.n_due_capped >= DUE_COUNT_CAP and row.n_reviewed < row.review_limit,
     )
 
 
@@ -75,11 +105,12 @@ STATE_COLUMNS_SQL = (
 
 
 # Today's counts for the decks `d` that {decks} selects, written out: building the same
-# query with the ORM cost more CPU per answer (about 20 ms) than running it. Each count is
-# an index-only count on the student's states in the deck, less the same count over the
-# deck's retired cards (few, found through a partial index), so no count joins every
-# state to its card, and each subquery is the same index lookup for every student, which
-# keeps a prepared statement's generic plan as good as a fresh one.
+# query with the ORM cost more CPU per answer (about 20 ms) than running it. Every count
+# reads a bounded range of one index: the student's states due by today (at most
+# DUE_COUNT_CAP of them), answered today, or introduced today; the deck's retired cards
+# (few, through a partial index) are subtracted rather than joined to every state. Each
+# subquery is the same index lookup for every student, which keeps a prepared
+# statement's generic plan as good as a fresh one. {extra} adds columns per caller.
 _COUNTS_SQL = """
   SELECT
     d.id AS deck_id,
@@ -88,24 +119,25 @@ _COUNTS_SQL = """
     COALESCE(a.learned_answers, 0) AS n_reviewed,
     COALESCE(a.answers, 0) AS n_done,
     COALESCE(a.cards, 0) AS n_cards_done,
-    (SELECT COUNT(*) FROM decks_cardstate x
-     WHERE x.student_id = %(student)s AND x.deck_id = d.id AND x.due <= %(today)s)
-      - COALESCE(r.due, 0) AS n_due,
+    (SELECT COUNT(*) FROM (
+       SELECT 1 FROM decks_cardstate x
+       WHERE x.student_id = %(student)s AND x.deck_id = d.id AND x.due <= %(today)s
+       LIMIT %(due_cap)s) capped) AS n_due_capped,
+    COALESCE(r.due, 0) AS n_due_retired,
     (SELECT COUNT(*) FROM decks_cardstate x
      WHERE x.student_id = %(student)s AND x.deck_id = d.id
        AND x.last_review_day = %(today)s AND x.last_rating < %(again)s)
       - COALESCE(r.again, 0) AS n_repeat,
     (SELECT COUNT(*) FROM decks_cardstate x
      WHERE x.student_id = %(student)s AND x.deck_id = d.id AND x.introduced_on = %(today)s)
-      - COALESCE(r.introduced, 0) AS n_introduced,
-    (SELECT COUNT(*) FROM decks_cardstate x
-     WHERE x.student_id = %(student)s AND x.deck_id = d.id) - COALESCE(r.seen, 0) AS n_seen,
-    (SELECT COUNT(*) FROM decks_card k WHERE k.deck_id = d.id) - COALESCE(r.cards, 0)
-      AS n_cards
+      - COALESCE(r.introduced, 0) AS n_introduced
+    {extra}
   FROM decks_deck d
   LEFT JOIN decks_decksettings o ON o.student_id = %(student)s AND o.deck_id = d.id
   LEFT JOIN decks_dailyactivity a
     ON a.student_id = %(student)s AND a.deck_id = d.id AND a.day = %(today)s
+  LEFT JOIN decks_newcardcursor u ON u.student_id = %(student)s AND u.deck_id = d.id
+  LEFT JOIN decks_deckcardsversion v ON v.deck_id = d.id
   LEFT JOIN (
     SELECT k.deck_id, COUNT(*) AS cards, COUNT(x.id) AS seen,
            SUM(CASE WHEN x.due <= %(today)s THEN 1 ELSE 0 END) AS due,
@@ -120,39 +152,103 @@ _COUNTS_SQL = """
   WHERE d.id {decks}
 """
 
-# The hot path's one query: the counts above for one deck, and the next card.
+# The home page shows every deck's size and how much of it the student has seen: two
+# index-only counts that grow with the deck, which is why the study loop does not use them.
+_OVERVIEW_COLUMNS = """,
+    (SELECT COUNT(*) FROM decks_cardstate x
+     WHERE x.student_id = %(student)s AND x.deck_id = d.id) - COALESCE(r.seen, 0) AS n_seen,
+    (SELECT COUNT(*) FROM decks_card k WHERE k.deck_id = d.id) - COALESCE(r.cards, 0)
+      AS n_cards
+"""
+
+# The study loop starts from the student's new-card cursor (decks.services.cursors):
+# every active card up to it is seen, so the next new card is the first unseen one after
+# it, read in deck order off the (deck, position, id) index. A cursor made before the
+# deck's cards last changed is not trusted: the search starts at (0, 0), before every card.
+_SNAPSHOT_COUNT_COLUMNS = """,
+    CASE WHEN u.deck_version = COALESCE(v.version, 0) THEN u.after_position ELSE 0 END
+      AS after_position,
+    CASE WHEN u.deck_version = COALESCE(v.version, 0) THEN u.after_card ELSE 0 END
+      AS after_card
+"""
+
+_UNSEEN_AFTER_CURSOR = """
+  FROM decks_card k
+  WHERE k.deck_id = %(deck)s AND k.retired_at IS NULL
+    AND (k.position, k.id) > (counts.after_position, counts.after_card)
+    AND NOT EXISTS (SELECT 1 FROM decks_cardstate x
+                    WHERE x.student_id = %(student)s AND x.card_id = k.id)
+  ORDER BY k.position, k.id
+"""
+
+# The hot path's one query: the counts above for one deck, how many unseen cards the
+# daily limit could still take (counted only up to that limit), the next card, and, once
+# nothing is left, the end-of-session summary. PostgreSQL and SQLite both skip a CASE
+# branch's subquery when the branch is not taken.
 _SNAPSHOT_SQL = """
 SELECT counts.new_limit, counts.review_limit, counts.n_reviewed, counts.n_done,
-       counts.n_cards_done, counts.n_due, counts.n_repeat, counts.n_introduced, counts.n_seen,
-       counts.n_cards,
+       counts.n_cards_done, counts.n_due_capped, counts.n_due_retired, counts.n_repeat,
+       counts.n_introduced,
+       CASE WHEN counts.n_introduced < counts.new_limit THEN (
+         SELECT COUNT(*) FROM (SELECT 1 {unseen} LIMIT (
+           SELECT COALESCE(o.new_per_day, d.new_cards_per_day) FROM decks_deck d
+           LEFT JOIN decks_decksettings o ON o.student_id = %(student)s AND o.deck_id = d.id
+           WHERE d.id = %(deck)s)) unseen)
+       ELSE 0 END AS n_unseen,
        c.id, c.key, c.front, c.back, c.position, c.tags,
-       {state_columns}
+       {state_columns},
+       {summary_columns}
 FROM ({counts}) counts
 LEFT JOIN decks_card c ON c.id = COALESCE(
   CASE WHEN counts.n_reviewed < counts.review_limit THEN (
-    SELECT x.card_id FROM decks_cardstate x JOIN decks_card k ON k.id = x.card_id
-    WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND k.retired_at IS NULL
-      AND x.due <= %(today)s
-    ORDER BY x.due, k.position, x.card_id LIMIT 1) END,
+    SELECT x.card_id FROM decks_cardstate x
+    WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND x.due <= %(today)s
+      AND NOT EXISTS (SELECT 1 FROM decks_card k
+                      WHERE k.id = x.card_id AND k.retired_at IS NOT NULL)
+    ORDER BY x.due, x.card_id LIMIT 1) END,
   CASE WHEN counts.n_introduced < counts.new_limit THEN (
-    SELECT k.id FROM decks_card k
-    WHERE k.deck_id = %(deck)s AND k.retired_at IS NULL AND NOT EXISTS (
-      SELECT 1 FROM decks_cardstate x WHERE x.student_id = %(student)s AND x.card_id = k.id)
-    ORDER BY k.position, k.id LIMIT 1) END,
+    SELECT k.id {unseen} LIMIT 1) END,
   (SELECT x.card_id FROM decks_cardstate x JOIN decks_card k ON k.id = x.card_id
    WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND k.retired_at IS NULL
      AND x.last_review_day = %(today)s AND x.last_rating < %(again)s
    ORDER BY x.last_reviewed_at, x.card_id LIMIT 1)
 )
 LEFT JOIN decks_cardstate s ON s.card_id = c.id AND s.student_id = %(student)s
-""".replace("{state_columns}", STATE_COLUMNS_SQL).replace(
-    "{counts}", _COUNTS_SQL.replace("{decks}", "= %(deck)s")
+"""
+
+_RATING_COUNT = """CASE WHEN c.id IS NULL THEN (
+         SELECT COUNT(*) FROM decks_reviewlog l
+         WHERE l.student_id = %(student)s AND l.deck_id = %(deck)s
+           AND l.study_day = %(today)s AND l.rating = {rating}) END"""
+
+_SUMMARY_COLUMNS = ",\n       ".join(
+    [
+        *(_RATING_COUNT.replace("{rating}", str(rating)) for rating in range(1, 6)),
+        """CASE WHEN c.id IS NULL THEN (
+         SELECT MIN(x.due) FROM decks_cardstate x
+         WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND x.due > %(today)s) END""",
+        """CASE WHEN c.id IS NULL THEN (
+         SELECT COUNT(*) FROM decks_cardstate x
+         WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s
+           AND x.due = %(tomorrow)s) END""",
+    ]
+)
+
+_SNAPSHOT_SQL = (
+    _SNAPSHOT_SQL.replace("{unseen}", _UNSEEN_AFTER_CURSOR)
+    .replace("{state_columns}", STATE_COLUMNS_SQL)
+    .replace("{summary_columns}", _SUMMARY_COLUMNS)
+    .replace(
+        "{counts}",
+        _COUNTS_SQL.replace("{extra}", _SNAPSHOT_COUNT_COLUMNS).replace("{decks}", "= %(deck)s"),
+    )
 )
 
 _COUNT_COLUMNS = [
-    "new_limit", "review_limit", "n_reviewed", "n_done", "n_cards_done", "n_due", "n_repeat",
-    "n_introduced", "n_seen", "n_cards",
+    "new_limit", "review_limit", "n_reviewed", "n_done", "n_cards_done", "n_due_capped",
+    "n_due_retired", "n_repeat", "n_introduced",
 ]  # fmt: skip
+_SNAPSHOT_FIGURES = [*_COUNT_COLUMNS, "n_unseen"]
 
 
 def as_date(value) -> date | None:
@@ -171,27 +267,47 @@ def _as_datetime(value) -> datetime | None:
 
 
 def queue_snapshot(*, student: AbstractBaseUser, deck: Deck, today: date) -> QueueSnapshot:
-    """The next card to answer in `deck` with today's counts, in one query."""
+    """The next card to answer in `deck` with today's counts, in one query.
+
+    Its cost does not grow with the deck: every part reads a bounded range of an index
+    (see the SQL above), and the next new card is looked for after the student's cursor.
+    """
     params = {"student": student.pk, "deck": deck.pk, **_count_params(today)}
+    params["tomorrow"] = today + timedelta(days=1)
     with connection.cursor() as cursor:
         cursor.execute(_SNAPSHOT_SQL, params)
         row = cursor.fetchone()
     if row is None:  # the deck was deleted since the request found it
         return QueueSnapshot(counts=QueueCounts(due=0, new=0, repeat=0, done_today=0), item=None)
-    figures = SimpleNamespace(**dict(zip(_COUNT_COLUMNS, row[:10], strict=True)))
+    n = len(_SNAPSHOT_FIGURES)
+    figures = SimpleNamespace(**dict(zip(_SNAPSHOT_FIGURES, row[:n], strict=True)))
     counts = _counts_from(figures)
-    card_id, key, front, back, position, tags = row[10:16]
+    card_id, key, front, back, position, tags = row[n : n + 6]
+    state_values, summary_values = row[n + 6 : n + 17], row[n + 17 :]
     if card_id is None:
-        return QueueSnapshot(counts=counts, item=None, cards_done=figures.n_cards_done)
+        return QueueSnapshot(
+            counts=counts, item=None, summary=_summary_from(summary_values, figures.n_cards_done)
+        )
     card = Card(
         pk=card_id, deck=deck, key=key, front=front, back=back, position=position, tags=tags
     )
-    state = state_from_row(row[16:], student_id=student.pk, card=card, deck_id=deck.pk)
+    state = state_from_row(state_values, student_id=student.pk, card=card, deck_id=deck.pk)
     if state is None:
         item = QueueItem(card=card, state=None, kind="new")
     else:
         item = QueueItem(card=card, state=state, kind="due" if state.due <= today else "repeat")
-    return QueueSnapshot(counts=counts, item=item, cards_done=figures.n_cards_done)
+    return QueueSnapshot(counts=counts, item=item)
+
+
+def _summary_from(values, cards: int) -> SessionSummary:
+    ratings = {rating: n for rating, n in enumerate(values[:5], start=1) if n}
+    return SessionSummary(
+        answers=sum(ratings.values()),
+        cards=cards,
+        ratings=ratings,
+        next_due=as_date(values[5]),
+        due_tomorrow=values[6] or 0,
+    )
 
 
 def state_from_row(values, *, student_id: int, card: Card, deck_id: int) -> CardState | None:
@@ -239,7 +355,12 @@ def next_card(*, student: AbstractBaseUser, deck: Deck, today: date) -> QueueIte
 
 
 def _count_params(today: date) -> dict:
-    return {"today": today, "no_limit": NO_REVIEW_LIMIT, "again": SAME_DAY_REPEAT_BELOW}
+    return {
+        "today": today,
+        "no_limit": NO_REVIEW_LIMIT,
+        "again": SAME_DAY_REPEAT_BELOW,
+        "due_cap": DUE_COUNT_CAP,
+    }
 
 
 def queue_counts_per_deck(
@@ -247,7 +368,9 @@ def queue_counts_per_deck(
 ) -> list[tuple[Deck, int, int, QueueCounts]]:
     """(deck, active cards, cards seen, today's counts) for each deck, in two queries.
 
-    The study queue's own counting (the same SQL), so the home page and the session agree.
+    The study queue's own counting (the same SQL), so the home page and the session agree;
+    only unseen cards are counted exactly here, where the session counts them up to the
+    daily limit from the student's cursor.
     """
     decks = list(decks)
     if not decks:
@@ -260,12 +383,15 @@ def queue_counts_per_deck(
         **{name: deck.pk for name, deck in zip(names, decks, strict=True)},
     }
     with connection.cursor() as cursor:
-        cursor.execute(_COUNTS_SQL.replace("{decks}", in_list), params)
+        sql = _COUNTS_SQL.replace("{extra}", _OVERVIEW_COLUMNS).replace("{decks}", in_list)
+        cursor.execute(sql, params)
         rows = {row[0]: row for row in cursor.fetchall()}
     result = []
     for deck in decks:
         if deck.pk not in rows:  # deleted between the two queries
             continue
-        figures = SimpleNamespace(**dict(zip(_COUNT_COLUMNS, rows[deck.pk][1:], strict=True)))
+        columns = [*_COUNT_COLUMNS, "n_seen", "n_cards"]
+        figures = SimpleNamespace(**dict(zip(columns, rows[deck.pk][1:], strict=True)))
+        figures.n_unseen = figures.n_cards - figures.n_seen
         result.append((deck, figures.n_cards, figures.n_seen, _counts_from(figures)))
     return result

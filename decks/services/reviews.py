@@ -13,6 +13,7 @@ from decks.selectors import AnswerTarget
 from decks.services.activity import activity_record
 from decks.services.classes import upcoming_exam_for
 from decks.services.clock import today_for_study
+from decks.services.cursors import new_card_cursor_forget, new_card_cursor_update
 from decks.services.rows import row_insert, row_update_if
 from decks.services.scheduling import (
     Schedule,
@@ -101,12 +102,15 @@ def review_record(
     log.time_taken_ms = _clamp_time_taken(time_taken_ms)
     try:
         with transaction.atomic():
-            if state.pk is None:
+            first_answer = state.pk is None
+            if first_answer:
                 row_insert(state, _STATE_FIELDS)
             elif not row_update_if(state, _SCHEDULE_FIELDS, where="reviews", equals=seen_reviews):
                 raise _AlreadyAnswered
             row_insert(log, _LOG_FIELDS)
             activity_record(log=log)
+            if first_answer or not target.cursor_ok:
+                new_card_cursor_update(student_id=student.pk, deck_id=card.deck_id)
     except (IntegrityError, _AlreadyAnswered):
         # A concurrent request recorded this very answer first; the compare-and-set
         # and the unique constraints kept it to one.
@@ -175,6 +179,8 @@ def review_undo(*, student: AbstractBaseUser, deck_id: int, log_id: int) -> Revi
             return None
         if latest.sequence == 0:
             state.delete()
+            # The card is unseen again, and may sort before the student's cursor.
+            new_card_cursor_forget(student_id=student.pk, deck_id=deck_id)
         else:
             previous = ReviewLog.objects.get(
                 student=student, card_id=latest.card_id, sequence=latest.sequence - 1

@@ -18,7 +18,6 @@ from decks.selectors import (
     answer_target,
     deck_overviews_for,
     decks_for,
-    session_summary,
     today_progress_for,
 )
 from decks.services.clock import today_for_study
@@ -46,12 +45,14 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     for classroom in classes:
         classroom.days_to_exam = days_until(classroom.exam_date, today)
     total_due = sum(o.to_study for o in overviews)
+    more_due = any(o.counts.due_capped for o in overviews)
     return render(
         request,
         "decks/home.html",
         {
             "overviews": overviews,
             "total_due": total_due,
+            "total_label": f"{total_due}+" if more_due else str(total_due),
             "classes": classes,
             "progress": today_progress_for(request.user, today=today, left=total_due),
         },
@@ -97,16 +98,11 @@ def _study_context(
 ) -> dict:
     today = today_for_study()
     snapshot = queue_snapshot(student=request.user, deck=deck, today=today)
-    summary = None
-    if snapshot.item is None:
-        summary = session_summary(
-            student=request.user, deck=deck, today=today, cards=snapshot.cards_done
-        )
     return {
         "deck": deck,
         "item": snapshot.item,
         "counts": snapshot.counts,
-        "summary": summary,
+        "summary": snapshot.summary,
         "ratings": [(value, str(label)) for value, label in RATING_LABELS.items()],
         "shown_at": _now_ms(),
         "notice": notice,

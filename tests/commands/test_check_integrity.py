@@ -1,12 +1,13 @@
+import contextlib
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from decks.models import CardState
+from decks.models import CardState, NewCardCursor, ReviewLog
 from decks.services.reviews import review_record
-from tests.conftest import make_deck
+from tests.conftest import make_card, make_deck
 
 pytestmark = pytest.mark.django_db
 NOON = datetime(2026, 11, 23, 11, tzinfo=UTC)
@@ -53,3 +54,33 @@ def test_a_state_without_any_log_is_removed_by_repair(studied, django_user_model
                              due="2026-11-24", introduced_on="2026-11-23")  # fmt: skip
     run("--repair")
     assert not CardState.objects.filter(student=stranger).exists()
+
+
+def test_a_new_card_cursor_past_an_unseen_card_is_reported(studied):
+    hidden = make_card(studied, position=0)  # written behind the services' back
+    with pytest.raises(CommandError, match="1 new-card cursors are past an unseen card"):
+        run()
+    assert f"unseen card {hidden.pk}" in run_quietly()
+
+
+def test_repair_drops_a_broken_cursor_and_a_second_run_finds_nothing(studied):
+    make_card(studied, position=0)
+    assert "Dropped 1 new-card cursors" in run("--repair")
+    assert "Every new-card cursor is behind" in run()
+
+
+def test_removing_a_state_without_a_log_sets_the_students_cursor_back_to_the_start(
+    studied, student
+):
+    ReviewLog.objects.filter(student=student, card=studied.cards.first()).delete()
+    run("--repair")
+    cursor = NewCardCursor.objects.get(student=student, deck=studied)
+    assert (cursor.after_position, cursor.after_card) == (0, 0)
+    assert "Every new-card cursor is behind" in run()
+
+
+def run_quietly(*args) -> str:
+    out = StringIO()
+    with contextlib.suppress(CommandError):
+        call_command("check_integrity", *args, stdout=out)
+    return out.getvalue()

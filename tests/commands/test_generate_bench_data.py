@@ -7,10 +7,11 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
-from decks.models import CardState, Classroom, DailyActivity, Deck, ReviewLog
+from decks.models import Card, CardState, Classroom, DailyActivity, Deck, NewCardCursor, ReviewLog
 from decks.selectors import decks_for
 from decks.services.activity import activity_rebuild
 from decks.services.clock import today_for_study
+from decks.services.cursors import new_card_cursors_broken
 from decks.services.scheduling import Schedule, due_after, next_schedule
 from decks.services.teachers import is_teacher
 
@@ -105,6 +106,19 @@ def test_daily_activity_equals_a_rebuild_from_the_review_log():
     assert generated
     activity_rebuild()
     assert set(DailyActivity.objects.values_list(*fields)) == generated
+
+
+def test_every_student_has_a_cursor_at_the_last_card_they_were_shown_in_each_deck():
+    generate()
+    assert new_card_cursors_broken() == []
+    for cursor in NewCardCursor.objects.all():
+        seen = Card.objects.filter(
+            states__student_id=cursor.student_id, deck_id=cursor.deck_id
+        ).order_by("-position", "-id")
+        assert (cursor.after_position, cursor.after_card) == (seen[0].position, seen[0].pk)
+    assert NewCardCursor.objects.count() == len(
+        set(CardState.objects.values_list("student_id", "deck_id"))
+    )
 
 
 def test_the_first_student_is_the_heavy_one():

@@ -2,8 +2,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from decks.models import Card, CardState, Deck, ReviewLog
+from decks.services.clock import today_for_study
+from decks.services.queue import next_card
 from decks.services.reviews import review_record
 
 pytestmark = pytest.mark.django_db
@@ -38,3 +41,15 @@ def test_seeding_again_keeps_every_students_progress(student):
     assert CardState.objects.values().get() == state_before
     assert ReviewLog.objects.get().card_id == card.pk
     assert Card.objects.filter(pk=card.pk).exists()
+
+
+def test_a_seed_card_retired_and_restored_by_seeding_is_offered_to_students_past_it(student):
+    seed()
+    deck = Deck.objects.order_by("pk").first()
+    first = deck.cards.order_by("position", "id").first()
+    Card.objects.filter(pk=first.pk).update(retired_at=timezone.now())
+    for card in deck.cards.active().order_by("position", "id")[:3]:
+        review_record(student=student, card=card, rating=5, seen_reviews=0)
+    seed()
+    item = next_card(student=student, deck=deck, today=today_for_study())
+    assert (item.kind, item.card.pk) == ("new", first.pk)

@@ -4,7 +4,9 @@ from unittest import mock
 import pytest
 
 from decks.models import Card, CardState, Deck, ReviewLog
+from decks.services.clock import today_for_study
 from decks.services.imports import ImportRejected, deck_import
+from decks.services.queue import next_card
 from decks.services.reviews import review_record
 from tests.conftest import make_card, make_deck, make_user
 
@@ -117,6 +119,27 @@ def test_a_reimport_restores_a_retired_card_that_is_back_in_the_file():
     _, result = import_csv(CSV, deck=deck)
     assert result.updated == 1
     assert not Card.objects.get(front="De fiets").is_retired
+
+
+def test_a_card_back_from_retirement_is_offered_to_a_student_who_studied_past_it(student):
+    deck = make_deck()
+    import_csv(CSV, deck=deck)
+    Card.objects.filter(front="De fiets").update(retired_at="2026-01-01T00:00:00Z")
+    review_record(student=student, card=Card.objects.get(front="Het ijsje"), rating=5,
+                  seen_reviews=0)  # fmt: skip
+    import_csv(CSV, deck=deck)
+    item = next_card(student=student, deck=deck, today=today_for_study())
+    assert (item.kind, item.card.front) == ("new", "De fiets")
+
+
+def test_cards_added_by_a_reimport_are_offered_after_the_ones_studied(student):
+    deck = make_deck()
+    import_csv(CSV, deck=deck)
+    for card in deck.cards.order_by("position"):
+        review_record(student=student, card=card, rating=5, seen_reviews=0)
+    import_csv(CSV + "Het huis,The house,woorden\n", deck=deck)
+    item = next_card(student=student, deck=deck, today=today_for_study())
+    assert (item.kind, item.card.front) == ("new", "Het huis")
 
 
 @pytest.mark.parametrize("sample", ["anki26-modern.apkg", "anki26-legacy.apkg"])

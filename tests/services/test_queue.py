@@ -3,9 +3,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from decks.models import CardState, DeckSettings
-from decks.services.queue import next_card, queue_counts
+from decks.services import queue
+from decks.services.queue import next_card, queue_counts, queue_snapshot
 from decks.services.reviews import review_record
-from tests.conftest import make_deck
+from tests.conftest import make_card, make_deck
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +151,48 @@ def test_retired_unseen_cards_are_not_offered_as_new(student):
     counts = queue_counts(student=student, deck=deck, today=TODAY)
     assert counts.new == 1
     assert next_card(student=student, deck=deck, today=TODAY).card.position == 3
+
+
+def test_cards_due_the_same_day_come_in_the_order_they_were_added(student):
+    deck = make_deck()
+    added_first = make_card(deck, position=2)
+    added_second = make_card(deck, position=1)
+    for card in (added_second, added_first):
+        state_for(student, card, due=TODAY - timedelta(days=2))
+    assert next_card(student=student, deck=deck, today=TODAY).card == added_first
+
+
+def test_a_due_count_past_the_cap_is_shown_as_at_least_the_cap(student, monkeypatch):
+    monkeypatch.setattr(queue, "DUE_COUNT_CAP", 2)
+    deck = make_deck(cards=3)
+    for card in deck.cards.all():
+        state_for(student, card, due=TODAY)
+    counts = queue_counts(student=student, deck=deck, today=TODAY)
+    assert (counts.due, counts.due_label, counts.left_label) == (2, "2+", "2+")
+
+
+def test_a_due_count_below_the_cap_is_exact(student, monkeypatch):
+    monkeypatch.setattr(queue, "DUE_COUNT_CAP", 3)
+    deck = make_deck(cards=3)
+    for card in list(deck.cards.all())[:2]:
+        state_for(student, card, due=TODAY)
+    counts = queue_counts(student=student, deck=deck, today=TODAY)
+    assert (counts.due, counts.due_label) == (2, "2")
+
+
+def test_the_end_of_the_day_comes_with_the_sessions_summary(student):
+    deck = make_deck(cards=2)
+    answer(student, next_card(student=student, deck=deck, today=TODAY), 5)
+    answer(student, next_card(student=student, deck=deck, today=TODAY), 2)
+    answer(student, next_card(student=student, deck=deck, today=TODAY), 4,
+           NOON + timedelta(minutes=1))  # fmt: skip
+    summary = queue_snapshot(student=student, deck=deck, today=TODAY).summary
+    assert (summary.answers, summary.cards, summary.ratings) == (3, 2, {2: 1, 4: 1, 5: 1})
+    assert summary.next_due == TODAY + timedelta(days=1)
+    assert summary.due_tomorrow == 2
+
+
+def test_a_session_with_cards_left_has_no_summary_yet(student):
+    deck = make_deck(cards=2)
+    answer(student, next_card(student=student, deck=deck, today=TODAY), 5)
+    assert queue_snapshot(student=student, deck=deck, today=TODAY).summary is None

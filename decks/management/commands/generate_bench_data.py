@@ -28,6 +28,7 @@ from decks.models import (
     DailyActivity,
     Deck,
     Membership,
+    NewCardCursor,
     ReviewLog,
     StudentProfile,
 )
@@ -60,6 +61,9 @@ ACTIVITY_FIGURES = [
     "answers", "cards", "learned_answers", "learned_recalled", "mastered_delta", "time_ms",
 ]  # fmt: skip
 ACTIVITY_COLUMNS = ["student_id", "deck_id", "day", *ACTIVITY_FIGURES]
+CURSOR_COLUMNS = [
+    "student_id", "deck_id", "after_position", "after_card", "deck_version", "revision",
+]  # fmt: skip
 
 
 class _Rater:
@@ -163,9 +167,10 @@ class _History:
             )
             clock = local + timedelta(seconds=self.rng.randrange(0, 5 * 3600))
 
-            # Due cards first, most overdue first, then by position (as the queue orders them).
+            # Due cards first, most overdue first, then in the order the cards were added
+            # (as the queue orders them).
             due_today = buckets.pop(day, [])
-            due_today.sort(key=lambda s: (s.due, s.position, s.card_id))
+            due_today.sort(key=lambda s: (s.due, s.card_id))
             # New cards: spread the student's total evenly over their study days.
             quota = (
                 index + 1
@@ -283,6 +288,16 @@ class _History:
                 s.last_rating,
             )
 
+    def cursor_rows(self, user_id: int):
+        """Each deck's new-card cursor: cards are introduced in deck order, as the queue
+        offers them, so it sits at the last card introduced."""
+        last: dict[int, _CardState] = {}
+        for s in self.states:
+            if s.deck_id not in last or s.position > last[s.deck_id].position:
+                last[s.deck_id] = s
+        for deck_id, s in last.items():
+            yield (user_id, deck_id, s.position, s.card_id, 0, 0)
+
     def activity_rows(self, user_id: int):
         for (deck_id, day), totals in self.activity.items():
             yield (user_id, deck_id, day, *totals)
@@ -333,7 +348,7 @@ def bench_data_delete() -> dict[str, int]:
     counts = {}
     with transaction.atomic():
         # Single DELETE statements: these models have nothing that cascades from them.
-        for model in (ReviewLog, CardState, DailyActivity):
+        for model in (ReviewLog, CardState, DailyActivity, NewCardCursor):
             counts[model.__name__] = model.objects.filter(
                 Q(student__in=users) | Q(deck__in=decks)
             ).delete()[0]
@@ -398,7 +413,7 @@ class Command(BaseCommand):
             # VACUUM cannot run inside a transaction (a test's); ANALYZE can.
             command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
             with connection.cursor() as cursor:
-                for model in (ReviewLog, CardState, DailyActivity, Card, User):
+                for model in (ReviewLog, CardState, DailyActivity, NewCardCursor, Card, User):
                     table = connection.ops.quote_name(model._meta.db_table)
                     cursor.execute(f"{command} {table}")
         elapsed = time.monotonic() - started
@@ -407,7 +422,8 @@ class Command(BaseCommand):
             f"{made['heavy_reviews']} reviews), {made['teachers']} teachers in "
             f"{made['classes']} classes, {made['decks']} decks of {opts['cards']} cards, "
             f"{made['reviews']} review log rows, {made['states']} card states and "
-            f"{made['activity']} daily activity rows over {opts['days']} days "
+            f"{made['activity']} daily activity rows, {made['cursors']} new-card cursors "
+            f"over {opts['days']} days "
             f"in {elapsed:.1f} s."
         )
         self.stdout.write(f"Every bench user's password: {PASSWORD}")
@@ -512,7 +528,7 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             logs = _Writer(ReviewLog, REVIEW_COLUMNS, cursor)
             history = _History(days=days, rater=_Rater(rng), rng=rng)
-            state_rows, activity_rows = [], []
+            state_rows, activity_rows, cursor_rows = [], [], []
             for index, student in enumerate(students):
                 heavy = index == 0
                 if heavy:
@@ -531,11 +547,13 @@ class Command(BaseCommand):
                     made["heavy_reviews"] = logs.count - before
                 state_rows.extend(history.state_rows(student.pk))
                 activity_rows.extend(history.activity_rows(student.pk))
+                cursor_rows.extend(history.cursor_rows(student.pk))
             logs.close()
             made["reviews"] = logs.count
             for model, columns, rows, key in (
                 (CardState, STATE_COLUMNS, state_rows, "states"),
                 (DailyActivity, ACTIVITY_COLUMNS, activity_rows, "activity"),
+                (NewCardCursor, CURSOR_COLUMNS, cursor_rows, "cursors"),
             ):
                 writer = _Writer(model, columns, cursor)
                 for row in rows:

@@ -1,0 +1,152 @@
+"""Each student's new-card cursor: where their unseen cards in a deck begin.
+
+The queue looks for the next new card after the cursor instead of walking past every card
+the student has already seen, which keeps an answer's cost the same in a deck of 100 cards
+and one of 100,000 (`decks.models.NewCardCursor` states the promise). Three rules keep the
+promise, also between concurrent requests on PostgreSQL:
+
+- An answer moves the cursor up to just before the first unseen card, in the same
+  statement that finds that card, stamped with the deck's version (`DeckCardsVersion`) it read.
+- A change to which cards of a deck are active or their order bumps the deck's version
+  (`new_card_cursors_invalidate`): every cursor stamped earlier is ignored
+  until the student's next answer sets it again. Cards retired or reworded change nothing.
+- Removing a student's card state sets their cursor back to the start (`new_card_cursor_forget`)
+  with a new `revision`; an answer that read the cursor before that writes nothing.
+
+A cursor that is missing, at the start or of an older version costs one walk from the
+deck's start; it never hides a card.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection
+
+# Deck order is (position, id); the start (0, 0) sorts before every card, whose ids are
+# positive. The write is kept only if the row is still the revision this statement read.
+_UPDATE_SQL = """
+WITH cur AS (
+  SELECT COALESCE(v.version, 0) AS version, COALESCE(u.revision, -1) AS revision,
+         CASE WHEN u.deck_version = COALESCE(v.version, 0) THEN u.after_position ELSE 0 END
+           AS pos,
+         CASE WHEN u.deck_version = COALESCE(v.version, 0) THEN u.after_card ELSE 0 END AS card
+  FROM decks_deck d
+  LEFT JOIN decks_deckcardsversion v ON v.deck_id = d.id
+  LEFT JOIN decks_newcardcursor u ON u.student_id = %(student)s AND u.deck_id = d.id
+  WHERE d.id = %(deck)s
+), first_unseen AS (
+  SELECT k.position AS pos, k.id AS card FROM decks_card k, cur
+  WHERE k.deck_id = %(deck)s AND k.retired_at IS NULL AND (k.position, k.id) > (cur.pos, cur.card)
+    AND NOT EXISTS (SELECT 1 FROM decks_cardstate x
+                    WHERE x.student_id = %(student)s AND x.card_id = k.id)
+  ORDER BY k.position, k.id LIMIT 1
+), tight AS (
+  SELECT k.position AS pos, k.id AS card FROM decks_card k
+  WHERE k.deck_id = %(deck)s AND (
+    NOT EXISTS (SELECT 1 FROM first_unseen)
+    OR (k.position, k.id) < (SELECT f.pos, f.card FROM first_unseen f))
+  ORDER BY k.position DESC, k.id DESC LIMIT 1
+)
+INSERT INTO decks_newcardcursor
+  (student_id, deck_id, after_position, after_card, deck_version, revision)
+SELECT %(student)s, %(deck)s, tight.pos, tight.card, cur.version, cur.revision + 1
+FROM tight, cur WHERE true
+ON CONFLICT (student_id, deck_id) DO UPDATE
+SET after_position = excluded.after_position, after_card = excluded.after_card,
+    deck_version = excluded.deck_version, revision = excluded.revision
+WHERE decks_newcardcursor.revision = excluded.revision - 1
+"""
+
+_FORGET_SQL = """
+INSERT INTO decks_newcardcursor
+  (student_id, deck_id, after_position, after_card, deck_version, revision)
+SELECT %(student)s, d.id, 0, 0, COALESCE(v.version, 0), 0
+FROM decks_deck d LEFT JOIN decks_deckcardsversion v ON v.deck_id = d.id
+WHERE d.id = %(deck)s
+ON CONFLICT (student_id, deck_id) DO UPDATE
+SET after_position = 0, after_card = 0, deck_version = excluded.deck_version,
+    revision = decks_newcardcursor.revision + 1
+"""
+
+
+_INVALIDATE_SQL = """
+INSERT INTO decks_deckcardsversion (deck_id, version)
+SELECT d.id, 1 FROM decks_deck d WHERE d.id = %s
+ON CONFLICT (deck_id) DO UPDATE SET version = decks_deckcardsversion.version + 1
+"""
+
+
+def new_card_cursor_update(*, student_id: int, deck_id: int) -> None:
+    """Move the student's cursor to just before their first unseen card in the deck.
+
+    One statement, inside the answer's transaction, run after a card's first answer and
+    whenever the cursor is not to be trusted; from a trusted cursor it reads a card or two.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_UPDATE_SQL, {"student": student_id, "deck": deck_id})
+
+
+def new_card_cursor_forget(*, student_id: int, deck_id: int) -> None:
+    """Set the student's cursor back to the deck's start: one of their states is gone."""
+    with connection.cursor() as cursor:
+        cursor.execute(_FORGET_SQL, {"student": student_id, "deck": deck_id})
+
+
+def new_card_cursors_invalidate(*, deck_ids: Iterable[int]) -> None:
+    """Stop trusting every cursor in `deck_ids`: cards were added, moved or brought back.
+
+    Call it in the transaction that changes the cards. Each student's next answer in the
+    deck sets their cursor again, with one walk from the deck's start.
+    """
+    deck_ids = sorted(set(deck_ids))  # in one order, so two invalidations never deadlock
+    with connection.cursor() as cursor:
+        for deck_id in deck_ids:
+            cursor.execute(_INVALIDATE_SQL, [deck_id])
+
+
+# Card fields whose change can put an unseen active card before a cursor.
+ORDER_FIELDS = frozenset({"deck", "position", "retired_at"})
+
+
+@dataclass(frozen=True)
+class BrokenCursor:
+    student_id: int
+    deck_id: int
+    card_id: int  # an unseen active card that sorts at or before the cursor
+
+    def __str__(self) -> str:
+        return (
+            f"student {self.student_id}, deck {self.deck_id}: new-card cursor is past "
+            f"unseen card {self.card_id}"
+        )
+
+
+_BROKEN_SQL = """
+SELECT u.student_id, u.deck_id, MIN(k.id)
+FROM decks_newcardcursor u
+LEFT JOIN decks_deckcardsversion v ON v.deck_id = u.deck_id
+JOIN decks_card k ON k.deck_id = u.deck_id AND k.retired_at IS NULL
+  AND (k.position, k.id) <= (u.after_position, u.after_card)
+WHERE u.deck_version = COALESCE(v.version, 0)
+  AND NOT EXISTS (SELECT 1 FROM decks_cardstate x
+                  WHERE x.student_id = u.student_id AND x.card_id = k.id)
+GROUP BY u.student_id, u.deck_id
+ORDER BY u.student_id, u.deck_id
+"""
+
+
+def new_card_cursors_broken() -> list[BrokenCursor]:
+    """Trusted cursors that break their promise: an unseen active card sorts before them.
+
+    Reads every cursor's cards, so it belongs in `check_integrity`, not in a request.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_BROKEN_SQL)
+        return [BrokenCursor(*row) for row in cursor.fetchall()]
+
+
+def new_card_cursors_repair(broken: list[BrokenCursor]) -> int:
+    """Set the broken cursors back to the start; the next answer sets each one again."""
+    for fault in broken:
+        new_card_cursor_forget(student_id=fault.student_id, deck_id=fault.deck_id)
+    return len(broken)

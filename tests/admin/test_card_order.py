@@ -1,0 +1,107 @@
+"""Cards a teacher adds, moves or brings back in the admin reach students who are past them."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.urls import reverse
+
+from decks.models import Card, DeckCardsVersion, NewCardCursor
+from decks.services.clock import today_for_study
+from decks.services.queue import next_card
+from decks.services.reviews import review_record
+from tests.admin.test_deck_import import make_teacher
+from tests.conftest import make_deck
+
+pytestmark = pytest.mark.django_db
+
+RETIRED = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def teacher(client):
+    teacher = make_teacher()
+    client.force_login(teacher)
+    return teacher
+
+
+@pytest.fixture
+def studied_deck(teacher, student):
+    """Three cards, all answered by the student, so their cursor is past the last one."""
+    deck = make_deck("Mine", cards=3, owner=teacher)
+    for card in deck.cards.order_by("position"):
+        review_record(student=student, card=card, rating=5, seen_reviews=0)
+    assert NewCardCursor.objects.filter(student=student, deck=deck).exists()
+    return deck
+
+
+def offered(student, deck) -> Card | None:
+    item = next_card(student=student, deck=deck, today=today_for_study())
+    return item.card if item is not None and item.kind == "new" else None
+
+
+def card_fields(card: Card, **changes) -> dict:
+    fields = {"deck": card.deck_id, "front": card.front, "back": card.back,
+              "position": card.position, "tags": "", "key": card.key}  # fmt: skip
+    return {**fields, **changes}
+
+
+def test_a_card_added_at_the_start_of_a_studied_deck_is_offered_as_new(
+    client, student, studied_deck
+):
+    response = client.post(
+        reverse("admin:decks_card_add"),
+        {"deck": studied_deck.pk, "front": "Nieuw begrip", "back": "Uitleg", "position": 0,
+         "tags": "", "key": "nieuw"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert offered(student, studied_deck) == Card.objects.get(key="nieuw")
+
+
+def test_an_unseen_card_moved_to_the_front_is_offered_as_new(client, student, studied_deck):
+    late = Card.objects.create(deck=studied_deck, front="Laat", back="Later", position=9)
+    Card.objects.filter(pk=late.pk).update(position=10)  # behind every cursor: no reopen due
+    client.post(reverse("admin:decks_card_change", args=[late.pk]), card_fields(late, position=1))
+    assert offered(student, studied_deck) == late
+
+
+def test_a_card_brought_back_from_retirement_is_offered_as_new(client, student, teacher):
+    deck = make_deck("Mine", cards=3, owner=teacher)
+    first = deck.cards.get(position=1)
+    Card.objects.filter(pk=first.pk).update(retired_at=RETIRED)
+    for card in deck.cards.active().order_by("position"):
+        review_record(student=student, card=card, rating=5, seen_reviews=0)
+    client.post(
+        reverse("admin:decks_card_changelist"),
+        {"action": "restore", "_selected_action": [first.pk]},
+    )
+    assert offered(student, deck) == first
+
+
+def inline_card(n: int, **fields) -> dict:
+    return {f"cards-{n}-{name}": value for name, value in {"tags": "", **fields}.items()}
+
+
+def test_a_card_added_in_the_decks_inline_is_offered_as_new(client, student, studied_deck):
+    cards = list(studied_deck.cards.order_by("position"))
+    data = {
+        "title": studied_deck.title, "slug": studied_deck.slug, "description": "",
+        "source": "", "new_cards_per_day": 20,
+        "cards-TOTAL_FORMS": len(cards) + 1, "cards-INITIAL_FORMS": len(cards),
+        "cards-MIN_NUM_FORMS": 0, "cards-MAX_NUM_FORMS": 1000,
+    }  # fmt: skip
+    for n, card in enumerate(cards):
+        data |= inline_card(n, id=card.pk, deck=studied_deck.pk, position=card.position,
+                            front=card.front, back=card.back)  # fmt: skip
+    data |= inline_card(len(cards), deck=studied_deck.pk, position=0, front="Vooraan", back="1")
+    response = client.post(reverse("admin:decks_deck_change", args=[studied_deck.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert offered(student, studied_deck) == Card.objects.get(front="Vooraan")
+
+
+def test_editing_a_cards_text_keeps_every_cursor_trusted(client, student, studied_deck):
+    card = studied_deck.cards.get(position=2)
+    response = client.post(
+        reverse("admin:decks_card_change", args=[card.pk]), card_fields(card, back="Beter")
+    )
+    assert response.status_code == 302
+    assert not DeckCardsVersion.objects.filter(deck=studied_deck).exists()

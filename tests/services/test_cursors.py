@@ -1,0 +1,177 @@
+"""The new-card cursor lets the queue skip seen cards, and never hides an unseen one."""
+
+import random
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from decks.models import Card, CardState, DeckCardsVersion, NewCardCursor
+from decks.services.cursors import (
+    new_card_cursor_forget,
+    new_card_cursors_broken,
+    new_card_cursors_invalidate,
+    new_card_cursors_repair,
+)
+from decks.services.queue import next_card
+from decks.services.reviews import review_record, review_undo
+from tests.conftest import make_card, make_deck
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 11, 23)
+NOON = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)
+
+
+def answer_next(student, deck, rating=5, when=NOON):
+    item = next_card(student=student, deck=deck, today=TODAY)
+    return review_record(
+        student=student, card=item.card, rating=rating, seen_reviews=item.seen_reviews, now=when
+    )
+
+
+def cursor_of(student, deck) -> tuple[int, int] | None:
+    row = NewCardCursor.objects.filter(student=student, deck=deck).first()
+    return (row.after_position, row.after_card) if row else None
+
+
+def version_of(deck) -> int:
+    row = DeckCardsVersion.objects.filter(deck=deck).first()
+    return row.version if row else 0
+
+
+def first_unseen(student, deck) -> Card | None:
+    """What the queue must offer as new, found the slow way: every card, in deck order."""
+    seen = set(CardState.objects.filter(student=student).values_list("card_id", flat=True))
+    cards = deck.cards.active().order_by("position", "id")
+    return next((card for card in cards if card.pk not in seen), None)
+
+
+def test_answering_new_cards_in_deck_order_moves_the_cursor_past_them(student):
+    deck = make_deck(cards=4)
+    for _ in range(2):
+        answer_next(student, deck)
+    second = deck.cards.get(position=2)
+    assert cursor_of(student, deck) == (2, second.pk)
+    assert next_card(student=student, deck=deck, today=TODAY).card.position == 3
+
+
+def test_a_card_answered_out_of_order_leaves_the_cursor_behind_the_skipped_one(student):
+    deck = make_deck(cards=3)
+    answer_next(student, deck)
+    third = deck.cards.get(position=3)
+    review_record(student=student, card=third, rating=5, seen_reviews=0, now=NOON)
+    assert cursor_of(student, deck) == (1, deck.cards.get(position=1).pk)
+    assert next_card(student=student, deck=deck, today=TODAY).card.position == 2
+
+
+def test_the_cursor_catches_up_once_the_skipped_card_is_answered(student):
+    deck = make_deck(cards=3)
+    answer_next(student, deck)
+    review_record(student=student, card=deck.cards.get(position=3), rating=5, seen_reviews=0,
+                  now=NOON)  # fmt: skip
+    answer_next(student, deck)  # card 2, the one skipped
+    assert cursor_of(student, deck) == (3, deck.cards.get(position=3).pk)
+    assert next_card(student=student, deck=deck, today=TODAY) is None
+
+
+def test_a_card_added_before_the_cursor_is_offered_next(student):
+    deck = make_deck(cards=3)
+    for _ in range(2):
+        answer_next(student, deck)
+    inserted = make_card(deck, front="Ingevoegd", position=1)
+    new_card_cursors_invalidate(deck_ids=[deck.pk])
+    assert next_card(student=student, deck=deck, today=TODAY).card == inserted
+
+
+def test_the_next_answer_sets_a_distrusted_cursor_again(student):
+    deck = make_deck(cards=4)
+    answer_next(student, deck)
+    new_card_cursors_invalidate(deck_ids=[deck.pk])
+    answer_next(student, deck)
+    cursor = NewCardCursor.objects.get(student=student, deck=deck)
+    assert (cursor.after_position, cursor.deck_version) == (2, version_of(deck))
+
+
+def test_a_due_review_also_sets_a_distrusted_cursor_again(student):
+    deck = make_deck(cards=3)
+    answer_next(student, deck, when=NOON - timedelta(days=1))
+    new_card_cursors_invalidate(deck_ids=[deck.pk])
+    item = next_card(student=student, deck=deck, today=TODAY)
+    assert item.kind == "due"
+    review_record(student=student, card=item.card, rating=5, seen_reviews=1, now=NOON)
+    assert NewCardCursor.objects.get(student=student, deck=deck).deck_version == version_of(deck)
+
+
+def test_undoing_a_first_answer_offers_the_card_as_new_again(student):
+    deck = make_deck(cards=3)
+    answer_next(student, deck)
+    log = answer_next(student, deck).log
+    review_undo(student=student, deck_id=deck.pk, log_id=log.pk)
+    assert cursor_of(student, deck) == (0, 0)
+    assert next_card(student=student, deck=deck, today=TODAY).card.position == 2
+
+
+def test_forgetting_a_cursor_refuses_a_write_based_on_what_was_read_before(student):
+    """An answer writes only over the revision it read (the undo-in-another-tab race)."""
+    deck = make_deck(cards=3)
+    answer_next(student, deck)
+    cursor = NewCardCursor.objects.get(student=student, deck=deck)
+    new_card_cursor_forget(student_id=student.pk, deck_id=deck.pk)
+    # What the answer would write: one revision on from the one it read.
+    NewCardCursor.objects.filter(pk=cursor.pk, revision=cursor.revision).update(after_position=3)
+    assert cursor_of(student, deck) == (0, 0)
+
+
+def test_without_a_cursor_the_queue_reads_from_the_decks_start(student):
+    deck = make_deck(cards=3)
+    for _ in range(2):
+        answer_next(student, deck)
+    NewCardCursor.objects.all().delete()
+    assert next_card(student=student, deck=deck, today=TODAY).card.position == 3
+
+
+def test_a_cursor_past_an_unseen_card_is_found_and_repair_drops_it(student):
+    deck = make_deck(cards=3)
+    for _ in range(2):
+        answer_next(student, deck)
+    hidden = make_card(deck, position=1)  # added behind the service's back
+    assert [fault.card_id for fault in new_card_cursors_broken()] == [hidden.pk]
+    new_card_cursors_repair(new_card_cursors_broken())
+    assert new_card_cursors_broken() == []
+    assert next_card(student=student, deck=deck, today=TODAY).card == hidden
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_queue_offers_the_first_unseen_card_whatever_happens_to_the_deck(student, seed):
+    """Random answers, undos, insertions, re-orderings and retirements, checked each step."""
+    rng = random.Random(seed)
+    deck = make_deck(cards=8, new_cards_per_day=1000)
+    clock = NOON
+    last_log = None
+    for _ in range(40):
+        clock += timedelta(seconds=10)
+        action = rng.choice(["answer", "answer", "answer", "undo", "insert", "move", "retire"])
+        cards = list(deck.cards.order_by("position", "id"))
+        if action == "answer" and first_unseen(student, deck):
+            last_log = answer_next(student, deck, rating=rng.choice([4, 5]), when=clock).log
+        elif action == "undo" and last_log is not None:
+            review_undo(student=student, deck_id=deck.pk, log_id=last_log.pk)
+            last_log = None
+        elif action == "insert":
+            make_card(deck, position=rng.randint(0, 10))
+            new_card_cursors_invalidate(deck_ids=[deck.pk])
+        elif action == "move":
+            card = rng.choice(cards)
+            card.position = rng.randint(0, 10)
+            card.save(update_fields=["position"])
+            new_card_cursors_invalidate(deck_ids=[deck.pk])
+        elif action == "retire":
+            card = rng.choice(cards)
+            card.retired_at = None if card.retired_at else clock
+            card.save(update_fields=["retired_at"])
+            new_card_cursors_invalidate(deck_ids=[deck.pk])
+        item = next_card(student=student, deck=deck, today=TODAY)
+        expected = first_unseen(student, deck)
+        offered_new = item.card if item is not None and item.kind == "new" else None
+        assert offered_new == expected, f"after {action}"
+        assert new_card_cursors_broken() == []

@@ -78,6 +78,8 @@ class AnswerTarget:
     exam_date: date | None
     # The student's new-card cursor in this deck can be trusted as it is.
     cursor_ok: bool = False
+    # The student's daily new-card limit for the deck (theirs, or the deck's).
+    new_limit: int | None = None
 
 
 # The answer's one read, written out for the same reason as the queue snapshot: the ORM
@@ -95,6 +97,9 @@ SELECT k.id, k.key, k.front, k.back, k.position, k.tags,
                  AND u.after_card > 0 AND u.deck_version = COALESCE(
                    (SELECT v.version FROM decks_deckcardsversion v WHERE v.deck_id = d.id), 0)
        ) AS cursor_ok,
+       COALESCE((SELECT o.new_per_day FROM decks_decksettings o
+                 WHERE o.student_id = %(student)s AND o.deck_id = d.id), d.new_cards_per_day)
+         AS new_limit,
        {state_columns}
 FROM decks_card k
 JOIN decks_deck d ON d.id = k.deck_id
@@ -144,8 +149,14 @@ def answer_target(
         [card_id, deck.pk, key, front, back, position, tags, None],
     )
     card.deck = deck
-    state = state_from_row(row[13:], student_id=student.pk, card=card, deck_id=deck.pk)
-    return AnswerTarget(card=card, state=state, exam_date=as_date(row[11]), cursor_ok=bool(row[12]))
+    state = state_from_row(row[14:], student_id=student.pk, card=card, deck_id=deck.pk)
+    return AnswerTarget(
+        card=card,
+        state=state,
+        exam_date=as_date(row[11]),
+        cursor_ok=bool(row[12]),
+        new_limit=row[13],
+    )
 
 
 @dataclass(frozen=True)

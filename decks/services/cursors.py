@@ -19,8 +19,11 @@ deck's start; it never hides a card.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from django.db import connection
+
+from decks.services.queue import not_seen_sql
 
 # Deck order is (position, id); the start (0, 0) sorts before every card, whose ids are
 # positive. The write is kept only if the row is still the revision this statement read.
@@ -37,8 +40,7 @@ WITH cur AS (
 ), first_unseen AS (
   SELECT k.position AS pos, k.id AS card FROM decks_card k, cur
   WHERE k.deck_id = %(deck)s AND k.retired_at IS NULL AND (k.position, k.id) > (cur.pos, cur.card)
-    AND NOT EXISTS (SELECT 1 FROM decks_cardstate x
-                    WHERE x.student_id = %(student)s AND x.card_id = k.id)
+    AND {not_seen}
   ORDER BY k.position, k.id LIMIT 1
 ), tight AS (
   SELECT k.position AS pos, k.id AS card FROM decks_card k
@@ -56,6 +58,12 @@ SET after_position = excluded.after_position, after_card = excluded.after_card,
     deck_version = excluded.deck_version, revision = excluded.revision
 WHERE decks_newcardcursor.revision = excluded.revision - 1
 """
+
+
+@cache
+def _update_sql() -> str:
+    return _UPDATE_SQL.replace("{not_seen}", not_seen_sql())
+
 
 _FORGET_SQL = """
 INSERT INTO decks_newcardcursor
@@ -83,7 +91,7 @@ def new_card_cursor_update(*, student_id: int, deck_id: int) -> None:
     whenever the cursor is not to be trusted; from a trusted cursor it reads a card or two.
     """
     with connection.cursor() as cursor:
-        cursor.execute(_UPDATE_SQL, {"student": student_id, "deck": deck_id})
+        cursor.execute(_update_sql(), {"student": student_id, "deck": deck_id})
 
 
 def new_card_cursor_forget(*, student_id: int, deck_id: int) -> None:

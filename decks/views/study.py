@@ -94,10 +94,14 @@ def deck_options(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 
 def _study_context(
-    request: HtmxHttpRequest, deck: Deck, notice: str = "", undo_log_id: int | None = None
+    request: HtmxHttpRequest,
+    deck: Deck,
+    notice: str = "",
+    undo_log_id: int | None = None,
+    new_limit: int | None = None,
 ) -> dict:
     today = today_for_study()
-    snapshot = queue_snapshot(student=request.user, deck=deck, today=today)
+    snapshot = queue_snapshot(student=request.user, deck=deck, today=today, new_limit=new_limit)
     return {
         "deck": deck,
         "item": snapshot.item,
@@ -121,9 +125,10 @@ def _render_session(
     notice: str = "",
     status: int = 200,
     undo_log_id: int | None = None,
+    new_limit: int | None = None,
 ):
     template = "decks/study.html#session" if request.htmx else "decks/study.html"
-    context = _study_context(request, deck, notice, undo_log_id)
+    context = _study_context(request, deck, notice, undo_log_id, new_limit)
     return render(request, template, context, status=status)
 
 
@@ -165,7 +170,9 @@ def study_answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     notice = "" if outcome.applied else _("That card was already answered; here is the next one.")
     undo_log_id = outcome.log.pk if outcome.applied else None
     if request.htmx:
-        return _render_session(request, deck, notice, undo_log_id=undo_log_id)
+        return _render_session(
+            request, deck, notice, undo_log_id=undo_log_id, new_limit=target.new_limit
+        )
     if notice:
         messages.info(request, notice)
     url = reverse("study", args=[deck.slug])

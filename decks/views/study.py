@@ -53,6 +53,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
             "overviews": overviews,
             "total_due": total_due,
             "total_label": f"{total_due}+" if more_due else str(total_due),
+            "more_due": more_due,
             "classes": classes,
             "progress": today_progress_for(request.user, today=today, left=total_due),
         },

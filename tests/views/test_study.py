@@ -229,3 +229,29 @@ def test_the_summary_counts_each_card_once_and_every_answer(logged_in, student):
     summary = response.context["summary"]
     assert (summary.cards, summary.answers, summary.ratings) == (1, 2, {2: 1, 4: 1})
     assert summary.next_due == today_for_study() + timedelta(days=1)
+
+
+@pytest.fixture
+def three_due(student, deck, monkeypatch):
+    """Three cards due with the due count capped at two, as 1,001 due under the real cap."""
+    from decks.services import queue
+
+    monkeypatch.setattr(queue, "DUE_COUNT_CAP", 2)
+    today = today_for_study()
+    for card in deck.cards.all():
+        CardState.objects.create(student=student, card=card, deck=deck, due=today,
+                                 introduced_on=today - timedelta(days=3), reviews=1)  # fmt: skip
+
+
+def test_more_due_cards_than_the_cap_show_as_at_least_the_cap_on_the_study_page(
+    logged_in, deck, three_due
+):
+    html = logged_in.get(reverse("study", args=[deck.slug])).content.decode()
+    assert '<strong data-testid="left">2+</strong>' in html
+    assert "2+ due" in html
+
+
+def test_more_due_cards_than_the_cap_show_as_more_than_the_cap_at_home(logged_in, three_due):
+    html = logged_in.get(reverse("home")).content.decode()
+    assert 'data-testid="left-today">2+<' in html
+    assert "You have more than <strong>2</strong> cards to study today." in html

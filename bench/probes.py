@@ -377,14 +377,31 @@ def _snapshot_ms(user: User, deck: Deck, today: date, repeats: int = 25) -> dict
     }
 
 
+def _cursor_update_ms(user: User, deck: Deck, repeats: int = 25) -> dict:
+    """The statement a card's first answer adds: moving the trusted cursor up."""
+    from decks.services.cursors import new_card_cursor_update
+
+    for _ in range(6):
+        new_card_cursor_update(student_id=user.pk, deck_id=deck.pk)
+    seconds = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        new_card_cursor_update(student_id=user.pk, deck_id=deck.pk)
+        seconds.append(time.perf_counter() - started)
+    return {
+        "p50_ms": round(_percentile(seconds, 0.5) * 1000, 2),
+        "p95_ms": round(_percentile(seconds, 0.95) * 1000, 2),
+    }
+
+
 def deck_scaling(*, today: date) -> dict:
     """The next-card query's time at 100, 10,000 and 100,000 cards, 60 % of them seen.
 
     Per deck: with nothing due (the next card is a new one, found after the student's
     new-card cursor, and once with no cursor, as right after a teacher re-orders the deck,
     when the query walks past every seen card) and with a third of the seen cards due
-    today. The query count is one in every case; this measures whether its work stays
-    the same.
+    today; and the cursor update that a card's first answer runs. The query count is one
+    in every case; this measures whether its work stays the same.
     """
     from decks.services.cursors import new_card_cursor_forget
 
@@ -427,6 +444,7 @@ def deck_scaling(*, today: date) -> dict:
         figures["new_card_without_cursor"] = _snapshot_ms(user, deck, today, repeats=5)
         _cursor_after_last_seen(user, deck)
         figures["new_card"] = _snapshot_ms(user, deck, today)
+        figures["cursor_update"] = _cursor_update_ms(user, deck)
         due_ids = list(states.order_by("card_id").values_list("pk", flat=True)[::3])
         CardState.objects.filter(pk__in=due_ids).update(due=today - timedelta(days=1))
         figures["due_cards"] = len(due_ids)

@@ -335,6 +335,11 @@ class CardStateAdmin(admin.ModelAdmin):
     list_select_related = ("student", "card__deck")
     raw_id_fields = ("student", "card", "deck")
 
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        # A state belongs to its student and card: moving it would leave that card unseen
+        # behind the student's new-card cursor, and its log behind it.
+        return ("student", "card", "deck") if obj is not None else ()
+
     def delete_model(self, request: HttpRequest, obj: CardState) -> None:
         self.delete_queryset(request, CardState.objects.filter(pk=obj.pk))
 

@@ -13,8 +13,12 @@ promise, also between concurrent requests on PostgreSQL:
 - Removing a student's card state sets their cursor back to the start (`new_card_cursor_forget`)
   with a new `revision`; an answer that read the cursor before that writes nothing.
 
-A cursor that is missing, at the start or of an older version costs one walk from the
-deck's start; it never hides a card.
+A cursor that is missing, at the start or of an older version is not trusted: the queue
+reads from the deck's start (past every seen card) until the student's next answer sets
+it again. It never hides a card. One case stays slow for longer: an unseen card now
+sorting before many seen ones (added or moved there, or brought back) holds the cursor
+just before it, so counting the new cards left walks past those seen cards on every
+answer until the student reaches that card.
 """
 
 from collections.abc import Iterable
@@ -26,7 +30,11 @@ from django.db import connection
 from decks.services.queue import not_seen_sql
 
 # Deck order is (position, id); the start (0, 0) sorts before every card, whose ids are
-# positive. The write is kept only if the row is still the revision this statement read.
+# positive. Each step is one walk of the (deck, position, id) index that stops at its
+# first row: the first unseen card after the cursor, then the card just before it (or the
+# deck's last card when none is unseen), their bounds passed as scalar subqueries so the
+# index can use them. The write is kept only if the row is still the revision this
+# statement read.
 _UPDATE_SQL = """
 WITH cur AS (
   SELECT COALESCE(v.version, 0) AS version, COALESCE(u.revision, -1) AS revision,
@@ -38,16 +46,23 @@ WITH cur AS (
   LEFT JOIN decks_newcardcursor u ON u.student_id = %(student)s AND u.deck_id = d.id
   WHERE d.id = %(deck)s
 ), first_unseen AS (
-  SELECT k.position AS pos, k.id AS card FROM decks_card k, cur
-  WHERE k.deck_id = %(deck)s AND k.retired_at IS NULL AND (k.position, k.id) > (cur.pos, cur.card)
+  SELECT k.position AS pos, k.id AS card FROM decks_card k
+  WHERE k.deck_id = %(deck)s AND k.retired_at IS NULL
+    AND (k.position, k.id) > ((SELECT c.pos FROM cur c), (SELECT c.card FROM cur c))
     AND {not_seen}
   ORDER BY k.position, k.id LIMIT 1
 ), tight AS (
-  SELECT k.position AS pos, k.id AS card FROM decks_card k
-  WHERE k.deck_id = %(deck)s AND (
-    NOT EXISTS (SELECT 1 FROM first_unseen)
-    OR (k.position, k.id) < (SELECT f.pos, f.card FROM first_unseen f))
-  ORDER BY k.position DESC, k.id DESC LIMIT 1
+  SELECT pos, card FROM (
+    SELECT k.position AS pos, k.id AS card FROM decks_card k
+    WHERE k.deck_id = %(deck)s
+      AND (k.position, k.id) < ((SELECT f.pos FROM first_unseen f),
+                                (SELECT f.card FROM first_unseen f))
+    ORDER BY k.position DESC, k.id DESC LIMIT 1) before_first_unseen
+  UNION ALL
+  SELECT pos, card FROM (
+    SELECT k.position AS pos, k.id AS card FROM decks_card k
+    WHERE k.deck_id = %(deck)s AND NOT EXISTS (SELECT 1 FROM first_unseen)
+    ORDER BY k.position DESC, k.id DESC LIMIT 1) last_card
 )
 INSERT INTO decks_newcardcursor
   (student_id, deck_id, after_position, after_card, deck_version, revision)

@@ -88,12 +88,16 @@ DUE_COUNT_CAP = 1000
 
 def _counts_from(row) -> QueueCounts:
     new_allowed = max(0, row.new_limit - row.n_introduced)
+    reviews_allowed = max(0, row.review_limit - row.n_reviewed)
+    # The count stops one past the cap, so "more than the cap" is told from "the cap".
+    due = min(row.n_due_capped, DUE_COUNT_CAP, reviews_allowed)
     return QueueCounts(
-        due=max(0, min(row.n_due_capped - row.n_due_retired, row.review_limit - row.n_reviewed)),
+        due=due,
         new=min(new_allowed, row.n_unseen),
         repeat=row.n_repeat,
         done_today=row.n_done,
-        due_capped=row.n_due_capped >= DUE_COUNT_CAP and row.n_reviewed < row.review_limit,
+        # More are due than the count shows, and the review limit would take more.
+        due_capped=row.n_due_capped > DUE_COUNT_CAP and reviews_allowed > due,
     )
 
 
@@ -108,8 +112,9 @@ STATE_COLUMNS_SQL = (
 # Today's counts for the decks `d` that {decks} selects, written out: building the same
 # query with the ORM cost more CPU per answer (about 20 ms) than running it. Every count
 # reads a bounded range of one index: the student's states due by today (at most
-# DUE_COUNT_CAP of them), answered today, or introduced today; the deck's retired cards
-# (few, through a partial index) are subtracted rather than joined to every state. Each
+# DUE_COUNT_CAP of them, each checked against the deck's retired cards), answered today,
+# or introduced today; for the other counts the deck's retired cards (few, through a
+# partial index) are subtracted rather than joined to every state. Each
 # subquery is the same index lookup for every student, which keeps a prepared
 # statement's generic plan as good as a fresh one. {extra} adds columns per caller.
 _COUNTS_SQL = """
@@ -123,8 +128,9 @@ _COUNTS_SQL = """
     (SELECT COUNT(*) FROM (
        SELECT 1 FROM decks_cardstate x
        WHERE x.student_id = %(student)s AND x.deck_id = d.id AND x.due <= %(today)s
+         AND NOT EXISTS (SELECT 1 FROM decks_card k WHERE k.id = x.card_id
+                         AND k.deck_id = d.id AND k.retired_at IS NOT NULL)
        LIMIT %(due_cap)s) capped) AS n_due_capped,
-    COALESCE(r.due, 0) AS n_due_retired,
     (SELECT COUNT(*) FROM decks_cardstate x
      WHERE x.student_id = %(student)s AND x.deck_id = d.id
        AND x.last_review_day = %(today)s AND x.last_rating < %(again)s)
@@ -141,7 +147,6 @@ _COUNTS_SQL = """
   LEFT JOIN decks_deckcardsversion v ON v.deck_id = d.id
   LEFT JOIN (
     SELECT k.deck_id, COUNT(*) AS cards, COUNT(x.id) AS seen,
-           SUM(CASE WHEN x.due <= %(today)s THEN 1 ELSE 0 END) AS due,
            SUM(CASE WHEN x.last_review_day = %(today)s AND x.last_rating < %(again)s
                THEN 1 ELSE 0 END) AS again,
            SUM(CASE WHEN x.introduced_on = %(today)s THEN 1 ELSE 0 END) AS introduced
@@ -190,8 +195,7 @@ _UNSEEN_AFTER_CURSOR = """
 # dearer than it is, so every answer was planned afresh (about 4 ms).
 _SNAPSHOT_SQL = """
 SELECT counts.new_limit, counts.review_limit, counts.n_reviewed, counts.n_done,
-       counts.n_cards_done, counts.n_due_capped, counts.n_due_retired, counts.n_repeat,
-       counts.n_introduced,
+       counts.n_cards_done, counts.n_due_capped, counts.n_repeat, counts.n_introduced,
        CASE WHEN counts.n_introduced < counts.new_limit THEN (
          SELECT COUNT(*) FROM (SELECT 1 {unseen} LIMIT {new_limit}) unseen)
        ELSE 0 END AS n_unseen,
@@ -268,7 +272,7 @@ def _snapshot_sql(new_limit: int) -> str:
 
 _COUNT_COLUMNS = [
     "new_limit", "review_limit", "n_reviewed", "n_done", "n_cards_done", "n_due_capped",
-    "n_due_retired", "n_repeat", "n_introduced",
+    "n_repeat", "n_introduced",
 ]  # fmt: skip
 _SNAPSHOT_FIGURES = [*_COUNT_COLUMNS, "n_unseen"]
 
@@ -397,7 +401,7 @@ def _count_params(today: date) -> dict:
         "today": today,
         "no_limit": NO_REVIEW_LIMIT,
         "again": SAME_DAY_REPEAT_BELOW,
-        "due_cap": DUE_COUNT_CAP,
+        "due_cap": DUE_COUNT_CAP + 1,
     }
 
 

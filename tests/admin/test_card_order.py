@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
-from decks.models import Card, DeckCardsVersion, NewCardCursor
+from decks.models import Card, CardState, DeckCardsVersion, NewCardCursor
 from decks.services.clock import today_for_study
 from decks.services.queue import next_card
 from decks.services.reviews import review_record
@@ -59,8 +59,10 @@ def test_a_card_added_at_the_start_of_a_studied_deck_is_offered_as_new(
 
 def test_an_unseen_card_moved_to_the_front_is_offered_as_new(client, student, studied_deck):
     late = Card.objects.create(deck=studied_deck, front="Laat", back="Later", position=9)
-    Card.objects.filter(pk=late.pk).update(position=10)  # behind every cursor: no reopen due
-    client.post(reverse("admin:decks_card_change", args=[late.pk]), card_fields(late, position=1))
+    response = client.post(
+        reverse("admin:decks_card_change", args=[late.pk]), card_fields(late, position=1)
+    )
+    assert response.status_code == 302
     assert offered(student, studied_deck) == late
 
 
@@ -75,6 +77,21 @@ def test_a_card_brought_back_from_retirement_is_offered_as_new(client, student, 
         {"action": "restore", "_selected_action": [first.pk]},
     )
     assert offered(student, deck) == first
+
+
+def deck_form(deck, *, position_of: dict | None = None) -> dict:
+    """The deck's change form with its card inline, each card's position as given."""
+    cards = list(deck.cards.order_by("position"))
+    data = {
+        "title": deck.title, "slug": deck.slug, "description": "", "source": "",
+        "new_cards_per_day": 20, "cards-TOTAL_FORMS": len(cards),
+        "cards-INITIAL_FORMS": len(cards), "cards-MIN_NUM_FORMS": 0, "cards-MAX_NUM_FORMS": 1000,
+    }  # fmt: skip
+    for n, card in enumerate(cards):
+        position = (position_of or {}).get(card.pk, card.position)
+        data |= inline_card(n, id=card.pk, deck=deck.pk, position=position,
+                            front=card.front, back=card.back)  # fmt: skip
+    return data
 
 
 def inline_card(n: int, **fields) -> dict:
@@ -105,3 +122,50 @@ def test_editing_a_cards_text_keeps_every_cursor_trusted(client, student, studie
     )
     assert response.status_code == 302
     assert not DeckCardsVersion.objects.filter(deck=studied_deck).exists()
+
+
+def test_an_unseen_card_moved_to_the_front_in_the_decks_inline_is_offered_as_new(
+    client, student, studied_deck
+):
+    late = Card.objects.create(deck=studied_deck, front="Laat", back="Later", position=9)
+    response = client.post(
+        reverse("admin:decks_deck_change", args=[studied_deck.pk]),
+        deck_form(studied_deck, position_of={late.pk: 0}),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert offered(student, studied_deck) == late
+
+
+@pytest.fixture
+def superuser_client(client, django_user_model, studied_deck):
+    # After studied_deck, whose teacher fixture logs the client in as the teacher.
+    client.force_login(
+        django_user_model.objects.create_superuser("root", "root@example.org", "pass-word-123")
+    )
+    return client
+
+
+def test_a_card_state_deleted_in_the_admin_is_offered_as_new_again(
+    superuser_client, student, studied_deck
+):
+    state = CardState.objects.get(student=student, card__position=2)
+    response = superuser_client.post(
+        reverse("admin:decks_cardstate_delete", args=[state.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert offered(student, studied_deck) == studied_deck.cards.get(position=2)
+
+
+def test_a_card_state_cannot_be_moved_to_another_card_in_the_admin(
+    superuser_client, student, studied_deck
+):
+    state = CardState.objects.get(student=student, card__position=2)
+    other = Card.objects.create(deck=studied_deck, front="Ander", back="Kaart", position=9)
+    superuser_client.post(
+        reverse("admin:decks_cardstate_change", args=[state.pk]),
+        {"student": student.pk, "card": other.pk, "deck": studied_deck.pk, "repetitions": 1,
+         "easiness": "2.50", "interval": 1, "due": state.due.isoformat(), "lapses": 0,
+         "reviews": 1, "introduced_on": state.introduced_on.isoformat()},
+    )  # fmt: skip
+    state.refresh_from_db()
+    assert state.card_id == studied_deck.cards.get(position=2).pk

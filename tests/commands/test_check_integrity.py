@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from decks.models import CardState, NewCardCursor, ReviewLog
+from decks.services.integrity import integrity_mismatches, integrity_repair
 from decks.services.reviews import review_record
 from tests.conftest import make_card, make_deck
 
@@ -84,3 +85,11 @@ def run_quietly(*args) -> str:
     with contextlib.suppress(CommandError):
         call_command("check_integrity", *args, stdout=out)
     return out.getvalue()
+
+
+def test_repairing_a_state_without_a_log_sets_the_cursor_back_for_every_caller(studied, student):
+    """restore_reviews calls the repair directly, without the command's cursor check."""
+    ReviewLog.objects.filter(student=student, card=studied.cards.first()).delete()
+    integrity_repair(list(integrity_mismatches()))
+    cursor = NewCardCursor.objects.get(student=student, deck=studied)
+    assert (cursor.after_position, cursor.after_card) == (0, 0)

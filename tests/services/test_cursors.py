@@ -7,7 +7,6 @@ import pytest
 
 from decks.models import Card, CardState, DeckCardsVersion, NewCardCursor
 from decks.services.cursors import (
-    new_card_cursor_forget,
     new_card_cursors_broken,
     new_card_cursors_invalidate,
     new_card_cursors_repair,
@@ -109,17 +108,6 @@ def test_undoing_a_first_answer_offers_the_card_as_new_again(student):
     review_undo(student=student, deck_id=deck.pk, log_id=log.pk)
     assert cursor_of(student, deck) == (0, 0)
     assert next_card(student=student, deck=deck, today=TODAY).card.position == 2
-
-
-def test_forgetting_a_cursor_refuses_a_write_based_on_what_was_read_before(student):
-    """An answer writes only over the revision it read (the undo-in-another-tab race)."""
-    deck = make_deck(cards=3)
-    answer_next(student, deck)
-    cursor = NewCardCursor.objects.get(student=student, deck=deck)
-    new_card_cursor_forget(student_id=student.pk, deck_id=deck.pk)
-    # What the answer would write: one revision on from the one it read.
-    NewCardCursor.objects.filter(pk=cursor.pk, revision=cursor.revision).update(after_position=3)
-    assert cursor_of(student, deck) == (0, 0)
 
 
 def test_without_a_cursor_the_queue_reads_from_the_decks_start(student):

@@ -196,3 +196,24 @@ def test_a_session_with_cards_left_has_no_summary_yet(student):
     deck = make_deck(cards=2)
     answer(student, next_card(student=student, deck=deck, today=TODAY), 5)
     assert queue_snapshot(student=student, deck=deck, today=TODAY).summary is None
+
+
+def test_retired_due_cards_past_the_cap_do_not_hide_the_active_ones(student, monkeypatch):
+    monkeypatch.setattr(queue, "DUE_COUNT_CAP", 2)
+    deck = make_deck(cards=5)
+    for card in deck.cards.all():
+        state_for(student, card, due=TODAY)
+    for card in deck.cards.filter(position__lte=3):
+        retire(card)
+    counts = queue_counts(student=student, deck=deck, today=TODAY)
+    assert (counts.due, counts.due_label) == (2, "2")
+
+
+def test_a_review_limit_below_the_cap_shows_an_exact_due_count(student, monkeypatch):
+    monkeypatch.setattr(queue, "DUE_COUNT_CAP", 3)
+    deck = make_deck(cards=5)
+    for card in deck.cards.all():
+        state_for(student, card, due=TODAY)
+    DeckSettings.objects.create(student=student, deck=deck, reviews_per_day=2)
+    counts = queue_counts(student=student, deck=deck, today=TODAY)
+    assert (counts.due, counts.due_label) == (2, "2")

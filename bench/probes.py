@@ -358,40 +358,40 @@ def _scale_deck(size: int) -> Deck:
     return deck
 
 
+def _timed_ms(call, repeats: int) -> tuple[object, dict]:
+    """The last result of `call` and its p50/p95 over `repeats` calls on a warm connection."""
+    for _ in range(6):  # past psycopg's prepare threshold, as on a warm connection
+        call()
+    seconds = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        result = call()
+        seconds.append(time.perf_counter() - started)
+    return result, {
+        "p50_ms": round(_percentile(seconds, 0.5) * 1000, 2),
+        "p95_ms": round(_percentile(seconds, 0.95) * 1000, 2),
+    }
+
+
 def _snapshot_ms(user: User, deck: Deck, today: date, repeats: int = 25) -> dict:
     from decks.services.queue import queue_snapshot
 
     # As the answer passes it: read with the card it answered.
     new_limit = deck.new_cards_per_day
-    for _ in range(6):  # past psycopg's prepare threshold, as on a warm connection
-        queue_snapshot(student=user, deck=deck, today=today, new_limit=new_limit)
-    seconds = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        snapshot = queue_snapshot(student=user, deck=deck, today=today, new_limit=new_limit)
-        seconds.append(time.perf_counter() - started)
-    return {
-        "next_card_kind": snapshot.item.kind if snapshot.item else None,
-        "p50_ms": round(_percentile(seconds, 0.5) * 1000, 2),
-        "p95_ms": round(_percentile(seconds, 0.95) * 1000, 2),
-    }
+    snapshot, figures = _timed_ms(
+        lambda: queue_snapshot(student=user, deck=deck, today=today, new_limit=new_limit),
+        repeats,
+    )
+    return {"next_card_kind": snapshot.item.kind if snapshot.item else None, **figures}
 
 
 def _cursor_update_ms(user: User, deck: Deck, repeats: int = 25) -> dict:
     """The statement a card's first answer adds: moving the trusted cursor up."""
     from decks.services.cursors import new_card_cursor_update
 
-    for _ in range(6):
-        new_card_cursor_update(student_id=user.pk, deck_id=deck.pk)
-    seconds = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        new_card_cursor_update(student_id=user.pk, deck_id=deck.pk)
-        seconds.append(time.perf_counter() - started)
-    return {
-        "p50_ms": round(_percentile(seconds, 0.5) * 1000, 2),
-        "p95_ms": round(_percentile(seconds, 0.95) * 1000, 2),
-    }
+    return _timed_ms(lambda: new_card_cursor_update(student_id=user.pk, deck_id=deck.pk), repeats)[
+        1
+    ]
 
 
 def deck_scaling(*, today: date) -> dict:

@@ -19,6 +19,7 @@ from django.db import connection
 from django.utils import timezone
 
 from decks.models import Card, CardState, Deck, DeckSettings
+from decks.services.cursors import CURSOR_JOINS_SQL, CURSOR_START_SQL, not_seen_sql
 from decks.services.scheduling import SAME_DAY_REPEAT_BELOW
 
 
@@ -143,8 +144,7 @@ _COUNTS_SQL = """
   LEFT JOIN decks_decksettings o ON o.student_id = %(student)s AND o.deck_id = d.id
   LEFT JOIN decks_dailyactivity a
     ON a.student_id = %(student)s AND a.deck_id = d.id AND a.day = %(today)s
-  LEFT JOIN decks_newcardcursor u ON u.student_id = %(student)s AND u.deck_id = d.id
-  LEFT JOIN decks_deckcardsversion v ON v.deck_id = d.id
+  {cursor_joins}
   LEFT JOIN (
     SELECT k.deck_id, COUNT(*) AS cards, COUNT(x.id) AS seen,
            SUM(CASE WHEN x.last_review_day = %(today)s AND x.last_rating < %(again)s
@@ -157,6 +157,8 @@ _COUNTS_SQL = """
   ) r ON r.deck_id = d.id
   WHERE d.id {decks}
 """
+
+_COUNTS_SQL = _COUNTS_SQL.replace("{cursor_joins}", CURSOR_JOINS_SQL.strip())
 
 # The home page shows every deck's size and how much of it the student has seen: two
 # index-only counts that grow with the deck, which is why the study loop does not use them.
@@ -171,12 +173,7 @@ _OVERVIEW_COLUMNS = """,
 # every active card up to it is seen, so the next new card is the first unseen one after
 # it, read in deck order off the (deck, position, id) index. A cursor made before the
 # deck's cards last changed is not trusted: the search starts at (0, 0), before every card.
-_SNAPSHOT_COUNT_COLUMNS = """,
-    CASE WHEN u.deck_version = COALESCE(v.version, 0) THEN u.after_position ELSE 0 END
-      AS after_position,
-    CASE WHEN u.deck_version = COALESCE(v.version, 0) THEN u.after_card ELSE 0 END
-      AS after_card
-"""
+_SNAPSHOT_COUNT_COLUMNS = "," + CURSOR_START_SQL
 
 _UNSEEN_AFTER_CURSOR = """
   FROM decks_card k
@@ -247,20 +244,6 @@ _SNAPSHOT_TEMPLATE = (
         _COUNTS_SQL.replace("{extra}", _SNAPSHOT_COUNT_COLUMNS).replace("{decks}", "= %(deck)s"),
     )
 )
-
-
-def not_seen_sql() -> str:
-    """SQL for "the student has no state for card k": one index probe per card.
-
-    On PostgreSQL, OFFSET 0 keeps it a probe. Turned into an anti-join, a prepared
-    statement's generic plan may read all of the student's states once and scan them
-    again for every card: quadratic, and a walk of 60,000 seen cards ran for minutes.
-    """
-    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
-    return (
-        "NOT EXISTS (SELECT 1 FROM decks_cardstate x"
-        f" WHERE x.student_id = %(student)s AND x.card_id = k.id{fence})"
-    )
 
 
 @lru_cache(maxsize=32)
@@ -429,10 +412,10 @@ def queue_counts_per_deck(
         cursor.execute(sql, params)
         rows = {row[0]: row for row in cursor.fetchall()}
     result = []
+    columns = [*_COUNT_COLUMNS, "n_seen", "n_cards"]
     for deck in decks:
         if deck.pk not in rows:  # deleted between the two queries
             continue
-        columns = [*_COUNT_COLUMNS, "n_seen", "n_cards"]
         figures = SimpleNamespace(**dict(zip(columns, rows[deck.pk][1:], strict=True)))
         figures.n_unseen = figures.n_cards - figures.n_seen
         result.append((deck, figures.n_cards, figures.n_seen, _counts_from(figures)))

@@ -9,7 +9,8 @@ from decks.models import DailyActivity, ReviewLog
 from decks.services.scheduling import PASSING_QUALITY, is_mastered
 
 
-def _figures(log: ReviewLog) -> dict[str, int]:
+def activity_figures(log: ReviewLog) -> dict[str, int]:
+    """What one review adds to its day's activity row."""
     learned = log.scheduled and log.sequence > 0
     return {
         "answers": 1,
@@ -22,7 +23,9 @@ def _figures(log: ReviewLog) -> dict[str, int]:
     }
 
 
-_FIGURES = ["answers", "cards", "learned_answers", "learned_recalled", "mastered_delta", "time_ms"]
+ACTIVITY_FIGURES = [
+    "answers", "cards", "learned_answers", "learned_recalled", "mastered_delta", "time_ms",
+]  # fmt: skip
 
 
 def activity_record(*, log: ReviewLog, sign: int = 1) -> None:
@@ -33,19 +36,20 @@ def activity_record(*, log: ReviewLog, sign: int = 1) -> None:
     One upsert (PostgreSQL and SQLite both speak ON CONFLICT), because the study loop
     is the hot path and a concurrent first review of the day must not fail.
     """
-    figures = _figures(log)
+    figures = activity_figures(log)
     if sign < 0:
         _activity_take_out(log, figures)
         return
     table = DailyActivity._meta.db_table
-    columns = ", ".join(_FIGURES)
-    increments = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in _FIGURES)
+    columns = ", ".join(ACTIVITY_FIGURES)
+    names = ACTIVITY_FIGURES
+    increments = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in names)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (student_id, deck_id, day, {columns}) "
-            f"VALUES (%s, %s, %s, {', '.join(['%s'] * len(_FIGURES))}) "
+            f"VALUES (%s, %s, %s, {', '.join(['%s'] * len(ACTIVITY_FIGURES))}) "
             f"ON CONFLICT (student_id, deck_id, day) DO UPDATE SET {increments}",
-            [log.student_id, log.deck_id, log.study_day, *(figures[name] for name in _FIGURES)],
+            [log.student_id, log.deck_id, log.study_day, *(figures[name] for name in names)],
         )
 
 
@@ -78,7 +82,7 @@ def _rebuild(log_rows, activity_rows) -> int:
     ).iterator(chunk_size=5000)  # fmt: skip
     for log in logs:
         row = totals[(log.student_id, log.deck_id, log.study_day)]
-        for name, value in _figures(log).items():
+        for name, value in activity_figures(log).items():
             row[name] += value
     with transaction.atomic():
         activity_rows.delete()

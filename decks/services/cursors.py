@@ -60,9 +60,11 @@ def not_seen_sql() -> str:
 # first row: the first unseen card after the cursor, then the card just before it (or the
 # deck's last card when none is unseen), their bounds passed as scalar subqueries so the
 # index can use them. The write is kept only if the row is still the revision this
-# statement read.
-_UPDATE_SQL = """
-WITH cur AS (
+# statement read. {answered} leaves out the card an answer writes in the same statement,
+# whose state that statement cannot see yet; {gate} names that answer's CTE, so the
+# cursor moves only when the answer is written.
+_MOVE_CTES = """
+cur AS (
   SELECT COALESCE(v.version, 0) AS version, COALESCE(u.revision, -1) AS revision,
   {cursor_start}
   FROM decks_deck d
@@ -73,7 +75,7 @@ WITH cur AS (
   WHERE k.deck_id = %(deck)s AND k.retired_at IS NULL
     AND (k.position, k.id) > ((SELECT c.after_position FROM cur c),
                               (SELECT c.after_card FROM cur c))
-    AND {not_seen}
+    AND {not_seen}{answered}
   ORDER BY k.position, k.id LIMIT 1
 ), tight AS (
   SELECT pos, card FROM (
@@ -87,11 +89,13 @@ WITH cur AS (
     SELECT k.position AS pos, k.id AS card FROM decks_card k
     WHERE k.deck_id = %(deck)s AND NOT EXISTS (SELECT 1 FROM first_unseen)
     ORDER BY k.position DESC, k.id DESC LIMIT 1) last_card
-)
+)"""
+
+_MOVE_UPSERT = """
 INSERT INTO decks_newcardcursor
   (student_id, deck_id, after_position, after_card, deck_version, revision)
 SELECT %(student)s, %(deck)s, tight.pos, tight.card, cur.version, cur.revision + 1
-FROM tight, cur WHERE true
+FROM tight, cur{gate} WHERE true
 ON CONFLICT (student_id, deck_id) DO UPDATE
 SET after_position = excluded.after_position, after_card = excluded.after_card,
     deck_version = excluded.deck_version, revision = excluded.revision
@@ -99,13 +103,33 @@ WHERE decks_newcardcursor.revision = excluded.revision - 1
 """
 
 
-@cache
-def _update_sql() -> str:
+def _move_sql(template: str, after_answer_in: str) -> str:
     return (
-        _UPDATE_SQL.replace("{cursor_start}", CURSOR_START_SQL.strip())
+        template.replace("{cursor_start}", CURSOR_START_SQL.strip())
         .replace("{cursor_joins}", CURSOR_JOINS_SQL.strip())
         .replace("{not_seen}", not_seen_sql())
+        .replace("{answered}", " AND k.id <> %(card)s" if after_answer_in else "")
+        .replace("{gate}", f", {after_answer_in}" if after_answer_in else "")
+        .strip()
     )
+
+
+@cache
+def new_card_cursor_move_ctes(*, after_answer_in: str) -> str:
+    """The cursor move as CTEs (`cur`, …, `cursor_moved`) for an answer's own statement.
+
+    PostgreSQL only: SQLite has no data-modifying CTEs. `after_answer_in` names the CTE
+    that writes the answer's card state: the answered card (`%(card)s`) counts as seen,
+    though the statement cannot see its state, and the cursor moves only if that CTE
+    returns a row.
+    """
+    moved = _move_sql(_MOVE_UPSERT, after_answer_in)
+    return f"{_move_sql(_MOVE_CTES, after_answer_in)},\ncursor_moved AS (\n{moved}\n)"
+
+
+@cache
+def _update_sql() -> str:
+    return f"WITH {_move_sql(_MOVE_CTES, '')}\n{_move_sql(_MOVE_UPSERT, '')}"
 
 
 _FORGET_SQL = """

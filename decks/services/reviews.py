@@ -5,16 +5,16 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from decks.models import Card, CardState, ReviewLog
 from decks.selectors import AnswerTarget
 from decks.services.activity import activity_record
+from decks.services.answer_writes import answer_rows_write
 from decks.services.classes import upcoming_exam_for
 from decks.services.clock import today_for_study
-from decks.services.cursors import new_card_cursor_forget, new_card_cursor_update
-from decks.services.rows import row_insert, row_update_if
+from decks.services.cursors import new_card_cursor_forget
 from decks.services.scheduling import (
     Schedule,
     clamp_to_exam,
@@ -47,20 +47,6 @@ def _clamp_time_taken(time_taken_ms: int | None) -> int | None:
     if time_taken_ms is None or time_taken_ms < 0:
         return None
     return min(time_taken_ms, MAX_TIME_TAKEN_MS)
-
-
-class _AlreadyAnswered(Exception):
-    pass
-
-
-_SCHEDULE_FIELDS = (
-    "repetitions", "easiness", "interval", "due", "lapses", "reviews",
-    "last_rating", "last_review_day", "last_reviewed_at",
-)  # fmt: skip
-_STATE_FIELDS = ("student", "card", "deck", "introduced_on", *_SCHEDULE_FIELDS)
-_LOG_FIELDS = tuple(
-    field.name for field in ReviewLog._meta.concrete_fields if not field.primary_key
-)
 
 
 def review_record(
@@ -100,20 +86,16 @@ def review_record(
         )
     log = _apply(state, rating=rating, now=now, today=today, exam_date=target.exam_date)
     log.time_taken_ms = _clamp_time_taken(time_taken_ms)
-    try:
-        with transaction.atomic():
-            first_answer = state.pk is None
-            if first_answer:
-                row_insert(state, _STATE_FIELDS)
-            elif not row_update_if(state, _SCHEDULE_FIELDS, where="reviews", equals=seen_reviews):
-                raise _AlreadyAnswered
-            row_insert(log, _LOG_FIELDS)
-            activity_record(log=log)
-            if first_answer or not target.cursor_ok:
-                new_card_cursor_update(student_id=student.pk, deck_id=card.deck_id)
-    except (IntegrityError, _AlreadyAnswered):
-        # A concurrent request recorded this very answer first; the compare-and-set
-        # and the unique constraints kept it to one.
+    first_answer = state.pk is None
+    applied = answer_rows_write(
+        state=state,
+        log=log,
+        seen_reviews=seen_reviews,
+        move_cursor=first_answer or not target.cursor_ok,
+    )
+    if not applied:
+        # A concurrent request recorded this very answer first; the compare-and-set and
+        # the unique constraints kept it to one.
         return ReviewOutcome(applied=False)
     return ReviewOutcome(applied=True, log=log)
 

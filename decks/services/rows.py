@@ -33,6 +33,13 @@ def _insert_sql(model: type[Model], names: tuple[str, ...]) -> str:
     return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({values}) RETURNING {pk}"
 
 
+def field_values(instance: Model, names: tuple[str, ...], *, prefix: str) -> dict:
+    """`instance`'s fields `names` prepared for the database, keyed prefix + column attname."""
+    fields = _fields(type(instance), names)
+    values = _prepared(instance, fields)
+    return {f"{prefix}{field.attname}": value for field, value in zip(fields, values, strict=True)}
+
+
 def row_insert(instance: Model, names: tuple[str, ...]) -> None:
     """INSERT `instance`'s fields `names`; sets its primary key, as save() would."""
     model = type(instance)

@@ -32,7 +32,7 @@ from decks.models import (
     ReviewLog,
     StudentProfile,
 )
-from decks.services.activity import _figures
+from decks.services.activity import ACTIVITY_FIGURES, activity_figures
 from decks.services.clock import today_for_study
 from decks.services.reviews import MAX_TIME_TAKEN_MS
 from decks.services.scheduling import SAME_DAY_REPEAT_BELOW, Schedule, next_schedule
@@ -56,9 +56,6 @@ REVIEW_COLUMNS = [
 STATE_COLUMNS = [
     "student_id", "card_id", "deck_id", "repetitions", "easiness", "interval", "due", "lapses",
     "reviews", "introduced_on", "last_reviewed_at", "last_review_day", "last_rating",
-]  # fmt: skip
-ACTIVITY_FIGURES = [
-    "answers", "cards", "learned_answers", "learned_recalled", "mastered_delta", "time_ms",
 ]  # fmt: skip
 ACTIVITY_COLUMNS = ["student_id", "deck_id", "day", *ACTIVITY_FIGURES]
 CURSOR_COLUMNS = [
@@ -102,7 +99,7 @@ class _CardState:
 
 @dataclass(slots=True)
 class _Answer:
-    """What decks.services.activity._figures reads from a review log row."""
+    """What decks.services.activity.activity_figures reads from a review log row."""
 
     scheduled: bool
     sequence: int
@@ -266,7 +263,7 @@ class _History:
             time_taken_ms=row[7],
         )
         totals = self.activity[(state.deck_id, row[5])]
-        figures = _figures(answer)
+        figures = activity_figures(answer)
         for i, name in enumerate(names):
             totals[i] += figures[name]
 

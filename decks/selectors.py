@@ -19,6 +19,7 @@ from decks.models import (
     Deck,
 )
 from decks.services.queue import STATE_COLUMNS_SQL, as_date, state_from_row
+from decks.services.sql import compact_sql
 
 
 def decks_for(user: AbstractBaseUser) -> QuerySet[Deck]:
@@ -116,7 +117,8 @@ WHERE k.id = %(card)s AND d.slug = %(slug)s AND k.retired_at IS NULL AND (
   OR EXISTS (SELECT 1 FROM decks_deck_editors e
              WHERE e.deck_id = d.id AND e.user_id = %(student)s)
 )
-""".replace("{state_columns}", STATE_COLUMNS_SQL)
+"""
+_TARGET_SQL = compact_sql(_TARGET_SQL.replace("{state_columns}", STATE_COLUMNS_SQL))
 # Only what the study flow reads; any other field loads on first use, as a deferred one.
 _TARGET_DECK_FIELDS = ["id", "title", "slug", "owner_id", "new_cards_per_day"]
 

@@ -21,6 +21,7 @@ from decks.models import CardState, DailyActivity, ReviewLog
 from decks.services.activity import ACTIVITY_FIGURES, activity_figures, activity_record
 from decks.services.cursors import new_card_cursor_move_ctes, new_card_cursor_update
 from decks.services.rows import field_values, row_insert, row_update_if
+from decks.services.sql import compact_sql
 
 SCHEDULE_FIELDS = (
     "repetitions", "easiness", "interval", "due", "lapses", "reviews",
@@ -109,7 +110,7 @@ def _one_statement_sql(*, first_answer: bool, move_cursor: bool) -> str:
     ]
     if move_cursor:
         parts.append(new_card_cursor_move_ctes(after_answer_in="answered_state"))
-    return (
+    return compact_sql(
         "WITH " + ",\n".join(parts) + "\nSELECT (SELECT id FROM answered_state), "
         "(SELECT id FROM answer_log)"
     )

@@ -21,6 +21,7 @@ from django.utils import timezone
 from decks.models import Card, CardState, Deck, DeckSettings
 from decks.services.cursors import CURSOR_JOINS_SQL, CURSOR_START_SQL, not_seen_sql
 from decks.services.scheduling import SAME_DAY_REPEAT_BELOW
+from decks.services.sql import compact_sql
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ class SessionSummary:
 class QueueSnapshot:
     counts: QueueCounts
     item: QueueItem | None
-    # Only when nothing is left today: the end-of-session summary, read by the same query.
+    # Only when nothing is left today: the end-of-session summary (one more query).
     summary: SessionSummary | None = None
 
 
@@ -184,12 +185,12 @@ _UNSEEN_AFTER_CURSOR = """
 """
 
 # The hot path's one query: the counts above for one deck, how many unseen cards the
-# daily limit could still take (counted only up to that limit), the next card, and, once
-# nothing is left, the end-of-session summary. PostgreSQL and SQLite both skip a CASE
-# branch's subquery when the branch is not taken. The limit is written into the SQL
-# ({new_limit}, one text per limit): PostgreSQL's planner guesses a tenth of the deck for
-# a LIMIT it cannot read, which made the prepared statement's generic plan look ten times
-# dearer than it is, so every answer was planned afresh (about 4 ms).
+# daily limit could still take (counted only up to that limit) and the next card.
+# PostgreSQL and SQLite both skip a CASE branch's subquery when the branch is not taken.
+# The limit is written into the SQL ({new_limit}, one text per limit): PostgreSQL's
+# planner guesses a tenth of the deck for a LIMIT it cannot read, which made the prepared
+# statement's generic plan look ten times dearer than it is, so every answer was planned
+# afresh (about 4 ms).
 _SNAPSHOT_SQL = """
 SELECT counts.new_limit, counts.review_limit, counts.n_reviewed, counts.n_done,
        counts.n_cards_done, counts.n_due_capped, counts.n_repeat, counts.n_introduced,
@@ -197,8 +198,7 @@ SELECT counts.new_limit, counts.review_limit, counts.n_reviewed, counts.n_done,
          SELECT COUNT(*) FROM (SELECT 1 {unseen} LIMIT {new_limit}) unseen)
        ELSE 0 END AS n_unseen,
        c.id, c.key, c.front, c.back, c.position, c.tags,
-       {state_columns},
-       {summary_columns}
+       {state_columns}{summary_columns}
 FROM ({counts}) counts
 LEFT JOIN decks_card c ON c.id = COALESCE(
   CASE WHEN counts.n_reviewed < counts.review_limit THEN (
@@ -217,28 +217,33 @@ LEFT JOIN decks_card c ON c.id = COALESCE(
 LEFT JOIN decks_cardstate s ON s.card_id = c.id AND s.student_id = %(student)s
 """
 
-_RATING_COUNT = """CASE WHEN c.id IS NULL THEN (
-         SELECT COUNT(*) FROM decks_reviewlog l
-         WHERE l.student_id = %(student)s AND l.deck_id = %(deck)s
-           AND l.study_day = %(today)s AND l.rating = {rating}) END"""
+# Once nothing is left: the end-of-session summary. On PostgreSQL it is a query of its own,
+# run once a day per deck, which keeps the snapshot's text short enough for psycopg to
+# cache its parsing (see compact_sql). On SQLite, where an answer's writes are four
+# statements, the snapshot reads it (each part only when no card is left), so the answer
+# that ends the day stays within eight queries there too.
+_SUMMARY_PARTS = [
+    *(
+        f"""(SELECT COUNT(*) FROM decks_reviewlog l
+        WHERE l.student_id = %(student)s AND l.deck_id = %(deck)s
+          AND l.study_day = %(today)s AND l.rating = {rating})"""
+        for rating in range(1, 6)
+    ),
+    """(SELECT MIN(x.due) FROM decks_cardstate x
+    WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND x.due > %(today)s)""",
+    """(SELECT COUNT(*) FROM decks_cardstate x
+    WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND x.due = %(tomorrow)s)""",
+]
+_SUMMARY_SQL = compact_sql("SELECT " + ", ".join(_SUMMARY_PARTS))
 
-_SUMMARY_COLUMNS = ",\n       ".join(
-    [
-        *(_RATING_COUNT.replace("{rating}", str(rating)) for rating in range(1, 6)),
-        """CASE WHEN c.id IS NULL THEN (
-         SELECT MIN(x.due) FROM decks_cardstate x
-         WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND x.due > %(today)s) END""",
-        """CASE WHEN c.id IS NULL THEN (
-         SELECT COUNT(*) FROM decks_cardstate x
-         WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s
-           AND x.due = %(tomorrow)s) END""",
-    ]
-)
+
+def _summary_in_snapshot() -> bool:
+    return connection.vendor != "postgresql"
+
 
 _SNAPSHOT_TEMPLATE = (
     _SNAPSHOT_SQL.replace("{unseen}", _UNSEEN_AFTER_CURSOR)
     .replace("{state_columns}", STATE_COLUMNS_SQL)
-    .replace("{summary_columns}", _SUMMARY_COLUMNS)
     .replace(
         "{counts}",
         _COUNTS_SQL.replace("{extra}", _SNAPSHOT_COUNT_COLUMNS).replace("{decks}", "= %(deck)s"),
@@ -246,10 +251,13 @@ _SNAPSHOT_TEMPLATE = (
 )
 
 
-@lru_cache(maxsize=32)
-def _snapshot_sql(new_limit: int) -> str:
-    return _SNAPSHOT_TEMPLATE.replace("{new_limit}", str(int(new_limit))).replace(
-        "{not_seen}", not_seen_sql()
+@lru_cache(maxsize=64)
+def _snapshot_sql(new_limit: int, *, with_summary: bool) -> str:
+    summary = "".join(f", CASE WHEN c.id IS NULL THEN {part} END" for part in _SUMMARY_PARTS)
+    return compact_sql(
+        _SNAPSHOT_TEMPLATE.replace("{new_limit}", str(int(new_limit)))
+        .replace("{not_seen}", not_seen_sql())
+        .replace("{summary_columns}", summary if with_summary else "")
     )
 
 
@@ -290,7 +298,7 @@ def queue_snapshot(
     params = {"student": student.pk, "deck": deck.pk, **_count_params(today)}
     params["tomorrow"] = today + timedelta(days=1)
     with connection.cursor() as cursor:
-        cursor.execute(_snapshot_sql(new_limit), params)
+        cursor.execute(_snapshot_sql(new_limit, with_summary=_summary_in_snapshot()), params)
         row = cursor.fetchone()
     if row is None:  # the deck was deleted since the request found it
         return QueueSnapshot(counts=QueueCounts(due=0, new=0, repeat=0, done_today=0), item=None)
@@ -300,9 +308,10 @@ def queue_snapshot(
     card_id, key, front, back, position, tags = row[n : n + 6]
     state_values, summary_values = row[n + 6 : n + 17], row[n + 17 :]
     if card_id is None:
-        return QueueSnapshot(
-            counts=counts, item=None, summary=_summary_from(summary_values, figures.n_cards_done)
-        )
+        if not summary_values:
+            summary_values = _summary_values(params)
+        summary = _summary_from(summary_values, cards=figures.n_cards_done)
+        return QueueSnapshot(counts=counts, item=None, summary=summary)
     card = Card(
         pk=card_id, deck=deck, key=key, front=front, back=back, position=position, tags=tags
     )
@@ -314,7 +323,13 @@ def queue_snapshot(
     return QueueSnapshot(counts=counts, item=item)
 
 
-def _summary_from(values, cards: int) -> SessionSummary:
+def _summary_values(params: dict) -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(_SUMMARY_SQL, params)
+        return cursor.fetchone()
+
+
+def _summary_from(values, *, cards: int) -> SessionSummary:
     ratings = {rating: n for rating, n in enumerate(values[:5], start=1) if n}
     return SessionSummary(
         answers=sum(ratings.values()),

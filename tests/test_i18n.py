@@ -56,6 +56,16 @@ def test_the_study_page_speaks_dutch_to_a_dutch_browser(client, study_url):
     assert "nog te gaan vandaag" in html
 
 
+def test_the_rating_buttons_follow_each_requests_language_in_turn(client, study_url):
+    # The buttons are rendered once per language and kept: each language keeps its own.
+    turns = ["en", "nl", "en", "nl"]
+    labels = [
+        rating_labels(client.get(study_url, headers={"accept-language": lang}).text)
+        for lang in turns
+    ]
+    assert labels == [ENGLISH_RATINGS, DUTCH_RATINGS, ENGLISH_RATINGS, DUTCH_RATINGS]
+
+
 @pytest.mark.parametrize("accept_language", [None, "en", "en-GB,en;q=0.9", "fr-FR"])
 def test_the_study_page_speaks_english_by_default(client, study_url, accept_language):
     headers = {"accept-language": accept_language} if accept_language else {}

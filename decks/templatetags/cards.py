@@ -1,3 +1,5 @@
+from functools import lru_cache
+
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
@@ -9,4 +11,10 @@ register = template.Library()
 @register.filter
 def card_html(html: str) -> SafeString:
     """Render stored card HTML, sanitised again on the way out as a second line of defence."""
-    return mark_safe(clean_card_html(html or ""))  # noqa: S308 - nh3 allow-list output
+    return mark_safe(_cleaned(html or ""))  # noqa: S308 - nh3 allow-list output
+
+
+# A deck's cards are shown to every student of its classes, day after day: sanitise each
+# text once per app process rather than on every answer. The key is the text itself, so
+# an edited card is sanitised afresh.
+_cleaned = lru_cache(maxsize=8192)(clean_card_html)

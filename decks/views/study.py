@@ -108,7 +108,8 @@ def _study_context(
         "item": snapshot.item,
         "counts": snapshot.counts,
         "summary": snapshot.summary,
-        "ratings": [(value, str(label)) for value, label in RATING_LABELS.items()],
+        # Lazy labels: the template renders the buttons once per language (fragment cache).
+        "ratings": RATING_LABELS.items(),
         "shown_at": _now_ms(),
         "notice": notice,
         "undo_log_id": undo_log_id,

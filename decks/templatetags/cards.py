@@ -16,5 +16,5 @@ def card_html(html: str) -> SafeString:
 
 # A deck's cards are shown to every student of its classes, day after day: sanitise each
 # text once per app process rather than on every answer. The key is the text itself, so
-# an edited card is sanitised afresh.
-_cleaned = lru_cache(maxsize=8192)(clean_card_html)
+# an edited card is sanitised afresh; 2,048 texts of even a few kB each stay a few MB.
+_cleaned = lru_cache(maxsize=2048)(clean_card_html)

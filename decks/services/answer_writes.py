@@ -75,7 +75,7 @@ def _typed_placeholder(prefix: str, field: Field) -> str:
 
 
 @cache
-def _one_statement_sql(*, first_answer: bool, move_cursor: bool) -> str:
+def one_statement_sql(*, first_answer: bool, move_cursor: bool) -> str:
     state_fields = _fields(CardState, STATE_FIELDS)
     if first_answer:
         columns = ", ".join(f.column for f in state_fields)
@@ -116,22 +116,29 @@ def _one_statement_sql(*, first_answer: bool, move_cursor: bool) -> str:
     )
 
 
+def one_statement_params(
+    state: CardState, log: ReviewLog, *, seen_reviews: int, move_cursor: bool
+) -> dict:
+    """The statement's parameters, and only those it names (psycopg counts every key)."""
+    first_answer = state.pk is None
+    params = {
+        **field_values(state, STATE_FIELDS if first_answer else SCHEDULE_FIELDS, prefix="s_"),
+        **field_values(log, LOG_FIELDS, prefix="l_"),
+        **{f"a_{name}": value for name, value in activity_figures(log).items()},
+    }
+    if not first_answer:
+        params.update(state_id=state.pk, seen=seen_reviews)
+    if move_cursor:
+        params.update(student=state.student_id, deck=state.deck_id, card=state.card_id)
+    return params
+
+
 def _write_in_one_statement(
     state: CardState, log: ReviewLog, *, seen_reviews: int, move_cursor: bool
 ) -> bool:
     first_answer = state.pk is None
-    names = STATE_FIELDS if first_answer else SCHEDULE_FIELDS
-    params = {
-        **field_values(state, names, prefix="s_"),
-        **field_values(log, LOG_FIELDS, prefix="l_"),
-        **{f"a_{name}": value for name, value in activity_figures(log).items()},
-        "state_id": state.pk,
-        "seen": seen_reviews,
-        "student": state.student_id,
-        "deck": state.deck_id,
-        "card": state.card_id,
-    }
-    sql = _one_statement_sql(first_answer=first_answer, move_cursor=move_cursor)
+    params = one_statement_params(state, log, seen_reviews=seen_reviews, move_cursor=move_cursor)
+    sql = one_statement_sql(first_answer=first_answer, move_cursor=move_cursor)
     # Inside a caller's transaction, a savepoint keeps an answer turned away by a unique
     # constraint from aborting that transaction; otherwise the statement needs none.
     atomic = transaction.atomic() if connection.in_atomic_block else nullcontext()

@@ -24,32 +24,64 @@ from tests.conftest import make_deck, make_user
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_cursor_write_racing_an_undone_first_answer_does_not_skip_that_card():
+def first_two_cards_answered():
+    """A student who has answered the first two of three cards, their cursor at the second."""
     student = make_user()
     deck = make_deck(cards=3)
-    first, second, _ = deck.cards.order_by("position")
-    for card in (first, second):
+    cards = list(deck.cards.order_by("position"))
+    for card in cards[:2]:
         record = review_record(student=student, card=card, rating=5, seen_reviews=0)
-    before = NewCardCursor.objects.get(student=student, deck=deck)
-    assert (before.after_position, before.after_card) == (2, second.pk)
-    written = threading.Event()
+    return student, deck, cards, record.log.study_day
 
-    def answer_in_another_tab() -> None:
+
+def race_with_the_undo_of_the_second_card(student, deck, second, write) -> bool:
+    """Run `write` in another connection while the undo of `second`'s first answer is open.
+
+    Returns whether `write` finished.
+    """
+    done = threading.Event()
+
+    def in_another_tab() -> None:
         try:
-            with transaction.atomic():
-                new_card_cursor_update(student_id=student.pk, deck_id=deck.pk)
-            written.set()
+            if write():
+                done.set()
         finally:
             connection.close()
 
     with transaction.atomic():  # the undo of the second card's first answer
         CardState.objects.filter(student=student, card=second).delete()
         new_card_cursor_forget(student_id=student.pk, deck_id=deck.pk)
-        other = threading.Thread(target=answer_in_another_tab)
+        other = threading.Thread(target=in_another_tab)
         other.start()
-        time.sleep(0.5)  # the other write is now waiting for this transaction
+        time.sleep(0.5)  # on PostgreSQL the other write now waits for this transaction
     other.join(timeout=30)
-    assert written.is_set()
+    return done.is_set()
+
+
+def test_a_cursor_write_racing_an_undone_first_answer_does_not_skip_that_card():
+    student, deck, (_, second, _), today = first_two_cards_answered()
+    before = NewCardCursor.objects.get(student=student, deck=deck)
+    assert (before.after_position, before.after_card) == (2, second.pk)
+
+    def cursor_update() -> bool:
+        with transaction.atomic():
+            new_card_cursor_update(student_id=student.pk, deck_id=deck.pk)
+        return True
+
+    assert race_with_the_undo_of_the_second_card(student, deck, second, cursor_update)
     assert new_card_cursors_broken() == []
-    item = next_card(student=student, deck=deck, today=record.log.study_day)
+    item = next_card(student=student, deck=deck, today=today)
+    assert (item.kind, item.card.pk) == ("new", second.pk)
+
+
+def test_a_first_answer_racing_an_undone_first_answer_does_not_skip_that_card():
+    # The answer's own write moves the cursor (on PostgreSQL inside its one statement).
+    student, deck, (_, second, third), today = first_two_cards_answered()
+
+    def answer_the_third_card() -> bool:
+        return review_record(student=student, card=third, rating=5, seen_reviews=0).applied
+
+    assert race_with_the_undo_of_the_second_card(student, deck, second, answer_the_third_card)
+    assert new_card_cursors_broken() == []
+    item = next_card(student=student, deck=deck, today=today)
     assert (item.kind, item.card.pk) == ("new", second.pk)

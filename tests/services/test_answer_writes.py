@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from decks.models import CardState, DailyActivity, ReviewLog
+from decks.models import CardState, DailyActivity, NewCardCursor, ReviewLog
 from decks.selectors import answer_target
+from decks.services.cursors import new_card_cursors_invalidate
 from decks.services.reviews import review_record, review_undo
 from tests.conftest import enroll, make_deck
 
@@ -76,3 +77,21 @@ def test_an_answer_read_before_an_undo_writes_no_log_entry_for_a_card_it_did_not
     # The card now has one answer, not the two the stale read saw: no sequence-2 entry.
     assert not record(student, card, seen=2, target=stale).applied
     assert rows_of(student, card) == (1, 1, 1)
+
+
+def test_an_answer_that_lost_the_race_leaves_the_new_card_cursor_alone(student, card):
+    record(student, card, seen=0)
+    record(student, card.deck.cards.order_by("position").last(), seen=0)
+    new_card_cursors_invalidate(deck_ids=[card.deck_id])  # the next answer would set it
+    before = NewCardCursor.objects.values_list("after_card", "revision").get(student=student)
+    stale = target_of(student, card)
+    assert not stale.cursor_ok
+    assert record(student, card, seen=1).applied
+    after_winner = NewCardCursor.objects.values_list("after_card", "revision").get(student=student)
+    assert after_winner != before  # the winning answer did set it again
+    new_card_cursors_invalidate(deck_ids=[card.deck_id])
+    assert not record(student, card, seen=1, target=stale).applied
+    assert (
+        NewCardCursor.objects.values_list("after_card", "revision").get(student=student)
+        == after_winner
+    )

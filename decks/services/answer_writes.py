@@ -2,7 +2,7 @@
 
 On PostgreSQL they are written by one statement of data-modifying CTEs. A statement is
 atomic on its own, so the answer needs no BEGIN and COMMIT, and it costs one round trip
-to the database instead of six: on the study loop, the hot path, that is most of what an
+to the database instead of five or six: on the study loop, the hot path, that is most of what an
 answer costs beyond reading the next card. SQLite has no data-modifying CTEs; there the
 same writes run one by one in a transaction.
 
@@ -48,7 +48,9 @@ def answer_rows_write(
         return False
 
 
-def _write_in_steps(state: CardState, log: ReviewLog, *, seen_reviews: int, move_cursor: bool):
+def _write_in_steps(
+    state: CardState, log: ReviewLog, *, seen_reviews: int, move_cursor: bool
+) -> bool:
     with transaction.atomic():
         if state.pk is None:
             row_insert(state, STATE_FIELDS)

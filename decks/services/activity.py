@@ -26,6 +26,13 @@ def activity_figures(log: ReviewLog) -> dict[str, int]:
 ACTIVITY_FIGURES = [
     "answers", "cards", "learned_answers", "learned_recalled", "mastered_delta", "time_ms",
 ]  # fmt: skip
+ACTIVITY_TABLE = DailyActivity._meta.db_table
+
+
+def activity_on_conflict_sql(row: str = ACTIVITY_TABLE) -> str:
+    """The upsert's conflict clause: a second review of the day adds to the row `row` names."""
+    increments = ", ".join(f"{name} = {row}.{name} + excluded.{name}" for name in ACTIVITY_FIGURES)
+    return f"ON CONFLICT (student_id, deck_id, day) DO UPDATE SET {increments}"
 
 
 def activity_record(*, log: ReviewLog, sign: int = 1) -> None:
@@ -40,16 +47,13 @@ def activity_record(*, log: ReviewLog, sign: int = 1) -> None:
     if sign < 0:
         _activity_take_out(log, figures)
         return
-    table = DailyActivity._meta.db_table
     columns = ", ".join(ACTIVITY_FIGURES)
-    names = ACTIVITY_FIGURES
-    increments = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in names)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (student_id, deck_id, day, {columns}) "
+            f"INSERT INTO {ACTIVITY_TABLE} (student_id, deck_id, day, {columns}) "
             f"VALUES (%s, %s, %s, {', '.join(['%s'] * len(ACTIVITY_FIGURES))}) "
-            f"ON CONFLICT (student_id, deck_id, day) DO UPDATE SET {increments}",
-            [log.student_id, log.deck_id, log.study_day, *(figures[name] for name in names)],
+            + activity_on_conflict_sql(),
+            [log.student_id, log.deck_id, log.study_day, *map(figures.get, ACTIVITY_FIGURES)],
         )
 
 

@@ -15,12 +15,18 @@ from contextlib import nullcontext
 from functools import cache
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Field, Model
+from django.db.models import Field
 
 from decks.models import CardState, DailyActivity, ReviewLog
-from decks.services.activity import ACTIVITY_FIGURES, activity_figures, activity_record
+from decks.services.activity import (
+    ACTIVITY_FIGURES,
+    ACTIVITY_TABLE,
+    activity_figures,
+    activity_on_conflict_sql,
+    activity_record,
+)
 from decks.services.cursors import new_card_cursor_move_ctes, new_card_cursor_update
-from decks.services.rows import field_values, row_insert, row_update_if
+from decks.services.rows import field_values, model_fields, row_insert, row_update_if
 from decks.services.sql import compact_sql
 
 SCHEDULE_FIELDS = (
@@ -63,10 +69,6 @@ def _write_in_steps(
     return True
 
 
-def _fields(model: type[Model], names: tuple[str, ...]) -> list[Field]:
-    return [model._meta.get_field(name) for name in names]
-
-
 def _placeholder(prefix: str, field: Field) -> str:
     return f"%({prefix}{field.attname})s"
 
@@ -78,26 +80,24 @@ def _typed_placeholder(prefix: str, field: Field) -> str:
 
 @cache
 def one_statement_sql(*, first_answer: bool, move_cursor: bool) -> str:
-    state_fields = _fields(CardState, STATE_FIELDS)
+    state_fields = model_fields(CardState, STATE_FIELDS)
     if first_answer:
         columns = ", ".join(f.column for f in state_fields)
         values = ", ".join(_placeholder("s_", f) for f in state_fields)
         state_sql = f"INSERT INTO decks_cardstate ({columns}) VALUES ({values}) RETURNING id"
     else:
-        assignments = ", ".join(
-            f'"{f.column}" = {_placeholder("s_", f)}' for f in _fields(CardState, SCHEDULE_FIELDS)
-        )
+        schedule_fields = model_fields(CardState, SCHEDULE_FIELDS)
+        assignments = ", ".join(f'"{f.column}" = {_placeholder("s_", f)}' for f in schedule_fields)
         state_sql = (
             f"UPDATE decks_cardstate SET {assignments} "
             "WHERE id = %(state_id)s AND reviews = %(seen)s RETURNING id"
         )
-    log_fields = _fields(ReviewLog, LOG_FIELDS)
-    activity_fields = _fields(DailyActivity, tuple(ACTIVITY_FIGURES))
+    log_fields = model_fields(ReviewLog, LOG_FIELDS)
+    activity_fields = model_fields(DailyActivity, tuple(ACTIVITY_FIGURES))
     by_name = {f.name: f for f in log_fields}
     activity_key = ", ".join(
         _typed_placeholder("l_", by_name[name]) for name in ("student", "deck", "study_day")
     )
-    increments = ", ".join(f"{name} = a.{name} + excluded.{name}" for name in ACTIVITY_FIGURES)
     parts = [
         f"answered_state AS ({state_sql})",
         f"""answer_log AS (
@@ -105,10 +105,10 @@ def one_statement_sql(*, first_answer: bool, move_cursor: bool) -> str:
   SELECT {", ".join(_typed_placeholder("l_", f) for f in log_fields)}
   FROM answered_state RETURNING id)""",
         f"""answer_activity AS (
-  INSERT INTO decks_dailyactivity AS a (student_id, deck_id, day, {", ".join(ACTIVITY_FIGURES)})
+  INSERT INTO {ACTIVITY_TABLE} AS a (student_id, deck_id, day, {", ".join(ACTIVITY_FIGURES)})
   SELECT {activity_key}, {", ".join(_typed_placeholder("a_", f) for f in activity_fields)}
   FROM answered_state
-  ON CONFLICT (student_id, deck_id, day) DO UPDATE SET {increments})""",
+  {activity_on_conflict_sql("a")})""",
     ]
     if move_cursor:
         parts.append(new_card_cursor_move_ctes(after_answer_in="answered_state"))

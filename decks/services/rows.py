@@ -14,7 +14,8 @@ from django.db.models import Field, Model
 
 
 @cache
-def _fields(model: type[Model], names: tuple[str, ...]) -> tuple[Field, ...]:
+def model_fields(model: type[Model], names: tuple[str, ...]) -> tuple[Field, ...]:
+    """The fields `names` of `model`, looked up once."""
     return tuple(model._meta.get_field(name) for name in names)
 
 
@@ -27,7 +28,7 @@ def _prepared(instance: Model, fields: tuple[Field, ...]) -> list:
 @cache
 def _insert_sql(model: type[Model], names: tuple[str, ...]) -> str:
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in _fields(model, names))
+    columns = ", ".join(quote(field.column) for field in model_fields(model, names))
     values = ", ".join(["%s"] * len(names))
     pk = quote(model._meta.pk.column)
     return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({values}) RETURNING {pk}"
@@ -35,7 +36,7 @@ def _insert_sql(model: type[Model], names: tuple[str, ...]) -> str:
 
 def field_values(instance: Model, names: tuple[str, ...], *, prefix: str) -> dict:
     """`instance`'s fields `names` prepared for the database, keyed prefix + column attname."""
-    fields = _fields(type(instance), names)
+    fields = model_fields(type(instance), names)
     values = _prepared(instance, fields)
     return {f"{prefix}{field.attname}": value for field, value in zip(fields, values, strict=True)}
 
@@ -44,7 +45,7 @@ def row_insert(instance: Model, names: tuple[str, ...]) -> None:
     """INSERT `instance`'s fields `names`; sets its primary key, as save() would."""
     model = type(instance)
     with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(model, names), _prepared(instance, _fields(model, names)))
+        cursor.execute(_insert_sql(model, names), _prepared(instance, model_fields(model, names)))
         instance.pk = cursor.fetchone()[0]
     instance._state.adding = False
     instance._state.db = connection.alias
@@ -53,7 +54,7 @@ def row_insert(instance: Model, names: tuple[str, ...]) -> None:
 @cache
 def _update_sql(model: type[Model], names: tuple[str, ...], where: str) -> str:
     quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in _fields(model, names))
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in model_fields(model, names))
     pk = quote(model._meta.pk.column)
     condition = quote(model._meta.get_field(where).column)
     return (
@@ -68,7 +69,7 @@ def row_update_if(instance: Model, names: tuple[str, ...], *, where: str, equals
     A compare-and-set: False when another request changed the row first.
     """
     model = type(instance)
-    params = [*_prepared(instance, _fields(model, names)), instance.pk, equals]
+    params = [*_prepared(instance, model_fields(model, names)), instance.pk, equals]
     with connection.cursor() as cursor:
         cursor.execute(_update_sql(model, names, where), params)
         return cursor.rowcount == 1

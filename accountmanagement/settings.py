@@ -186,6 +186,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Card pictures and sound (decks.models.Media) go through Django's default storage: files
+# under MEDIA_ROOT on one machine, or S3-compatible object storage once a bucket is named,
+# so app processes on several machines share no disk. MEDIA_URL is not served as such:
+# decks.views.media checks who may see a file before it hands out the bytes.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -196,6 +202,29 @@ STORAGES = {
         )
     },
 }
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            # Any S3-compatible service (MinIO, Ceph, R2, ...): its URL; empty for AWS.
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            # Keys from the environment; unset, boto3 finds an instance role instead.
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,  # private objects: readers get short-lived signed URLs
+            "querystring_auth": True,
+            "querystring_expire": int(os.environ.get("STAMP_MEDIA_URL_SECONDS", "300")),
+            "file_overwrite": True,  # a name is its content's hash: same name, same bytes
+        },
+    }
+# How the media view hands over the bytes once it has checked access: "app" streams them
+# from storage; "x-accel-redirect" (nginx) or "x-sendfile" (Apache, Caddy, lighttpd) let the
+# front web server send the file from STAMP_MEDIA_ACCEL_PREFIX; "redirect" sends the browser
+# to the storage's signed, short-lived URL (object storage).
+STAMP_MEDIA_DELIVERY = os.environ.get("STAMP_MEDIA_DELIVERY", "app")
+STAMP_MEDIA_ACCEL_PREFIX = os.environ.get("STAMP_MEDIA_ACCEL_PREFIX", "/protected-media/")
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # Security headers. The CSP allows no inline script: every script is a static file
@@ -205,7 +234,8 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *env_list("STAMP_MEDIA_ORIGINS", "")],
+    "media-src": [CSP.SELF, *env_list("STAMP_MEDIA_ORIGINS", "")],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
@@ -238,6 +268,11 @@ STAMP_IMPORT_MAX_FIELD_CHARS = int(os.environ.get("STAMP_IMPORT_MAX_FIELD_CHARS"
 STAMP_IMPORT_MAX_UNZIPPED_BYTES = int(
     os.environ.get("STAMP_IMPORT_MAX_UNZIPPED_BYTES", 100 * 1024 * 1024)
 )
+# Pictures and sound in one import (decks.importers.media), and one picture in the admin.
+STAMP_MEDIA_MAX_FILES = int(os.environ.get("STAMP_MEDIA_MAX_FILES", 1_000))
+STAMP_MEDIA_MAX_FILE_BYTES = int(os.environ.get("STAMP_MEDIA_MAX_FILE_BYTES", 5 * 1024 * 1024))
+STAMP_MEDIA_MAX_BYTES = int(os.environ.get("STAMP_MEDIA_MAX_BYTES", 50 * 1024 * 1024))
+STAMP_MEDIA_MAX_PIXELS = int(os.environ.get("STAMP_MEDIA_MAX_PIXELS", 25_000_000))
 # Django refuses larger request bodies before a view sees them; leave room for the form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = STAMP_IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = STAMP_IMPORT_MAX_BYTES + 1024 * 1024

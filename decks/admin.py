@@ -223,6 +223,7 @@ class DeckAdmin(ProgressProtectedAdmin):
                     format=form.cleaned_data["format"],
                     deck=deck,
                     new_deck_title=plan.deck_title if deck is None else "",
+                    media_members={sha256: media.member for sha256, media in parsed.media.items()},
                 )
             return TemplateResponse(
                 request,

@@ -3,9 +3,12 @@
 Cards are stored as HTML so lists, line breaks and emphasis render as the teacher wrote
 them. Everything that reaches a card passes through `clean_card_html`, an allow-list
 (nh3, the Rust ammonia sanitiser): structure survives, script, event handlers, styles,
-and javascript: links do not.
+and javascript: links do not. Pictures and sound are admitted only from the app's own
+media URLs (`/media/<sha256>.<ext>`, decks.views.media), so a card can never load
+anything from elsewhere or point at a file the media view would not check.
 """
 
+import re
 from html import escape
 
 import nh3
@@ -13,21 +16,72 @@ import nh3
 ALLOWED_TAGS = {
     "b", "strong", "i", "em", "u", "s", "mark", "small", "sub", "sup", "code", "pre",
     "br", "p", "div", "span", "ul", "ol", "li", "blockquote", "h3", "h4",
-    "table", "thead", "tbody", "tr", "th", "td",
+    "table", "thead", "tbody", "tr", "th", "td", "img", "audio",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES: dict[str, set[str]] = {"ol": {"start"}, "td": {"colspan"}, "th": {"colspan"}}
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "ol": {"start"},
+    "td": {"colspan"},
+    "th": {"colspan"},
+    "img": {"src", "alt", "width", "height"},
+    "audio": {"src", "controls", "preload"},
+}
+
+MEDIA_URL_PREFIX = "/media/"
+# The extension each stored type is served under; decks.importers.media decides the type.
+MEDIA_EXTENSIONS = {
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "audio/mpeg": "mp3",
+    "audio/ogg": "ogg",
+    "audio/mp4": "m4a",
+    "audio/wav": "wav",
+}
+_IMAGE_EXTENSIONS = "png|jpg|gif|webp"
+_AUDIO_EXTENSIONS = "mp3|ogg|m4a|wav"
+_MEDIA_SOURCE = {
+    "img": re.compile(rf"{MEDIA_URL_PREFIX}[0-9a-f]{{64}}\.(?:{_IMAGE_EXTENSIONS})"),
+    "audio": re.compile(rf"{MEDIA_URL_PREFIX}[0-9a-f]{{64}}\.(?:{_AUDIO_EXTENSIONS})"),
+}
+MEDIA_URL = re.compile(
+    rf"{MEDIA_URL_PREFIX}(?P<sha256>[0-9a-f]{{64}})\.(?P<ext>{_IMAGE_EXTENSIONS}|{_AUDIO_EXTENSIONS})"
+)
+# nh3 keeps an element whose src it dropped; without a source it shows nothing.
+_SOURCELESS = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>|<audio(?![^>]*\ssrc=)[^>]*>.*?</audio>", re.S)
+
+
+def media_url(sha256: str, content_type: str) -> str:
+    """The URL a stored media file is served under; its hash makes it never change."""
+    return f"{MEDIA_URL_PREFIX}{sha256}.{MEDIA_EXTENSIONS[content_type]}"
+
+
+def _only_own_media(element: str, attribute: str, value: str) -> str | None:
+    if attribute == "src":
+        pattern = _MEDIA_SOURCE.get(element)
+        return value if pattern is not None and pattern.fullmatch(value) else None
+    if attribute in ("width", "height"):
+        return value if value.isdigit() and len(value) <= 5 else None
+    return value
 
 
 def clean_card_html(html: str) -> str:
     """Return `html` with everything outside the card allow-list removed."""
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_only_own_media,
         url_schemes=set(),
         link_rel=None,
         strip_comments=True,
-    ).strip()
+    )
+    return _SOURCELESS.sub("", cleaned).strip()
+
+
+def media_hashes(html: str) -> list[str]:
+    """The sha256 of every media file a card's HTML shows, in order, once each."""
+    return list(dict.fromkeys(match["sha256"] for match in MEDIA_URL.finditer(html)))
 
 
 def text_to_html(text: str) -> str:

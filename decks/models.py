@@ -137,10 +137,48 @@ class ImportUpload(models.Model):
     format = models.CharField(max_length=32, blank=True)
     deck = models.ForeignKey(Deck, null=True, blank=True, on_delete=models.CASCADE)
     new_deck_title = models.CharField(max_length=200, blank=True)
+    # sha256 -> the archive member holding it: the preview shows the upload's pictures
+    # from here (decks.views.media) before anything is stored.
+    media_members = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return f"{self.filename} by {self.uploaded_by}"
+
+
+def media_storage_name(sha256: str, extension: str) -> str:
+    """Where a file lives in storage: named by its content, so it is stored once."""
+    return f"media/{sha256[:2]}/{sha256}.{extension}"
+
+
+class Media(models.Model):
+    """A picture or sound that a deck's cards show, stored once by its content.
+
+    The bytes live in Django's default storage (the file system, or S3-compatible object
+    storage), under their sha256: the same picture in 40 cards or in two decks is one
+    stored file. Each deck that uses it has its own row, which is what the media view
+    checks before it serves the file to anyone.
+    """
+
+    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="media")
+    sha256 = models.CharField(max_length=64)
+    name = models.CharField(max_length=255, help_text="The file's name where it came from.")
+    content_type = models.CharField(max_length=32)
+    size = models.PositiveIntegerField(help_text="Bytes.")
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    file = models.FileField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "media"
+        constraints = [
+            models.UniqueConstraint(fields=["deck", "sha256"], name="media_once_per_deck"),
+        ]
+        indexes = [models.Index(fields=["sha256"], name="media_sha256")]
+
+    def __str__(self) -> str:
+        return f"{self.deck}: {self.name}"
 
 
 class CardState(models.Model):

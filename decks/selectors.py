@@ -17,6 +17,8 @@ from decks.models import (
     CardState,
     DailyActivity,
     Deck,
+    ImportUpload,
+    Media,
 )
 from decks.services.queue import STATE_COLUMNS_SQL, as_date, state_from_row
 from decks.services.sql import compact_sql
@@ -36,6 +38,22 @@ def decks_for(user: AbstractBaseUser) -> QuerySet[Deck]:
         | Q(editors=user)
     ).values("pk")
     return Deck.objects.filter(pk__in=allowed)
+
+
+def media_visible_to(user: AbstractBaseUser, sha256: str) -> Media | None:
+    """The stored file with this hash in a deck `user` may study or edit, if there is one."""
+    return Media.objects.filter(sha256=sha256, deck__in=decks_for(user)).first()
+
+
+def pending_upload_with_media(user: AbstractBaseUser, sha256: str) -> ImportUpload | None:
+    """`user`'s own upload awaiting confirmation that holds the file with this hash."""
+    if not user.is_authenticated:
+        return None
+    return (
+        ImportUpload.objects.filter(uploaded_by=user, media_members__has_key=sha256)
+        .order_by("-created_at")
+        .first()
+    )
 
 
 @dataclass(frozen=True)

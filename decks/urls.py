@@ -1,9 +1,15 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from decks.views import account, classes, study
+from decks.views import account, classes, media, study
 
 urlpatterns = [
     path("", study.home, name="home"),
+    # decks.html.MEDIA_URL_PREFIX: the only sources card HTML may name.
+    re_path(
+        r"^media/(?P<sha256>[0-9a-f]{64})\.(?P<ext>[a-z0-9]{2,4})$",
+        media.media_file,
+        name="media_file",
+    ),
     path("decks/<slug:slug>/", study.deck_detail, name="deck_detail"),
     path("decks/<slug:slug>/study/", study.study, name="study"),
     path("decks/<slug:slug>/options/", study.deck_options, name="deck_options"),

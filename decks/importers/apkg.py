@@ -25,9 +25,8 @@ import time
 import zipfile
 import zlib
 from collections import Counter
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import dataclass, field, replace
-from html import unescape
 from pathlib import Path
 
 import zstandard
@@ -42,15 +41,14 @@ from decks.importers.base import (
     human_size,
     snippet,
 )
+from decks.importers.media import ZSTD_MAGIC, MediaCollector, MediaLimitExceeded
 
 COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")  # newest first
 DECOY_TEXT = "Please update to the latest Anki version"
-ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 CLOZE_KIND = 1  # notetypes.config field 1 (kind): 0 normal, 1 cloze
 _MODERN_TABLES = ["notetypes", "fields", "templates", "decks"]
 _CHUNK = 64 * 1024
-_MEDIA_NAMES_SHOWN = 10
 
 _FIELD_REFERENCE = re.compile(r"\{\{([^{}]+)\}\}")
 # A cloze with no other cloze inside: rendering innermost first handles nested clozes.
@@ -58,8 +56,7 @@ _CLOZE = re.compile(
     r"\{\{c(\d+)::((?:(?!\{\{c\d+::).)*?)(?:::((?:(?!\{\{c\d+::).)*?))?\}\}", re.DOTALL
 )
 _CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::")
-_SOUND = re.compile(r"\[sound:([^\]]*)\]")
-_IMAGE_SOURCE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.I)
+_SOUND = re.compile(r"\[sound:([^\]]*)\]")  # left out of the note's name in messages
 # What a damaged or hostile member raises while it is read: bad CRC, bad deflate, bzip2 or
 # LZMA data, truncation, an unsupported method or encryption.
 _ZIP_READ_ERRORS = (
@@ -121,27 +118,28 @@ class ByteBudget:
 
 
 def parse(data: bytes, *, limits: ImportLimits = DEFAULT_LIMITS) -> ParseResult:
-    """Cards from an Anki package, with a warning for everything left out."""
+    """Cards from an Anki package, with their pictures and sound, and a warning for
+    everything left out."""
     result = ParseResult(format="apkg")
     try:
         with _open_zip(data) as archive:
             budget = ByteBudget(limits.max_unzipped_bytes)
             name = _check_entries(archive, limits)
-            media = _media_names(archive, budget, result)
+            members = _media_members(archive, budget, result)
             collection = read_collection(_collection_bytes(archive, name, budget), name, limits)
+            if name == "collection.anki2" and _is_decoy(collection):
+                result.errors.append(
+                    Problem(
+                        f"the package holds only Anki's placeholder note ({DECOY_TEXT!r}), not "
+                        "the cards: export the deck again from Anki",
+                        entry=f"entry {name}",
+                    )
+                )
+                return result
+            media = MediaCollector(archive, members, limits)
+            _CardBuilder(collection, limits, result, media).build()
     except PackageError as error:
         result.errors.extend(error.problems)
-        return result
-    if name == "collection.anki2" and _is_decoy(collection):
-        result.errors.append(
-            Problem(
-                f"the package holds only Anki's placeholder note ({DECOY_TEXT!r}), not the "
-                "cards: export the deck again from Anki",
-                entry=f"entry {name}",
-            )
-        )
-        return result
-    _CardBuilder(collection, limits, result, media_names=media).build()
     return result
 
 
@@ -229,26 +227,46 @@ def _collection_bytes(archive: zipfile.ZipFile, name: str, budget: ByteBudget) -
     return data
 
 
-def _media_names(archive: zipfile.ZipFile, budget: ByteBudget, result: ParseResult) -> list[str]:
-    """The names in the media list: JSON {"0": "name.jpg"} or, zstd-compressed, protobuf."""
+def _media_members(
+    archive: zipfile.ZipFile, budget: ByteBudget, result: ParseResult
+) -> dict[str, str]:
+    """Name -> archive member, from the media list: JSON {"0": "name.jpg"} or, compressed
+    with zstd, a protobuf list whose n-th entry names member "n"."""
     if "media" not in archive.namelist():
-        return []
+        return {}
     data = read_member(archive, "media", budget)
+    names: dict[str, str] | None = None
     if data.startswith(ZSTD_MAGIC):
         data = unzstd(data, budget, "media")
         try:
             entries = protobuf_fields(data).get(1, [])
-            return [_text(protobuf_fields(entry).get(1, [b""])[0]) for entry in entries]
+            names = {
+                str(index): _text(protobuf_fields(entry).get(1, [b""])[0])
+                for index, entry in enumerate(entries)
+            }
         except (ValueError, TypeError):
             pass
     else:
-        try:
-            manifest = json.loads(data or b"{}")
-            return [str(name) for name in manifest.values()]
-        except (ValueError, AttributeError):
-            pass
-    result.warnings.append(Problem("the list of media files can't be read", entry="entry media"))
-    return []
+        with suppress(ValueError, AttributeError):
+            names = {str(member): str(name) for member, name in json.loads(data or b"{}").items()}
+    if names is None:
+        result.warnings.append(
+            Problem("the list of media files can't be read", entry="entry media")
+        )
+        return {}
+    present = set(archive.namelist())
+    members = {}
+    for member, name in names.items():
+        if member in present and name and not is_unsafe_name(name):
+            members.setdefault(name, member)
+        elif name and is_unsafe_name(name):
+            result.warnings.append(
+                Problem(
+                    f'"{name[:80]}" left out: a media name may not be a path (absolute or with ..)',
+                    entry="entry media",
+                )
+            )
+    return members
 
 
 def _is_decoy(collection: Collection) -> bool:
@@ -492,25 +510,31 @@ class _CardBuilder:
     collection: Collection
     limits: ImportLimits
     result: ParseResult
-    media_names: list[str] = field(default_factory=list)  # from the package's list, then notes
-    notes_with_media: int = 0
+    media: MediaCollector
     other_types: Counter[str] = field(default_factory=Counter)
     card_decks: list[int] = field(default_factory=list)  # the deck of each card in result
 
     def build(self) -> None:
-        for position, note in enumerate(self.collection.notes, start=1):
-            self._add_note(note, f"note {position}")
-            if len(self.result.cards) > self.limits.max_cards:
-                self.result.errors.append(Problem(_too_many_cards(self.limits)))
-                self.result.cards.clear()
-                return
+        try:
+            for position, note in enumerate(self.collection.notes, start=1):
+                self._add_note(note, f"note {position}")
+                if len(self.result.cards) > self.limits.max_cards:
+                    self.result.errors.append(Problem(_too_many_cards(self.limits)))
+                    self.result.cards.clear()
+                    return
+        except MediaLimitExceeded as exceeded:
+            self.result.errors.append(Problem(str(exceeded), entry="entry media"))
+            self.result.cards.clear()
+            return
         _warn_other_types(self.other_types, self.result)
-        self._warn_media()
+        self.result.warnings.extend(self.media.problems())
+        self.result.media = self.media.by_hash()
         _name_decks(self.collection.decks, self.card_decks, self.result)
 
     def _add_note(self, note: Note, label: str) -> None:
         # Problems quote the note's start: "note 3" alone is hard to find in Anki.
-        where = f'{label} ("{snippet(_SOUND.sub("", note.fields[0]))}")'
+        start = snippet(_SOUND.sub("", note.fields[0]))
+        where = f'{label} ("{start}")' if start else label
         notetype = self.collection.notetypes.get(note.notetype_id)
         if notetype is None:
             self.result.warnings.append(Problem("skipped: its note type is missing", entry=where))
@@ -523,7 +547,6 @@ class _CardBuilder:
             )
             self.result.errors.append(Problem(message, entry=where))
             return
-        self._note_media(note)
         cards = self.collection.cards.get(note.id, [])
         sides = _note_sides(note, notetype, cards, self.result, where)
         if sides is None:
@@ -531,32 +554,15 @@ class _CardBuilder:
             sides = _first_two_fields(note, cards)
         for number, (ordinal, deck_id, front, back) in enumerate(sides, start=1):
             entry = label if number == 1 else f"{label}, card {number}"
-            if record := _card(front, back, note.tags, entry):
+            front_html = clean_card_html(self.media.link(front, where))
+            back_html = clean_card_html(self.media.link(back, where))
+            if front_html and back_html:
+                record = CardRecord(front_html, back_html, note.tags, entry=entry)
                 self.result.cards.append(record)
                 self.card_decks.append(deck_id)
             else:
-                message = (
-                    f"card {ordinal + 1} skipped: one side has nothing a card can show "
-                    "(only a picture or sound?)"
-                )
+                message = f"card {ordinal + 1} skipped: one side has nothing a card can show"
                 self.result.warnings.append(Problem(message, entry=where))
-
-    def _note_media(self, note: Note) -> None:
-        names = [name for value in note.fields for name in media_references(value)]
-        for name in names:
-            if name not in self.media_names:
-                self.media_names.append(name)
-        self.notes_with_media += bool(names)
-
-    def _warn_media(self) -> None:
-        if not self.media_names:
-            return
-        shown = ", ".join(self.media_names[:_MEDIA_NAMES_SHOWN])
-        more = len(self.media_names) - _MEDIA_NAMES_SHOWN
-        listed = f"{shown} and {more} more" if more > 0 else shown
-        used = f" ({self.notes_with_media} notes used them)" if self.notes_with_media else ""
-        message = f"pictures and sound can't be imported; left out: {listed}{used}"
-        self.result.warnings.append(Problem(message))
 
 
 def _note_sides(
@@ -675,25 +681,6 @@ def _first_two_fields(note: Note, cards: list[tuple[int, int]]) -> list[tuple[in
 
 def _field(note: Note, index: int) -> str:
     return note.fields[index] if index < len(note.fields) else ""
-
-
-def _card(front: str, back: str, tags: tuple[str, ...], entry: str) -> CardRecord | None:
-    front_html, back_html = _card_html(front), _card_html(back)
-    if not front_html or not back_html:
-        return None
-    return CardRecord(front_html, back_html, tags, entry=entry)
-
-
-def _card_html(field_html: str) -> str:
-    """A field's HTML as card HTML: sound tags dropped, then the sanitiser (which drops img)."""
-    return clean_card_html(_SOUND.sub("", field_html))
-
-
-def media_references(field_html: str) -> list[str]:
-    """The files a field shows: <img src="..."> and [sound:...]."""
-    images = ["".join(groups) for groups in _IMAGE_SOURCE.findall(field_html)]
-    names = [unescape(name).strip() for name in [*images, *_SOUND.findall(field_html)]]
-    return [name for name in names if name]
 
 
 def _too_many_cards(limits: ImportLimits) -> str:

@@ -7,6 +7,9 @@ tested on input alone; one service writes the result.
 import re
 from dataclasses import dataclass, field
 from html import unescape
+from typing import Any
+
+from decks.html import media_hashes
 
 MB = 1024 * 1024
 _BREAKING_TAG = re.compile(r"<(?:br|/?p|/?div|/?li|/?tr|/?td|/?th|/?h\d)\b[^>]*>", re.IGNORECASE)
@@ -53,6 +56,8 @@ class ParseResult:
     errors: list[Problem] = field(default_factory=list)
     format: str = ""  # one of detect.FORMATS once parse_upload has picked the parser
     deck_title: str | None = None  # a title the file suggests, such as the Anki deck name
+    # The pictures and sounds the cards show, by sha256 (decks.importers.media.MediaFile).
+    media: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -69,9 +74,26 @@ class ImportLimits:
     max_unzipped_bytes: int = 100 * MB  # everything unpacked from one package, in total
     max_rows: int = 100_000  # notes or cards read from an Anki collection
     time_limit_seconds: float = 10.0  # SQLite work on one Anki collection
+    max_media_files: int = 1_000  # pictures and sounds the cards of one import use
+    max_media_file_bytes: int = 5 * MB  # one picture or sound
+    max_media_bytes: int = 50 * MB  # all of them together, as unpacked
+    max_image_pixels: int = 25_000_000  # width x height a picture's header may claim
 
 
 DEFAULT_LIMITS = ImportLimits()  # a default argument shared safely: the limits are frozen
+
+
+def front_key(front_html: str) -> str:
+    """What makes two fronts "the same card": their text, ignoring markup, case and spacing,
+    and the pictures and sounds they show, so two picture-only fronts stay two cards.
+
+    Uploads keep one card per key (detect.py) and imports match a deck's cards by it
+    (decks.services.imports), so a file that passes the one never gives the other two
+    cards for one front.
+    """
+    text = " ".join(unescape(_TAG.sub(" ", front_html)).split()).casefold()
+    media = " ".join(media_hashes(front_html))
+    return f"{text} {media}".strip()
 
 
 def snippet(html: str, length: int = 40) -> str:

@@ -10,7 +10,6 @@ problem so a preview of several uploads stays readable.
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from html import unescape
 from pathlib import PurePath
 
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +22,7 @@ from decks.importers.base import (
     ImportLimits,
     ParseResult,
     Problem,
+    front_key,
     human_size,
     snippet,
 )
@@ -121,15 +121,6 @@ def detect_text_format(text: str) -> str:
     if questions and questions >= len(lines) / 10:
         return "qa_blocks"
     return "notes"
-
-
-def front_key(front_html: str) -> str:
-    """What makes two fronts "the same card": their text, ignoring markup, case and spacing.
-
-    The same rule as decks.services.imports.front_key, which matches cards against a deck:
-    a file that passes here never gives that matching two cards for one front.
-    """
-    return " ".join(unescape(_TAG.sub(" ", front_html)).split()).casefold()
 
 
 def _parse(data: bytes, name: str, format: str | None, limits: ImportLimits) -> ParseResult:

@@ -3,18 +3,25 @@
 import csv
 import hashlib
 import io
+import re
 import tempfile
-from pathlib import Path
+from html import escape
+from pathlib import Path, PurePosixPath
 
 import genanki
+from django.core.files.storage import default_storage
 
-from decks.html import clean_card_html
+from decks.html import MEDIA_EXTENSIONS, MEDIA_URL, clean_card_html
 from decks.models import Deck
 
 # Spreadsheet apps run a cell that starts with one of these as a formula (OWASP "CSV
 # injection"); a leading apostrophe makes it text. The CSV importer strips it again.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_HEADER = ["front", "back", "tags"]
+# Card HTML has passed the sanitiser, so its media tags have exactly these shapes.
+_AUDIO_TAG = re.compile(rf'<audio[^>]*\ssrc="{MEDIA_URL.pattern}"[^>]*>.*?</audio>', re.S)
+_IMAGE_SOURCE = re.compile(rf'src="{MEDIA_URL.pattern}"')
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 def csv_cell(text: str) -> str:
@@ -54,23 +61,69 @@ def _anki_model(deck: Deck) -> genanki.Model:
 
 
 def deck_to_apkg(deck: Deck) -> bytes:
-    """The deck's active cards as an Anki package (Basic notes, tags kept)."""
+    """The deck's active cards as an Anki package (Basic notes, tags kept), with every
+    picture and sound they show."""
     model = _anki_model(deck)
     anki_deck = genanki.Deck(_stable_id("stamp-deck", deck.slug), deck.title)
+    names = anki_media_names(deck)
     for card in deck.cards.active().order_by("position", "id"):
         anki_deck.add_note(
             genanki.Note(
                 model=model,
                 # Anki runs script in card fields; only the allow-list leaves the app.
-                fields=[clean_card_html(card.front), clean_card_html(card.back)],
+                fields=[
+                    to_anki_html(clean_card_html(card.front), names),
+                    to_anki_html(clean_card_html(card.back), names),
+                ],
                 tags=[tag.replace(" ", "_") for tag in card.tag_list],
                 guid=genanki.guid_for("stamp", deck.slug, card.key),
             )
         )
     with tempfile.TemporaryDirectory() as folder:
+        media_paths = []
+        for media in deck.media.filter(sha256__in=names):
+            path = Path(folder) / names[media.sha256]
+            with default_storage.open(media.file.name, "rb") as stored:
+                path.write_bytes(stored.read())
+            media_paths.append(str(path))
         path = Path(folder) / "deck.apkg"
-        genanki.Package(anki_deck).write_to_file(str(path))
+        genanki.Package(anki_deck, media_files=media_paths).write_to_file(str(path))
         return path.read_bytes()
+
+
+def anki_media_names(deck: Deck) -> dict[str, str]:
+    """sha256 -> the file name Anki gets: the name it came with, made unique in the deck.
+
+    Names are labels from uploads, so only their last part is used and Anki's own
+    forbidden characters are replaced.
+    """
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for sha256, name, content_type in deck.media.order_by("id").values_list(
+        "sha256", "name", "content_type"
+    ):
+        stem = _UNSAFE_NAME.sub("_", PurePosixPath(name).stem)[:80] or sha256[:12]
+        candidate = f"{stem}.{MEDIA_EXTENSIONS[content_type]}"
+        if candidate.casefold() in taken:
+            candidate = f"{stem}-{sha256[:8]}.{MEDIA_EXTENSIONS[content_type]}"
+        taken.add(candidate.casefold())
+        names[sha256] = candidate
+    return names
+
+
+def to_anki_html(html: str, names: dict[str, str]) -> str:
+    """Card HTML as Anki writes it: <img src="name.png"> and [sound:name.mp3]."""
+
+    def sound(match: re.Match[str]) -> str:
+        name = names.get(match["sha256"])
+        return f"[sound:{name}]" if name else ""
+
+    def image(match: re.Match[str]) -> str:
+        name = names.get(match["sha256"])
+        return f'src="{escape(name)}"' if name else 'src=""'
+
+    html = _AUDIO_TAG.sub(sound, html)
+    return _IMAGE_SOURCE.sub(image, html)
 
 
 def export_filename(deck: Deck, fmt: str) -> str:

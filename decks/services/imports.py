@@ -7,7 +7,6 @@ them survives. Cards missing from the file are never deleted, only retired on re
 
 import re
 from dataclasses import dataclass, field
-from html import unescape
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -16,10 +15,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from decks.importers.base import CardRecord, ImportLimits, ParseResult, Problem
+from decks.html import media_hashes
+from decks.importers.base import CardRecord, ImportLimits, ParseResult, Problem, front_key
 from decks.importers.detect import parse_upload
+from decks.importers.media import MediaFile
 from decks.models import Card, CardState, Deck
 from decks.services.cursors import new_card_cursors_invalidate
+from decks.services.media import files_removed_on_failure, media_store
 
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
@@ -40,12 +42,11 @@ def import_limits() -> ImportLimits:
         max_cards=settings.STAMP_IMPORT_MAX_CARDS,
         max_field_chars=settings.STAMP_IMPORT_MAX_FIELD_CHARS,
         max_unzipped_bytes=settings.STAMP_IMPORT_MAX_UNZIPPED_BYTES,
+        max_media_files=settings.STAMP_MEDIA_MAX_FILES,
+        max_media_file_bytes=settings.STAMP_MEDIA_MAX_FILE_BYTES,
+        max_media_bytes=settings.STAMP_MEDIA_MAX_BYTES,
+        max_image_pixels=settings.STAMP_MEDIA_MAX_PIXELS,
     )
-
-
-def front_key(front_html: str) -> str:
-    """What makes two fronts "the same card": their text, ignoring markup, case and spacing."""
-    return _SPACE.sub(" ", unescape(_TAG.sub(" ", front_html))).strip().casefold()
 
 
 def tags_text(tags: tuple[str, ...]) -> str:
@@ -74,6 +75,23 @@ class ImportPlan:
     @property
     def preview_cards(self) -> list[CardRecord]:
         return self.parsed.cards[:10]
+
+    @property
+    def media_to_store(self) -> list[MediaFile]:
+        """The pictures and sounds of the cards this import writes."""
+        records = [*self.added, *(record for _, record in self.updated)]
+        hashes = dict.fromkeys(h for r in records for h in media_hashes(r.front + r.back))
+        return [self.parsed.media[h] for h in hashes if h in self.parsed.media]
+
+    @property
+    def media_summary(self) -> dict[str, int]:
+        """What the teacher is told before confirming: how many pictures, sounds, bytes."""
+        files = list(self.parsed.media.values())
+        return {
+            "images": sum(media.is_image for media in files),
+            "sounds": sum(not media.is_image for media in files),
+            "bytes": sum(media.size for media in files),
+        }
 
 
 def _changed(card: Card, record: CardRecord) -> bool:
@@ -150,18 +168,26 @@ def deck_import(
     parsed = parse_upload(data, filename=filename, format=format or None, limits=import_limits())
     if parsed.errors:
         raise ImportRejected(parsed.errors)
-    with transaction.atomic():
+    # Stored files are no part of the transaction: the ones it wrote go if it fails.
+    with files_removed_on_failure() as written, transaction.atomic():
         if deck is not None:
             deck = Deck.objects.select_for_update().get(pk=deck.pk)
         plan = import_plan(parsed=parsed, deck=deck, new_title=new_title)
         if dry_run:
             return plan, None
-        result = _apply(plan, owner=owner, filename=filename, retire_missing=retire_missing)
+        result = _apply(
+            plan, owner=owner, filename=filename, retire_missing=retire_missing, written=written
+        )
     return plan, result
 
 
 def _apply(
-    plan: ImportPlan, *, owner: AbstractBaseUser | None, filename: str, retire_missing: bool
+    plan: ImportPlan,
+    *,
+    owner: AbstractBaseUser | None,
+    filename: str,
+    retire_missing: bool,
+    written: list[str],
 ) -> ImportResult:
     deck = plan.deck
     if deck is None:
@@ -171,6 +197,7 @@ def _apply(
             owner=owner,
             source=filename[:255],
         )
+    media_store(deck=deck, files=plan.media_to_store, written=written)
     position = (deck.cards.aggregate(last=Max("position"))["last"] or 0) + 1
     new_cards = []
     for offset, record in enumerate(plan.added):

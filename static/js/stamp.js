@@ -49,12 +49,53 @@
     }
   });
 
+  // Sound plays once when its side is shown, as in Anki, and again on R: the back's sound
+  // once the answer is revealed, else the front's.
+  function sideSounds(card) {
+    const details = card.querySelector("[data-reveal]");
+    const side = details && details.open ? ".card-face.back" : ".card-face.front";
+    return Array.from(card.querySelectorAll(side + " audio"));
+  }
+
+  function playSounds(card) {
+    document.querySelectorAll("#session audio").forEach(function (audio) { audio.pause(); });
+    const sounds = sideSounds(card);
+    // One after the other, like Anki's queue of [sound:] tags on a side.
+    sounds.forEach(function (audio, index) {
+      audio.onended = sounds[index + 1] ? function () { sounds[index + 1].play().catch(function () {}); } : null;
+    });
+    if (sounds[0]) {
+      sounds[0].currentTime = 0;
+      // A browser may refuse before the first click or key; the player is still there.
+      sounds[0].play().catch(function () {});
+    }
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "r" && event.key !== "R") return;
+    if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
+    if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+    const card = studyCard();
+    if (card && sideSounds(card).length) {
+      event.preventDefault();
+      playSounds(card);
+    }
+  });
+
   document.addEventListener("toggle", function (event) {
     if (event.target.matches && event.target.matches("[data-reveal]") && event.target.open) {
       const ratings = event.target.querySelector("[data-ratings]");
       if (ratings) ratings.focus({ preventScroll: true });
+      const card = event.target.closest("[data-study-card]");
+      if (card) playSounds(card);
     }
   }, true);
+
+  function playFrontSounds() {
+    const card = studyCard();
+    if (card) playSounds(card);
+  }
+  document.addEventListener("DOMContentLoaded", playFrontSounds);
 
   // After htmx swaps in the next card, move focus to it so keyboard and screen-reader
   // users continue where the new content is.
@@ -63,6 +104,7 @@
     if (!target || target.id !== "session") return;
     const next = document.querySelector("#session .reveal-button, #session [data-study-done] h2");
     if (next) next.focus({ preventScroll: true });
+    playFrontSounds();
   });
 
   // When an answer cannot be delivered (the server answered 503, or the network failed),

@@ -204,61 +204,6 @@ def test_protobuf_fields_reads_varints_and_bytes():
         apkg.protobuf_fields(b"\x12\x05ab")  # says 5 bytes, has 2
 
 
-# --- media -----------------------------------------------------------------------------
-
-
-def test_media_is_left_out_with_a_warning_naming_the_files():
-    notes = [
-        basic_note('<img src="kat.jpg"> de kat', "the cat [sound:kat.mp3]"),
-        basic_note("de hond", "the dog"),
-    ]
-    package = genanki_package(notes, media={"kat.jpg": b"\xff\xd8", "kat.mp3": b"ID3"})
-    result = apkg.parse(package)
-    assert [(card.front, card.back) for card in result.cards] == [
-        ("de kat", "the cat"),
-        ("de hond", "the dog"),
-    ]
-    warning = warning_text(result)
-    assert "kat.jpg" in warning and "kat.mp3" in warning
-    assert "1 notes used them" in warning
-
-
-def test_a_card_left_with_only_a_picture_is_skipped_with_a_warning():
-    package = genanki_package(
-        [basic_note('<img src="kaart.png">', "Europa")], media={"kaart.png": b"x"}
-    )
-    result = apkg.parse(package)
-    assert result.cards == []
-    assert "note 1" in warning_text(result)
-    assert "kaart.png" in warning_text(result)
-
-
-def test_modern_package_with_media_and_cloze(tmp_path):
-    collection_module = pytest.importorskip("anki.collection")
-    collection = collection_module.Collection(str(tmp_path / "collection.anki2"))
-    try:
-        picture = tmp_path / "molen.png"
-        picture.write_bytes(b"\x89PNG")
-        name = collection.media.add_file(str(picture))
-        note = collection.new_note(collection.models.by_name("Cloze"))
-        note["Text"] = f'{{{{c1::Kinderdijk}}}} heeft 19 molens<img src="{name}">'
-        note["Back Extra"] = "Werelderfgoed"
-        collection.add_note(note, collection.decks.id("Nederland::Molens"))
-        out = tmp_path / "molens.apkg"
-        options = collection_module.ExportAnkiPackageOptions(
-            with_scheduling=False, with_deck_configs=False, with_media=True, legacy=False
-        )
-        collection.export_anki_package(out_path=str(out), options=options, limit=None)
-    finally:
-        collection.close()
-    result = apkg.parse(out.read_bytes())
-    assert [(card.front, card.back) for card in result.cards] == [
-        ("[...] heeft 19 molens", "<b>Kinderdijk</b> heeft 19 molens<br>Werelderfgoed")
-    ]
-    assert "molen.png" in warning_text(result)
-    assert result.deck_title == "Molens"
-
-
 # --- hostile content -------------------------------------------------------------------
 
 HOSTILE_FRONT = '<script>alert(1)</script><b onclick="steal()">vet</b>'

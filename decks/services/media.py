@@ -1,0 +1,109 @@
+"""Storing a deck's pictures and sound, and putting one picture on a card.
+
+Files are content-addressed: stored once under their sha256 in Django's default storage,
+whatever deck or card uses them, and a `Media` row per deck says that deck may show it.
+Storage is not part of the database transaction, so writers collect the names of files
+they newly wrote, and `files_removed_on_failure` takes them back when the transaction
+fails: a failed import leaves no file behind.
+"""
+
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from html import escape
+from pathlib import PurePosixPath
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from decks.html import MEDIA_EXTENSIONS, clean_card_html, media_url
+from decks.importers.base import ImportLimits
+from decks.importers.media import MediaFile, MediaRefused, media_file
+from decks.models import Card, Deck, Media, media_storage_name
+
+_FIRST_IMAGE = re.compile(r"<img\b[^>]*>", re.I)
+
+
+def media_store(*, deck: Deck, files: Iterable[MediaFile], written: list[str]) -> list[Media]:
+    """Make each file available to `deck`: a row per deck, the bytes stored once.
+
+    Appends to `written` the storage names this call wrote, so the caller can remove them
+    if its transaction does not commit.
+    """
+    rows = []
+    existing = {row.sha256: row for row in deck.media.all()}
+    for media in files:
+        if media.sha256 in existing:
+            rows.append(existing[media.sha256])
+            continue
+        name = media_storage_name(media.sha256, MEDIA_EXTENSIONS[media.content_type])
+        if not default_storage.exists(name):
+            default_storage.save(name, ContentFile(media.data))
+            written.append(name)
+        row = Media.objects.create(
+            deck=deck,
+            sha256=media.sha256,
+            name=PurePosixPath(media.name).name[:255] or name,
+            content_type=media.content_type,
+            size=media.size,
+            width=media.width,
+            height=media.height,
+            file=name,
+        )
+        existing[media.sha256] = row
+        rows.append(row)
+    return rows
+
+
+@contextmanager
+def files_removed_on_failure() -> Iterator[list[str]]:
+    """Yield a list for storage names written inside; remove them if the block raises.
+
+    A name another deck's committed row still uses stays: the bytes are the same file.
+    """
+    written: list[str] = []
+    try:
+        yield written
+    except BaseException:
+        for name in written:
+            if not Media.objects.filter(file=name).exists():
+                default_storage.delete(name)
+        raise
+
+
+def image_tag(media: Media | MediaFile, *, alt: str = "") -> str:
+    """The card HTML that shows a stored picture, sized so the page does not jump."""
+    url = media_url(media.sha256, media.content_type)
+    alt = alt or PurePosixPath(media.name).stem
+    return f'<img src="{url}" alt="{escape(alt)}" width="{media.width}" height="{media.height}">'
+
+
+def card_image_set(*, card: Card, side: str, name: str, data: bytes, limits: ImportLimits) -> Card:
+    """Put the picture `data` on `card`'s `side` ("front" or "back"), replacing the first
+    picture already there, or after the text when there is none.
+
+    Raises decks.importers.media.MediaRefused when the file is no picture Stamp shows.
+    """
+    picture = media_file(name, data, limits=limits)
+    if not picture.is_image:
+        raise MediaRefused("it is a sound, not a picture")
+    with files_removed_on_failure() as written, transaction.atomic():
+        (row,) = media_store(deck=card.deck, files=[picture], written=written)
+        html = getattr(card, side)
+        tag = image_tag(row)
+        if _FIRST_IMAGE.search(html):
+            html = _FIRST_IMAGE.sub(lambda _: tag, html, count=1)
+        else:
+            html = f"{html}<br>{tag}" if html else tag
+        setattr(card, side, clean_card_html(html))
+        card.save(update_fields=[side, "updated_at"])
+    return card
+
+
+def card_image_remove(*, card: Card, side: str) -> Card:
+    """Take the first picture off `card`'s `side`; the deck keeps the file for other cards."""
+    html = _FIRST_IMAGE.sub("", getattr(card, side), count=1)
+    setattr(card, side, clean_card_html(html.removesuffix("<br>")))
+    card.save(update_fields=[side, "updated_at"])
+    return card

@@ -6,7 +6,11 @@ from itertools import count
 import pytest
 from django.contrib.auth.models import User
 
-from decks.models import Card, Classroom, Deck
+from decks.importers.base import ImportLimits
+from decks.importers.media import media_file
+from decks.models import Card, Classroom, Deck, Media
+from decks.services.media import media_store
+from tests.media_samples import png
 
 _serial = count(1)
 
@@ -30,6 +34,14 @@ def make_card(deck: Deck, *, front: str = "Front", back: str = "Back", **extra) 
     return Card.objects.create(deck=deck, front=front, back=back, **extra)
 
 
+def make_media(deck: Deck, *, data: bytes | None = None, name: str = "kaart.png") -> Media:
+    """A picture (or sound) stored for `deck`, as an import would store it."""
+    (media,) = media_store(
+        deck=deck, files=[media_file(name, data or png(), limits=ImportLimits())], written=[]
+    )
+    return media
+
+
 def make_class(
     name: str | None = None,
     *,
@@ -48,6 +60,13 @@ def make_class(
 def enroll(student: User, *decks: Deck) -> Classroom:
     """Put `student` in a class that studies `decks`, so they may study them."""
     return make_class(students=[student], decks=list(decks))
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path_factory):
+    """Each test stores pictures and sound in a folder of its own, never the project's."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

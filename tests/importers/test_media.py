@@ -73,7 +73,15 @@ def test_a_picture_reports_its_pixel_size():
         (b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\0" * 64, "video/mp4"),
         (png()[:20], "can't be read"),
     ],
-    ids=["text", "svg-script", "png-polyglot", "pixel-bomb", "over-the-cap", "video", "truncated-png"],
+    ids=[
+        "text",
+        "svg-script",
+        "png-polyglot",
+        "pixel-bomb",
+        "over-the-cap",
+        "video",
+        "truncated-png",
+    ],
 )
 def test_files_that_are_not_a_plain_picture_or_sound_are_refused_with_the_reason(data, reason):
     with pytest.raises(MediaRefused, match=reason):
@@ -219,9 +227,9 @@ def test_a_file_that_inflates_past_the_per_file_cap_is_left_out():
     notes = [basic_note('kaart <img src="kaart.png">', "x")]
     package = make_zip(zip_entries(genanki_package(notes, media={"kaart.png": bomb})))
     assert len(package) < 100_000  # deflated
-    result = apkg.parse(package, limits=ImportLimits(max_media_file_bytes=1_000_000))
+    result = apkg.parse(package, limits=ImportLimits(max_media_file_bytes=1_024_000))
     assert [card.front for card in result.cards] == ["kaart"]
-    assert "the most one picture or sound may be is 1000 KB" in warnings(result)
+    assert "the file is 2.9 MB; the most one picture or sound may be is 1000 KB" in warnings(result)
 
 
 def test_media_that_together_unpack_past_the_total_cap_stop_the_import():

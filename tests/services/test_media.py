@@ -1,0 +1,163 @@
+"""Storing media with an import: once per content, all or nothing, and out again to Anki."""
+
+import hashlib
+from unittest import mock
+
+import pytest
+from django.core.files.storage import default_storage
+
+from decks.importers.base import ImportLimits
+from decks.importers.media import MediaRefused
+from decks.models import Card, Media
+from decks.services.exports import deck_to_apkg
+from decks.services.imports import deck_import
+from decks.services.media import card_image_remove, card_image_set
+from tests.conftest import make_card, make_deck, make_media
+from tests.media_samples import anki_media_of, anki_package, jpeg, mp3, png
+
+pytestmark = pytest.mark.django_db
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@pytest.fixture
+def files():
+    return {"kaart.png": png(40, 30), "europa.mp3": mp3(), "kat.jpg": jpeg()}
+
+
+@pytest.fixture
+def package(tmp_path, files):
+    return anki_package(
+        tmp_path,
+        [
+            ('<img src="kaart.png">', "Europa [sound:europa.mp3]"),
+            ('de kat <img src="kat.jpg">', "the cat"),
+            ("Azië <img src='kaart.png'>", "een werelddeel"),
+        ],
+        files,
+    )
+
+
+def import_package(package: bytes, deck=None):
+    _, result = deck_import(
+        data=package, filename="deck.apkg", format=None, owner=None, deck=deck, new_title="Kaart"
+    )
+    return result.deck
+
+
+def stored_names() -> list[str]:
+    folders = default_storage.listdir("media")[0]
+    return sorted(
+        f"media/{folder}/{name}"
+        for folder in folders
+        for name in default_storage.listdir(f"media/{folder}")[1]
+    )
+
+
+def test_an_import_stores_each_file_once_with_its_type_and_size(package, files):
+    deck = import_package(package)
+    rows = {row.name: row for row in deck.media.all()}
+    assert set(rows) == set(files)
+    assert rows["kaart.png"].content_type == "image/png"
+    assert (rows["kaart.png"].width, rows["kaart.png"].height) == (40, 30)
+    assert rows["europa.mp3"].size == len(files["europa.mp3"])
+    with default_storage.open(rows["kat.jpg"].file.name) as stored:
+        assert stored.read() == files["kat.jpg"]
+
+
+def test_the_same_picture_in_two_decks_is_stored_once(package):
+    first, second = import_package(package), import_package(package)
+    assert first.media.count() == second.media.count() == 3
+    assert len(stored_names()) == 3
+
+
+def test_importing_the_same_package_again_adds_no_media(package):
+    deck = import_package(package)
+    import_package(package, deck=deck)
+    assert deck.media.count() == 3
+
+
+def test_a_failed_import_leaves_no_card_row_or_file_behind(package):
+    with (
+        mock.patch.object(Card.objects, "bulk_create", side_effect=RuntimeError("disk full")),
+        pytest.raises(RuntimeError),
+    ):
+        import_package(package)
+    assert Media.objects.count() == 0
+    assert Card.objects.count() == 0
+    assert stored_names() == []
+
+
+def test_a_failed_import_keeps_files_another_deck_already_uses(package, files):
+    import_package(package)
+    with (
+        mock.patch.object(Card.objects, "bulk_create", side_effect=RuntimeError("disk full")),
+        pytest.raises(RuntimeError),
+    ):
+        import_package(package)
+    assert len(stored_names()) == 3
+
+
+# --- a picture on a card in the admin ----------------------------------------------------
+
+
+@pytest.fixture
+def card():
+    return make_card(make_deck(), front="Welk werelddeel?", back="Europa")
+
+
+def test_a_picture_added_to_a_card_shows_after_its_text(card):
+    card_image_set(
+        card=card, side="front", name="kaart.png", data=png(40, 30), limits=ImportLimits()
+    )
+    url = f"/media/{sha(png(40, 30))}.png"
+    assert card.front == f'Welk werelddeel?<br><img src="{url}" alt="kaart" width="40" height="30">'
+    assert card.deck.media.get().name == "kaart.png"
+
+
+def test_a_new_picture_replaces_the_first_one(card):
+    card_image_set(card=card, side="back", name="oud.png", data=png(4, 4), limits=ImportLimits())
+    card_image_set(card=card, side="back", name="nieuw.jpg", data=jpeg(), limits=ImportLimits())
+    card.refresh_from_db()
+    assert card.back.count("<img") == 1
+    assert f"/media/{sha(jpeg())}.jpg" in card.back
+
+
+def test_removing_the_picture_leaves_the_text(card):
+    card_image_set(card=card, side="front", name="kaart.png", data=png(), limits=ImportLimits())
+    card_image_remove(card=card, side="front")
+    card.refresh_from_db()
+    assert card.front == "Welk werelddeel?"
+
+
+def test_a_sound_is_not_accepted_as_a_picture(card):
+    with pytest.raises(MediaRefused, match="not a picture"):
+        card_image_set(card=card, side="front", name="a.mp3", data=mp3(), limits=ImportLimits())
+    assert Media.objects.count() == 0
+
+
+# --- out to Anki -------------------------------------------------------------------------
+
+
+def test_anki_opens_the_export_with_every_picture_and_sound_byte_for_byte(package, files, tmp_path):
+    deck = import_package(package)
+    anki_files, notes = anki_media_of(deck_to_apkg(deck), tmp_path)
+    assert anki_files == files
+    fields = sorted(" | ".join(note) for note in notes)
+    assert fields == [
+        '<img src="kaart.png" alt="kaart" width="40" height="30"> | Europa [sound:europa.mp3]',
+        'Azië <img src="kaart.png" alt="kaart" width="40" height="30"> | een werelddeel',
+        'de kat <img src="kat.jpg" alt="kat" width="4" height="3"> | the cat',
+    ]
+
+
+def test_two_files_of_the_same_name_keep_both_in_the_export(tmp_path):
+    deck = make_deck()
+    first = make_media(deck, data=png(4, 4), name="kaart.png")
+    second = make_media(deck, data=png(8, 8), name="kaart.png")
+    make_card(deck, front=f'<img src="/media/{first.sha256}.png">', back="klein")
+    make_card(deck, front=f'<img src="/media/{second.sha256}.png">', back="groot")
+    anki_files, _ = anki_media_of(deck_to_apkg(deck), tmp_path)
+    assert sorted(anki_files.values()) == sorted([png(4, 4), png(8, 8)])

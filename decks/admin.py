@@ -19,11 +19,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 
 from decks.admin_forms import ImportConfirmForm, ImportUploadForm
-from decks.html import clean_card_html
+from decks.html import clean_card_html, media_hashes
 from decks.importers.detect import parse_upload
+from decks.importers.media import MediaRefused, media_file
 from decks.models import Card, CardState, Classroom, Deck, ImportUpload, Membership, ReviewLog
 from decks.services.classes import exam_clamp_apply
 from decks.services.clock import today_for_study
@@ -34,19 +36,42 @@ from decks.services.cursors import (
 )
 from decks.services.exports import deck_to_apkg, deck_to_csv, export_filename
 from decks.services.imports import ImportRejected, deck_import, import_limits, import_plan
+from decks.services.media import card_image_remove, card_image_set
 from decks.services.teachers import (
     TEACHERS_GROUP,
     cards_editable_by,
     classes_taught_by,
     decks_editable_by,
 )
+from decks.templatetags.cards import card_html
 
 # An upload waiting for confirmation this long is abandoned.
 UPLOAD_TTL = timedelta(hours=6)
 
 
+_PICTURE_TYPES = "image/png,image/jpeg,image/gif,image/webp"
+
+
 class CardForm(forms.ModelForm):
-    """Card text typed in the admin passes the same allow-list as imported text."""
+    """Card text typed in the admin passes the same allow-list as imported text; a picture
+    passes the same checks as an imported one."""
+
+    front_image = forms.FileField(
+        required=False,
+        label="Front picture",
+        help_text="PNG, JPEG, GIF or WebP. Replaces the front's first picture, or goes after "
+        "its text.",
+        widget=forms.ClearableFileInput(attrs={"accept": _PICTURE_TYPES}),
+    )
+    remove_front_image = forms.BooleanField(required=False, label="Remove the front's picture")
+    back_image = forms.FileField(
+        required=False,
+        label="Back picture",
+        help_text="PNG, JPEG, GIF or WebP. Replaces the back's first picture, or goes after "
+        "its text.",
+        widget=forms.ClearableFileInput(attrs={"accept": _PICTURE_TYPES}),
+    )
+    remove_back_image = forms.BooleanField(required=False, label="Remove the back's picture")
 
     class Meta:
         model = Card
@@ -57,6 +82,26 @@ class CardForm(forms.ModelForm):
 
     def clean_back(self) -> str:
         return clean_card_html(self.cleaned_data["back"])
+
+    def clean_front_image(self):
+        return self._picture("front_image")
+
+    def clean_back_image(self):
+        return self._picture("back_image")
+
+    def _picture(self, field: str) -> tuple[str, bytes] | None:
+        upload = self.cleaned_data.get(field)
+        if not upload:
+            return None
+        limits = import_limits()
+        data = upload.read(limits.max_media_file_bytes + 1)
+        try:
+            picture = media_file(upload.name, data, limits=limits)
+        except MediaRefused as refused:
+            raise forms.ValidationError(f"{upload.name}: {refused}") from refused
+        if not picture.is_image:
+            raise forms.ValidationError(f"{upload.name}: it is a sound, not a picture")
+        return upload.name, data
 
 
 def _invalidate_cursors_if_moved(card: Card, *, added: bool, changed_fields) -> None:
@@ -294,15 +339,36 @@ class CardAdmin(ProgressProtectedAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         # Moving a card would strand students' states and logs in the old deck.
-        return ("deck",) if obj is not None else ()
+        return ("deck", "pictures") if obj is not None else ("pictures",)
 
     search_fields = ("front", "back", "tags")
     list_select_related = ("deck",)
     actions = ["retire", "restore"]
 
+    class Media:
+        css = {"all": ("css/admin-import.css",)}
+
     def save_model(self, request: HttpRequest, obj: Card, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
         _invalidate_cursors_if_moved(obj, added=not change, changed_fields=form.changed_data)
+        for side in ("front", "back"):
+            if picture := form.cleaned_data.get(f"{side}_image"):
+                name, data = picture
+                card_image_set(card=obj, side=side, name=name, data=data, limits=import_limits())
+            elif form.cleaned_data.get(f"remove_{side}_image"):
+                card_image_remove(card=obj, side=side)
+
+    @admin.display(description="Pictures and sound")
+    def pictures(self, card: Card) -> str:
+        """What the card shows besides text, as students will see it."""
+        parts = [
+            format_html(
+                '<div class="card-media"><strong>{}</strong>{}</div>', label, card_html(html)
+            )
+            for label, html in (("Front", card.front), ("Back", card.back))
+            if media_hashes(html)
+        ]
+        return format_html_join("", "{}", ((part,) for part in parts)) or "—"
 
     def get_queryset(self, request: HttpRequest):
         return cards_editable_by(request.user).select_related("deck")

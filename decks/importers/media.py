@@ -237,13 +237,14 @@ class MediaCollector:
         if name in self.refused:
             return None
         try:
-            self.files[name] = self._read(name)
+            self.files[name] = self.read(name)
         except MediaRefused as refused:
             self.refused[name] = str(refused)
             return None
         return self.files[name]
 
-    def _read(self, name: str) -> MediaFile:
+    def read(self, name: str) -> MediaFile:
+        """The file cards call `name`, checked; raises MediaRefused or MediaLimitExceeded."""
         member = self.members.get(name)
         if member is None:
             raise MediaRefused("the package doesn't have this file")

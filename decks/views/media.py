@@ -5,7 +5,6 @@ The URL holds the file's sha256, so its bytes never change: browsers keep it for
 without access gets the same 404 as for a file that does not exist.
 """
 
-import hashlib
 import io
 import re
 import zipfile
@@ -23,8 +22,9 @@ from django.http import (
 from django.views.decorators.http import require_GET
 
 from decks.html import MEDIA_EXTENSIONS
-from decks.importers.media import MediaRefused, identify
+from decks.importers.media import MediaCollector, MediaLimitExceeded, MediaRefused
 from decks.selectors import media_visible_to, pending_upload_with_media
+from decks.services.imports import import_limits
 
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 _YEAR = 365 * 24 * 3600
@@ -113,10 +113,12 @@ def _from_pending_upload(request: HttpRequest, sha256: str) -> tuple[bytes, str]
         raise Http404
     try:
         with zipfile.ZipFile(io.BytesIO(bytes(pending.data))) as archive:
-            data = archive.read(pending.media_members[sha256])
-        content_type, _, _ = identify(data, max_image_pixels=settings.STAMP_MEDIA_MAX_PIXELS)
-    except (zipfile.BadZipFile, KeyError, OSError, MediaRefused) as error:
+            reader = MediaCollector(
+                archive, {sha256: pending.media_members[sha256]}, import_limits()
+            )
+            media = reader.read(sha256)
+    except (zipfile.BadZipFile, KeyError, MediaRefused, MediaLimitExceeded) as error:
         raise Http404 from error
-    if hashlib.sha256(data).hexdigest() != sha256:
+    if media.sha256 != sha256:
         raise Http404
-    return data, content_type
+    return media.data, media.content_type

@@ -22,17 +22,20 @@ from decks.models import (
     Deck,
     DeckSettings,
     ImportUpload,
+    Media,
     Membership,
     ReviewLog,
 )
 from decks.services.reviews import review_record
 from decks.services.teachers import TEACHERS_GROUP, teachers_group_ensure
-from tests.conftest import make_class, make_deck, make_user
+from tests.conftest import make_class, make_deck, make_media, make_user
+from tests.importers.packages import make_zip
+from tests.media_samples import mp3, png
 
 pytestmark = pytest.mark.django_db
 
 MODELS = [Deck, Card, CardState, ReviewLog, Classroom, Membership, ImportUpload, DailyActivity,
-          DeckSettings]  # fmt: skip
+          DeckSettings, Media]  # fmt: skip
 
 
 def fingerprint() -> str:
@@ -61,7 +64,20 @@ def world():
     upload = ImportUpload.objects.create(
         uploaded_by=teacher_a, filename="a.csv", data=b"front,back\nx,y\n", new_deck_title="New"
     )
+    picture_a = make_media(deck_a, data=png(5, 5))
+    sound_a = make_media(deck_a, data=mp3(), name="a.mp3")
+    preview_picture = png(6, 6)
+    preview_sha256 = hashlib.sha256(preview_picture).hexdigest()
+    ImportUpload.objects.create(
+        uploaded_by=teacher_a,
+        filename="a.apkg",
+        data=make_zip({"0": preview_picture}),
+        media_members={preview_sha256: "0"},
+    )
     targets = [
+        ("media_file", [picture_a.sha256, "png"], {}),
+        ("media_file", [sound_a.sha256, "mp3"], {}),
+        ("media_file", [preview_sha256, "png"], {}),
         ("deck_detail", [deck_a.slug], {}),
         ("study", [deck_a.slug], {}),
         ("study_answer", [deck_a.slug], {"card": card_a.pk, "rating": 5, "seen": 1}),
@@ -134,6 +150,11 @@ def test_the_owner_does_reach_their_own_pages(world, client):
     for name, args, _ in world["targets"]:
         if name in {"deck_detail", "study", "class_detail", "leaderboard"}:
             assert client.get(url_of(name, args)).status_code == 200, name
+    media = Media.objects.filter(deck__title="Deck A")
+    assert media.count() == 2
+    for row in media:
+        address = reverse("media_file", args=[row.sha256, row.file.name.rsplit(".", 1)[1]])
+        assert client.get(address).status_code == 200, address
 
 
 def test_the_demo_data_has_no_superuser_to_abuse():

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 
 from decks.html import clean_card_html, text_to_html
 from decks.importers.base import DEFAULT_LIMITS, CardRecord, ImportLimits, ParseResult, Problem
+from decks.importers.media import MediaCollector
 
 DELIMITERS = ("\t", ";", ",")  # on a tie the earlier one wins: tabs rarely occur in prose
 COLUMN_NAMES = {
@@ -55,9 +56,17 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # as decks.services.exports e
 
 
 def parse(
-    text: str, *, limits: ImportLimits = DEFAULT_LIMITS, delimiter: str | None = None
+    text: str,
+    *,
+    limits: ImportLimits = DEFAULT_LIMITS,
+    delimiter: str | None = None,
+    media: MediaCollector | None = None,
 ) -> ParseResult:
-    """Cards from CSV or TSV text; `delimiter` None sniffs it from the first rows."""
+    """Cards from CSV or TSV text; `delimiter` None sniffs it from the first rows.
+
+    `media` holds the pictures and sounds beside the table in a zip (decks.importers.bundle)
+    that fields name with <img src="kaart.png"> or [sound:uitspraak.mp3].
+    """
     delimiter = delimiter or sniff_delimiter(text)
     result = ParseResult(format="tsv" if delimiter == "\t" else "csv")
     columns: dict[str, int] | None = None
@@ -73,7 +82,7 @@ def parse(
                 result.warnings.append(
                     Problem("only the first three columns are read: front, back, tags", line)
                 )
-        _add_card(cells, columns, line, limits, result)
+        _add_card(cells, columns, line, limits, result, media)
         if len(result.cards) > limits.max_cards:
             result.errors.append(Problem(too_many_cards(limits), line))
             result.cards.clear()
@@ -167,7 +176,12 @@ def _header_columns(cells: list[str], line: int, result: ParseResult) -> dict[st
 
 
 def _add_card(
-    cells: list[str], columns: dict[str, int], line: int, limits: ImportLimits, result: ParseResult
+    cells: list[str],
+    columns: dict[str, int],
+    line: int,
+    limits: ImportLimits,
+    result: ParseResult,
+    media: MediaCollector | None = None,
 ) -> None:
     def cell(role: str) -> str:
         position = columns.get(role)
@@ -186,6 +200,8 @@ def _add_card(
                 message += " (if the rest of the file ended up in it, a closing quote is missing)"
             result.errors.append(Problem(message, line))
             return
+    if media is not None:
+        front, back = media.link(front, f"line {line}"), media.link(back, f"line {line}")
     front_html, back_html = field_html(front), field_html(back)
     if not front_html or not back_html:
         side = "front" if not front_html else "back"

@@ -7,14 +7,16 @@ gets the same treatment: one card per front, the card cap, and the file's name o
 problem so a preview of several uploads stays readable.
 """
 
+import io
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import PurePath
 
 from django.utils.translation import gettext_lazy as _
 
-from decks.importers import apkg, flashcard_site, notes, qa_blocks, quizlet
+from decks.importers import apkg, bundle, flashcard_site, notes, qa_blocks, quizlet
 from decks.importers import csv as csv_importer
 from decks.importers.base import (
     DEFAULT_LIMITS,
@@ -28,7 +30,7 @@ from decks.importers.base import (
 )
 from decks.importers.decoding import decode_text
 
-FORMATS = ("csv", "tsv", "quizlet", "flashcard_site", "qa_blocks", "notes", "apkg")
+FORMATS = ("csv", "tsv", "quizlet", "flashcard_site", "qa_blocks", "notes", "apkg", "zip")
 FORMAT_LABELS = {
     "csv": _("CSV (comma or semicolon)"),
     "tsv": _("TSV (tab-separated)"),
@@ -37,6 +39,7 @@ FORMAT_LABELS = {
     "qa_blocks": _("Questions with answers below"),
     "notes": _("Study notes (term = definition)"),
     "apkg": _("Anki package (.apkg, .colpkg)"),
+    "zip": _("CSV or TSV with its pictures (.zip)"),
 }
 TEXT_EXTENSIONS = {".csv", ".tsv", ".tab", ".txt", ".text"}
 ANKI_EXTENSIONS = {".apkg", ".colpkg"}
@@ -85,9 +88,11 @@ def parse_upload(
 
 def detect_format(data: bytes, filename: str) -> str:
     """The format of an upload from its bytes, with the file name as a tie-breaker."""
-    if data.startswith(_ZIP_MAGIC):
-        return "apkg"
     extension = PurePath(filename).suffix.lower()
+    if data.startswith(_ZIP_MAGIC):
+        names = apkg.zip_names(data)
+        is_package = extension in ANKI_EXTENSIONS or any(n in apkg.COLLECTIONS for n in names)
+        return "zip" if not is_package and bundle.table_members(names) else "apkg"
     if extension in ANKI_EXTENSIONS:
         return "apkg"
     text = decode_text(data).text
@@ -137,6 +142,8 @@ def _parse(data: bytes, name: str, format: str | None, limits: ImportLimits) -> 
     format = format or detect_format(data, name)
     if format == "apkg":
         return apkg.parse(data, limits=limits)
+    if format == "zip":
+        return _parse_bundle(data, limits)
     decoded = decode_text(data)
     if decoded.errors:
         return ParseResult(warnings=decoded.warnings, errors=decoded.errors, format=format)
@@ -146,22 +153,35 @@ def _parse(data: bytes, name: str, format: str | None, limits: ImportLimits) -> 
     return result
 
 
+def _parse_bundle(data: bytes, limits: ImportLimits) -> ParseResult:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return bundle.parse(archive, limits=limits)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        return _failed("the file is not a zip archive")
+
+
 def _wrong_kind(data: bytes, name: str, format: str | None) -> str | None:
     """Why the file is not what its name (or the chosen format) says, if it is not."""
     extension = PurePath(name).suffix.lower()
     is_zip = data.startswith(_ZIP_MAGIC)
-    wants_anki = format == "apkg" or (format is None and extension in ANKI_EXTENSIONS)
+    # An Anki package, or a CSV zipped with its pictures: both are zip archives.
+    wants_zip = format in ("apkg", "zip") or (
+        format is None and extension in ANKI_EXTENSIONS | {".zip"}
+    )
     if is_zip:
         if office := _office_kind(data):
             return f"this is {office}, not a card file: save it as CSV (UTF-8) and upload that"
-        if not wants_anki and (format is not None or extension in TEXT_EXTENSIONS):
+        if not wants_zip and (format is not None or extension in TEXT_EXTENSIONS):
             return "this is a zip archive, not a text file: upload the CSV or text file itself"
         return None
     if data.startswith(_OLE_MAGIC):
         return "this is an old Word or Excel file: save it as CSV (UTF-8) and upload that"
     if data.startswith(_PDF_MAGIC):
         return "PDF files can't be imported: copy the text into a .txt file and upload that"
-    if wants_anki:
+    if wants_zip and (format == "zip" or extension == ".zip"):
+        return "the file is not a zip archive"
+    if wants_zip:
         return "the file is not an Anki package (not a zip archive)"
     return None
 

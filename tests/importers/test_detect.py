@@ -74,7 +74,9 @@ def test_a_chosen_format_wins_over_detection():
 
 
 def test_formats_lists_every_parser():
-    assert set(FORMATS) == {"csv", "tsv", "quizlet", "flashcard_site", "qa_blocks", "notes", "apkg"}
+    assert set(FORMATS) == {
+        "csv", "tsv", "quizlet", "flashcard_site", "qa_blocks", "notes", "apkg", "zip"
+    }  # fmt: skip
 
 
 # --- what the file is ------------------------------------------------------------------

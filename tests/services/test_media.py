@@ -13,6 +13,7 @@ from decks.services.exports import deck_to_apkg
 from decks.services.imports import deck_import
 from decks.services.media import card_image_remove, card_image_set
 from tests.conftest import make_card, make_deck, make_media
+from tests.importers.packages import make_zip
 from tests.media_samples import anki_media_of, anki_package, jpeg, mp3, png
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +162,15 @@ def test_two_files_of_the_same_name_keep_both_in_the_export(tmp_path):
     make_card(deck, front=f'<img src="/media/{second.sha256}.png">', back="groot")
     anki_files, _ = anki_media_of(deck_to_apkg(deck), tmp_path)
     assert sorted(anki_files.values()) == sorted([png(4, 4), png(8, 8)])
+
+
+def test_a_zipped_csv_imports_its_cards_with_their_pictures():
+    table = b'front,back\n"Welk werelddeel? <img src=""kaart.png"">",Europa\n'
+    _, result = deck_import(
+        data=make_zip({"kaarten.csv": table, "kaart.png": png(40, 30)}),
+        filename="kaarten.zip", format=None, owner=None, deck=None,
+    )  # fmt: skip
+    card = result.deck.cards.get()
+    (media,) = result.deck.media.all()
+    assert f"/media/{media.sha256}.png" in card.front
+    assert media.name == "kaart.png"

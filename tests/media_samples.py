@@ -56,6 +56,47 @@ def m4a() -> bytes:
     return b"\x00\x00\x00\x20ftypM4A \x00\x00\x00\x00M4A mp42isom" + b"\x00" * 64
 
 
+def pyramid(width: int = 1200, height: int = 800, label: str = "Klantpiramide") -> bytes:
+    """A picture a teacher might use: a customer pyramid with a caption, as PNG."""
+    from PIL import ImageDraw
+
+    image = Image.new("RGB", (width, height), (250, 248, 240))
+    draw = ImageDraw.Draw(image)
+    colors = [(183, 28, 28), (230, 81, 0), (249, 168, 37), (67, 160, 71)]
+    for level, color in enumerate(colors):
+        top = int(height * 0.1 + level * height * 0.2)
+        bottom = top + int(height * 0.2)
+        half_top = int(width * 0.08 + level * width * 0.1)
+        half_bottom = half_top + int(width * 0.1)
+        middle = width // 2
+        draw.polygon(
+            [(middle - half_top, top), (middle + half_top, top),
+             (middle + half_bottom, bottom), (middle - half_bottom, bottom)],
+            fill=color,
+        )  # fmt: skip
+    draw.text((20, 20), label, fill=(20, 20, 20), font_size=max(16, height // 14))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def tone(seconds: float = 1.0, hertz: int = 440, rate: int = 8000) -> bytes:
+    """A sine tone as WAV: a sound a browser really plays."""
+    import math
+
+    frames = b"".join(
+        struct.pack("<h", int(12000 * math.sin(2 * math.pi * hertz * n / rate)))
+        for n in range(int(seconds * rate))
+    )
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(frames)
+    return buffer.getvalue()
+
+
 def png_claiming(width: int, height: int) -> bytes:
     """A 1 x 1 PNG whose header says it is `width` x `height` pixels (a decompression bomb)."""
     data = bytearray(png(1, 1))

@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 from decks.models import Deck
 from decks.services.teachers import TEACHERS_GROUP, teachers_group_ensure
 from tests.conftest import make_user
+from tests.media_samples import anki_package, pyramid, tone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,3 +43,45 @@ def test_a_teacher_imports_a_csv_through_the_admin_preview(page, live_server, sc
     deck = Deck.objects.get(title="Klant centraal")
     assert deck.cards.count() == 2
     assert deck.owner == teacher
+
+
+def test_a_teacher_imports_an_anki_deck_with_50_pictures_and_20_sounds(
+    page, live_server, screenshot, tmp_path
+):
+    teachers_group_ensure()
+    teacher = make_user("tess", is_staff=True)
+    teacher.groups.add(Group.objects.get(name=TEACHERS_GROUP))
+    files = {f"piramide-{n}.png": pyramid(600 + n, 400, f"Piramide {n}") for n in range(50)}
+    files |= {f"woord-{n}.wav": tone(0.3, 300 + 10 * n) for n in range(20)}
+    notes = [
+        (f'Welke piramide is {n}? <img src="piramide-{n}.png">',
+         f"Nummer {n}" + (f" [sound:woord-{n}.wav]" if n < 20 else ""))
+        for n in range(50)
+    ]  # fmt: skip
+    source = tmp_path / "piramides.apkg"
+    source.write_bytes(anki_package(tmp_path, notes, files))
+
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/decks/deck/")
+    page.fill("#id_username", "tess")
+    page.fill("#id_password", "pass-word-123")
+    page.click("input[type=submit]")
+    page.get_by_role("link", name="Import deck").click()
+    page.set_input_files("#id_file", str(source))
+    page.click("input[value='Preview import']")
+
+    assert page.get_by_test_id("import-images").inner_text() == "50"
+    assert page.get_by_test_id("import-sounds").inner_text() == "20"
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.preview-card img')]"
+        ".every(img => img.complete && img.naturalWidth > 0)"
+    )
+    assert page.locator(".preview-card img").count() == 10
+    assert page.locator(".preview-card audio").count() == 10
+    assert page.get_by_test_id("import-warnings").count() == 0
+    screenshot("admin-import-media-preview")
+
+    page.click("input[value='Confirm import']")
+    page.wait_for_selector(".messagelist .success")
+    deck = Deck.objects.get(title="Stamp media")
+    assert deck.cards.count() == 50
+    assert deck.media.count() == 70

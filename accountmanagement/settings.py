@@ -215,6 +215,7 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
             "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
             "default_acl": None,  # private objects: readers get short-lived signed URLs
             "querystring_auth": True,
+            "signature_version": "s3v4",
             "querystring_expire": int(os.environ.get("STAMP_MEDIA_URL_SECONDS", "300")),
             "file_overwrite": True,  # a name is its content's hash: same name, same bytes
         },

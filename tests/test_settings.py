@@ -78,3 +78,20 @@ def test_postgresql_connections_turn_jit_off():
     code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
     result = run_manage("shell", "--no-imports", "-c", code, env=PRODUCTION)
     assert "'options': '-c jit=off'" in result.stdout
+
+
+def test_naming_a_bucket_puts_media_in_object_storage():
+    env = {**PRODUCTION, "AWS_STORAGE_BUCKET_NAME": "stamp-media",
+           "AWS_S3_ENDPOINT_URL": "https://minio.example.org"}  # fmt: skip
+    code = (
+        "from django.core.files.storage import default_storage as s; "
+        "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.default_acl)"
+    )
+    result = run_manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.stdout.strip() == "S3Storage stamp-media https://minio.example.org None"
+
+
+def test_without_a_bucket_media_are_files_under_media_root():
+    code = "from django.core.files.storage import default_storage as s; print(type(s).__name__)"
+    result = run_manage("shell", "--no-imports", "-c", code, env=PRODUCTION)
+    assert result.stdout.strip() == "FileSystemStorage"

@@ -1,0 +1,45 @@
+"""The card allow-list admits pictures and sound only from the app's own media URLs."""
+
+import pytest
+
+from decks.html import clean_card_html
+
+SHA = "ab" * 32
+
+
+def test_a_picture_from_the_apps_media_url_stays_with_its_alt_and_size():
+    html = f'<img src="/media/{SHA}.png" alt="kaart" width="40" height="30">'
+    assert clean_card_html(html) == html
+
+
+def test_a_sound_from_the_apps_media_url_stays_a_player():
+    html = f'<audio controls="" preload="none" src="/media/{SHA}.mp3"></audio>'
+    assert clean_card_html(html) == html
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<img src="https://tracker.example/pixel.png">',
+        '<img src="kaart.png">',
+        '<img src="javascript:alert(1)">',
+        '<img src="data:image/svg+xml;base64,PHN2Zz4=">',
+        f'<img src="/media/{SHA}.mp3">',  # a sound where a picture belongs
+        f'<img src="/media/{SHA}.png/../../admin/">',
+        f'<audio src="/media/{SHA}.png" controls></audio>',
+        '<audio src="https://example.org/a.mp3" controls></audio>',
+        "<img>",
+    ],
+)
+def test_anything_else_is_removed_whole(html):
+    assert clean_card_html(f"Europa{html}") == "Europa"
+
+
+def test_event_handlers_and_styles_on_a_picture_are_dropped():
+    html = f'<img src="/media/{SHA}.png" onerror="alert(1)" style="position:fixed" alt="x">'
+    assert clean_card_html(html) == f'<img src="/media/{SHA}.png" alt="x">'
+
+
+def test_a_size_that_is_not_a_number_is_dropped():
+    html = f'<img src="/media/{SHA}.png" width="100%" height="9999999">'
+    assert clean_card_html(html) == f'<img src="/media/{SHA}.png">'

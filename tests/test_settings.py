@@ -84,7 +84,7 @@ def test_naming_a_bucket_puts_media_in_object_storage():
     env = {**PRODUCTION, "AWS_STORAGE_BUCKET_NAME": "stamp-media",
            "AWS_S3_ENDPOINT_URL": "https://minio.example.org"}  # fmt: skip
     code = (
-        "from django.core.files.storage import default_storage as s; "
+        'from django.core.files.storage import storages; s = storages["default"]; '
         "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.default_acl)"
     )
     result = run_manage("shell", "--no-imports", "-c", code, env=env)
@@ -92,6 +92,8 @@ def test_naming_a_bucket_puts_media_in_object_storage():
 
 
 def test_without_a_bucket_media_are_files_under_media_root():
-    code = "from django.core.files.storage import default_storage as s; print(type(s).__name__)"
+    code = (
+        'from django.core.files.storage import storages; print(type(storages["default"]).__name__)'
+    )
     result = run_manage("shell", "--no-imports", "-c", code, env=PRODUCTION)
     assert result.stdout.strip() == "FileSystemStorage"

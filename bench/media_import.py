@@ -1,0 +1,222 @@
+"""Peak memory and CPU of parsing hostile and large media uploads.
+
+Each case is built here, then parsed in a fresh Python process (so one case's memory can't
+hide another's) by the same entry point the admin uses, `parse_upload`, with the default
+caps. The child reports its CPU seconds and its peak memory above what Django and the
+importers take once loaded. Run from the project folder:
+
+    .venv/bin/python bench/media_import.py            # all cases, a table
+    .venv/bin/python bench/media_import.py --json     # the same as JSON
+
+Nothing here touches a database or the network.
+"""
+
+import argparse
+import io
+import json
+import os
+import resource
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+import wave
+import zipfile
+import zlib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# --- the cases -------------------------------------------------------------------------
+
+
+def _png(width: int, height: int, seed: int) -> bytes:
+    """A picture like a diagram a teacher scans in: mostly flat colour, some noise."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    noise = Image.effect_noise((width, height), 8 + seed % 20).convert("RGB")
+    Image.blend(Image.new("RGB", (width, height), (seed % 256, 120, 200)), noise, 0.08).save(
+        buffer, "PNG"
+    )
+    return buffer.getvalue()
+
+
+def _wav(seconds: float, seed: int) -> bytes:
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes(os.urandom(2) * int(seconds * 16000) + seed.to_bytes(2, "little"))
+    return buffer.getvalue()
+
+
+def _package(notes: list[tuple[str, str]], files: dict[str, bytes], folder: Path) -> bytes:
+    """An .apkg as genanki writes it (legacy JSON media list), members deflated."""
+    import genanki
+
+    deck = genanki.Deck(2059400111, "Bench media")
+    for front, back in notes:
+        deck.add_note(genanki.Note(model=genanki.BASIC_MODEL, fields=[front, back]))
+    paths = []
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+        paths.append(str(folder / name))
+    out = folder / "deck.apkg"
+    genanki.Package(deck, media_files=paths).write_to_file(out)
+    # genanki stores members; a real attacker deflates them, which is what makes bombs small.
+    with zipfile.ZipFile(out) as source:
+        entries = {name: source.read(name) for name in source.namelist()}
+    return _zip(entries)
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def case_real_deck(folder: Path) -> bytes:
+    """50 pictures of 480 x 360 and 20 sounds of 1 s, under the 10 MB upload cap."""
+    files = {f"p{n}.png": _png(480, 360, n) for n in range(50)}
+    files |= {f"s{n}.wav": _wav(1.0, n) for n in range(20)}
+    notes = [
+        (
+            f'Kaart {n} <img src="p{n}.png">',
+            f"Antwoord {n}" + (f" [sound:s{n}.wav]" if n < 20 else ""),
+        )
+        for n in range(50)
+    ]
+    return _package(notes, files, folder)
+
+
+def case_ten_thousand_tiny_files(folder: Path) -> bytes:
+    files = {f"t{n}.png": _png(1, 1, n) + n.to_bytes(4, "big") for n in range(10_000)}
+    notes = [(f'Kaart {n} <img src="t{n}.png">', "x") for n in range(10_000)]
+    return _package(notes, files, folder)
+
+
+def case_member_inflating_to_1_gb(folder: Path) -> bytes:
+    """One "picture" whose 1 GiB of zeros deflates to about 1 MB."""
+    entries = {"0": b"\x89PNG\r\n\x1a\n" + b"\0" * (1 << 30)}
+    package = _package([('bom <img src="bom.png">', "x")], {}, folder)
+    with zipfile.ZipFile(io.BytesIO(package)) as source:
+        base = {name: source.read(name) for name in source.namelist()}
+    base["media"] = json.dumps({"0": "bom.png"}).encode()
+    return _zip({**base, **entries})
+
+
+def case_pixel_bomb(folder: Path) -> bytes:
+    data = bytearray(_png(1, 1, 0))
+    struct.pack_into(">II", data, 16, 100_000, 100_000)
+    struct.pack_into(">I", data, 29, zlib.crc32(bytes(data[12:29])))
+    return _package([('bom <img src="bom.png">', "x")], {"bom.png": bytes(data)}, folder)
+
+
+def case_total_past_the_cap(folder: Path) -> bytes:
+    """60 pictures that unpack to 1 MB each: a small upload past the 50 MB in all."""
+    files = {f"p{n}.png": _png(1, 1, n) + bytes(1_000_000) for n in range(60)}
+    notes = [(f'Kaart {n} <img src="p{n}.png">', "x") for n in range(60)]
+    return _package(notes, files, folder)
+
+
+CASES = {
+    "50 pictures + 20 sounds": case_real_deck,
+    "10,000 tiny files": case_ten_thousand_tiny_files,
+    "a member inflating to 1 GiB": case_member_inflating_to_1_gb,
+    "1 x 1 PNG claiming 100,000 x 100,000": case_pixel_bomb,
+    "60 MB of pictures unpacked (cap 50 MB)": case_total_past_the_cap,
+}
+
+
+# --- measuring -------------------------------------------------------------------------
+
+
+def _high_water_kb() -> int:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited on exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _child(path: str) -> None:
+    """Parse one upload and print what it cost, as JSON."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accountmanagement.settings")
+    import django
+
+    django.setup()
+    from decks.importers.detect import parse_upload
+    from decks.services.imports import import_limits
+
+    data = Path(path).read_bytes()
+    baseline = _high_water_kb()
+    tracemalloc.start()
+    started = time.process_time()
+    result = parse_upload(data, filename="deck.apkg", limits=import_limits())
+    cpu = time.process_time() - started
+    python_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    peak = _high_water_kb()
+    outcome = (
+        str(result.errors[0])
+        if result.errors
+        else (
+            f"{len(result.cards)} cards, {len(result.media)} files"
+            + (f"; {len(result.warnings)} warnings" if result.warnings else "")
+        )
+    )
+    print(json.dumps({
+        "upload_bytes": len(data),
+        "cpu_seconds": round(cpu, 3),
+        "peak_rss_mb": round(peak / 1024, 1),
+        "parse_rss_mb": round((peak - baseline) / 1024, 1),
+        "python_peak_mb": round(python_peak / 1e6, 1),
+        "outcome": outcome[:110],
+    }))  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child)
+        return
+    rows = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for name, build in CASES.items():
+            case_folder = Path(folder) / str(len(rows))
+            case_folder.mkdir()
+            upload = case_folder / "upload.apkg"
+            upload.write_bytes(build(case_folder))
+            done = subprocess.run(
+                [sys.executable, __file__, "--child", str(upload)],
+                capture_output=True, text=True, timeout=600, check=True, cwd=ROOT,
+            )  # fmt: skip
+            rows[name] = json.loads(done.stdout.strip().splitlines()[-1])
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return
+    print(
+        f"{'case':40} {'upload':>9} {'CPU s':>7} {'peak MB':>8} {'parse MB':>9} "
+        f"{'Python MB':>10}  outcome"
+    )
+    for name, row in rows.items():
+        print(
+            f"{name:40} {row['upload_bytes'] / 1e6:>7.1f}MB {row['cpu_seconds']:>7.2f} "
+            f"{row['peak_rss_mb']:>8.1f} {row['parse_rss_mb']:>9.1f} "
+            f"{row['python_peak_mb']:>10.1f}  {row['outcome']}"
+        )
+
+
+if __name__ == "__main__":
+    main()

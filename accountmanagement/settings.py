@@ -221,7 +221,7 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
         },
     }
 # How the media view hands over the bytes once it has checked access: "app" streams them
-# from storage; "x-accel-redirect" (nginx) or "x-sendfile" (Apache, Caddy, lighttpd) let the
+# from storage; "x-accel-redirect" (nginx) or "x-sendfile" (Apache, lighttpd) let the
 # front web server send the file from STAMP_MEDIA_ACCEL_PREFIX; "redirect" sends the browser
 # to the storage's signed, short-lived URL (object storage).
 STAMP_MEDIA_DELIVERY = os.environ.get("STAMP_MEDIA_DELIVERY", "app")

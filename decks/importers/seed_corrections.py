@@ -20,7 +20,7 @@ from decks.importers.base import CardRecord, Problem
 from decks.importers.text_blocks import text_html
 
 _TAG = re.compile(r"<[^>]+>")
-CARD_FIELDS = {"front", "back", "fix", "split", "key_from"}
+CARD_FIELDS = {"front", "back", "fix", "tags", "split", "key_from"}
 EXTRA_CARD_FIELDS = {"front", "back", "tags", "source", "key_from"}
 NEW_CARD_FIELDS = {*EXTRA_CARD_FIELDS, "after"}
 
@@ -71,7 +71,9 @@ def load_corrections(path: Path) -> tuple[Corrections, list[Problem]]:
         problems += _entry_problems(path.name, f"card {prompt!r}", entry, CARD_FIELDS)
         for part in entry.get("split", []) if isinstance(entry, dict) else []:
             where = f"split of {prompt!r}"
-            problems += _entry_problems(path.name, where, part, EXTRA_CARD_FIELDS, {"front"})
+            problems += _entry_problems(
+                path.name, where, part, EXTRA_CARD_FIELDS, {"front", "back"}
+            )
     for number, entry in enumerate(new, start=1):
         where = f"new card {number}"
         problems += _entry_problems(path.name, where, entry, NEW_CARD_FIELDS, {"front", "back"})
@@ -141,7 +143,8 @@ def _corrected(card: CardRecord, entry: dict[str, Any], stale: list[str]) -> lis
             stale.append(f"the back of {prompt!r} has no {wrong!r} to fix")
         back = back.replace(wrong, right)
     front = text_html(entry["front"]) if "front" in entry else card.front
-    corrected = CardRecord(front, clean_card_html(back), card.tags, card.line, card.entry)
+    tags = tuple(entry["tags"]) if "tags" in entry else card.tags
+    corrected = CardRecord(front, clean_card_html(back), tags, card.line, card.entry)
     parts = [SeedCard(corrected, entry.get("key_from", prompt))]
     return parts + [_extra_card(part, card) for part in entry.get("split", [])]
 

@@ -267,6 +267,20 @@ def test_wrapped_definition_lines_join_into_one_definition():
     ]
 
 
+def test_a_comma_at_the_end_of_a_wrapped_line_stays_in_the_item(chapter_1):
+    card = card_asking(chapter_1, "Wat is klantinzicht?")
+
+    assert "analyseren van de wensen, eisen en het gedrag" in card.back
+
+
+def test_a_comma_closing_an_item_is_dropped_after_its_wrapped_lines_are_joined():
+    text = "Redenen om te kiezen:\n- Omzet,\nwinst,\n- Schaal;\n"
+
+    result = notes.parse(text)
+
+    assert [card.back for card in result.cards] == ["<ul><li>Omzet, winst</li><li>Schaal</li></ul>"]
+
+
 def test_a_dot_bullet_list_under_a_colon_heading_becomes_one_card():
     text = "7.1 Iets\nRedenen om te kiezen:\n• Omzet\n• Schaal\n"
 

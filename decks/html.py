@@ -15,7 +15,11 @@ ALLOWED_TAGS = {
     "br", "p", "div", "span", "ul", "ol", "li", "blockquote", "h3", "h4",
     "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES: dict[str, set[str]] = {"ol": {"start"}, "td": {"colspan"}, "th": {"colspan"}}
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "ol": {"start", "type"},
+    "td": {"colspan"},
+    "th": {"colspan"},
+}
 
 
 def clean_card_html(html: str) -> str:

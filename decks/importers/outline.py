@@ -157,6 +157,7 @@ class _ListReader:
         kinds = [kind for kind, _ in self.stack]
         if not self.stack:
             self.root.ordered = token.kind in ORDERED_KINDS
+            self.root.lettered = token.kind == "alpha"
             self.root.start = token.number or 1
             self.stack.append((token.kind, self.root))
         elif token.kind in kinds:
@@ -181,7 +182,7 @@ class _ListReader:
 
     def _open_nested(self, kind: str, level: int) -> None:
         parent = self.stack[level][1].items[-1]
-        nested = ItemList(ordered=kind in ORDERED_KINDS)
+        nested = ItemList(ordered=kind in ORDERED_KINDS, lettered=kind == "alpha")
         parent.children.append(nested)
         del self.stack[level + 1 :]
         self.stack.append((kind, nested))

@@ -158,11 +158,11 @@ def test_a_headed_list_becomes_a_card(chapter_1):
     )
 
 
-def test_a_lettered_list_nests_inside_its_numbered_item(chapter_1):
+def test_a_lettered_list_nests_inside_its_numbered_item_and_keeps_its_letters(chapter_1):
     card = next(card for card in chapter_1.cards if "Potentiële klant" in card.back)
 
     assert card.back == (
-        "<ol><li>Potentiële klant</li><li>Klant<ol><li>Nieuwe klant</li>"
+        '<ol><li>Potentiële klant</li><li>Klant<ol type="a"><li>Nieuwe klant</li>'
         "<li>Loyale klant.</li></ol></li><li>Ex-klant</li></ol>"
     )
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from decks.importers.seed_corrections import plain_text
 from decks.importers.seeds import (
     SEED_DOCUMENTS,
     build_seed,
@@ -43,6 +44,20 @@ def test_fixture_objects_use_natural_keys_and_no_primary_keys(document):
     assert {tuple(card["fields"]["deck"]) for card in cards} == {(document.slug,)}
     assert [card["fields"]["position"] for card in cards] == list(range(1, len(cards) + 1))
     assert len({card["fields"]["key"] for card in cards}) == len(cards)
+
+
+@pytest.mark.parametrize("document", SEED_DOCUMENTS, ids=lambda document: document.source_file)
+def test_every_seed_card_asks_a_question(document):
+    fronts = [plain_text(card.record.front) for card in build_seed(document, SOURCES).cards]
+
+    assert [front for front in fronts if not front.endswith("?")] == []
+
+
+@pytest.mark.parametrize("document", SEED_DOCUMENTS, ids=lambda document: document.source_file)
+def test_no_seed_card_answers_in_more_than_60_words(document):
+    backs = [plain_text(card.record.back) for card in build_seed(document, SOURCES).cards]
+
+    assert [back for back in backs if len(back.split()) > 60] == []
 
 
 def test_fixture_file_names_sort_in_document_order():

@@ -67,9 +67,12 @@ def load_corrections(path: Path) -> tuple[Corrections, list[Problem]]:
         return Corrections(), [Problem(f'{path.name}: expected an object with "cards" and "new"')]
     cards = data.get("cards", {})
     new = data.get("new", [])
+    if not isinstance(cards, dict) or not isinstance(new, list):
+        return Corrections(), [Problem(f'{path.name}: "cards" must be an object, "new" a list')]
     for prompt, entry in cards.items():
         problems += _entry_problems(path.name, f"card {prompt!r}", entry, CARD_FIELDS)
-        for part in entry.get("split", []) if isinstance(entry, dict) else []:
+        split = entry.get("split", []) if isinstance(entry, dict) else []
+        for part in split if isinstance(split, list) else []:
             where = f"split of {prompt!r}"
             problems += _entry_problems(
                 path.name, where, part, EXTRA_CARD_FIELDS, {"front", "back"}
@@ -102,7 +105,16 @@ def _entry_problems(
         expected = {"fix": dict, "split": list, "tags": list, "source": list}.get(name, str)
         if not isinstance(value, expected):
             problems.append(Problem(f"{file}: {where}: {name!r} must be a {expected.__name__}"))
+        elif name in {"fix", "tags", "source"} and not all(
+            isinstance(text, str) for text in _texts(value)
+        ):
+            problems.append(Problem(f"{file}: {where}: {name!r} must hold text only"))
     return problems
+
+
+def _texts(value: dict | list) -> list[object]:
+    """What a field holding several texts holds: a fix's both sides, a list's items."""
+    return [*value, *value.values()] if isinstance(value, dict) else value
 
 
 def corrected_cards(

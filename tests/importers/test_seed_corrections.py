@@ -138,3 +138,14 @@ def test_invalid_json_is_an_error_with_its_line(tmp_path):
 
     assert problems[0].line == 3
     assert problems[0].message.startswith("x.corrections.json: not valid JSON")
+
+
+def test_a_fix_that_is_not_text_is_an_error(tmp_path):
+    path = tmp_path / "x.corrections.json"
+    path.write_text(json.dumps({"cards": {"Dog": {"fix": {"hond": 3}}}}))
+
+    _, problems = load_corrections(path)
+
+    assert [problem.message for problem in problems] == [
+        "x.corrections.json: card 'Dog': 'fix' must hold text only"
+    ]

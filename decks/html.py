@@ -19,7 +19,7 @@ ALLOWED_TAGS = {
     "table", "thead", "tbody", "tr", "th", "td", "img", "audio",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
-    "ol": {"start"},
+    "ol": {"start", "type"},
     "td": {"colspan"},
     "th": {"colspan"},
     "img": {"src", "alt", "width", "height"},
@@ -62,6 +62,8 @@ def _only_own_media(element: str, attribute: str, value: str) -> str | None:
         return value if pattern is not None and pattern.fullmatch(value) else None
     if attribute in ("width", "height"):
         return value if value.isdigit() and len(value) <= 5 else None
+    if attribute == "type":  # a lettered or roman list, as the sources number them
+        return value if value in {"1", "a", "A", "i", "I"} else None
     return value
 
 

@@ -43,3 +43,19 @@ def test_event_handlers_and_styles_on_a_picture_are_dropped():
 def test_a_size_that_is_not_a_number_is_dropped():
     html = f'<img src="/media/{SHA}.png" width="100%" height="9999999">'
     assert clean_card_html(html) == f'<img src="/media/{SHA}.png">'
+
+
+def test_a_lettered_list_keeps_its_letters():
+    html = '<ol type="a" start="2"><li>Nieuwe klant</li></ol>'
+
+    assert clean_card_html(html) == html
+
+
+def test_a_script_inside_a_list_is_removed():
+    assert clean_card_html('<ol><li onclick="x()">A<script>x()</script></li></ol>') == (
+        "<ol><li>A</li></ol>"
+    )
+
+
+def test_a_list_numbering_style_other_than_numbers_letters_or_roman_is_dropped():
+    assert clean_card_html('<ol type="disc"><li>A</li></ol>') == "<ol><li>A</li></ol>"

@@ -6,14 +6,12 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from decks.importers.base import CardRecord
+from decks.importers.seed_corrections import plain_text
 from decks.importers.seeds import (
     SEED_DOCUMENTS,
     build_seed,
     build_seed_fixture,
     card_keys,
-    plain_text,
-    with_reviewed_prompts,
 )
 from decks.models import Card, Deck
 
@@ -29,10 +27,11 @@ def test_the_committed_fixture_is_byte_identical_to_a_rebuild(document):
 
 
 @pytest.mark.parametrize("document", SEED_DOCUMENTS, ids=lambda document: document.source_file)
-def test_every_reviewed_prompt_still_matches_a_card(document):
+def test_every_correction_still_matches_what_it_corrects(document):
     build = build_seed(document, SOURCES)
 
-    assert [w for w in build.warnings if document.prompts_file in w.message] == []
+    assert [w for w in build.warnings if document.corrections_file in w.message] == []
+    assert build.errors == []
 
 
 @pytest.mark.parametrize("document", SEED_DOCUMENTS, ids=lambda document: document.source_file)
@@ -45,6 +44,20 @@ def test_fixture_objects_use_natural_keys_and_no_primary_keys(document):
     assert {tuple(card["fields"]["deck"]) for card in cards} == {(document.slug,)}
     assert [card["fields"]["position"] for card in cards] == list(range(1, len(cards) + 1))
     assert len({card["fields"]["key"] for card in cards}) == len(cards)
+
+
+@pytest.mark.parametrize("document", SEED_DOCUMENTS, ids=lambda document: document.source_file)
+def test_every_seed_card_asks_a_question(document):
+    fronts = [plain_text(card.record.front) for card in build_seed(document, SOURCES).cards]
+
+    assert [front for front in fronts if not front.endswith("?")] == []
+
+
+@pytest.mark.parametrize("document", SEED_DOCUMENTS, ids=lambda document: document.source_file)
+def test_no_seed_card_answers_in_more_than_60_words(document):
+    backs = [plain_text(card.record.back) for card in build_seed(document, SOURCES).cards]
+
+    assert [back for back in backs if len(back.split()) > 60] == []
 
 
 def test_fixture_file_names_sort_in_document_order():
@@ -66,17 +79,6 @@ def test_cards_with_the_same_prompt_get_different_keys_in_a_stable_order():
 
     assert keys[0] == card_keys(["Wat is CRM?"])[0]
     assert keys[0] != keys[1]
-
-
-def test_a_reviewed_prompt_replaces_the_generated_one_and_unused_ones_are_returned():
-    cards = [CardRecord(front="Dog", back="<p>Een klant</p>")]
-
-    reviewed, unused = with_reviewed_prompts(
-        cards, {"Dog": "Wat is een dog?", "Partner": "Wat is een partner?"}
-    )
-
-    assert [plain_text(card.front) for card in reviewed] == ["Wat is een dog?"]
-    assert unused == ["Partner"]
 
 
 @pytest.mark.django_db

@@ -85,6 +85,9 @@ def read_list(
     reader = _ListReader(lines, may_open_digits, is_heading)
     end = reader.read(start)
     for item in _all_items(reader.root):
+        # A "," or ";" closing an item only separated it from the next one. It is cut once
+        # the item's wrapped lines are joined: one at the end of a line mid-item is real.
+        item.text = item.text.rstrip(" ,;")
         _shape_body(item)
     return reader.root, end, reader.problems
 
@@ -150,11 +153,11 @@ class _ListReader:
         return token is not None and token.kind in {kind for kind, _ in self.stack}
 
     def _add_item(self, token: Token, line_number: int) -> None:
-        # A "," or ";" closing an item only separated it from the next one.
-        item = ListItem(sentence_case(token.text.rstrip(" ,;")), line=line_number)
+        item = ListItem(sentence_case(token.text), line=line_number)
         kinds = [kind for kind, _ in self.stack]
         if not self.stack:
             self.root.ordered = token.kind in ORDERED_KINDS
+            self.root.lettered = token.kind == "alpha"
             self.root.start = token.number or 1
             self.stack.append((token.kind, self.root))
         elif token.kind in kinds:
@@ -179,7 +182,7 @@ class _ListReader:
 
     def _open_nested(self, kind: str, level: int) -> None:
         parent = self.stack[level][1].items[-1]
-        nested = ItemList(ordered=kind in ORDERED_KINDS)
+        nested = ItemList(ordered=kind in ORDERED_KINDS, lettered=kind == "alpha")
         parent.children.append(nested)
         del self.stack[level + 1 :]
         self.stack.append((kind, nested))

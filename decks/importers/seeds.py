@@ -1,33 +1,35 @@
 """The seed documents the first decks are built from, and the fixtures built from them.
 
-Each document in fixtures/sources/ is read by the parser for its shape. Where a generated
-prompt reads badly (a heading that points back at a sentence the card does not show, a
-keyword that needs its context), `<source>.prompts.json` beside it holds the reviewed
-wording, keyed by the generated prompt; a key that no longer matches any card is
-reported, so the file cannot silently go stale.
+Each document in fixtures/sources/ is read by the parser for its shape. What a teacher
+corrects on top of that (a prompt that is no question, a misspelt term, a card that asks
+two things, a concept without a card) lives in `<source>.corrections.json` beside it,
+keyed by the generated prompt; see decks/importers/seed_corrections.py.
 
 The fixtures are Django serializer output with natural keys and no primary keys, so
 loading them into a database that already has the decks updates cards in place. A
-card's key is a hash of its prompt: stable across rebuilds and reorderings.
+card's key is a hash of its generated prompt, not of its reviewed wording: stable across
+rebuilds, reorderings and rewordings.
 """
 
 import hashlib
 import json
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from html import unescape
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from decks.importers import flashcard_site, notes, qa_blocks
-from decks.importers.base import CardRecord, ParseResult, Problem
-from decks.importers.text_blocks import text_html
+from decks.importers.base import ParseResult, Problem
+from decks.importers.seed_corrections import (
+    SeedCard,
+    corrected_cards,
+    load_corrections,
+    plain_text,
+)
 
 # loaddata saves raw, so auto_now fields are not filled in: fixed values keep the output
 # valid and the same on every build.
 SEEDED_AT = "2026-01-01T00:00:00Z"
 NEW_CARDS_PER_DAY = 20
-_TAG = re.compile(r"<[^>]+>")
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,8 @@ class SeedDocument:
     parse: Callable[[str], ParseResult]
 
     @property
-    def prompts_file(self) -> str:
-        return f"{Path(self.source_file).stem}.prompts.json"
+    def corrections_file(self) -> str:
+        return f"{Path(self.source_file).stem}.corrections.json"
 
 
 SEED_DOCUMENTS = (
@@ -111,10 +113,10 @@ SEED_DOCUMENTS = (
 
 @dataclass
 class SeedBuild:
-    """One document parsed and turned into fixture objects, with what went wrong."""
+    """One document parsed and corrected into fixture objects, with what went wrong."""
 
     document: SeedDocument
-    cards: list[CardRecord]
+    cards: list[SeedCard]
     warnings: list[Problem] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
 
@@ -126,48 +128,34 @@ class SeedBuild:
 
 
 def build_seed(document: SeedDocument, sources_dir: Path) -> SeedBuild:
-    """Parse `document` from `sources_dir` and apply its reviewed prompts, if it has any."""
+    """Parse `document` from `sources_dir` and apply its corrections, if it has any.
+
+    An entry that no longer matches is a warning; a malformed corrections file is an
+    error, since applying half of it would publish cards nobody reviewed.
+    """
     text = (sources_dir / document.source_file).read_text(encoding="utf-8")
     result = document.parse(text)
-    prompts_path = sources_dir / document.prompts_file
-    prompts = json.loads(prompts_path.read_text(encoding="utf-8")) if prompts_path.exists() else {}
-    cards, unused = with_reviewed_prompts(result.cards, prompts)
+    corrections, problems = load_corrections(sources_dir / document.corrections_file)
+    if problems:
+        return SeedBuild(document, [], list(result.warnings), [*result.errors, *problems])
+    corrected = corrected_cards(result.cards, corrections, text)
     warnings = [
         *result.warnings,
-        *(Problem(f"{document.prompts_file}: no card asks {prompt!r}") for prompt in unused),
+        *(Problem(f"{document.corrections_file}: {stale}") for stale in corrected.stale),
     ]
-    return SeedBuild(document, cards, warnings, list(result.errors))
+    return SeedBuild(document, corrected.cards, warnings, list(result.errors))
 
 
-def with_reviewed_prompts(
-    cards: list[CardRecord], prompts: dict[str, str]
-) -> tuple[list[CardRecord], list[str]]:
-    """Replace generated prompts by their reviewed wording; also return the unused keys."""
-    used = set()
-    reviewed = []
-    for card in cards:
-        generated = plain_text(card.front)
-        if generated in prompts:
-            used.add(generated)
-            card = replace(card, front=text_html(prompts[generated]))
-        reviewed.append(card)
-    return reviewed, [prompt for prompt in prompts if prompt not in used]
+def card_keys(identities: list[str]) -> list[str]:
+    """A stable key per card: the first 16 hex digits of the sha1 of its normalised identity.
 
-
-def plain_text(html: str) -> str:
-    return " ".join(unescape(_TAG.sub(" ", html)).split())
-
-
-def card_keys(fronts: list[str]) -> list[str]:
-    """A stable key per card: the first 16 hex digits of the sha1 of its normalised prompt.
-
-    Rewording or reordering other cards leaves a card's key alone, so students keep
-    their progress on it. Two cards with the same prompt get "#2", "#3" hashed in, in
-    document order.
+    The identity is the generated prompt (see seed_corrections), so rewording, correcting
+    or reordering cards leaves their keys alone and students keep their progress. Two
+    cards with the same identity get "#2", "#3" hashed in, in document order.
     """
     keys: list[str] = []
-    for front in fronts:
-        normalised = plain_text(front).casefold()
+    for identity in identities:
+        normalised = plain_text(identity).casefold()
         candidate, suffix = normalised, 1
         while (key := hashlib.sha1(candidate.encode()).hexdigest()[:16]) in keys:
             suffix += 1
@@ -176,7 +164,7 @@ def card_keys(fronts: list[str]) -> list[str]:
     return keys
 
 
-def seed_fixture_objects(document: SeedDocument, cards: list[CardRecord]) -> list[dict]:
+def seed_fixture_objects(document: SeedDocument, cards: list[SeedCard]) -> list[dict]:
     deck = {
         "model": "decks.deck",
         "fields": {
@@ -190,17 +178,17 @@ def seed_fixture_objects(document: SeedDocument, cards: list[CardRecord]) -> lis
             "updated_at": SEEDED_AT,
         },
     }
-    keys = card_keys([card.front for card in cards])
+    keys = card_keys([card.identity for card in cards])
     card_objects = [
         {
             "model": "decks.card",
             "fields": {
                 "deck": [document.slug],
                 "key": key,
-                "front": card.front,
-                "back": card.back,
+                "front": card.record.front,
+                "back": card.record.back,
                 "position": position,
-                "tags": " ".join(card.tags),
+                "tags": " ".join(card.record.tags),
                 "created_at": SEEDED_AT,
                 "updated_at": SEEDED_AT,
             },

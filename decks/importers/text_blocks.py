@@ -47,6 +47,7 @@ class ItemList:
     ordered: bool
     items: list[ListItem] = field(default_factory=list)
     start: int = 1
+    lettered: bool = False  # "a.", "b.": kept, since the letters are how the source refers to them
 
 
 Block = Paragraph | ItemList
@@ -171,8 +172,9 @@ def _block_html(block: Block) -> str:
         return f"<p>{escape(block.text, quote=False)}</p>"
     tag = "ol" if block.ordered else "ul"
     start = f' start="{block.start}"' if block.ordered and block.start != 1 else ""
+    letters = ' type="a"' if block.ordered and block.lettered else ""
     items = "".join(_item_html(item) for item in block.items)
-    return f"<{tag}{start}>{items}</{tag}>"
+    return f"<{tag}{letters}{start}>{items}</{tag}>"
 
 
 def _item_html(item: ListItem) -> str:

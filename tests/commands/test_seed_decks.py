@@ -1,15 +1,27 @@
+import json
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from decks.importers.base import CardRecord, ParseResult
+from decks.importers.seeds import SeedDocument, build_seed
 from decks.models import Card, CardState, Deck, ReviewLog
 from decks.services.clock import today_for_study
 from decks.services.queue import next_card
 from decks.services.reviews import review_record
 
 pytestmark = pytest.mark.django_db
+
+PUBLISHED_KEYS = {
+    tuple(line.split())
+    for line in (Path(__file__).parent / "data" / "published_seed_keys.txt")
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if line and not line.startswith("#")
+}
 
 
 def seed() -> str:
@@ -21,7 +33,9 @@ def seed() -> str:
 def test_seeding_loads_the_five_seed_decks_with_their_cards():
     seed()
     assert Deck.objects.count() == 5
-    assert Card.objects.filter(deck__slug="h1-flashcards-klant-centraal").count() == 15
+    # Every card of the two flashcard documents (15 and 23), plus cards split off them.
+    assert Card.objects.filter(deck__slug="h1-flashcards-klant-centraal").count() >= 15
+    assert Card.objects.filter(deck__slug="h7-accountmanager-klantmanagement-crm").count() >= 23
     assert Card.objects.count() >= 15 + 23 + 3 * 12
 
 
@@ -53,3 +67,80 @@ def test_a_seed_card_retired_and_restored_by_seeding_is_offered_to_students_past
     seed()
     item = next_card(student=student, deck=deck, today=today_for_study())
     assert (item.kind, item.card.pk) == ("new", first.pk)
+
+
+def parse_term_lines(text: str) -> ParseResult:
+    """A source of "Term: answer" lines, one card each, so the tests need no real parser."""
+    cards = []
+    for line in text.splitlines():
+        term, _, answer = line.partition(": ")
+        cards.append(CardRecord(front=term, back=f"<p>{answer}</p>", tags=("H7",)))
+    return ParseResult(cards=cards)
+
+
+SOURCE = "Dog: een klant die je beter afstoot, want hij wordt zelden winstgevend.\n"
+DOCUMENT = SeedDocument(
+    source_file="900_test.txt",
+    fixture_file="seed_900_test.json",
+    slug="test-seed",
+    title="Testdeck",
+    description="",
+    source="",
+    parse=parse_term_lines,
+)
+
+
+def seed_with_corrections(base_dir: Path, corrections: dict) -> None:
+    """Rebuild the test deck's fixture under `base_dir` with `corrections`, then seed."""
+    sources = base_dir / "fixtures" / "sources"
+    sources.mkdir(parents=True, exist_ok=True)
+    (sources / DOCUMENT.source_file).write_text(SOURCE, encoding="utf-8")
+    (sources / DOCUMENT.corrections_file).write_text(json.dumps(corrections), encoding="utf-8")
+    build = build_seed(DOCUMENT, sources)
+    assert build.warnings == build.errors == []
+    (base_dir / "fixtures" / DOCUMENT.fixture_file).write_text(build.json(), encoding="utf-8")
+    seed()
+
+
+def test_a_reworded_seed_card_keeps_its_students_progress(student, settings, tmp_path):
+    settings.BASE_DIR = tmp_path
+    seed_with_corrections(tmp_path, {})
+    card = Card.objects.get(deck__slug=DOCUMENT.slug)
+    review_record(student=student, card=card, rating=4, seen_reviews=0)
+    state_before = CardState.objects.values().get()
+
+    seed_with_corrections(tmp_path, {"cards": {"Dog": {"front": "Wat kenmerkt een dog?"}}})
+
+    reworded = Card.objects.get(deck__slug=DOCUMENT.slug)
+    assert (reworded.pk, reworded.front) == (card.pk, "Wat kenmerkt een dog?")
+    assert CardState.objects.values().get() == state_before
+    assert ReviewLog.objects.get().card_id == card.pk
+
+
+def test_a_split_seed_card_keeps_its_history_on_the_part_asking_the_old_question(
+    student, settings, tmp_path
+):
+    settings.BASE_DIR = tmp_path
+    seed_with_corrections(tmp_path, {})
+    card = Card.objects.get(deck__slug=DOCUMENT.slug)
+    review_record(student=student, card=card, rating=4, seen_reviews=0)
+    split = {
+        "front": "Wat kenmerkt een dog?",
+        "back": "<p>Een klant die zelden winstgevend wordt.</p>",
+        "split": [{"front": "Wat doe je met een dog?", "back": "<p>Je stoot hem af.</p>"}],
+    }
+
+    seed_with_corrections(tmp_path, {"cards": {"Dog": split}})
+
+    old, new = Card.objects.filter(deck__slug=DOCUMENT.slug).order_by("position")
+    assert (old.pk, old.front, old.back) == (card.pk, split["front"], split["back"])
+    assert new.front == "Wat doe je met een dog?"
+    assert list(CardState.objects.values_list("card_id", flat=True)) == [card.pk]
+    assert ReviewLog.objects.get().card_id == card.pk
+
+
+def test_every_committed_seed_card_keeps_the_key_students_studied_it_under():
+    seed()
+    keys = set(Card.objects.values_list("deck__slug", "key"))
+
+    assert PUBLISHED_KEYS - keys == set()

@@ -158,11 +158,11 @@ def test_a_headed_list_becomes_a_card(chapter_1):
     )
 
 
-def test_a_lettered_list_nests_inside_its_numbered_item(chapter_1):
+def test_a_lettered_list_nests_inside_its_numbered_item_and_keeps_its_letters(chapter_1):
     card = next(card for card in chapter_1.cards if "Potentiële klant" in card.back)
 
     assert card.back == (
-        "<ol><li>Potentiële klant</li><li>Klant<ol><li>Nieuwe klant</li>"
+        '<ol><li>Potentiële klant</li><li>Klant<ol type="a"><li>Nieuwe klant</li>'
         "<li>Loyale klant.</li></ol></li><li>Ex-klant</li></ol>"
     )
 
@@ -265,6 +265,20 @@ def test_wrapped_definition_lines_join_into_one_definition():
     assert [(plain_text(c.front), plain_text(c.back)) for c in result.cards] == [
         ("Wat is een klant?", "Persoon of organisatie die een product ontvangt en betaalt.")
     ]
+
+
+def test_a_comma_at_the_end_of_a_wrapped_line_stays_in_the_item(chapter_1):
+    card = card_asking(chapter_1, "Wat is klantinzicht?")
+
+    assert "analyseren van de wensen, eisen en het gedrag" in card.back
+
+
+def test_a_comma_closing_an_item_is_dropped_after_its_wrapped_lines_are_joined():
+    text = "Redenen om te kiezen:\n- Omzet,\nwinst,\n- Schaal;\n"
+
+    result = notes.parse(text)
+
+    assert [card.back for card in result.cards] == ["<ul><li>Omzet, winst</li><li>Schaal</li></ul>"]
 
 
 def test_a_dot_bullet_list_under_a_colon_heading_becomes_one_card():

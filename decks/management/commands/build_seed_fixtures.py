@@ -46,7 +46,7 @@ class Command(BaseCommand):
             if build.errors:
                 failed.append(document.source_file)
         if failed:
-            raise CommandError(f"Could not parse {', '.join(failed)}; no fixture written for it.")
+            raise CommandError(f"Could not build {', '.join(failed)}; no fixture written for it.")
         if stale:
             raise CommandError(
                 f"Out of date: {', '.join(stale)}. Run `python manage.py build_seed_fixtures`."

@@ -107,3 +107,23 @@ def card_image_remove(*, card: Card, side: str) -> Card:
     setattr(card, side, clean_card_html(html.removesuffix("<br>")))
     card.save(update_fields=[side, "updated_at"])
     return card
+
+
+def media_files_purge(*, dry_run: bool = False) -> list[str]:
+    """Delete stored files that no deck uses any more (their decks were deleted).
+
+    Deleting a deck removes its `Media` rows in the database's cascade, but the bytes may be
+    shared with other decks, so storage is swept here rather than on each delete.
+    """
+    used = set(Media.objects.values_list("file", flat=True))
+    folders, _ = default_storage.listdir("media") if default_storage.exists("media") else ([], [])
+    unused = [
+        f"media/{folder}/{name}"
+        for folder in folders
+        for name in default_storage.listdir(f"media/{folder}")[1]
+        if f"media/{folder}/{name}" not in used
+    ]
+    if not dry_run:
+        for name in unused:
+            default_storage.delete(name)
+    return unused

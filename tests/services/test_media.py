@@ -11,7 +11,7 @@ from decks.importers.media import MediaRefused
 from decks.models import Card, Media
 from decks.services.exports import deck_to_apkg
 from decks.services.imports import deck_import
-from decks.services.media import card_image_remove, card_image_set
+from decks.services.media import card_image_remove, card_image_set, media_files_purge
 from tests.conftest import make_card, make_deck, make_media
 from tests.importers.packages import make_zip
 from tests.media_samples import anki_media_of, anki_package, jpeg, mp3, png
@@ -174,3 +174,12 @@ def test_a_zipped_csv_imports_its_cards_with_their_pictures():
     (media,) = result.deck.media.all()
     assert f"/media/{media.sha256}.png" in card.front
     assert media.name == "kaart.png"
+
+
+def test_purging_deletes_files_only_deleted_decks_used(package):
+    kept, gone = import_package(package), make_deck()
+    only_gone = make_media(gone, data=png(9, 9))
+    make_media(gone, data=png(40, 30))  # also in the kept deck
+    gone.delete()
+    assert media_files_purge() == [only_gone.file.name]
+    assert len(stored_names()) == kept.media.count() == 3

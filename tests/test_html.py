@@ -59,3 +59,12 @@ def test_a_script_inside_a_list_is_removed():
 
 def test_a_list_numbering_style_other_than_numbers_letters_or_roman_is_dropped():
     assert clean_card_html('<ol type="disc"><li>A</li></ol>') == "<ol><li>A</li></ol>"
+
+
+def test_a_picture_only_front_is_listed_by_what_it_shows():
+    from decks.templatetags.cards import card_text
+
+    assert card_text(f'<img src="/media/{SHA}.png" alt="klantpiramide">') == (
+        "Picture: klantpiramide"
+    )
+    assert card_text(f"Welke lagen? <img src='/media/{SHA}.png' alt='x'>") == "Welke lagen?"

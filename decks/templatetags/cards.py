@@ -1,7 +1,11 @@
+import re
 from functools import lru_cache
+from html import unescape
 
 from django import template
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from decks.html import clean_card_html
 
@@ -22,3 +26,19 @@ def card_html(html: str) -> SafeString:
 # under about 10 MB per process whatever teachers import.
 _CACHED_UP_TO = 2_000
 _cleaned = lru_cache(maxsize=1024)(clean_card_html)
+
+
+_ALT = re.compile(r'<img\b[^>]*\balt="([^"]*)"')
+
+
+@register.filter
+def card_text(html: str) -> str:
+    """A card side as one line of text, for lists; a picture-only side says what it shows."""
+    cleaned = card_html(html)
+    text = " ".join(unescape(strip_tags(cleaned)).split())
+    if text:
+        return text
+    names = [unescape(alt) for alt in _ALT.findall(cleaned)]
+    if names:
+        return _("Picture: %(name)s") % {"name": ", ".join(names)}
+    return _("Sound") if "<audio" in cleaned else ""

@@ -212,6 +212,22 @@ def test_a_media_list_naming_a_path_is_only_a_label_and_is_left_out(name):
     assert result.media == {}
 
 
+def test_ten_thousand_tiny_files_stop_at_the_cap_of_a_thousand():
+    tiny = png(1, 1)
+    notes = [
+        basic_note(
+            f"kaart {n} " + "".join(f'<img src="t{n * 20 + k}.png">' for k in range(20)), "x"
+        )
+        for n in range(500)
+    ]
+    entries = zip_entries(genanki_package(notes))
+    entries["media"] = json.dumps({str(n): f"t{n}.png" for n in range(10_000)}).encode()
+    entries |= {str(n): tiny + n.to_bytes(4, "big") for n in range(10_000)}
+    result = apkg.parse(make_zip(entries))
+    assert result.cards == []
+    assert "more than 1,000 pictures and sounds" in errors(result)
+
+
 def test_more_files_than_the_cap_stops_the_import_naming_the_cap():
     names = {f"p{n}.png": png(1, 1, (n % 256, n // 256 % 256, 0)) for n in range(30)}
     notes = [basic_note(f'kaart {name} <img src="{name}">', "x") for name in names]

@@ -47,6 +47,11 @@ _MEDIA_SOURCE = {
 MEDIA_URL = re.compile(
     rf"{MEDIA_URL_PREFIX}(?P<sha256>[0-9a-f]{{64}})\.(?P<ext>{_IMAGE_EXTENSIONS}|{_AUDIO_EXTENSIONS})"
 )
+# A picture or sound in sanitised card HTML, which has exactly these shapes.
+MEDIA_TAG = re.compile(
+    rf'<img [^<>]*src="{_MEDIA_SOURCE["img"].pattern}"[^<>]*>'
+    rf'|<audio [^<>]*src="{_MEDIA_SOURCE["audio"].pattern}"[^<>]*></audio>'
+)
 # nh3 keeps an element whose src it dropped; without a source it shows nothing.
 _SOURCELESS = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>|<audio(?![^>]*\ssrc=)[^>]*>.*?</audio>", re.S)
 

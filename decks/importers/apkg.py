@@ -56,7 +56,7 @@ _CLOZE = re.compile(
     r"\{\{c(\d+)::((?:(?!\{\{c\d+::).)*?)(?:::((?:(?!\{\{c\d+::).)*?))?\}\}", re.DOTALL
 )
 _CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::")
-_SOUND = re.compile(r"\[sound:([^\]]*)\]")  # left out of the note's name in messages
+_SOUND = re.compile(r"\[sound:[^\]\n]{0,500}\]")  # left out of the note's name in messages
 # What a damaged or hostile member raises while it is read: bad CRC, bad deflate, bzip2 or
 # LZMA data, truncation, an unsupported method or encryption.
 _ZIP_READ_ERRORS = (
@@ -533,7 +533,7 @@ class _CardBuilder:
 
     def _add_note(self, note: Note, label: str) -> None:
         # Problems quote the note's start: "note 3" alone is hard to find in Anki.
-        start = snippet(_SOUND.sub("", note.fields[0]))
+        start = snippet(_SOUND.sub("", note.fields[0][:1_000]))
         where = f'{label} ("{start}")' if start else label
         notetype = self.collection.notetypes.get(note.notetype_id)
         if notetype is None:

@@ -84,16 +84,16 @@ DEFAULT_LIMITS = ImportLimits()  # a default argument shared safely: the limits 
 
 
 def front_key(front_html: str) -> str:
-    """What makes two fronts "the same card": their text, ignoring markup, case and spacing,
-    and the pictures and sounds they show, so two picture-only fronts stay two cards.
+    """What makes two fronts "the same card": their text, ignoring markup, case and spacing;
+    for a front with no text, the pictures and sounds it shows, so two picture-only fronts
+    stay two cards while a picture added to a worded front keeps it the same card.
 
     Uploads keep one card per key (detect.py) and imports match a deck's cards by it
     (decks.services.imports), so a file that passes the one never gives the other two
     cards for one front.
     """
     text = " ".join(unescape(_TAG.sub(" ", front_html)).split()).casefold()
-    media = " ".join(media_hashes(front_html))
-    return f"{text} {media}".strip()
+    return text or " ".join(media_hashes(front_html))
 
 
 def snippet(html: str, length: int = 40) -> str:

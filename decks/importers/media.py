@@ -50,8 +50,12 @@ _PILLOW_FORMATS = {
 # page: a picture or sound that carries it is refused, whatever else it is.
 _MARKUP = re.compile(rb"<(?:script|html|svg|iframe|object|embed|body|!doctype)\b", re.I)
 _SOUND = re.compile(r"\[sound:([^\]\n]{1,500})\]")
-_IMAGE_TAG = re.compile(r"<img\b[^>]*>", re.I)
-_ATTRIBUTE = re.compile(r"""([a-zA-Z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+# Uploaded text: every pattern stays linear. A tag ends at the next "<" too, and a name
+# starts only where no name character stands before it, so no match restarts inside one.
+IMAGE_TAG = re.compile(r"<img\b[^<>]*>", re.I)
+_ATTRIBUTE = re.compile(
+    r"""(?<![\w-])([a-zA-Z-]+)[ \t\n]*=[ \t\n]*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"""
+)
 _CHUNK = 64 * 1024
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _NOTES_NAMED = 3  # notes quoted in a warning about one file
@@ -157,7 +161,7 @@ def _too_big(size: int, limits: ImportLimits) -> str:
 
 def referenced_names(field_html: str) -> list[str]:
     """The files a field names: <img src="..."> and [sound:...], as the archive calls them."""
-    names = [_image_name(tag) for tag in _IMAGE_TAG.findall(field_html)]
+    names = [_image_name(tag) for tag in IMAGE_TAG.findall(field_html)]
     names += [_clean_name(name) for name in _SOUND.findall(field_html)]
     return [name for name in names if name and not MEDIA_URL.fullmatch(name)]
 
@@ -201,7 +205,7 @@ class MediaCollector:
         A file that can't be used is left out of the field (the sanitiser would drop it
         anyway) and reported once in `problems()`.
         """
-        html = _IMAGE_TAG.sub(lambda match: self._image(match[0], entry), field_html)
+        html = IMAGE_TAG.sub(lambda match: self._image(match[0], entry), field_html)
         return _SOUND.sub(lambda match: self._sound(match[1], entry), html)
 
     def _image(self, tag: str, entry: str) -> str:

@@ -6,7 +6,7 @@ them survives. Cards missing from the file are never deleted, only retired on re
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from decks.html import media_hashes
+from decks.html import MEDIA_TAG, media_hashes
 from decks.importers.base import CardRecord, ImportLimits, ParseResult, Problem, front_key
 from decks.importers.detect import parse_upload
 from decks.importers.media import MediaFile
@@ -103,6 +103,18 @@ def _changed(card: Card, record: CardRecord) -> bool:
     )
 
 
+def _keeping_media(card: Card, record: CardRecord) -> CardRecord:
+    """`record`, with the pictures and sound the card has kept on a side the file gives
+    none: a teacher who added a picture in the admin keeps it when the file is imported
+    again to correct its text."""
+    sides = {}
+    for side in ("front", "back"):
+        incoming, current = getattr(record, side), getattr(card, side)
+        if not media_hashes(incoming) and (kept := "".join(MEDIA_TAG.findall(current))):
+            sides[side] = f"{incoming}<br>{kept}"
+    return replace(record, **sides) if sides else record
+
+
 def import_plan(*, parsed: ParseResult, deck: Deck | None, new_title: str = "") -> ImportPlan:
     """Match parsed cards against `deck` (None: a new deck) by front."""
     title = deck.title if deck else (new_title or parsed.deck_title or "Imported deck")
@@ -116,6 +128,8 @@ def import_plan(*, parsed: ParseResult, deck: Deck | None, new_title: str = "") 
         key = front_key(record.front)
         seen.add(key)
         card = existing.get(key)
+        if card is not None:
+            record = _keeping_media(card, record)
         if card is None:
             plan.added.append(record)
         elif _changed(card, record):

@@ -6,6 +6,7 @@ from unittest import mock
 import pytest
 from django.core.files.storage import default_storage
 
+from decks.html import media_hashes
 from decks.importers.base import ImportLimits
 from decks.importers.media import MediaRefused
 from decks.models import Card, Media
@@ -183,3 +184,30 @@ def test_purging_deletes_files_only_deleted_decks_used(package):
     gone.delete()
     assert media_files_purge() == [only_gone.file.name]
     assert len(stored_names()) == kept.media.count() == 3
+
+
+def test_reimporting_the_file_keeps_the_card_a_teacher_gave_a_picture():
+    csv = b"front,back\nWelk werelddeel?,Europa\n"
+    _, first = deck_import(data=csv, filename="k.csv", format=None, owner=None, deck=None)
+    card = first.deck.cards.get()
+    card_image_set(card=card, side="front", name="kaart.png", data=png(), limits=ImportLimits())
+    plan, result = deck_import(
+        data=csv.replace(b"Europa", b"Europa!"), filename="k.csv", format=None, owner=None,
+        deck=first.deck, retire_missing=True,
+    )  # fmt: skip
+    assert (result.added, result.updated, result.retired) == (0, 1, 0)
+    assert list(first.deck.cards.values_list("pk", flat=True)) == [card.pk]
+
+
+def test_reimporting_keeps_the_picture_the_teacher_added_in_the_admin():
+    csv = b"front,back\nWelk werelddeel?,Europa\n"
+    _, first = deck_import(data=csv, filename="k.csv", format=None, owner=None, deck=None)
+    card = first.deck.cards.get()
+    card_image_set(card=card, side="front", name="kaart.png", data=png(), limits=ImportLimits())
+    deck_import(
+        data=csv.replace(b"Europa", b"Europa!"), filename="k.csv", format=None, owner=None,
+        deck=first.deck,
+    )  # fmt: skip
+    card.refresh_from_db()
+    assert card.back == "Europa!"
+    assert media_hashes(card.front) == [sha(png())]

@@ -2,6 +2,9 @@
 
 import hashlib
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -255,3 +258,32 @@ def test_media_that_together_unpack_past_the_total_cap_stop_the_import():
     result = apkg.parse(genanki_package(notes, media=files), limits=limits)
     assert result.cards == []
     assert "unpack to more than" in errors(result)
+
+
+PATHOLOGICAL = {  # Python expressions, built in the child process
+    "long attribute name": '"<img " + "a" * 1_000_000 + ">"',
+    "tags never closed": '"<img" * 250_000',
+    "sound tags never closed": '"[sound:" * 150_000',
+    "attributes never valued": '"<img " + "a= " * 330_000',
+}
+
+
+@pytest.mark.parametrize("name", list(PATHOLOGICAL))
+def test_a_megabyte_of_pathological_markup_is_linked_within_a_cpu_budget(name):
+    """Counted, not timed: a quadratic pattern needs minutes here, RLIMIT_CPU stops at 5 s."""
+    script = f"""
+import resource, zipfile, io
+resource.setrlimit(resource.RLIMIT_CPU, (5, 5))
+from decks.importers.base import ImportLimits
+from decks.importers.media import MediaCollector, referenced_names
+field = {PATHOLOGICAL[name]}
+archive = zipfile.ZipFile(io.BytesIO(), "w")
+MediaCollector(archive, {{}}, ImportLimits()).link(field, "line 1")
+referenced_names(field)
+print("done")
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+    )  # fmt: skip
+    assert done.stdout.strip() == "done", done.stderr[-500:]

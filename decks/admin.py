@@ -36,7 +36,12 @@ from decks.services.cursors import (
 )
 from decks.services.exports import deck_to_apkg, deck_to_csv, export_filename
 from decks.services.imports import ImportRejected, deck_import, import_limits, import_plan
-from decks.services.media import card_image_remove, card_image_set
+from decks.services.media import (
+    card_image_remove,
+    card_image_set,
+    media_adopt,
+    media_unused_delete,
+)
 from decks.services.teachers import (
     TEACHERS_GROUP,
     cards_editable_by,
@@ -108,6 +113,12 @@ def _invalidate_cursors_if_moved(card: Card, *, added: bool, changed_fields) -> 
     """A card added, moved or brought back may now come before students' new-card cursors."""
     if added or ORDER_FIELDS & set(changed_fields):
         new_card_cursors_invalidate(deck_ids=[card.deck_id])
+
+
+def _card_media_sync(deck: Deck, cards, user) -> None:
+    """Pictures typed or pasted into card HTML become the deck's; removed ones leave it."""
+    media_adopt(deck=deck, html=(card.front + card.back for card in cards), user=user)
+    media_unused_delete(deck=deck)
 
 
 def _has_progress(obj) -> bool:
@@ -192,6 +203,9 @@ class DeckAdmin(ProgressProtectedAdmin):
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         super().save_formset(request, form, formset, change)
         if formset.model is Card:
+            changed = [*formset.new_objects, *(card for card, _ in formset.changed_objects)]
+            if changed:
+                _card_media_sync(form.instance, changed, request.user)
             for card in formset.new_objects:
                 _invalidate_cursors_if_moved(card, added=True, changed_fields=())
             for card, changed_fields in formset.changed_objects:
@@ -357,6 +371,7 @@ class CardAdmin(ProgressProtectedAdmin):
                 card_image_set(card=obj, side=side, name=name, data=data, limits=import_limits())
             elif form.cleaned_data.get(f"remove_{side}_image"):
                 card_image_remove(card=obj, side=side)
+        _card_media_sync(obj.deck, [obj], request.user)
 
     @admin.display(description="Pictures and sound")
     def pictures(self, card: Card) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 import genanki
 from django.core.files.storage import default_storage
 
-from decks.html import MEDIA_EXTENSIONS, MEDIA_URL, clean_card_html
+from decks.html import MEDIA_EXTENSIONS, MEDIA_URL, clean_card_html, media_hashes
 from decks.models import Deck
 
 # Spreadsheet apps run a cell that starts with one of these as a formula (OWASP "CSV
@@ -21,7 +21,8 @@ CSV_HEADER = ["front", "back", "tags"]
 # Card HTML has passed the sanitiser, so its media tags have exactly these shapes.
 _AUDIO_TAG = re.compile(rf'<audio[^>]*\ssrc="{MEDIA_URL.pattern}"[^>]*>.*?</audio>', re.S)
 _IMAGE_SOURCE = re.compile(rf'src="{MEDIA_URL.pattern}"')
-_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+# Characters no file system or Anki's [sound:...] tag takes in a name.
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\[\]\x00-\x1f]')
 
 
 def csv_cell(text: str) -> str:
@@ -92,15 +93,23 @@ def deck_to_apkg(deck: Deck) -> bytes:
 
 
 def anki_media_names(deck: Deck) -> dict[str, str]:
-    """sha256 -> the file name Anki gets: the name it came with, made unique in the deck.
+    """sha256 -> the file name Anki gets, for the files the deck's active cards show: the
+    name it came with, made unique in the deck.
 
     Names are labels from uploads, so only their last part is used and Anki's own
     forbidden characters are replaced.
     """
     names: dict[str, str] = {}
     taken: set[str] = set()
-    for sha256, name, content_type in deck.media.order_by("id").values_list(
-        "sha256", "name", "content_type"
+    shown = {
+        sha256
+        for front, back in deck.cards.active().values_list("front", "back")
+        for sha256 in media_hashes(front + back)
+    }
+    for sha256, name, content_type in (
+        deck.media.filter(sha256__in=shown)
+        .order_by("id")
+        .values_list("sha256", "name", "content_type")
     ):
         stem = _UNSAFE_NAME.sub("_", PurePosixPath(name).stem)[:80] or sha256[:12]
         candidate = f"{stem}.{MEDIA_EXTENSIONS[content_type]}"

@@ -21,7 +21,7 @@ from decks.importers.detect import parse_upload
 from decks.importers.media import MediaFile
 from decks.models import Card, CardState, Deck
 from decks.services.cursors import new_card_cursors_invalidate
-from decks.services.media import files_removed_on_failure, media_store
+from decks.services.media import files_removed_on_failure, media_adopt, media_store
 
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
@@ -212,6 +212,8 @@ def _apply(
             source=filename[:255],
         )
     media_store(deck=deck, files=plan.media_to_store, written=written)
+    records = [*plan.added, *(record for _, record in plan.updated)]
+    media_adopt(deck=deck, html=(r.front + r.back for r in records), user=owner)
     position = (deck.cards.aggregate(last=Max("position"))["last"] or 0) + 1
     new_cards = []
     for offset, record in enumerate(plan.added):

@@ -13,14 +13,16 @@ from contextlib import contextmanager
 from html import escape
 from pathlib import PurePosixPath
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from decks.html import MEDIA_EXTENSIONS, clean_card_html, media_url
+from decks.html import MEDIA_EXTENSIONS, clean_card_html, media_hashes, media_url
 from decks.importers.base import ImportLimits
 from decks.importers.media import MediaFile, MediaRefused, media_file
 from decks.models import Card, Deck, Media, media_storage_name
+from decks.services.teachers import decks_editable_by
 
 _FIRST_IMAGE = re.compile(r"<img\b[^>]*>", re.I)
 
@@ -72,6 +74,47 @@ def files_removed_on_failure() -> Iterator[list[str]]:
         raise
 
 
+def media_adopt(*, deck: Deck, html: Iterable[str], user: AbstractBaseUser | None) -> None:
+    """Give `deck` the files its card HTML names that another deck `user` edits already has.
+
+    Card HTML can name a stored file without carrying its bytes: a deck's CSV export
+    imported as a copy, HTML pasted in the admin. Students of `deck` may then see it too.
+    A file in no deck `user` edits stays unseen: its hash alone grants nothing. `user`
+    None is the operator's command line, who may take it from any deck.
+    """
+    wanted = {sha256 for text in html for sha256 in media_hashes(text)}
+    wanted -= set(deck.media.values_list("sha256", flat=True))
+    if not wanted:
+        return
+    sources = Media.objects.filter(sha256__in=wanted)
+    if user is not None:
+        sources = sources.filter(deck__in=decks_editable_by(user))
+    for source in {row.sha256: row for row in sources}.values():
+        Media.objects.create(
+            deck=deck,
+            sha256=source.sha256,
+            name=source.name,
+            content_type=source.content_type,
+            size=source.size,
+            width=source.width,
+            height=source.height,
+            file=source.file.name,
+        )
+
+
+def media_unused_delete(*, deck: Deck) -> int:
+    """Take from `deck` the files none of its cards shows any more, so a picture a teacher
+    removed is no longer served to its students or exported; the bytes stay while any
+    deck uses them (purge_media sweeps the rest)."""
+    used = {
+        sha256
+        for front, back in deck.cards.values_list("front", "back")
+        for sha256 in media_hashes(front + back)
+    }
+    deleted, _ = deck.media.exclude(sha256__in=used).delete()
+    return deleted
+
+
 def image_tag(media: Media | MediaFile, *, alt: str = "") -> str:
     """The card HTML that shows a stored picture, sized so the page does not jump."""
     url = media_url(media.sha256, media.content_type)
@@ -98,6 +141,7 @@ def card_image_set(*, card: Card, side: str, name: str, data: bytes, limits: Imp
             html = f"{html}<br>{tag}" if html else tag
         setattr(card, side, clean_card_html(html))
         card.save(update_fields=[side, "updated_at"])
+        media_unused_delete(deck=card.deck)
     return card
 
 
@@ -105,7 +149,9 @@ def card_image_remove(*, card: Card, side: str) -> Card:
     """Take the first picture off `card`'s `side`; the deck keeps the file for other cards."""
     html = _FIRST_IMAGE.sub("", getattr(card, side), count=1)
     setattr(card, side, clean_card_html(html.removesuffix("<br>")))
-    card.save(update_fields=[side, "updated_at"])
+    with transaction.atomic():
+        card.save(update_fields=[side, "updated_at"])
+        media_unused_delete(deck=card.deck)
     return card
 
 

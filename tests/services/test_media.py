@@ -10,9 +10,10 @@ from decks.html import media_hashes
 from decks.importers.base import ImportLimits
 from decks.importers.media import MediaRefused
 from decks.models import Card, Media
-from decks.services.exports import deck_to_apkg
+from decks.services.exports import deck_to_apkg, deck_to_csv
 from decks.services.imports import deck_import
 from decks.services.media import card_image_remove, card_image_set, media_files_purge
+from tests.admin.test_deck_import import make_teacher
 from tests.conftest import make_card, make_deck, make_media
 from tests.importers.packages import make_zip
 from tests.media_samples import anki_media_of, anki_package, jpeg, mp3, png
@@ -211,3 +212,42 @@ def test_reimporting_keeps_the_picture_the_teacher_added_in_the_admin():
     card.refresh_from_db()
     assert card.back == "Europa!"
     assert media_hashes(card.front) == [sha(png())]
+
+
+def test_a_removed_picture_is_no_longer_the_decks_nor_exported(card, tmp_path):
+    card_image_set(card=card, side="front", name="oud.png", data=png(4, 4), limits=ImportLimits())
+    card_image_remove(card=card, side="front")
+    assert card.deck.media.count() == 0
+    anki_files, _ = anki_media_of(deck_to_apkg(card.deck), tmp_path)
+    assert anki_files == {}
+
+
+def test_a_replaced_picture_another_card_still_shows_stays(card):
+    card_image_set(card=card, side="front", name="oud.png", data=png(4, 4), limits=ImportLimits())
+    card.refresh_from_db()
+    make_card(card.deck, front="Ander", back=card.front)
+    card_image_set(card=card, side="front", name="nieuw.png", data=png(8, 8), limits=ImportLimits())
+    assert sorted(card.deck.media.values_list("name", flat=True)) == ["nieuw.png", "oud.png"]
+
+
+def test_a_csv_export_imported_as_a_copy_by_its_teacher_keeps_the_pictures(package):
+    teacher = make_teacher()
+    original = import_package(package)
+    original.owner = teacher
+    original.save()
+    _, copy = deck_import(
+        data=deck_to_csv(original), filename="copy.csv", format=None, owner=teacher, deck=None,
+        new_title="Kopie",
+    )  # fmt: skip
+    assert set(copy.deck.media.values_list("sha256", flat=True)) == set(
+        original.media.values_list("sha256", flat=True)
+    )
+
+
+def test_a_file_in_a_deck_the_importer_does_not_edit_is_not_given_to_the_copy(package):
+    original = import_package(package)  # nobody's deck
+    _, copy = deck_import(
+        data=deck_to_csv(original), filename="copy.csv", format=None, owner=make_teacher(),
+        deck=None, new_title="Kopie",
+    )  # fmt: skip
+    assert copy.deck.media.count() == 0

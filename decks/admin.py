@@ -39,6 +39,7 @@ from decks.services.imports import ImportRejected, deck_import, import_limits, i
 from decks.services.media import (
     card_image_remove,
     card_image_set,
+    files_removed_on_failure,
     media_adopt,
     media_unused_delete,
 )
@@ -309,8 +310,9 @@ class DeckAdmin(ProgressProtectedAdmin):
         form.is_valid()
         try:
             # The upload is locked and deleted in the import's transaction, so a double
-            # click or a second tab confirms it once; the other finds it gone (404).
-            with transaction.atomic():
+            # click or a second tab confirms it once; the other finds it gone (404). If
+            # anything in it fails, the files the import stored go too.
+            with files_removed_on_failure(), transaction.atomic():
                 pending = get_object_or_404(
                     ImportUpload.objects.select_for_update(), pk=upload_id, uploaded_by=request.user
                 )

@@ -5,6 +5,7 @@ from itertools import count
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.storage import default_storage
 
 from decks.importers.base import ImportLimits
 from decks.importers.media import media_file
@@ -40,6 +41,18 @@ def make_media(deck: Deck, *, data: bytes | None = None, name: str = "kaart.png"
         deck=deck, files=[media_file(name, data or png(), limits=ImportLimits())], written=[]
     )
     return media
+
+
+def stored_names() -> list[str]:
+    """Every media file in storage, by name."""
+    if not default_storage.exists("media"):
+        return []
+    folders = default_storage.listdir("media")[0]
+    return sorted(
+        f"media/{folder}/{name}"
+        for folder in folders
+        for name in default_storage.listdir(f"media/{folder}")[1]
+    )
 
 
 def make_class(

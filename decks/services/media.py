@@ -7,9 +7,11 @@ they newly wrote, and `files_removed_on_failure` takes them back when the transa
 fails: a failed import leaves no file behind.
 """
 
-import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import timedelta
+from functools import partial
 from html import escape
 from pathlib import PurePosixPath
 
@@ -17,14 +19,16 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 
 from decks.html import MEDIA_EXTENSIONS, clean_card_html, media_hashes, media_url
 from decks.importers.base import ImportLimits
-from decks.importers.media import MediaFile, MediaRefused, media_file
+from decks.importers.media import IMAGE_TAG, MediaFile, MediaRefused, media_file
 from decks.models import Card, Deck, Media, media_storage_name
 from decks.services.teachers import decks_editable_by
 
-_FIRST_IMAGE = re.compile(r"<img\b[^>]*>", re.I)
+# Longer than any import's transaction: files younger than this may be about to get a row.
+PURGE_GRACE = timedelta(hours=1)
 
 
 def media_store(*, deck: Deck, files: Iterable[MediaFile], written: list[str]) -> list[Media]:
@@ -40,7 +44,11 @@ def media_store(*, deck: Deck, files: Iterable[MediaFile], written: list[str]) -
             rows.append(existing[media.sha256])
             continue
         name = media_storage_name(media.sha256, MEDIA_EXTENSIONS[media.content_type])
-        if not default_storage.exists(name):
+        if default_storage.exists(name):
+            # Another import that wrote it may yet fail and take it back: once this row
+            # is committed, the file is put back if it went.
+            transaction.on_commit(partial(_restore_if_gone, name, media.data))
+        else:
             default_storage.save(name, ContentFile(media.data))
             written.append(name)
         row = Media.objects.create(
@@ -58,13 +66,27 @@ def media_store(*, deck: Deck, files: Iterable[MediaFile], written: list[str]) -
     return rows
 
 
+def _restore_if_gone(name: str, data: bytes) -> None:
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(data))
+
+
+_written: ContextVar[list[str] | None] = ContextVar("media_files_written", default=None)
+
+
 @contextmanager
 def files_removed_on_failure() -> Iterator[list[str]]:
     """Yield a list for storage names written inside; remove them if the block raises.
 
-    A name another deck's committed row still uses stays: the bytes are the same file.
+    Nested blocks share the outermost list and only it removes, so a caller whose own
+    transaction wraps an import (the admin's confirm) takes back the files when anything
+    in it fails, not just the import. A name a committed row still uses stays.
     """
+    if (outer := _written.get()) is not None:
+        yield outer
+        return
     written: list[str] = []
+    token = _written.set(written)
     try:
         yield written
     except BaseException:
@@ -72,6 +94,8 @@ def files_removed_on_failure() -> Iterator[list[str]]:
             if not Media.objects.filter(file=name).exists():
                 default_storage.delete(name)
         raise
+    finally:
+        _written.reset(token)
 
 
 def media_adopt(*, deck: Deck, html: Iterable[str], user: AbstractBaseUser | None) -> None:
@@ -135,8 +159,8 @@ def card_image_set(*, card: Card, side: str, name: str, data: bytes, limits: Imp
         (row,) = media_store(deck=card.deck, files=[picture], written=written)
         html = getattr(card, side)
         tag = image_tag(row)
-        if _FIRST_IMAGE.search(html):
-            html = _FIRST_IMAGE.sub(lambda _: tag, html, count=1)
+        if IMAGE_TAG.search(html):
+            html = IMAGE_TAG.sub(lambda _: tag, html, count=1)
         else:
             html = f"{html}<br>{tag}" if html else tag
         setattr(card, side, clean_card_html(html))
@@ -147,7 +171,7 @@ def card_image_set(*, card: Card, side: str, name: str, data: bytes, limits: Imp
 
 def card_image_remove(*, card: Card, side: str) -> Card:
     """Take the first picture off `card`'s `side`; the deck keeps the file for other cards."""
-    html = _FIRST_IMAGE.sub("", getattr(card, side), count=1)
+    html = IMAGE_TAG.sub("", getattr(card, side), count=1)
     setattr(card, side, clean_card_html(html.removesuffix("<br>")))
     with transaction.atomic():
         card.save(update_fields=[side, "updated_at"])
@@ -155,19 +179,23 @@ def card_image_remove(*, card: Card, side: str) -> Card:
     return card
 
 
-def media_files_purge(*, dry_run: bool = False) -> list[str]:
+def media_files_purge(*, dry_run: bool = False, older_than: timedelta = PURGE_GRACE) -> list[str]:
     """Delete stored files that no deck uses any more (their decks were deleted).
 
     Deleting a deck removes its `Media` rows in the database's cascade, but the bytes may be
-    shared with other decks, so storage is swept here rather than on each delete.
+    shared with other decks, so storage is swept here rather than on each delete. Files
+    written in the last `older_than` are spared: an import may be about to commit their rows.
     """
     used = set(Media.objects.values_list("file", flat=True))
     folders, _ = default_storage.listdir("media") if default_storage.exists("media") else ([], [])
+    cutoff = timezone.now() - older_than
     unused = [
-        f"media/{folder}/{name}"
+        name
         for folder in folders
-        for name in default_storage.listdir(f"media/{folder}")[1]
-        if f"media/{folder}/{name}" not in used
+        for name in (
+            f"media/{folder}/{file}" for file in default_storage.listdir(f"media/{folder}")[1]
+        )
+        if name not in used and default_storage.get_modified_time(name) < cutoff
     ]
     if not dry_run:
         for name in unused:

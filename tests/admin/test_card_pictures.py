@@ -1,14 +1,15 @@
 """A teacher puts a picture on a card in the admin, replaces it or takes it off."""
 
 import hashlib
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from decks.models import Media
+from decks.models import ImportUpload, Media
 from tests.admin.test_deck_import import make_teacher, upload
-from tests.conftest import make_card, make_deck
+from tests.conftest import make_card, make_deck, stored_names
 from tests.media_samples import SVG_WITH_SCRIPT, anki_package, jpeg, mp3, png
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +99,14 @@ def test_the_import_preview_counts_and_shows_the_packages_pictures(client, teach
     assert Media.objects.count() == 0  # nothing is stored before the teacher confirms
     shown = client.get(address)
     assert b"".join(shown.streaming_content) == png(40, 30)
+
+
+def test_a_confirm_that_fails_after_the_import_leaves_no_file(client, teacher, tmp_path):
+    package = anki_package(tmp_path, [('<img src="kaart.png">', "Europa")], {"kaart.png": png()})
+    upload(client, package, name="kaart.apkg")
+    pending = ImportUpload.objects.get()
+    failing = mock.patch.object(ImportUpload, "delete", side_effect=RuntimeError("lost"))
+    with failing, pytest.raises(RuntimeError):
+        client.post(reverse("admin:decks_deck_import_confirm", args=[pending.pk]))
+    assert Media.objects.count() == 0
+    assert stored_names() == []

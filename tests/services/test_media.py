@@ -1,20 +1,22 @@
 """Storing media with an import: once per content, all or nothing, and out again to Anki."""
 
 import hashlib
+from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from decks.html import media_hashes
 from decks.importers.base import ImportLimits
 from decks.importers.media import MediaRefused
-from decks.models import Card, Media
+from decks.models import Card, Media, media_storage_name
 from decks.services.exports import deck_to_apkg, deck_to_csv
 from decks.services.imports import deck_import
 from decks.services.media import card_image_remove, card_image_set, media_files_purge
 from tests.admin.test_deck_import import make_teacher
-from tests.conftest import make_card, make_deck, make_media
+from tests.conftest import make_card, make_deck, make_media, stored_names
 from tests.importers.packages import make_zip
 from tests.media_samples import anki_media_of, anki_package, jpeg, mp3, png
 
@@ -48,15 +50,6 @@ def import_package(package: bytes, deck=None):
         data=package, filename="deck.apkg", format=None, owner=None, deck=deck, new_title="Kaart"
     )
     return result.deck
-
-
-def stored_names() -> list[str]:
-    folders = default_storage.listdir("media")[0]
-    return sorted(
-        f"media/{folder}/{name}"
-        for folder in folders
-        for name in default_storage.listdir(f"media/{folder}")[1]
-    )
 
 
 def test_an_import_stores_each_file_once_with_its_type_and_size(package, files):
@@ -183,7 +176,8 @@ def test_purging_deletes_files_only_deleted_decks_used(package):
     only_gone = make_media(gone, data=png(9, 9))
     make_media(gone, data=png(40, 30))  # also in the kept deck
     gone.delete()
-    assert media_files_purge() == [only_gone.file.name]
+    assert media_files_purge() == []  # written just now: an import may be about to use it
+    assert media_files_purge(older_than=timedelta(0)) == [only_gone.file.name]
     assert len(stored_names()) == kept.media.count() == 3
 
 
@@ -251,3 +245,17 @@ def test_a_file_in_a_deck_the_importer_does_not_edit_is_not_given_to_the_copy(pa
         deck=None, new_title="Kopie",
     )  # fmt: skip
     assert copy.deck.media.count() == 0
+
+
+def test_a_file_another_failed_import_took_back_is_restored_when_this_one_commits(
+    package, files, django_capture_on_commit_callbacks
+):
+    picture = media_storage_name(sha(files["kaart.png"]), "png")
+    default_storage.save(picture, ContentFile(files["kaart.png"]))  # the other import's
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        import_package(package)
+    default_storage.delete(picture)  # the other import failed and removed its file
+    for callback in callbacks:
+        callback()
+    with default_storage.open(picture) as stored:
+        assert stored.read() == files["kaart.png"]

@@ -6,7 +6,6 @@ them; superusers see everything.
 
 import io
 import zipfile
-from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
@@ -50,10 +49,6 @@ from decks.services.teachers import (
     decks_editable_by,
 )
 from decks.templatetags.cards import card_html
-
-# An upload waiting for confirmation this long is abandoned.
-UPLOAD_TTL = timedelta(hours=6)
-
 
 _PICTURE_TYPES = "image/png,image/jpeg,image/gif,image/webp"
 
@@ -275,7 +270,8 @@ class DeckAdmin(ProgressProtectedAdmin):
             )
             pending = None
             if plan.ok:
-                ImportUpload.objects.filter(created_at__lt=timezone.now() - UPLOAD_TTL).delete()
+                expired = timezone.now() - ImportUpload.TTL
+                ImportUpload.objects.filter(created_at__lt=expired).delete()
                 pending = ImportUpload.objects.create(
                     uploaded_by=request.user,
                     filename=upload.name[:255],

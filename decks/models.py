@@ -1,6 +1,7 @@
 """Decks, cards, each student's SM-2 state per card, and the append-only review log."""
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -137,6 +138,9 @@ class ImportUpload(models.Model):
     format = models.CharField(max_length=32, blank=True)
     deck = models.ForeignKey(Deck, null=True, blank=True, on_delete=models.CASCADE)
     new_deck_title = models.CharField(max_length=200, blank=True)
+    # An upload waiting for confirmation this long is abandoned.
+    TTL = timedelta(hours=6)
+
     # sha256 -> the archive member holding it: the preview shows the upload's pictures
     # from here (decks.views.media) before anything is stored.
     media_members = models.JSONField(default=dict, blank=True)

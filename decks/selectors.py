@@ -11,6 +11,7 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
+from django.utils import timezone
 
 from decks.models import (
     Card,
@@ -50,7 +51,11 @@ def pending_upload_with_media(user: AbstractBaseUser, sha256: str) -> ImportUplo
     if not user.is_authenticated:
         return None
     return (
-        ImportUpload.objects.filter(uploaded_by=user, media_members__has_key=sha256)
+        ImportUpload.objects.filter(
+            uploaded_by=user,
+            media_members__has_key=sha256,
+            created_at__gte=timezone.now() - ImportUpload.TTL,
+        )
         .order_by("-created_at")
         .first()
     )

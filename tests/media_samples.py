@@ -17,6 +17,13 @@ def jpeg(width: int = 4, height: int = 3, color: tuple[int, int, int] = (30, 30,
     return _image("JPEG", width, height, color)
 
 
+def noisy_jpeg(width: int = 200, height: int = 200) -> bytes:
+    """A photo-like JPEG: noise does not compress, so the file is many kilobytes."""
+    buffer = io.BytesIO()
+    Image.effect_noise((width, height), 60).convert("RGB").save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
 def gif(width: int = 4, height: int = 3) -> bytes:
     return _image("GIF", width, height, (30, 200, 30))
 

@@ -48,7 +48,8 @@ _PILLOW_FORMATS = {
 }
 # Markup that a browser could be talked into running if these bytes were ever sniffed as a
 # page: a picture or sound that carries it is refused, whatever else it is.
-_MARKUP = re.compile(rb"<(?:script|html|svg|iframe|object|embed|body|!doctype)\b", re.I)
+_MARKUP = re.compile(rb"<(?:script|html|svg|iframe|object|embed|body|!doctype|\?xml)\b", re.I)
+_SNIFFED = 1024  # the bytes a browser reads to guess a type
 _SOUND = re.compile(r"\[sound:([^\]\n]{1,500})\]")
 # Uploaded text: every pattern stays linear. A tag ends at the next "<" too, and a name
 # starts only where no name character stands before it, so no match restarts inside one.
@@ -99,10 +100,10 @@ def identify(data: bytes, *, max_image_pixels: int) -> tuple[str, int | None, in
     whose bytes are no accepted type, a picture Pillow can't read, or one whose header
     claims more pixels than `max_image_pixels` (a decompression bomb).
     """
-    if _MARKUP.search(data):
-        raise MediaRefused("it holds HTML or SVG markup (a web page or script, not a card file)")
     kind = filetype.guess(data)
     content_type = _SAME_TYPE.get(kind.mime, kind.mime) if kind else None
+    if _MARKUP.search(data[:_SNIFFED]) or _MARKUP.search(_trailer(data, content_type)):
+        raise MediaRefused("it holds HTML or SVG markup (a web page or script, not a card file)")
     if content_type not in ACCEPTED_TYPES:
         found = f" ({content_type})" if content_type else ""
         raise MediaRefused(
@@ -113,6 +114,21 @@ def identify(data: bytes, *, max_image_pixels: int) -> tuple[str, int | None, in
         return content_type, None, None
     width, height = _image_size(data, content_type, max_image_pixels)
     return content_type, width, height
+
+
+def _trailer(data: bytes, content_type: str | None) -> bytes:
+    """What follows the end of a picture or sound's own data, where a polyglot hides a page.
+
+    Only the start (which browsers sniff) and this tail are searched for markup: inside
+    compressed data the same bytes turn up by chance, about once per gigabyte.
+    """
+    if content_type == "image/png" and (end := data.rfind(b"IEND")) >= 0:
+        return data[end + 8 :]  # the chunk type, then its 4-byte CRC
+    if content_type == "image/jpeg" and (end := data.rfind(b"\xff\xd9")) >= 0:
+        return data[end + 2 :]
+    if data[:4] == b"RIFF" and len(data) >= 8:  # WebP, WAV: the header says how long
+        return data[8 + int.from_bytes(data[4:8], "little") :]
+    return b""
 
 
 def _image_size(data: bytes, content_type: str, max_image_pixels: int) -> tuple[int, int]:

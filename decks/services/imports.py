@@ -5,7 +5,6 @@ the deck by front, so a re-import updates cards in place and every student's pro
 them survives. Cards missing from the file are never deleted, only retired on request.
 """
 
-import re
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
@@ -22,9 +21,6 @@ from decks.importers.media import MediaFile
 from decks.models import Card, CardState, Deck
 from decks.services.cursors import new_card_cursors_invalidate
 from decks.services.media import files_removed_on_failure, media_adopt, media_store
-
-_TAG = re.compile(r"<[^>]+>")
-_SPACE = re.compile(r"\s+")
 
 
 class ImportRejected(Exception):
@@ -85,8 +81,9 @@ class ImportPlan:
 
     @property
     def media_summary(self) -> dict[str, int]:
-        """What the teacher is told before confirming: how many pictures, sounds, bytes."""
-        files = list(self.parsed.media.values())
+        """What the teacher is told before confirming: the pictures, sounds and bytes the
+        import will store."""
+        files = self.media_to_store
         return {
             "images": sum(media.is_image for media in files),
             "sounds": sum(not media.is_image for media in files),

@@ -26,7 +26,7 @@ from decks.importers.media import MediaCollector, MediaLimitExceeded, MediaRefus
 from decks.selectors import media_visible_to, pending_upload_with_media
 from decks.services.imports import import_limits
 
-_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+_RANGE = re.compile(r"bytes=(\d{0,15})-(\d{0,15})")
 _YEAR = 365 * 24 * 3600
 
 
@@ -48,7 +48,9 @@ def _deliver(
     delivery = settings.STAMP_MEDIA_DELIVERY
     if delivery == "redirect":
         response = HttpResponseRedirect(default_storage.url(name))
-        response["Cache-Control"] = "private, no-store"  # the signed URL expires
+        # The signed URL expires: the browser may reuse the redirect for a fifth of that.
+        lifetime = settings.STORAGES["default"].get("OPTIONS", {}).get("querystring_expire", 0)
+        response["Cache-Control"] = f"private, max-age={lifetime // 5}"
         return response
     if delivery in ("x-accel-redirect", "x-sendfile"):
         response = HttpResponse(content_type=content_type)

@@ -20,6 +20,7 @@ from tests.media_samples import (
     jpeg,
     m4a,
     mp3,
+    noisy_jpeg,
     ogg,
     png,
     png_claiming,
@@ -287,3 +288,16 @@ print("done")
         cwd=Path(__file__).resolve().parents[2],
     )  # fmt: skip
     assert done.stdout.strip() == "done", done.stderr[-500:]
+
+
+def test_markup_bytes_inside_a_pictures_compressed_data_are_not_mistaken_for_a_page():
+    data = bytearray(noisy_jpeg())
+    assert len(data) > 4_000
+    data[3_000:3_008] = b"<svg>xx "  # what compressed bytes hold by chance
+    content_type, _, _ = identify(bytes(data), max_image_pixels=1_000_000)
+    assert content_type == "image/jpeg"
+
+
+def test_a_jpeg_with_a_web_page_after_its_end_is_refused():
+    with pytest.raises(MediaRefused, match="markup"):
+        identify(jpeg() + b"<html><script>x()</script>", max_image_pixels=10_000)

@@ -61,6 +61,12 @@ def media_url(sha256: str, content_type: str) -> str:
     return f"{MEDIA_URL_PREFIX}{sha256}.{MEDIA_EXTENSIONS[content_type]}"
 
 
+def image_html(url: str, *, alt: str, width: int | None, height: int | None) -> str:
+    """A picture as cards store it; its pixel size lets the page keep room for it."""
+    size = f' width="{width}" height="{height}"' if width and height else ""
+    return f'<img src="{url}" alt="{escape(alt)}"{size}>'
+
+
 def _only_own_media(element: str, attribute: str, value: str) -> str | None:
     if attribute == "src":
         pattern = _MEDIA_SOURCE.get(element)

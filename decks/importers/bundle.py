@@ -63,10 +63,14 @@ def parse(archive: zipfile.ZipFile, *, limits: ImportLimits) -> ParseResult:
 
 def _checked_entries(archive: zipfile.ZipFile, limits: ImportLimits) -> list[zipfile.ZipInfo]:
     infos = [info for info in archive.infolist() if not info.is_dir()]
+    names: set[str] = set()
     for info in infos:
         entry = f"entry {info.filename}"
         if is_unsafe_name(info.filename):
             raise PackageError("unsafe file name in the zip (absolute or with ..)", entry)
+        if info.filename in names:
+            raise PackageError("the zip holds this file twice", entry)
+        names.add(info.filename)
         if info.flag_bits & 0x1:
             raise PackageError("the zip is password-protected", entry)
     declared = sum(info.file_size for info in infos)

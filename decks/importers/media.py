@@ -18,7 +18,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from html import escape, unescape
+from html import unescape
 from pathlib import PurePosixPath
 from urllib.parse import unquote
 
@@ -26,7 +26,7 @@ import filetype
 import zstandard
 from PIL import Image, UnidentifiedImageError
 
-from decks.html import MEDIA_URL, media_url
+from decks.html import MEDIA_URL, image_html, media_url
 from decks.importers.base import ImportLimits, Problem, human_size
 
 ACCEPTED_TYPES = {
@@ -234,11 +234,8 @@ class MediaCollector:
             if media is not None:
                 self.refused[media.name] = "it is a sound, shown where a picture belongs"
             return ""
-        alt = attributes.get("alt") or PurePosixPath(media.name).stem
-        return (
-            f'<img src="{media.url}" alt="{escape(unescape(alt))}" '
-            f'width="{media.width}" height="{media.height}">'
-        )
+        alt = unescape(attributes.get("alt", "")) or PurePosixPath(media.name).stem
+        return image_html(media.url, alt=alt, width=media.width, height=media.height)
 
     def _sound(self, name: str, entry: str) -> str:
         media = self._file(_clean_name(name), entry)

@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import timedelta
 from functools import partial
-from html import escape
 from pathlib import PurePosixPath
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -21,7 +20,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from decks.html import MEDIA_EXTENSIONS, clean_card_html, media_hashes, media_url
+from decks.html import MEDIA_EXTENSIONS, clean_card_html, image_html, media_hashes, media_url
 from decks.importers.base import ImportLimits
 from decks.importers.media import IMAGE_TAG, MediaFile, MediaRefused, media_file
 from decks.models import Card, Deck, Media, media_storage_name
@@ -139,11 +138,11 @@ def media_unused_delete(*, deck: Deck) -> int:
     return deleted
 
 
-def image_tag(media: Media | MediaFile, *, alt: str = "") -> str:
-    """The card HTML that shows a stored picture, sized so the page does not jump."""
+def image_tag(media: Media, *, alt: str = "") -> str:
+    """The card HTML that shows a stored picture."""
     url = media_url(media.sha256, media.content_type)
     alt = alt or PurePosixPath(media.name).stem
-    return f'<img src="{url}" alt="{escape(alt)}" width="{media.width}" height="{media.height}">'
+    return image_html(url, alt=alt, width=media.width, height=media.height)
 
 
 def card_image_set(*, card: Card, side: str, name: str, data: bytes, limits: ImportLimits) -> Card:

@@ -49,8 +49,9 @@ def _deliver(
     if delivery == "redirect":
         response = HttpResponseRedirect(default_storage.url(name))
         # The signed URL expires: the browser may reuse the redirect for a fifth of that.
-        lifetime = settings.STORAGES["default"].get("OPTIONS", {}).get("querystring_expire", 0)
-        response["Cache-Control"] = f"private, max-age={lifetime // 5}"
+        lifetime = settings.STORAGES["default"].get("OPTIONS", {}).get("querystring_expire")
+        reuse = f"max-age={lifetime // 5}" if lifetime else "no-store"
+        response["Cache-Control"] = f"private, {reuse}"
         return response
     if delivery in ("x-accel-redirect", "x-sendfile"):
         response = HttpResponse(content_type=content_type)

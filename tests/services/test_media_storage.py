@@ -56,4 +56,5 @@ def test_the_media_view_sends_a_student_to_a_signed_short_lived_url(bucket, clie
     assert (
         "X-Amz-Signature=" in response["Location"] and "X-Amz-Expires=300" in response["Location"]
     )
+    assert response["Cache-Control"] == "private, max-age=60"  # a fifth of the URL's 300 s
     assert default_storage.exists(media.file.name)

@@ -1,9 +1,11 @@
 """The media view: pictures and sound for those who may study or edit the deck; 404 for others."""
 
 import hashlib
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from decks.models import ImportUpload
 from tests.conftest import enroll, make_deck, make_media, make_user
@@ -154,4 +156,52 @@ def test_the_teacher_sees_the_pictures_of_an_upload_awaiting_confirmation(client
 def test_nobody_else_sees_the_pictures_of_someone_elses_upload(client, pending):
     _, address, _ = pending
     client.force_login(make_user("meester", is_staff=True))
+    assert client.get(address).status_code == 404
+
+
+def test_a_player_asking_for_the_last_bytes_gets_them(sound_client):
+    client, address, data = sound_client
+    response = client.get(address, headers={"Range": "bytes=-100"})
+    assert response.status_code == 206
+    assert response.content == data[-100:]
+
+
+def test_a_range_number_too_long_to_mean_anything_gets_the_whole_file(sound_client):
+    client, address, data = sound_client
+    response = client.get(address, headers={"Range": "bytes=" + "9" * 5000 + "-"})
+    assert response.status_code == 200
+
+
+def test_an_editor_who_does_not_own_the_deck_sees_its_pictures(client, deck, picture):
+    editor = make_user("meester", is_staff=True)
+    deck.editors.add(editor)
+    client.force_login(editor)
+    assert client.get(url(picture)).status_code == 200
+
+
+def test_a_student_who_left_the_class_no_longer_gets_the_picture(client, deck, picture):
+    student = make_user()
+    classroom = enroll(student, deck)
+    client.force_login(student)
+    assert client.get(url(picture)).status_code == 200
+    classroom.students.remove(student)
+    assert client.get(url(picture)).status_code == 404
+
+
+def test_behind_apache_the_view_names_the_file_for_x_sendfile(client, deck, picture, settings):
+    settings.STAMP_MEDIA_DELIVERY = "x-sendfile"
+    student = make_user()
+    enroll(student, deck)
+    client.force_login(student)
+    response = client.get(url(picture))
+    assert response["X-Sendfile"] == str(settings.MEDIA_ROOT / picture.file.name)
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_expired_uploads_pictures_are_not_shown_any_more(client, pending):
+    upload, address, _ = pending
+    ImportUpload.objects.filter(pk=upload.pk).update(
+        created_at=timezone.now() - ImportUpload.TTL - timedelta(minutes=1)
+    )
+    client.force_login(upload.uploaded_by)
     assert client.get(address).status_code == 404

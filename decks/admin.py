@@ -22,7 +22,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 
 from decks.admin_forms import ImportConfirmForm, ImportUploadForm
-from decks.html import clean_card_html, media_hashes
+from decks.html import IMAGE_TYPES, clean_card_html, media_hashes
 from decks.importers.detect import parse_upload
 from decks.importers.media import MediaRefused, media_file
 from decks.models import Card, CardState, Classroom, Deck, ImportUpload, Membership, ReviewLog
@@ -50,7 +50,7 @@ from decks.services.teachers import (
 )
 from decks.templatetags.cards import card_html
 
-_PICTURE_TYPES = "image/png,image/jpeg,image/gif,image/webp"
+_PICTURE_TYPES = ",".join(IMAGE_TYPES)
 
 
 class CardForm(forms.ModelForm):

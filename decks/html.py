@@ -38,8 +38,11 @@ MEDIA_EXTENSIONS = {
     "audio/mp4": "m4a",
     "audio/wav": "wav",
 }
-_IMAGE_EXTENSIONS = "png|jpg|gif|webp"
-_AUDIO_EXTENSIONS = "mp3|ogg|m4a|wav"
+IMAGE_TYPES = [kind for kind in MEDIA_EXTENSIONS if kind.startswith("image/")]
+_IMAGE_EXTENSIONS = "|".join(MEDIA_EXTENSIONS[kind] for kind in IMAGE_TYPES)
+_AUDIO_EXTENSIONS = "|".join(
+    ext for kind, ext in MEDIA_EXTENSIONS.items() if kind.startswith("audio/")
+)
 _MEDIA_SOURCE = {
     "img": re.compile(rf"{MEDIA_URL_PREFIX}[0-9a-f]{{64}}\.(?:{_IMAGE_EXTENSIONS})"),
     "audio": re.compile(rf"{MEDIA_URL_PREFIX}[0-9a-f]{{64}}\.(?:{_AUDIO_EXTENSIONS})"),

@@ -68,3 +68,10 @@ def test_a_picture_only_front_is_listed_by_what_it_shows():
         "Picture: klantpiramide"
     )
     assert card_text(f"Welke lagen? <img src='/media/{SHA}.png' alt='x'>") == "Welke lagen?"
+
+
+def test_every_accepted_type_has_the_extension_it_is_served_under():
+    from decks.html import MEDIA_EXTENSIONS
+    from decks.importers.media import ACCEPTED_TYPES
+
+    assert set(ACCEPTED_TYPES) == set(MEDIA_EXTENSIONS)

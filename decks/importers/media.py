@@ -29,6 +29,7 @@ from PIL import Image, UnidentifiedImageError
 from decks.html import MEDIA_URL, image_html, media_url
 from decks.importers.base import ImportLimits, Problem, human_size
 
+# What a teacher calls each type decks.html.MEDIA_EXTENSIONS serves.
 ACCEPTED_TYPES = {
     "image/png": "PNG",
     "image/jpeg": "JPEG",

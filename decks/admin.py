@@ -53,25 +53,23 @@ from decks.templatetags.cards import card_html
 _PICTURE_TYPES = ",".join(IMAGE_TYPES)
 
 
+def _picture_field(side: str) -> forms.FileField:
+    return forms.FileField(
+        required=False,
+        label=f"{side.capitalize()} picture",
+        help_text=f"PNG, JPEG, GIF or WebP. Replaces the {side}'s first picture, or goes "
+        "after its text.",
+        widget=forms.ClearableFileInput(attrs={"accept": _PICTURE_TYPES}),
+    )
+
+
 class CardForm(forms.ModelForm):
     """Card text typed in the admin passes the same allow-list as imported text; a picture
     passes the same checks as an imported one."""
 
-    front_image = forms.FileField(
-        required=False,
-        label="Front picture",
-        help_text="PNG, JPEG, GIF or WebP. Replaces the front's first picture, or goes after "
-        "its text.",
-        widget=forms.ClearableFileInput(attrs={"accept": _PICTURE_TYPES}),
-    )
+    front_image = _picture_field("front")
     remove_front_image = forms.BooleanField(required=False, label="Remove the front's picture")
-    back_image = forms.FileField(
-        required=False,
-        label="Back picture",
-        help_text="PNG, JPEG, GIF or WebP. Replaces the back's first picture, or goes after "
-        "its text.",
-        widget=forms.ClearableFileInput(attrs={"accept": _PICTURE_TYPES}),
-    )
+    back_image = _picture_field("back")
     remove_back_image = forms.BooleanField(required=False, label="Remove the back's picture")
 
     class Meta:

@@ -15,17 +15,26 @@ CSV = (
 )
 
 
-def test_a_teacher_imports_a_csv_through_the_admin_preview(page, live_server, screenshot, tmp_path):
+def make_teacher():
     teachers_group_ensure()
     teacher = make_user("tess", is_staff=True)
     teacher.groups.add(Group.objects.get(name=TEACHERS_GROUP))
-    source = tmp_path / "klant.csv"
-    source.write_text(CSV, encoding="utf-8")
+    return teacher
 
+
+def log_in_as_teacher(page, live_server) -> None:
     page.goto(f"{live_server.url}/admin/login/?next=/admin/decks/deck/")
     page.fill("#id_username", "tess")
     page.fill("#id_password", "pass-word-123")
     page.click("input[type=submit]")
+
+
+def test_a_teacher_imports_a_csv_through_the_admin_preview(page, live_server, screenshot, tmp_path):
+    teacher = make_teacher()
+    source = tmp_path / "klant.csv"
+    source.write_text(CSV, encoding="utf-8")
+
+    log_in_as_teacher(page, live_server)
     page.get_by_role("link", name="Import deck").click()
     page.set_input_files("#id_file", str(source))
     page.fill("#id_new_deck_title", "Klant centraal")
@@ -48,9 +57,7 @@ def test_a_teacher_imports_a_csv_through_the_admin_preview(page, live_server, sc
 def test_a_teacher_imports_an_anki_deck_with_50_pictures_and_20_sounds(
     page, live_server, screenshot, tmp_path
 ):
-    teachers_group_ensure()
-    teacher = make_user("tess", is_staff=True)
-    teacher.groups.add(Group.objects.get(name=TEACHERS_GROUP))
+    make_teacher()
     files = {f"piramide-{n}.png": pyramid(600 + n, 400, f"Piramide {n}") for n in range(50)}
     files |= {f"woord-{n}.wav": tone(0.3, 300 + 10 * n) for n in range(20)}
     notes = [
@@ -61,10 +68,7 @@ def test_a_teacher_imports_an_anki_deck_with_50_pictures_and_20_sounds(
     source = tmp_path / "piramides.apkg"
     source.write_bytes(anki_package(tmp_path, notes, files))
 
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/decks/deck/")
-    page.fill("#id_username", "tess")
-    page.fill("#id_password", "pass-word-123")
-    page.click("input[type=submit]")
+    log_in_as_teacher(page, live_server)
     page.get_by_role("link", name="Import deck").click()
     page.set_input_files("#id_file", str(source))
     page.click("input[value='Preview import']")

@@ -340,6 +340,11 @@ class DeckAdmin(ProgressProtectedAdmin):
 @admin.register(Card)
 class CardAdmin(ProgressProtectedAdmin):
     form = CardForm
+    # The pictures beside the text they belong to, with the fields that change them.
+    fields = (
+        "deck", "front", "back", "pictures", "front_image", "remove_front_image",
+        "back_image", "remove_back_image", "position", "tags", "retired_at", "key",
+    )  # fmt: skip
     list_display = ("deck", "position", "front", "tags", "retired_at")
     # RelatedOnly: the filter lists only decks of cards this teacher may see.
     list_filter = (
@@ -374,7 +379,7 @@ class CardAdmin(ProgressProtectedAdmin):
         """What the card shows besides text, as students will see it."""
         parts = [
             format_html(
-                '<div class="card-media"><strong>{}</strong>{}</div>', label, card_html(html)
+                '<span class="card-media"><strong>{}</strong>{}</span>', label, card_html(html)
             )
             for label, html in (("Front", card.front), ("Back", card.back))
             if media_hashes(html)

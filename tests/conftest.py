@@ -4,11 +4,18 @@ from datetime import date
 from itertools import count
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 
 from decks.models import Card, Classroom, Deck
 
 _serial = count(1)
+
+
+def pytest_configure(config) -> None:
+    """Hash test passwords with MD5: the production hasher is slow by design, and the
+    suite creates and logs in hundreds of users (timings in bench/README.md)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def make_user(username: str | None = None, *, password: str = "pass-word-123", **extra) -> User:

@@ -102,7 +102,7 @@ def _counts_from(row: dict) -> QueueCounts:
 
 
 # Today's counts for the decks `d` that {decks} selects, written out: building the same
-# query with the ORM cost more CPU per answer (about 20 ms) than running it. Every count
+# query with the ORM cost more CPU per answer than running it (bench/README.md). Every count
 # reads a bounded range of one index: the student's states due by today (at most
 # DUE_COUNT_CAP of them, each checked against the deck's retired cards), answered today,
 # or introduced today; for the other counts the deck's retired cards (few, through a
@@ -180,7 +180,7 @@ _UNSEEN_AFTER_CURSOR = """
 # The limit is written into the SQL ({new_limit}, one text per limit): PostgreSQL's
 # planner guesses a tenth of the deck for a LIMIT it cannot read, which made the prepared
 # statement's generic plan look ten times dearer than it is, so every answer was planned
-# afresh (about 4 ms).
+# afresh (bench/README.md).
 _SNAPSHOT_SQL = """
 SELECT counts.new_limit, counts.review_limit, counts.n_reviewed, counts.n_done,
        counts.n_cards_done, counts.n_due_capped, counts.n_repeat, counts.n_introduced,

@@ -84,17 +84,8 @@ TEMPLATES = [
     },
 ]
 
-# Each process keeps its own small caches and shares none: app processes stay stateless.
-# `{% cache %}` uses "template_fragments" (the study page's rating buttons, per language);
-# it stays in process memory even if a shared default cache is configured one day, so a
-# deploy starts with fresh fragments.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "template_fragments": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "template-fragments",
-    },
-}
+# Each process keeps its own small cache and shares none: app processes stay stateless.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # SQLite is the embedded default so the app runs with nothing installed; production
 # points DATABASE_URL at PostgreSQL.

@@ -31,8 +31,6 @@ sys.path.insert(0, str(ROOT))
 DEVICES = {
     "prepared_statements": "PostgreSQL plans each hot-path statement once per connection",
     "one_statement_write": "an answer's rows in one statement of CTEs (else: steps, as SQLite)",
-    "fragment_cache": "the rating buttons rendered once per language and process",
-    "sanitised_text_cache": "each card text sanitised once per process",
     "new_card_cursor": "new cards looked for after the student's cursor (else: from the start)",
 }
 
@@ -60,26 +58,6 @@ def without(device: str):
             yield
         finally:
             answer_writes.write_in_one_statement = saved
-    elif device == "fragment_cache":
-        from django.conf import settings
-        from django.test import override_settings
-
-        caches = {
-            **settings.CACHES,
-            "template_fragments": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
-        }
-        with override_settings(CACHES=caches):
-            yield
-    elif device == "sanitised_text_cache":
-        from decks.html import clean_card_html
-        from decks.templatetags import cards
-
-        saved = cards._cleaned
-        cards._cleaned = clean_card_html
-        try:
-            yield
-        finally:
-            cards._cleaned = saved
     elif device == "new_card_cursor":
         from decks.services import queue, reviews
 

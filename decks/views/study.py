@@ -105,7 +105,7 @@ def _render_session(
         "item": snapshot.item,
         "counts": snapshot.counts,
         "summary": snapshot.summary,
-        # Lazy labels: the template renders the buttons once per language (fragment cache).
+        # Lazy labels, translated into the request's language as the buttons render.
         "ratings": RATING_LABELS.items(),
         "shown_at": _now_ms(),
         "notice": notice,

@@ -345,10 +345,15 @@ def _answer_once(student: Student, rng, result: LoadResult, *, since: float | No
     """One answer as htmx sends it; False when the student has no cards left today.
 
     The latency counts from `since` when given (an open-loop arrival, which may have
-    waited for a free student), else from the request's start.
+    waited for a free student), else from the request's start. The study page that opens
+    the student's next deck is a page load of its own (`study_page_latency`), not part of
+    the answer's latency.
     """
+    opened = time.monotonic()
     if student.form is None and not _open_next_deck(student, result):
         return False
+    if since is not None:
+        since += time.monotonic() - opened
     slug = student.decks[student.deck_index]
     port = student.work_port
     form = student.form

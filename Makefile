@@ -31,11 +31,25 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Production answers on PostgreSQL, whose write path SQLite cannot run: on SQLite, `make test`
+# also runs the study loop's tests on this PostgreSQL (its test database is made and dropped).
+# STUDY_LOOP_POSTGRES= (empty) leaves them out, for a machine without PostgreSQL.
+STUDY_LOOP_POSTGRES ?= postgres://postgres@127.0.0.1:5432/stamp
+STUDY_LOOP_TESTS := tests/services/test_answer_writes.py tests/services/test_cursors.py \
+	tests/services/test_queue.py tests/services/test_sql.py tests/test_selectors.py \
+	tests/reliability/test_exactly_once.py tests/reliability/test_cursor_races.py \
+	tests/reliability/test_faults.py tests/views/test_study.py tests/views/test_study_queries.py
+
 # Installs what the tests need and runs lint, the migration check, the fixture check and pytest.
 test: install chromium lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py build_seed_fixtures --check
 	$(PY) -m pytest
+	@case "$$DATABASE_URL" in postgres*) exit 0;; esac; \
+	if [ -z "$(STUDY_LOOP_POSTGRES)" ]; then \
+		echo "Study loop NOT tested on PostgreSQL (STUDY_LOOP_POSTGRES is empty)."; exit 0; fi; \
+	echo "Study loop tests on PostgreSQL ($(STUDY_LOOP_POSTGRES)), as production runs them"; \
+	DATABASE_URL="$(STUDY_LOOP_POSTGRES)" $(PY) -m pytest -q $(STUDY_LOOP_TESTS)
 
 format: install
 	$(VENV)/bin/ruff format .

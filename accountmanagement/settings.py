@@ -84,17 +84,8 @@ TEMPLATES = [
     },
 ]
 
-# Each process keeps its own small caches and shares none: app processes stay stateless.
-# `{% cache %}` uses "template_fragments" (the study page's rating buttons, per language);
-# it stays in process memory even if a shared default cache is configured one day, so a
-# deploy starts with fresh fragments.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "template_fragments": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "template-fragments",
-    },
-}
+# Each process keeps its own small cache and shares none: app processes stay stateless.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # SQLite is the embedded default so the app runs with nothing installed; production
 # points DATABASE_URL at PostgreSQL.
@@ -120,13 +111,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         os.environ.get("DB_CONNECT_TIMEOUT", "2")
     )
     # JIT compiling pays for long analytical queries, not for these short ones: when stale
-    # statistics pushed the home page's estimate past jit_above_cost, compiling took
-    # 45 of its 55 ms.
+    # statistics pushed the home page's estimate past jit_above_cost, compiling took most
+    # of its time (bench/README.md).
     DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
     if env_bool("DB_PREPARED_STATEMENTS", True):
         # Server-side parameters let psycopg prepare a statement after a few executions,
         # so the hot path's queries are planned once per connection, not per request
-        # (database CPU per answer 4.4 -> 1.9 ms). Behind PgBouncer in transaction mode
+        # (measured in bench/README.md). Behind PgBouncer in transaction mode
         # older than 1.21, set DB_PREPARED_STATEMENTS=0.
         DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
         DATABASES["default"]["OPTIONS"]["prepare_threshold"] = int(

@@ -28,11 +28,6 @@ from decks.importers.media import MediaRefused, media_file
 from decks.models import Card, CardState, Classroom, Deck, ImportUpload, Membership, ReviewLog
 from decks.services.classes import exam_clamp_apply
 from decks.services.clock import today_for_study
-from decks.services.cursors import (
-    ORDER_FIELDS,
-    new_card_cursor_forget,
-    new_card_cursors_invalidate,
-)
 from decks.services.exports import deck_to_apkg, deck_to_csv, export_filename
 from decks.services.imports import ImportRejected, deck_import, import_limits, import_plan
 from decks.services.media import (
@@ -101,12 +96,6 @@ class CardForm(forms.ModelForm):
         if not picture.is_image:
             raise forms.ValidationError(f"{upload.name}: it is a sound, not a picture")
         return upload.name, data
-
-
-def _invalidate_cursors_if_moved(card: Card, *, added: bool, changed_fields) -> None:
-    """A card added, moved or brought back may now come before students' new-card cursors."""
-    if added or ORDER_FIELDS & set(changed_fields):
-        new_card_cursors_invalidate(deck_ids=[card.deck_id])
 
 
 def _card_media_sync(deck: Deck, cards, user) -> None:
@@ -200,10 +189,6 @@ class DeckAdmin(ProgressProtectedAdmin):
             changed = [*formset.new_objects, *(card for card, _ in formset.changed_objects)]
             if changed:
                 _card_media_sync(form.instance, changed, request.user)
-            for card in formset.new_objects:
-                _invalidate_cursors_if_moved(card, added=True, changed_fields=())
-            for card, changed_fields in formset.changed_objects:
-                _invalidate_cursors_if_moved(card, added=False, changed_fields=changed_fields)
 
     @admin.display(description="cards")
     def card_count(self, deck: Deck) -> int:
@@ -365,7 +350,6 @@ class CardAdmin(ProgressProtectedAdmin):
 
     def save_model(self, request: HttpRequest, obj: Card, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        _invalidate_cursors_if_moved(obj, added=not change, changed_fields=form.changed_data)
         for side in ("front", "back"):
             if picture := form.cleaned_data.get(f"{side}_image"):
                 name, data = picture
@@ -403,11 +387,7 @@ class CardAdmin(ProgressProtectedAdmin):
 
     @admin.action(description="Bring selected cards back into study", permissions=["change"])
     def restore(self, request: HttpRequest, queryset):
-        returning = queryset.exclude(retired_at__isnull=True)
-        with transaction.atomic():
-            deck_ids = set(returning.values_list("deck_id", flat=True))
-            count = returning.update(retired_at=None)
-            new_card_cursors_invalidate(deck_ids=deck_ids)
+        count = queryset.exclude(retired_at__isnull=True).update(retired_at=None)
         self.message_user(request, f"Restored {count} card(s).")
 
 
@@ -422,17 +402,6 @@ class CardStateAdmin(admin.ModelAdmin):
         # A state belongs to its student and card: moving it would leave that card unseen
         # behind the student's new-card cursor, and its log behind it.
         return ("student", "card", "deck") if obj is not None else ()
-
-    def delete_model(self, request: HttpRequest, obj: CardState) -> None:
-        self.delete_queryset(request, CardState.objects.filter(pk=obj.pk))
-
-    def delete_queryset(self, request: HttpRequest, queryset) -> None:
-        with transaction.atomic():
-            pairs = set(queryset.values_list("student_id", "deck_id"))
-            queryset.delete()
-            # Those cards are unseen again: the students' cursors start over.
-            for student_id, deck_id in pairs:
-                new_card_cursor_forget(student_id=student_id, deck_id=deck_id)
 
 
 @admin.register(ReviewLog)

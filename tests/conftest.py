@@ -4,6 +4,7 @@ from datetime import date
 from itertools import count
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 
@@ -14,6 +15,12 @@ from decks.services.media import media_store
 from tests.media_samples import png
 
 _serial = count(1)
+
+
+def pytest_configure(config) -> None:
+    """Hash test passwords with MD5: the production hasher is slow by design, and the
+    suite creates and logs in hundreds of users (timings in bench/README.md)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def make_user(username: str | None = None, *, password: str = "pass-word-123", **extra) -> User:
@@ -109,3 +116,24 @@ def django_db_setup(django_db_setup, django_db_blocker):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+def pytest_generate_tests(metafunc) -> None:
+    """Tests that name `answer_write_path` run once per way an answer can be written here.
+
+    On PostgreSQL both: the one statement production runs and the steps SQLite runs.
+    """
+    if "answer_write_path" in metafunc.fixturenames:
+        from django.db import connection
+
+        paths = ["one statement", "steps"] if connection.vendor == "postgresql" else ["steps"]
+        metafunc.parametrize("answer_write_path", paths, indirect=True)
+
+
+@pytest.fixture
+def answer_write_path(request, monkeypatch) -> str:
+    from decks.services import answer_writes
+
+    if request.param == "steps":
+        monkeypatch.setattr(answer_writes, "write_in_one_statement", answer_writes.write_in_steps)
+    return request.param

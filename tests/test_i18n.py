@@ -57,7 +57,6 @@ def test_the_study_page_speaks_dutch_to_a_dutch_browser(client, study_url):
 
 
 def test_the_rating_buttons_follow_each_requests_language_in_turn(client, study_url):
-    # The buttons are rendered once per language and kept: each language keeps its own.
     turns = ["en", "nl", "en", "nl"]
     labels = [
         rating_labels(client.get(study_url, headers={"accept-language": lang}).text)

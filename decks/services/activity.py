@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 
 from decks.models import DailyActivity, ReviewLog
@@ -35,30 +35,13 @@ def activity_on_conflict_sql(row: str = ACTIVITY_TABLE) -> str:
     return f"ON CONFLICT (student_id, deck_id, day) DO UPDATE SET {increments}"
 
 
-def activity_record(*, log: ReviewLog, sign: int = 1) -> None:
-    """Add one review to its day's activity row (sign -1 takes it out, for undo).
+def activity_take_out(*, log: ReviewLog) -> None:
+    """Take one review back out of its day's activity row (undo), inside undo's transaction.
 
-    Call inside the review's transaction.
-
-    One upsert (PostgreSQL and SQLite both speak ON CONFLICT), because the study loop
-    is the hot path and a concurrent first review of the day must not fail.
+    An answer adds to the row in its own write (decks.services.answer_writes); the row
+    exists then, and goes once it counts nothing.
     """
     figures = activity_figures(log)
-    if sign < 0:
-        _activity_take_out(log, figures)
-        return
-    columns = ", ".join(ACTIVITY_FIGURES)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {ACTIVITY_TABLE} (student_id, deck_id, day, {columns}) "
-            f"VALUES (%s, %s, %s, {', '.join(['%s'] * len(ACTIVITY_FIGURES))}) "
-            + activity_on_conflict_sql(),
-            [log.student_id, log.deck_id, log.study_day, *map(figures.get, ACTIVITY_FIGURES)],
-        )
-
-
-def _activity_take_out(log: ReviewLog, figures: dict[str, int]) -> None:
-    """Undo's half of activity_record: the row exists, and goes once it counts nothing."""
     row = DailyActivity.objects.filter(
         student_id=log.student_id, deck_id=log.deck_id, day=log.study_day
     )

@@ -1,14 +1,24 @@
-"""The rows one answer writes, all or nothing: card state, log entry, day's activity, cursor.
+"""What an answer writes: the one place that says it.
 
-On PostgreSQL they are written by one statement of data-modifying CTEs. A statement is
-atomic on its own, so the answer needs no BEGIN and COMMIT, and it costs one round trip
-to the database instead of five or six: on the study loop, the hot path, that is most of what an
-answer costs beyond reading the next card. SQLite has no data-modifying CTEs; there the
-same writes run one by one in a transaction.
+An answer writes up to four rows, all or nothing, and only while the card still has the
+answer count it showed (a double click, an htmx retry or a second tab answered first
+otherwise, and nothing is written):
 
-Either way the card state is written with a compare-and-set on the answer count the card
-showed, and the log is unique on (student, card, sequence): when another request (a
-double click, an htmx retry, a second tab) answered first, nothing is written.
+1. `answered_state`: the card state. A card's first answer inserts it
+   (`FIRST_ANSWER_FIELDS`); any later answer updates its `SCHEDULE_FIELDS` with a
+   compare-and-set, `WHERE reviews = <the count the card showed>`. Either returns the
+   state's id; no row means another answer came first, and the steps below write nothing.
+2. `answer_log`: the review log entry (`LOG_FIELDS`), unique on (student, card, sequence).
+3. `answer_activity`: the day's activity row, an upsert adding `activity_figures(log)`.
+4. `cursor_moved` (after a card's first answer, or when the cursor is not trusted): the
+   student's new-card cursor moved up to their first unseen card
+   (`decks.services.cursors`).
+
+`ANSWER_STEPS` holds each step's SQL once. PostgreSQL runs the steps as one statement of
+data-modifying CTEs, each later step selecting FROM `answered_state`: a statement is
+atomic on its own, so an answer costs one round trip and no BEGIN/COMMIT (its measured
+gain is in bench/README.md). SQLite has no data-modifying CTEs and runs the same steps
+one by one in a transaction. The tests run both ways on PostgreSQL.
 """
 
 from contextlib import nullcontext
@@ -18,23 +28,47 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Field
 
 from decks.models import CardState, DailyActivity, ReviewLog
-from decks.services.activity import (
-    ACTIVITY_FIGURES,
-    ACTIVITY_TABLE,
-    activity_figures,
-    activity_on_conflict_sql,
-    activity_record,
-)
+from decks.services.activity import ACTIVITY_FIGURES, activity_figures, activity_on_conflict_sql
+from decks.services.card_states import FIRST_ANSWER_FIELDS, SCHEDULE_FIELDS
 from decks.services.cursors import new_card_cursor_move_ctes, new_card_cursor_update
-from decks.services.rows import field_values, model_fields, row_insert, row_update_if
-from decks.services.sql import compact_sql
+from decks.services.rows import field_values, model_fields
+from decks.services.sql import backend_for, compact_sql
 
-SCHEDULE_FIELDS = (
-    "repetitions", "easiness", "interval", "due", "lapses", "reviews",
-    "last_rating", "last_review_day", "last_reviewed_at",
-)  # fmt: skip
-STATE_FIELDS = ("student", "card", "deck", "introduced_on", *SCHEDULE_FIELDS)
 LOG_FIELDS = tuple(field.name for field in ReviewLog._meta.concrete_fields if not field.primary_key)
+ACTIVITY_KEY = ("student", "deck", "study_day")  # the log's fields that name the day's row
+
+# Each step's SQL; {guard} is "FROM answered_state" inside the one statement, so a step
+# writes only if the state's write returned a row; run on its own, the caller checks
+# that row. (WHERE true lets SQLite tell the SELECT from the upsert's ON CONFLICT.)
+ANSWER_STEPS = {
+    "first_answer_state": """
+  INSERT INTO decks_cardstate (
+    {state_columns})
+  VALUES (
+    {state_values})
+  RETURNING id""",
+    "later_answer_state": """
+  UPDATE decks_cardstate SET
+    {schedule_assignments}
+  WHERE id = %(state_id)s AND reviews = %(seen)s
+  RETURNING id""",
+    "answer_log": """
+  INSERT INTO decks_reviewlog (
+    {log_columns})
+  SELECT
+    {log_values}
+  {guard}
+  RETURNING id""",
+    "answer_activity": """
+  INSERT INTO decks_dailyactivity AS a (
+    student_id, deck_id, day,
+    {activity_columns})
+  SELECT
+    {activity_values}
+  {guard}
+  WHERE true
+  {activity_on_conflict}""",
+}
 
 
 def answer_rows_write(
@@ -45,7 +79,7 @@ def answer_rows_write(
     `state` is new (no primary key) for a card's first answer. `move_cursor` moves the
     student's new-card cursor past the card in the same write.
     """
-    write = _write_in_one_statement if connection.vendor == "postgresql" else _write_in_steps
+    write = write_in_one_statement if connection.vendor == "postgresql" else write_in_steps
     try:
         return write(state, log, seen_reviews=seen_reviews, move_cursor=move_cursor)
     except IntegrityError:
@@ -54,77 +88,92 @@ def answer_rows_write(
         return False
 
 
-def _write_in_steps(
-    state: CardState, log: ReviewLog, *, seen_reviews: int, move_cursor: bool
-) -> bool:
-    with transaction.atomic():
-        if state.pk is None:
-            row_insert(state, STATE_FIELDS)
-        elif not row_update_if(state, SCHEDULE_FIELDS, where="reviews", equals=seen_reviews):
-            return False
-        row_insert(log, LOG_FIELDS)
-        activity_record(log=log)
-        if move_cursor:
-            new_card_cursor_update(student_id=state.student_id, deck_id=state.deck_id)
-    return True
-
-
-def _placeholder(prefix: str, field: Field) -> str:
-    return f"%({prefix}{field.attname})s"
-
-
-def _typed_placeholder(prefix: str, field: Field) -> str:
+def _placeholder(prefix: str, field: Field, vendor: str) -> str:
+    name = f"%({prefix}{field.attname})s"
+    if vendor != "postgresql":
+        return name
     # In INSERT ... SELECT a parameter sent without a type (None) would be read as text.
-    return f"{_placeholder(prefix, field)}::{field.cast_db_type(connection)}"
+    return f"{name}::{field.cast_db_type(backend_for(vendor))}"
 
 
-@cache
-def one_statement_sql(*, first_answer: bool, move_cursor: bool) -> str:
-    state_fields = model_fields(CardState, STATE_FIELDS)
-    if first_answer:
-        columns = ", ".join(f.column for f in state_fields)
-        values = ", ".join(_placeholder("s_", f) for f in state_fields)
-        state_sql = f"INSERT INTO decks_cardstate ({columns}) VALUES ({values}) RETURNING id"
-    else:
-        schedule_fields = model_fields(CardState, SCHEDULE_FIELDS)
-        assignments = ", ".join(f'"{f.column}" = {_placeholder("s_", f)}' for f in schedule_fields)
-        state_sql = (
-            f"UPDATE decks_cardstate SET {assignments} "
-            "WHERE id = %(state_id)s AND reviews = %(seen)s RETURNING id"
-        )
+def _listed(items) -> str:
+    """`items` comma-separated, a few to a line, so the golden files read as SQL."""
+    items = list(items)
+    lines = [", ".join(items[start : start + 4]) for start in range(0, len(items), 4)]
+    return ",\n    ".join(lines)
+
+
+def _columns(fields) -> str:
+    return _listed(f'"{field.column}"' for field in fields)
+
+
+def step_sql(name: str, *, vendor: str, in_one_statement: bool) -> str:
+    """The SQL of step `name` of ANSWER_STEPS for `vendor`, formatted."""
+    state_fields = model_fields(CardState, FIRST_ANSWER_FIELDS)
+    schedule_fields = model_fields(CardState, SCHEDULE_FIELDS)
     log_fields = model_fields(ReviewLog, LOG_FIELDS)
     activity_fields = model_fields(DailyActivity, tuple(ACTIVITY_FIGURES))
-    by_name = {f.name: f for f in log_fields}
-    activity_key = ", ".join(
-        _typed_placeholder("l_", by_name[name]) for name in ("student", "deck", "study_day")
-    )
+    by_name = {field.name: field for field in log_fields}
+    slots = {
+        "state_columns": _columns(state_fields),
+        "state_values": _listed(f"%(s_{f.attname})s" for f in state_fields),
+        "schedule_assignments": _listed(
+            f'"{f.column}" = %(s_{f.attname})s' for f in schedule_fields
+        ),
+        "log_columns": _columns(log_fields),
+        "log_values": _listed(_placeholder("l_", f, vendor) for f in log_fields),
+        "activity_columns": _listed(ACTIVITY_FIGURES),
+        "activity_values": _listed(
+            [_placeholder("l_", by_name[key], vendor) for key in ACTIVITY_KEY]
+            + [_placeholder("a_", f, vendor) for f in activity_fields]
+        ),
+        "activity_on_conflict": activity_on_conflict_sql("a"),
+        "guard": "FROM answered_state" if in_one_statement else "",
+    }
+    sql = ANSWER_STEPS[name]
+    for slot, text in slots.items():
+        sql = sql.replace("{" + slot + "}", text)
+    return "\n".join(line for line in sql.strip().splitlines() if line.strip())
+
+
+def one_statement_sql(*, first_answer: bool, move_cursor: bool) -> str:
+    """PostgreSQL's answer: every step in one statement of data-modifying CTEs, formatted."""
+    state_step = "first_answer_state" if first_answer else "later_answer_state"
     parts = [
-        f"answered_state AS ({state_sql})",
-        f"""answer_log AS (
-  INSERT INTO decks_reviewlog ({", ".join(f.column for f in log_fields)})
-  SELECT {", ".join(_typed_placeholder("l_", f) for f in log_fields)}
-  FROM answered_state RETURNING id)""",
-        f"""answer_activity AS (
-  INSERT INTO {ACTIVITY_TABLE} AS a (student_id, deck_id, day, {", ".join(ACTIVITY_FIGURES)})
-  SELECT {activity_key}, {", ".join(_typed_placeholder("a_", f) for f in activity_fields)}
-  FROM answered_state
-  {activity_on_conflict_sql("a")})""",
+        f"{cte} AS (\n  {step_sql(step, vendor='postgresql', in_one_statement=True)}\n)"
+        for cte, step in (
+            ("answered_state", state_step),
+            ("answer_log", "answer_log"),
+            ("answer_activity", "answer_activity"),
+        )
     ]
     if move_cursor:
         parts.append(new_card_cursor_move_ctes(after_answer_in="answered_state"))
-    return compact_sql(
-        "WITH " + ",\n".join(parts) + "\nSELECT (SELECT id FROM answered_state), "
-        "(SELECT id FROM answer_log)"
+    return (
+        "WITH " + ",\n".join(parts) + "\nSELECT (SELECT id FROM answered_state) AS state_id,"
+        " (SELECT id FROM answer_log) AS log_id"
     )
 
 
-def one_statement_params(
+@cache
+def _one_statement_compact(first_answer: bool, move_cursor: bool) -> str:
+    return compact_sql(one_statement_sql(first_answer=first_answer, move_cursor=move_cursor))
+
+
+@cache
+def _step_compact(name: str, vendor: str) -> str:
+    return compact_sql(step_sql(name, vendor=vendor, in_one_statement=False))
+
+
+def answer_params(
     state: CardState, log: ReviewLog, *, seen_reviews: int, move_cursor: bool
 ) -> dict:
-    """The statement's parameters, and only those it names (psycopg counts every key)."""
+    """Every step's parameters, and in one statement only those it names (psycopg counts
+    every key against its parse cache)."""
     first_answer = state.pk is None
+    fields = FIRST_ANSWER_FIELDS if first_answer else SCHEDULE_FIELDS
     params = {
-        **field_values(state, STATE_FIELDS if first_answer else SCHEDULE_FIELDS, prefix="s_"),
+        **field_values(state, fields, prefix="s_"),
         **field_values(log, LOG_FIELDS, prefix="l_"),
         **{f"a_{name}": value for name, value in activity_figures(log).items()},
     }
@@ -135,22 +184,48 @@ def one_statement_params(
     return params
 
 
-def _write_in_one_statement(
+def write_in_one_statement(
     state: CardState, log: ReviewLog, *, seen_reviews: int, move_cursor: bool
 ) -> bool:
     first_answer = state.pk is None
-    params = one_statement_params(state, log, seen_reviews=seen_reviews, move_cursor=move_cursor)
-    sql = one_statement_sql(first_answer=first_answer, move_cursor=move_cursor)
+    params = answer_params(state, log, seen_reviews=seen_reviews, move_cursor=move_cursor)
     # Inside a caller's transaction, a savepoint keeps an answer turned away by a unique
     # constraint from aborting that transaction; otherwise the statement needs none.
     atomic = transaction.atomic() if connection.in_atomic_block else nullcontext()
     with atomic, connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_one_statement_compact(first_answer, move_cursor), params)
         state_id, log_id = cursor.fetchone()
     if log_id is None:
         return False
-    for instance, pk in ((state, state_id), (log, log_id)):
-        instance.pk = pk
-        instance._state.adding = False
-        instance._state.db = connection.alias
+    _saved(state, state_id)
+    _saved(log, log_id)
     return True
+
+
+def write_in_steps(
+    state: CardState, log: ReviewLog, *, seen_reviews: int, move_cursor: bool
+) -> bool:
+    vendor = connection.vendor
+    first_answer = state.pk is None
+    params = answer_params(state, log, seen_reviews=seen_reviews, move_cursor=move_cursor)
+    with transaction.atomic(), connection.cursor() as cursor:
+        state_step = "first_answer_state" if first_answer else "later_answer_state"
+        cursor.execute(_step_compact(state_step, vendor), params)
+        state_row = cursor.fetchone()
+        if state_row is None:
+            return False
+        cursor.execute(_step_compact("answer_log", vendor), params)
+        (log_id,) = cursor.fetchone()
+        cursor.execute(_step_compact("answer_activity", vendor), params)
+        if move_cursor:
+            new_card_cursor_update(student_id=state.student_id, deck_id=state.deck_id)
+    _saved(state, state_row[0])
+    _saved(log, log_id)
+    return True
+
+
+def _saved(instance, pk: int) -> None:
+    """Mark `instance` as written, as save() would (a log's save() then refuses, append-only)."""
+    instance.pk = pk
+    instance._state.adding = False
+    instance._state.db = connection.alias

@@ -7,11 +7,14 @@ promise, also between concurrent requests on PostgreSQL:
 
 - An answer moves the cursor up to just before the first unseen card, in the same
   statement that finds that card, stamped with the deck's version (`DeckCardsVersion`) it read.
-- A change to which cards of a deck are active or their order bumps the deck's version
-  (`new_card_cursors_invalidate`): every cursor stamped earlier is ignored
-  until the student's next answer sets it again. Cards retired or reworded change nothing.
-- Removing a student's card state sets their cursor back to the start (`new_card_cursor_forget`)
-  with a new `revision`; an answer that read the cursor before that writes nothing.
+- A change to which cards of a deck are active or their order bumps the deck's version:
+  every cursor stamped earlier is ignored until the student's next answer sets it again.
+  Cards retired or reworded change nothing.
+- Removing a student's card state sets their cursor back to the start with a new
+  `revision`; an answer that read the cursor before that writes nothing.
+
+The last two are database triggers (migration 0010), so no path that writes cards or
+states, the ORM's bulk updates and raw SQL included, can forget them.
 
 A cursor that is missing, at the start or of an older version is not trusted: the queue
 reads from the deck's start (past every seen card) until the student's next answer sets
@@ -21,11 +24,12 @@ just before it, so counting the new cards left walks past those seen cards on ev
 answer until the student reaches that card.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
 from django.db import connection
+
+from decks.services.sql import compact_sql
 
 # The deck's version `v` and the student's cursor `u`, joined to a deck `d`.
 CURSOR_JOINS_SQL = """
@@ -41,14 +45,14 @@ CURSOR_START_SQL = """
       AS after_card"""
 
 
-def not_seen_sql() -> str:
+def not_seen_sql(vendor: str) -> str:
     """SQL for "the student has no state for card k": one index probe per card.
 
     On PostgreSQL, OFFSET 0 keeps it a probe. Turned into an anti-join, a prepared
     statement's generic plan may read all of the student's states once and scan them
     again for every card: quadratic, and a walk of 60,000 seen cards ran for minutes.
     """
-    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+    fence = " OFFSET 0" if vendor == "postgresql" else ""
     return (
         "NOT EXISTS (SELECT 1 FROM decks_cardstate x"
         f" WHERE x.student_id = %(student)s AND x.card_id = k.id{fence})"
@@ -103,11 +107,11 @@ WHERE decks_newcardcursor.revision = excluded.revision - 1
 """
 
 
-def _move_sql(template: str, after_answer_in: str) -> str:
+def _move_sql(template: str, after_answer_in: str, vendor: str) -> str:
     return (
         template.replace("{cursor_start}", CURSOR_START_SQL.strip())
         .replace("{cursor_joins}", CURSOR_JOINS_SQL.strip())
-        .replace("{not_seen}", not_seen_sql())
+        .replace("{not_seen}", not_seen_sql(vendor))
         .replace("{answered}", " AND k.id <> %(card)s" if after_answer_in else "")
         .replace("{gate}", f", {after_answer_in}" if after_answer_in else "")
         .strip()
@@ -123,13 +127,20 @@ def new_card_cursor_move_ctes(*, after_answer_in: str) -> str:
     though the statement cannot see its state, and the cursor moves only if that CTE
     returns a row.
     """
-    moved = _move_sql(_MOVE_UPSERT, after_answer_in)
-    return f"{_move_sql(_MOVE_CTES, after_answer_in)},\ncursor_moved AS (\n{moved}\n)"
+    moved = _move_sql(_MOVE_UPSERT, after_answer_in, "postgresql")
+    ctes = _move_sql(_MOVE_CTES, after_answer_in, "postgresql")
+    return f"{ctes},\ncursor_moved AS (\n{moved}\n)"
 
 
 @cache
-def _update_sql() -> str:
-    return f"WITH {_move_sql(_MOVE_CTES, '')}\n{_move_sql(_MOVE_UPSERT, '')}"
+def cursor_update_sql(vendor: str) -> str:
+    """The cursor move as a statement of its own (formatted; `new_card_cursor_update`)."""
+    return f"WITH {_move_sql(_MOVE_CTES, '', vendor)}\n{_move_sql(_MOVE_UPSERT, '', vendor)}"
+
+
+@cache
+def _update_sql_compact(vendor: str) -> str:
+    return compact_sql(cursor_update_sql(vendor))
 
 
 _FORGET_SQL = """
@@ -144,13 +155,6 @@ SET after_position = 0, after_card = 0, deck_version = excluded.deck_version,
 """
 
 
-_INVALIDATE_SQL = """
-INSERT INTO decks_deckcardsversion (deck_id, version)
-SELECT d.id, 1 FROM decks_deck d WHERE d.id = %s
-ON CONFLICT (deck_id) DO UPDATE SET version = decks_deckcardsversion.version + 1
-"""
-
-
 def new_card_cursor_update(*, student_id: int, deck_id: int) -> None:
     """Move the student's cursor to just before their first unseen card in the deck.
 
@@ -158,29 +162,18 @@ def new_card_cursor_update(*, student_id: int, deck_id: int) -> None:
     whenever the cursor is not to be trusted; from a trusted cursor it reads a card or two.
     """
     with connection.cursor() as cursor:
-        cursor.execute(_update_sql(), {"student": student_id, "deck": deck_id})
+        cursor.execute(
+            _update_sql_compact(connection.vendor), {"student": student_id, "deck": deck_id}
+        )
 
 
 def new_card_cursor_forget(*, student_id: int, deck_id: int) -> None:
-    """Set the student's cursor back to the deck's start: one of their states is gone."""
+    """Set the student's cursor back to the deck's start (`check_integrity --repair`).
+
+    Removing a card state does the same by itself (the trigger of migration 0010).
+    """
     with connection.cursor() as cursor:
         cursor.execute(_FORGET_SQL, {"student": student_id, "deck": deck_id})
-
-
-def new_card_cursors_invalidate(*, deck_ids: Iterable[int]) -> None:
-    """Stop trusting every cursor in `deck_ids`: cards were added, moved or brought back.
-
-    Call it in the transaction that changes the cards. Each student's next answer in the
-    deck sets their cursor again, with one walk from the deck's start.
-    """
-    deck_ids = sorted(set(deck_ids))  # in one order, so two invalidations never deadlock
-    with connection.cursor() as cursor:
-        for deck_id in deck_ids:
-            cursor.execute(_INVALIDATE_SQL, [deck_id])
-
-
-# Card fields whose change can put an unseen active card before a cursor.
-ORDER_FIELDS = frozenset({"deck", "position", "retired_at"})
 
 
 @dataclass(frozen=True)

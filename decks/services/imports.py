@@ -19,7 +19,6 @@ from decks.importers.base import CardRecord, ImportLimits, ParseResult, Problem,
 from decks.importers.detect import parse_upload
 from decks.importers.media import MediaFile
 from decks.models import Card, CardState, Deck
-from decks.services.cursors import new_card_cursors_invalidate
 from decks.services.media import files_removed_on_failure, media_adopt, media_store
 
 
@@ -225,9 +224,6 @@ def _apply(
         )
     Card.objects.bulk_create(new_cards, batch_size=1000)
     now = timezone.now()
-    if new_cards or any(card.retired_at is not None for card, _ in plan.updated):
-        # Cards added or back from retirement: students' cursors are set again.
-        new_card_cursors_invalidate(deck_ids=[deck.pk])
     changed = []
     for card, record in plan.updated:
         card.front, card.back, card.tags = record.front, record.back, tags_text(record.tags)

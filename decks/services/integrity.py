@@ -14,13 +14,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from decks.models import CardState, ReviewLog
-from decks.services.cursors import new_card_cursor_forget
+from decks.services.card_states import STATE_FIELDS
 from decks.services.scheduling import Schedule, is_lapse, next_schedule
-
-FIELDS = [
-    "repetitions", "easiness", "interval", "due", "lapses", "reviews",
-    "last_rating", "last_review_day", "last_reviewed_at", "introduced_on",
-]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -38,7 +33,7 @@ class Mismatch:
 
 
 def state_from_log(logs: list[ReviewLog]) -> dict:
-    """The card-state fields that replaying `logs` (one card, one student) gives."""
+    """The card-state fields (STATE_FIELDS) that replaying `logs` (one card, one student) gives."""
     schedule, lapses = Schedule(), 0
     due = None
     for log in logs:
@@ -49,7 +44,7 @@ def state_from_log(logs: list[ReviewLog]) -> dict:
             # The due date is the log's own: it may be clamped before an exam.
             due = log.due_after
     last = logs[-1]
-    return {
+    replayed = {
         "repetitions": schedule.repetitions,
         "easiness": Decimal(f"{schedule.easiness:.2f}"),
         "interval": schedule.interval,
@@ -61,6 +56,7 @@ def state_from_log(logs: list[ReviewLog]) -> dict:
         "last_reviewed_at": last.reviewed_at,
         "introduced_on": logs[0].study_day,
     }
+    return {name: replayed[name] for name in STATE_FIELDS}  # a field left out fails here
 
 
 def _brought_forward(name: str, stored, expected) -> bool:
@@ -85,7 +81,7 @@ def _mismatches(state_rows, log_rows) -> Iterator[Mismatch]:
     for key, group in groupby(logs, key=lambda log: (log.student_id, log.card_id)):
         expected = state_from_log(list(group))
         state = states.pop(key, None)
-        stored = {name: getattr(state, name) for name in FIELDS} if state else {}
+        stored = {name: getattr(state, name) for name in STATE_FIELDS} if state else {}
         differences = {
             name: (stored.get(name), value)
             for name, value in expected.items()
@@ -114,13 +110,10 @@ def integrity_repair(mismatches: list[Mismatch]) -> int:
                 ).order_by("sequence")
             )
             if not logs:
-                removed = CardState.objects.filter(
+                # The card is unseen again: a trigger sets the student's cursor back.
+                CardState.objects.filter(
                     student_id=mismatch.student_id, card_id=mismatch.card_id
-                )
-                deck_ids = list(removed.values_list("deck_id", flat=True))
-                removed.delete()
-                for deck_id in deck_ids:
-                    new_card_cursor_forget(student_id=mismatch.student_id, deck_id=deck_id)
+                ).delete()
                 continue
             CardState.objects.update_or_create(
                 student_id=mismatch.student_id,

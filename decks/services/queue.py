@@ -9,16 +9,14 @@ every count the page shows in one query, whatever the size of the deck.
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from datetime import date, timedelta
 from functools import lru_cache
-from types import SimpleNamespace
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
-from django.utils import timezone
 
 from decks.models import Card, CardState, Deck, DeckSettings
+from decks.services.card_states import as_date, fetch_named, state_columns_sql, state_from_row
 from decks.services.cursors import CURSOR_JOINS_SQL, CURSOR_START_SQL, not_seen_sql
 from decks.services.scheduling import SAME_DAY_REPEAT_BELOW
 from decks.services.sql import compact_sql
@@ -88,31 +86,23 @@ NO_REVIEW_LIMIT = 1_000_000
 DUE_COUNT_CAP = 1000
 
 
-def _counts_from(row) -> QueueCounts:
-    new_allowed = max(0, row.new_limit - row.n_introduced)
-    reviews_allowed = max(0, row.review_limit - row.n_reviewed)
+def _counts_from(row: dict) -> QueueCounts:
+    new_allowed = max(0, row["new_limit"] - row["n_introduced"])
+    reviews_allowed = max(0, row["review_limit"] - row["n_reviewed"])
     # The count stops one past the cap, so "more than the cap" is told from "the cap".
-    due = min(row.n_due_capped, DUE_COUNT_CAP, reviews_allowed)
+    due = min(row["n_due_capped"], DUE_COUNT_CAP, reviews_allowed)
     return QueueCounts(
         due=due,
-        new=min(new_allowed, row.n_unseen),
-        repeat=row.n_repeat,
-        done_today=row.n_done,
+        new=min(new_allowed, row["n_unseen"]),
+        repeat=row["n_repeat"],
+        done_today=row["n_done"],
         # More are due than the count shows, and the review limit would take more.
-        due_capped=row.n_due_capped > DUE_COUNT_CAP and reviews_allowed > due,
+        due_capped=row["n_due_capped"] > DUE_COUNT_CAP and reviews_allowed > due,
     )
 
 
-# The card-state columns the hand-written hot-path queries select, in this order, for
-# `state_from_row`.
-STATE_COLUMNS_SQL = (
-    's.id, s.repetitions, s.easiness, s."interval", s.due, s.lapses, s.reviews, '
-    "s.introduced_on, s.last_reviewed_at, s.last_review_day, s.last_rating"
-)
-
-
 # Today's counts for the decks `d` that {decks} selects, written out: building the same
-# query with the ORM cost more CPU per answer (about 20 ms) than running it. Every count
+# query with the ORM cost more CPU per answer than running it (bench/README.md). Every count
 # reads a bounded range of one index: the student's states due by today (at most
 # DUE_COUNT_CAP of them, each checked against the deck's retired cards), answered today,
 # or introduced today; for the other counts the deck's retired cards (few, through a
@@ -190,14 +180,15 @@ _UNSEEN_AFTER_CURSOR = """
 # The limit is written into the SQL ({new_limit}, one text per limit): PostgreSQL's
 # planner guesses a tenth of the deck for a LIMIT it cannot read, which made the prepared
 # statement's generic plan look ten times dearer than it is, so every answer was planned
-# afresh (about 4 ms).
+# afresh (bench/README.md).
 _SNAPSHOT_SQL = """
 SELECT counts.new_limit, counts.review_limit, counts.n_reviewed, counts.n_done,
        counts.n_cards_done, counts.n_due_capped, counts.n_repeat, counts.n_introduced,
        CASE WHEN counts.n_introduced < counts.new_limit THEN (
          SELECT COUNT(*) FROM (SELECT 1 {unseen} LIMIT {new_limit}) unseen)
        ELSE 0 END AS n_unseen,
-       c.id, c.key, c.front, c.back, c.position, c.tags,
+       c.id AS card_id, c.key AS card_key, c.front AS card_front, c.back AS card_back,
+       c.position AS card_position, c.tags AS card_tags,
        {state_columns}{summary_columns}
 FROM ({counts}) counts
 LEFT JOIN decks_card c ON c.id = COALESCE(
@@ -222,65 +213,53 @@ LEFT JOIN decks_cardstate s ON s.card_id = c.id AND s.student_id = %(student)s
 # cache its parsing (see compact_sql). On SQLite, where an answer's writes are four
 # statements, the snapshot reads it (each part only when no card is left), so the answer
 # that ends the day stays within eight queries there too.
-_SUMMARY_PARTS = [
-    *(
-        f"""(SELECT COUNT(*) FROM decks_reviewlog l
-        WHERE l.student_id = %(student)s AND l.deck_id = %(deck)s
-          AND l.study_day = %(today)s AND l.rating = {rating})"""
+_SUMMARY_COLUMNS = {
+    **{
+        f"summary_rating_{rating}": f"""(SELECT COUNT(*) FROM decks_reviewlog l
+     WHERE l.student_id = %(student)s AND l.deck_id = %(deck)s
+       AND l.study_day = %(today)s AND l.rating = {rating})"""
         for rating in range(1, 6)
-    ),
-    """(SELECT MIN(x.due) FROM decks_cardstate x
-    WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND x.due > %(today)s)""",
-    """(SELECT COUNT(*) FROM decks_cardstate x
-    WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND x.due = %(tomorrow)s)""",
-]
-_SUMMARY_SQL = compact_sql("SELECT " + ", ".join(_SUMMARY_PARTS))
+    },
+    "summary_next_due": """(SELECT MIN(x.due) FROM decks_cardstate x
+     WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND x.due > %(today)s)""",
+    "summary_due_tomorrow": """(SELECT COUNT(*) FROM decks_cardstate x
+     WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND x.due = %(tomorrow)s)""",
+}
 
-
-def _summary_in_snapshot() -> bool:
-    return connection.vendor != "postgresql"
-
-
-_SNAPSHOT_TEMPLATE = (
-    _SNAPSHOT_SQL.replace("{unseen}", _UNSEEN_AFTER_CURSOR)
-    .replace("{state_columns}", STATE_COLUMNS_SQL)
-    .replace(
-        "{counts}",
-        _COUNTS_SQL.replace("{extra}", _SNAPSHOT_COUNT_COLUMNS).replace("{decks}", "= %(deck)s"),
-    )
+SUMMARY_SQL = "SELECT " + ",\n       ".join(
+    f"{part} AS {name}" for name, part in _SUMMARY_COLUMNS.items()
 )
 
 
-@lru_cache(maxsize=64)
-def _snapshot_sql(new_limit: int, *, with_summary: bool) -> str:
-    summary = "".join(f", CASE WHEN c.id IS NULL THEN {part} END" for part in _SUMMARY_PARTS)
-    return compact_sql(
-        _SNAPSHOT_TEMPLATE.replace("{new_limit}", str(int(new_limit)))
-        .replace("{not_seen}", not_seen_sql())
-        .replace("{summary_columns}", summary if with_summary else "")
+def summary_in_snapshot(vendor: str) -> bool:
+    return vendor != "postgresql"
+
+
+def snapshot_sql(new_limit: int, *, vendor: str) -> str:
+    """The snapshot statement for a daily new-card limit, formatted (golden files show it)."""
+    summary = "".join(
+        f",\n       CASE WHEN c.id IS NULL THEN {part} END AS {name}"
+        for name, part in _SUMMARY_COLUMNS.items()
     )
+    counts = _COUNTS_SQL.replace("{extra}", _SNAPSHOT_COUNT_COLUMNS).replace(
+        "{decks}", "= %(deck)s"
+    )
+    return (
+        _SNAPSHOT_SQL.replace("{unseen}", _UNSEEN_AFTER_CURSOR)
+        .replace("{state_columns}", state_columns_sql("s"))
+        .replace("{counts}", counts)
+        .replace("{new_limit}", str(int(new_limit)))
+        .replace("{not_seen}", not_seen_sql(vendor))
+        .replace("{summary_columns}", summary if summary_in_snapshot(vendor) else "")
+    ).strip()
 
 
-_COUNT_COLUMNS = [
-    "new_limit", "review_limit", "n_reviewed", "n_done", "n_cards_done", "n_due_capped",
-    "n_repeat", "n_introduced",
-]  # fmt: skip
-_SNAPSHOT_FIGURES = [*_COUNT_COLUMNS, "n_unseen"]
+@lru_cache(maxsize=64)
+def _snapshot_sql_compact(new_limit: int, vendor: str) -> str:
+    return compact_sql(snapshot_sql(new_limit, vendor=vendor))
 
 
-def as_date(value) -> date | None:
-    """A date from a raw cursor: SQLite returns text where PostgreSQL returns a date."""
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
-def _as_datetime(value) -> datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, datetime):
-        value = datetime.fromisoformat(str(value))
-    return value if timezone.is_aware(value) else value.replace(tzinfo=UTC)
+_SUMMARY_SQL_COMPACT = compact_sql(SUMMARY_SQL)
 
 
 def queue_snapshot(
@@ -297,25 +276,24 @@ def queue_snapshot(
         new_limit = new_card_limit(student=student, deck=deck)
     params = {"student": student.pk, "deck": deck.pk, **_count_params(today)}
     params["tomorrow"] = today + timedelta(days=1)
+    vendor = connection.vendor
     with connection.cursor() as cursor:
-        cursor.execute(_snapshot_sql(new_limit, with_summary=_summary_in_snapshot()), params)
-        row = cursor.fetchone()
+        cursor.execute(_snapshot_sql_compact(new_limit, vendor), params)
+        row = fetch_named(cursor)
     if row is None:  # the deck was deleted since the request found it
         return QueueSnapshot(counts=QueueCounts(due=0, new=0, repeat=0, done_today=0), item=None)
-    n = len(_SNAPSHOT_FIGURES)
-    figures = SimpleNamespace(**dict(zip(_SNAPSHOT_FIGURES, row[:n], strict=True)))
-    counts = _counts_from(figures)
-    card_id, key, front, back, position, tags = row[n : n + 6]
-    state_values, summary_values = row[n + 6 : n + 17], row[n + 17 :]
-    if card_id is None:
-        if not summary_values:
-            summary_values = _summary_values(params)
-        summary = _summary_from(summary_values, cards=figures.n_cards_done)
-        return QueueSnapshot(counts=counts, item=None, summary=summary)
+    counts = _counts_from(row)
+    if row["card_id"] is None:
+        if not summary_in_snapshot(vendor):
+            with connection.cursor() as cursor:
+                cursor.execute(_SUMMARY_SQL_COMPACT, params)
+                row.update(fetch_named(cursor))
+        return QueueSnapshot(counts=counts, item=None, summary=_summary_from(row))
     card = Card(
-        pk=card_id, deck=deck, key=key, front=front, back=back, position=position, tags=tags
-    )
-    state = state_from_row(state_values, student_id=student.pk, card=card, deck_id=deck.pk)
+        pk=row["card_id"], deck=deck, key=row["card_key"], front=row["card_front"],
+        back=row["card_back"], position=row["card_position"], tags=row["card_tags"],
+    )  # fmt: skip
+    state = state_from_row(row, student_id=student.pk, card=card, deck_id=deck.pk)
     if state is None:
         item = QueueItem(card=card, state=None, kind="new")
     else:
@@ -323,20 +301,14 @@ def queue_snapshot(
     return QueueSnapshot(counts=counts, item=item)
 
 
-def _summary_values(params: dict) -> tuple:
-    with connection.cursor() as cursor:
-        cursor.execute(_SUMMARY_SQL, params)
-        return cursor.fetchone()
-
-
-def _summary_from(values, *, cards: int) -> SessionSummary:
-    ratings = {rating: n for rating, n in enumerate(values[:5], start=1) if n}
+def _summary_from(row: dict) -> SessionSummary:
+    ratings = {n: row[f"summary_rating_{n}"] for n in range(1, 6) if row[f"summary_rating_{n}"]}
     return SessionSummary(
         answers=sum(ratings.values()),
-        cards=cards,
+        cards=row["n_cards_done"],
         ratings=ratings,
-        next_due=as_date(values[5]),
-        due_tomorrow=values[6] or 0,
+        next_due=as_date(row["summary_next_due"]),
+        due_tomorrow=row["summary_due_tomorrow"] or 0,
     )
 
 
@@ -348,35 +320,6 @@ def new_card_limit(*, student: AbstractBaseUser, deck: Deck) -> int:
         .first()
     )
     return deck.new_cards_per_day if own is None else own
-
-
-def state_from_row(values, *, student_id: int, card: Card, deck_id: int) -> CardState | None:
-    """The CardState in `values` (STATE_COLUMNS_SQL), or None when the join found none.
-
-    Raw cursors skip the ORM's converters, so SQLite's text dates are parsed here.
-    """
-    (state_id, repetitions, easiness, interval, due, lapses, reviews, introduced_on,
-     last_reviewed_at, last_review_day, last_rating) = values  # fmt: skip
-    if state_id is None:
-        return None
-    state = CardState(
-        pk=state_id,
-        student_id=student_id,
-        card=card,
-        deck_id=deck_id,
-        repetitions=repetitions,
-        easiness=Decimal(str(easiness)).quantize(Decimal("0.01")),
-        interval=interval,
-        due=as_date(due),
-        lapses=lapses,
-        reviews=reviews,
-        introduced_on=as_date(introduced_on),
-        last_reviewed_at=_as_datetime(last_reviewed_at),
-        last_review_day=as_date(last_review_day),
-        last_rating=last_rating,
-    )
-    state._state.adding = False
-    return state
 
 
 def new_cards_left_today(*, student: AbstractBaseUser, deck: Deck, today: date) -> int:
@@ -416,22 +359,31 @@ def queue_counts_per_deck(
     if not decks:
         return []
     names = [f"deck_{n}" for n in range(len(decks))]
-    in_list = "IN (" + ", ".join(f"%({name})s" for name in names) + ")"
     params = {
         "student": student.pk,
         **_count_params(today),
         **{name: deck.pk for name, deck in zip(names, decks, strict=True)},
     }
     with connection.cursor() as cursor:
-        sql = _COUNTS_SQL.replace("{extra}", _OVERVIEW_COLUMNS).replace("{decks}", in_list)
-        cursor.execute(sql, params)
-        rows = {row[0]: row for row in cursor.fetchall()}
+        cursor.execute(_overview_sql_compact(len(decks)), params)
+        names = [column[0] for column in cursor.description]
+        rows = {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
     result = []
-    columns = [*_COUNT_COLUMNS, "n_seen", "n_cards"]
     for deck in decks:
         if deck.pk not in rows:  # deleted between the two queries
             continue
-        figures = SimpleNamespace(**dict(zip(columns, rows[deck.pk][1:], strict=True)))
-        figures.n_unseen = figures.n_cards - figures.n_seen
-        result.append((deck, figures.n_cards, figures.n_seen, _counts_from(figures)))
+        row = rows[deck.pk]
+        row["n_unseen"] = row["n_cards"] - row["n_seen"]
+        result.append((deck, row["n_cards"], row["n_seen"], _counts_from(row)))
     return result
+
+
+def overview_sql(decks: int) -> str:
+    """The home page's counts for `decks` decks (parameters deck_0, deck_1, ...), formatted."""
+    in_list = "IN (" + ", ".join(f"%(deck_{n})s" for n in range(decks)) + ")"
+    return _COUNTS_SQL.replace("{extra}", _OVERVIEW_COLUMNS).replace("{decks}", in_list).strip()
+
+
+@lru_cache(maxsize=64)
+def _overview_sql_compact(decks: int) -> str:
+    return compact_sql(overview_sql(decks))

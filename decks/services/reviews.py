@@ -5,16 +5,21 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from decks.models import Card, CardState, ReviewLog
-from decks.selectors import AnswerTarget
-from decks.services.activity import activity_record
+from decks.models import Card, CardState, Deck, ReviewLog
+from decks.services.activity import activity_take_out
 from decks.services.answer_writes import answer_rows_write
+from decks.services.card_states import (
+    SCHEDULE_FIELDS,
+    as_date,
+    fetch_named,
+    state_columns_sql,
+    state_from_row,
+)
 from decks.services.classes import upcoming_exam_for
 from decks.services.clock import today_for_study
-from decks.services.cursors import new_card_cursor_forget
 from decks.services.scheduling import (
     Schedule,
     clamp_to_exam,
@@ -23,9 +28,105 @@ from decks.services.scheduling import (
     next_schedule,
     validate_quality,
 )
+from decks.services.sql import compact_sql
 
 # Longer than this and the student walked away; the time says nothing about recall.
 MAX_TIME_TAKEN_MS = 10 * 60 * 1000
+
+
+@dataclass(frozen=True)
+class AnswerTarget:
+    """Everything recording an answer needs, read in one query on the hot path."""
+
+    card: Card
+    state: CardState | None
+    exam_date: date | None
+    # The student's new-card cursor in this deck can be trusted as it is.
+    cursor_ok: bool = False
+    # The student's daily new-card limit for the deck (theirs, or the deck's).
+    new_limit: int | None = None
+
+
+# The answer's one read, written out for the same reason as the queue snapshot: the ORM
+# spent more CPU building this query (a join per way a deck can be yours) than the
+# database spent running it. The access rules are decks_for's, as EXISTS tests.
+_TARGET_SQL = """
+SELECT k.id AS card_id, k.key AS card_key, k.front AS card_front, k.back AS card_back,
+       k.position AS card_position, k.tags AS card_tags,
+       d.id AS deck_id, d.title AS deck_title, d.slug AS deck_slug,
+       d.owner_id AS deck_owner_id, d.new_cards_per_day AS deck_new_cards_per_day,
+       (SELECT MIN(r.exam_date) FROM decks_classroom r
+        JOIN decks_membership m ON m.classroom_id = r.id AND m.student_id = %(student)s
+        JOIN decks_classroom_decks rd ON rd.classroom_id = r.id AND rd.deck_id = d.id
+        WHERE r.exam_date > %(today)s) AS exam_date,
+       EXISTS (SELECT 1 FROM decks_newcardcursor u
+               WHERE u.student_id = %(student)s AND u.deck_id = d.id
+                 AND u.after_card > 0 AND u.deck_version = COALESCE(
+                   (SELECT v.version FROM decks_deckcardsversion v WHERE v.deck_id = d.id), 0)
+       ) AS cursor_ok,
+       COALESCE((SELECT o.new_per_day FROM decks_decksettings o
+                 WHERE o.student_id = %(student)s AND o.deck_id = d.id), d.new_cards_per_day)
+         AS new_limit,
+       {state_columns}
+FROM decks_card k
+JOIN decks_deck d ON d.id = k.deck_id
+LEFT JOIN decks_cardstate s ON s.card_id = k.id AND s.student_id = %(student)s
+WHERE k.id = %(card)s AND d.slug = %(slug)s AND k.retired_at IS NULL AND (
+  %(superuser)s = 1
+  OR d.owner_id = %(student)s
+  OR EXISTS (SELECT 1 FROM decks_classroom_decks rd
+             JOIN decks_membership m ON m.classroom_id = rd.classroom_id
+             WHERE rd.deck_id = d.id AND m.student_id = %(student)s)
+  OR EXISTS (SELECT 1 FROM decks_classroom_decks rd
+             JOIN decks_classroom_teachers t ON t.classroom_id = rd.classroom_id
+             WHERE rd.deck_id = d.id AND t.user_id = %(student)s)
+  OR EXISTS (SELECT 1 FROM decks_deck_editors e
+             WHERE e.deck_id = d.id AND e.user_id = %(student)s)
+)
+"""
+TARGET_SQL = _TARGET_SQL.replace("{state_columns}", state_columns_sql("s")).strip()
+_TARGET_SQL_COMPACT = compact_sql(TARGET_SQL)
+# Only what the study flow reads; any other field loads on first use, as a deferred one.
+_TARGET_DECK_FIELDS = ["id", "title", "slug", "owner_id", "new_cards_per_day"]
+
+
+def answer_target(
+    *, student: AbstractBaseUser, deck_slug: str, card_id: int, today: date
+) -> AnswerTarget | None:
+    """The card with its deck, the student's state and any upcoming exam, or None.
+
+    None when the card is retired or not in a deck of `deck_slug` the student may study.
+    """
+    params = {
+        "student": student.pk,
+        "card": card_id,
+        "slug": deck_slug,
+        "today": today,
+        "superuser": int(student.is_superuser),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_TARGET_SQL_COMPACT, params)
+        row = fetch_named(cursor)
+    if row is None:
+        return None
+    deck = Deck.from_db(
+        connection.alias, _TARGET_DECK_FIELDS, [row[f"deck_{name}"] for name in _TARGET_DECK_FIELDS]
+    )
+    card = Card.from_db(
+        connection.alias,
+        # from_db takes a subset of fields in the model's column order.
+        ["id", "deck_id", "key", "front", "back", "position", "tags", "retired_at"],
+        [row["card_id"], deck.pk, row["card_key"], row["card_front"], row["card_back"],
+         row["card_position"], row["card_tags"], None],
+    )  # fmt: skip
+    card.deck = deck
+    return AnswerTarget(
+        card=card,
+        state=state_from_row(row, student_id=student.pk, card=card, deck_id=deck.pk),
+        exam_date=as_date(row["exam_date"]),
+        cursor_ok=bool(row["cursor_ok"]),
+        new_limit=row["new_limit"],
+    )
 
 
 @dataclass(frozen=True)
@@ -160,9 +261,8 @@ def review_undo(*, student: AbstractBaseUser, deck_id: int, log_id: int) -> Revi
         if state.reviews != latest.sequence + 1:
             return None
         if latest.sequence == 0:
+            # The card is unseen again: a trigger sets the student's new-card cursor back.
             state.delete()
-            # The card is unseen again, and may sort before the student's cursor.
-            new_card_cursor_forget(student_id=student.pk, deck_id=deck_id)
         else:
             previous = ReviewLog.objects.get(
                 student=student, card_id=latest.card_id, sequence=latest.sequence - 1
@@ -179,7 +279,7 @@ def review_undo(*, student: AbstractBaseUser, deck_id: int, log_id: int) -> Revi
             state.last_rating = previous.rating
             state.last_review_day = previous.study_day
             state.last_reviewed_at = previous.reviewed_at
-            state.save()
-        activity_record(log=latest, sign=-1)
+            state.save(update_fields=SCHEDULE_FIELDS)
+        activity_take_out(log=latest)
         ReviewLog.objects.filter(pk=latest.pk).delete()
     return latest

@@ -1,5 +1,4 @@
 import re
-from functools import lru_cache
 from html import unescape
 
 from django import template
@@ -15,17 +14,7 @@ register = template.Library()
 @register.filter
 def card_html(html: str) -> SafeString:
     """Render stored card HTML, sanitised again on the way out as a second line of defence."""
-    html = html or ""
-    cleaned = _cleaned(html) if len(html) <= _CACHED_UP_TO else clean_card_html(html)
-    return mark_safe(cleaned)  # noqa: S308 - nh3 allow-list output
-
-
-# A deck's cards are shown to every student of its classes, day after day: sanitise each
-# text once per app process rather than on every answer. The key is the text itself, so
-# an edited card is sanitised afresh. Only card-sized texts are kept, so the cache stays
-# under about 10 MB per process whatever teachers import.
-_CACHED_UP_TO = 2_000
-_cleaned = lru_cache(maxsize=1024)(clean_card_html)
+    return mark_safe(clean_card_html(html or ""))  # noqa: S308 - nh3 allow-list output
 
 
 _ALT = re.compile(r'<img\b[^>]*\balt="([^"]*)"')

@@ -14,17 +14,12 @@ from django_htmx.middleware import HtmxDetails
 
 from decks.forms import RATING_LABELS, AnswerForm, DeckSettingsForm, SignUpForm
 from decks.models import Deck, DeckSettings
-from decks.selectors import (
-    answer_target,
-    deck_overviews_for,
-    decks_for,
-    today_progress_for,
-)
+from decks.selectors import deck_overviews_for, decks_for, today_progress_for
+from decks.services import study as study_loop
 from decks.services.clock import today_for_study
 from decks.services.exports import deck_to_apkg, deck_to_csv, export_filename
 from decks.services.progress import days_until
-from decks.services.queue import queue_counts, queue_snapshot
-from decks.services.reviews import review_record, review_undo
+from decks.services.queue import QueueSnapshot
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -64,7 +59,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def deck_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     deck = get_object_or_404(decks_for(request.user), slug=slug)
-    counts = queue_counts(student=request.user, deck=deck, today=today_for_study())
+    counts = study_loop.study_snapshot(student=request.user, deck=deck).counts
     own = DeckSettings.objects.filter(student=request.user, deck=deck).first()
     return render(
         request,
@@ -94,21 +89,23 @@ def deck_options(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return redirect(deck)
 
 
-def _study_context(
+def _render_session(
     request: HtmxHttpRequest,
     deck: Deck,
+    snapshot: QueueSnapshot | None = None,
+    *,
     notice: str = "",
+    status: int = 200,
     undo_log_id: int | None = None,
-    new_limit: int | None = None,
-) -> dict:
-    today = today_for_study()
-    snapshot = queue_snapshot(student=request.user, deck=deck, today=today, new_limit=new_limit)
-    return {
+) -> HttpResponse:
+    """The study page, or for htmx its session fragment, showing `snapshot` (read if None)."""
+    snapshot = snapshot or study_loop.study_snapshot(student=request.user, deck=deck)
+    context = {
         "deck": deck,
         "item": snapshot.item,
         "counts": snapshot.counts,
         "summary": snapshot.summary,
-        # Lazy labels: the template renders the buttons once per language (fragment cache).
+        # Lazy labels, translated into the request's language as the buttons render.
         "ratings": RATING_LABELS.items(),
         "shown_at": _now_ms(),
         "notice": notice,
@@ -119,18 +116,7 @@ def _study_context(
             "undo": reverse("study_undo", args=[deck.slug]),
         },
     }
-
-
-def _render_session(
-    request: HtmxHttpRequest,
-    deck: Deck,
-    notice: str = "",
-    status: int = 200,
-    undo_log_id: int | None = None,
-    new_limit: int | None = None,
-):
     template = "decks/study.html#session" if request.htmx else "decks/study.html"
-    context = _study_context(request, deck, notice, undo_log_id, new_limit)
     return render(request, template, context, status=status)
 
 
@@ -152,32 +138,28 @@ def study_answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         return _render_session(
             request, deck, notice=_("That answer could not be read; try again."), status=400
         )
-    # One query finds the card, checks the student may study it, and reads their state.
-    target = answer_target(
-        student=request.user, deck_slug=slug, card_id=form.cleaned_data["card"],
-        today=today_for_study(),
-    )  # fmt: skip
-    if target is None:
-        raise Http404("No such card in this deck.")
     shown_at = form.cleaned_data["shown_at"]
-    outcome = review_record(
+    result = study_loop.study_answer(
         student=request.user,
-        card=target.card,
+        deck_slug=slug,
+        card_id=form.cleaned_data["card"],
         rating=form.cleaned_data["rating"],
         seen_reviews=form.cleaned_data["seen"],
         time_taken_ms=_now_ms() - shown_at if shown_at else None,
-        target=target,
+        # Without htmx the answer redirects to the study page, which reads the next card.
+        show_next=bool(request.htmx),
     )
-    deck = target.card.deck
-    notice = "" if outcome.applied else _("That card was already answered; here is the next one.")
-    undo_log_id = outcome.log.pk if outcome.applied else None
+    if result is None:
+        raise Http404("No such card in this deck.")
+    notice = "" if result.applied else _("That card was already answered; here is the next one.")
+    undo_log_id = result.log.pk if result.applied else None
     if request.htmx:
         return _render_session(
-            request, deck, notice, undo_log_id=undo_log_id, new_limit=target.new_limit
+            request, result.deck, result.next, notice=notice, undo_log_id=undo_log_id
         )
     if notice:
         messages.info(request, notice)
-    url = reverse("study", args=[deck.slug])
+    url = reverse("study", args=[result.deck.slug])
     return redirect(f"{url}?undo={undo_log_id}" if undo_log_id else url)
 
 
@@ -186,8 +168,8 @@ def study_answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 def study_undo(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     deck = get_object_or_404(decks_for(request.user), slug=slug)
     log_id = request.POST.get("log", "")
-    undone = review_undo(
-        student=request.user, deck_id=deck.pk, log_id=int(log_id) if log_id.isdigit() else -1
+    undone = study_loop.study_undo(
+        student=request.user, deck=deck, log_id=int(log_id) if log_id.isdigit() else -1
     )
     notice = (
         _("Your last answer was undone; here is the card again.")
@@ -195,7 +177,7 @@ def study_undo(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         else _("Only your latest answer can be undone.")
     )
     if request.htmx:
-        return _render_session(request, deck, notice)
+        return _render_session(request, deck, notice=notice)
     messages.info(request, notice)
     return redirect("study", slug=deck.slug)
 

@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from decks.models import CardState, NewCardCursor, ReviewLog
+from decks.models import Card, CardState, DeckCardsVersion, NewCardCursor, ReviewLog
 from decks.services.integrity import integrity_mismatches, integrity_repair
 from decks.services.reviews import review_record
 from tests.conftest import make_card, make_deck
@@ -57,15 +57,24 @@ def test_a_state_without_any_log_is_removed_by_repair(studied, django_user_model
     assert not CardState.objects.filter(student=stranger).exists()
 
 
+def card_hidden_behind_the_cursor(deck) -> Card:
+    """An unseen card before the student's cursor, the cursor still trusted: a state the
+    triggers cannot make, as a cursor table restored from an older backup would leave."""
+    hidden = make_card(deck, position=0)
+    version = DeckCardsVersion.objects.get(deck=deck).version
+    NewCardCursor.objects.filter(deck=deck).update(deck_version=version)
+    return hidden
+
+
 def test_a_new_card_cursor_past_an_unseen_card_is_reported(studied):
-    hidden = make_card(studied, position=0)  # written behind the services' back
+    hidden = card_hidden_behind_the_cursor(studied)
     with pytest.raises(CommandError, match="1 new-card cursors are past an unseen card"):
         run()
     assert f"unseen card {hidden.pk}" in run_quietly()
 
 
 def test_repair_drops_a_broken_cursor_and_a_second_run_finds_nothing(studied):
-    make_card(studied, position=0)
+    card_hidden_behind_the_cursor(studied)
     assert "Dropped 1 new-card cursors" in run("--repair")
     assert "Every new-card cursor is behind" in run()
 

@@ -7,7 +7,16 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
-from decks.models import Card, CardState, Classroom, DailyActivity, Deck, NewCardCursor, ReviewLog
+from decks.models import (
+    Card,
+    CardState,
+    Classroom,
+    DailyActivity,
+    Deck,
+    DeckCardsVersion,
+    NewCardCursor,
+    ReviewLog,
+)
 from decks.selectors import decks_for
 from decks.services.activity import activity_rebuild
 from decks.services.clock import today_for_study
@@ -145,3 +154,11 @@ def test_reset_leaves_other_data_alone():
     generate("--reset")
     assert User.objects.filter(pk=keep.pk).exists()
     assert Deck.objects.filter(pk=deck.pk).exists()
+
+
+def test_every_generated_cursor_is_trusted_as_the_study_loop_leaves_it():
+    # The card inserts bumped each deck's version; a cursor of an older one is ignored.
+    generate()
+    versions = dict(DeckCardsVersion.objects.values_list("deck_id", "version"))
+    cursors = NewCardCursor.objects.values_list("deck_id", "deck_version")
+    assert cursors and all(version == versions[deck] for deck, version in cursors)

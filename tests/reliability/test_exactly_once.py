@@ -17,7 +17,7 @@ from decks.services.integrity import integrity_mismatches
 from decks.services.scheduling import Schedule, next_schedule
 from tests.conftest import enroll, make_deck, make_user
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("answer_write_path")]
 
 ROUNDS = 15
 CONCURRENT = 10

@@ -8,6 +8,7 @@ from django.db import OperationalError, connection
 from django.urls import reverse
 
 from decks.models import CardState, ReviewLog
+from decks.services import answer_writes
 from tests.conftest import enroll, make_deck
 
 pytestmark = pytest.mark.django_db
@@ -18,11 +19,17 @@ def activity_write_failing(message: str):
     """The database fails an answer at its activity row, after its state and log rows.
 
     On PostgreSQL the answer's rows are one statement, so a trigger fails it inside the
-    database; on SQLite they are written one by one, and the activity write raises.
+    database; on SQLite they are written one by one, and the activity step raises.
     """
     if connection.vendor != "postgresql":
-        failure = OperationalError(message)
-        with mock.patch("decks.services.answer_writes.activity_record", side_effect=failure):
+        step_sql = answer_writes._step_compact
+
+        def failing_at_activity(name: str, vendor: str) -> str:
+            if name == "answer_activity":
+                raise OperationalError(message)
+            return step_sql(name, vendor)
+
+        with mock.patch.object(answer_writes, "_step_compact", side_effect=failing_at_activity):
             yield
         return
     with connection.cursor() as cursor:
@@ -48,7 +55,7 @@ def test_an_unreachable_database_gives_a_503_with_retry_after(client, student):
     client.force_login(student)
     card = deck.cards.get()
     gone = OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
-    with mock.patch("decks.views.study.review_record", side_effect=gone):
+    with mock.patch("decks.services.study.review_record", side_effect=gone):
         response = client.post(
             reverse("study_answer", args=[deck.slug]),
             {"card": card.pk, "rating": 4, "seen": 0},
@@ -94,7 +101,7 @@ def test_other_database_errors_are_not_disguised_as_503(client, student):
     client.force_login(student)
     client.raise_request_exception = False
     with mock.patch(
-        "decks.views.study.review_record", side_effect=OperationalError("no such column: x")
+        "decks.services.study.review_record", side_effect=OperationalError("no such column: x")
     ):
         response = client.post(
             reverse("study_answer", args=[deck.slug]),

@@ -11,12 +11,10 @@ from datetime import UTC, datetime
 import pytest
 
 from decks.models import CardState, DailyActivity, NewCardCursor, ReviewLog
-from decks.selectors import answer_target
-from decks.services.cursors import new_card_cursors_invalidate
-from decks.services.reviews import review_record, review_undo
-from tests.conftest import enroll, make_deck
+from decks.services.reviews import answer_target, review_record, review_undo
+from tests.conftest import enroll, make_card, make_deck
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("answer_write_path")]
 
 NOON = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)
 
@@ -82,14 +80,14 @@ def test_an_answer_read_before_an_undo_writes_no_log_entry_for_a_card_it_did_not
 def test_an_answer_that_lost_the_race_leaves_the_new_card_cursor_alone(student, card):
     record(student, card, seen=0)
     record(student, card.deck.cards.order_by("position").last(), seen=0)
-    new_card_cursors_invalidate(deck_ids=[card.deck_id])  # the next answer would set it
+    make_card(card.deck, position=10)  # the cursor is not trusted: the next answer sets it
     before = NewCardCursor.objects.values_list("after_card", "revision").get(student=student)
     stale = target_of(student, card)
     assert not stale.cursor_ok
     assert record(student, card, seen=1).applied
     after_winner = NewCardCursor.objects.values_list("after_card", "revision").get(student=student)
     assert after_winner != before  # the winning answer did set it again
-    new_card_cursors_invalidate(deck_ids=[card.deck_id])
+    make_card(card.deck, position=11)
     assert not record(student, card, seen=1, target=stale).applied
     assert (
         NewCardCursor.objects.values_list("after_card", "revision").get(student=student)

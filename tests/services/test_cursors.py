@@ -4,18 +4,15 @@ import random
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.contrib.auth.models import User
 
-from decks.models import Card, CardState, DeckCardsVersion, NewCardCursor
-from decks.services.cursors import (
-    new_card_cursors_broken,
-    new_card_cursors_invalidate,
-    new_card_cursors_repair,
-)
+from decks.models import Card, CardState, Deck, DeckCardsVersion, NewCardCursor
+from decks.services.cursors import new_card_cursors_broken, new_card_cursors_repair
 from decks.services.queue import next_card
 from decks.services.reviews import review_record, review_undo
 from tests.conftest import make_card, make_deck
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("answer_write_path")]
 
 TODAY = date(2026, 11, 23)
 NOON = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)
@@ -78,14 +75,13 @@ def test_a_card_added_before_the_cursor_is_offered_next(student):
     for _ in range(2):
         answer_next(student, deck)
     inserted = make_card(deck, front="Ingevoegd", position=1)
-    new_card_cursors_invalidate(deck_ids=[deck.pk])
     assert next_card(student=student, deck=deck, today=TODAY).card == inserted
 
 
 def test_the_next_answer_sets_a_distrusted_cursor_again(student):
     deck = make_deck(cards=4)
     answer_next(student, deck)
-    new_card_cursors_invalidate(deck_ids=[deck.pk])
+    make_card(deck, position=10)  # a change to the deck's cards: the cursor is not trusted
     answer_next(student, deck)
     cursor = NewCardCursor.objects.get(student=student, deck=deck)
     assert (cursor.after_position, cursor.deck_version) == (2, version_of(deck))
@@ -94,7 +90,7 @@ def test_the_next_answer_sets_a_distrusted_cursor_again(student):
 def test_a_due_review_also_sets_a_distrusted_cursor_again(student):
     deck = make_deck(cards=3)
     answer_next(student, deck, when=NOON - timedelta(days=1))
-    new_card_cursors_invalidate(deck_ids=[deck.pk])
+    make_card(deck, position=10)
     item = next_card(student=student, deck=deck, today=TODAY)
     assert item.kind == "due"
     review_record(student=student, card=item.card, rating=5, seen_reviews=1, now=NOON)
@@ -122,11 +118,13 @@ def test_a_cursor_past_an_unseen_card_is_found_and_repair_drops_it(student):
     deck = make_deck(cards=3)
     for _ in range(2):
         answer_next(student, deck)
-    hidden = make_card(deck, position=1)  # added behind the service's back
-    assert [fault.card_id for fault in new_card_cursors_broken()] == [hidden.pk]
+    third = deck.cards.get(position=3)
+    # Written behind the database's back: the cursor claims the unseen third card is seen.
+    NewCardCursor.objects.filter(student=student).update(after_position=3, after_card=third.pk)
+    assert [fault.card_id for fault in new_card_cursors_broken()] == [third.pk]
     new_card_cursors_repair(new_card_cursors_broken())
     assert new_card_cursors_broken() == []
-    assert next_card(student=student, deck=deck, today=TODAY).card == hidden
+    assert next_card(student=student, deck=deck, today=TODAY).card == third
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -147,19 +145,83 @@ def test_the_queue_offers_the_first_unseen_card_whatever_happens_to_the_deck(stu
             last_log = None
         elif action == "insert":
             make_card(deck, position=rng.randint(0, 10))
-            new_card_cursors_invalidate(deck_ids=[deck.pk])
         elif action == "move":
             card = rng.choice(cards)
             card.position = rng.randint(0, 10)
             card.save(update_fields=["position"])
-            new_card_cursors_invalidate(deck_ids=[deck.pk])
         elif action == "retire":
             card = rng.choice(cards)
             card.retired_at = None if card.retired_at else clock
             card.save(update_fields=["retired_at"])
-            new_card_cursors_invalidate(deck_ids=[deck.pk])
         item = next_card(student=student, deck=deck, today=TODAY)
         expected = first_unseen(student, deck)
         offered_new = item.card if item is not None and item.kind == "new" else None
         assert offered_new == expected, f"after {action}"
         assert new_card_cursors_broken() == []
+
+
+# The two rules are database triggers: paths that call no service keep them too.
+
+
+def test_a_reorder_by_bulk_update_still_offers_the_unseen_card_it_moved_forward(student):
+    deck = make_deck(cards=4)
+    for _ in range(2):
+        answer_next(student, deck)
+    last = deck.cards.get(position=4)
+    last.position = 0
+    Card.objects.bulk_update([last], ["position"])
+    assert next_card(student=student, deck=deck, today=TODAY).card == last
+    assert new_card_cursors_broken() == []
+
+
+def test_a_card_moved_by_a_queryset_update_is_offered_next(student):
+    deck = make_deck(cards=4)
+    for _ in range(2):
+        answer_next(student, deck)
+    moved = deck.cards.get(position=3)
+    Card.objects.filter(pk=moved.pk).update(position=1)
+    assert next_card(student=student, deck=deck, today=TODAY).card == moved
+
+
+def test_a_card_brought_back_by_a_queryset_update_is_offered_next(student):
+    deck = make_deck(cards=3)
+    first = deck.cards.get(position=1)
+    Card.objects.filter(pk=first.pk).update(retired_at=NOON)
+    for _ in range(2):
+        answer_next(student, deck)  # cards 2 and 3
+    Card.objects.filter(pk=first.pk).update(retired_at=None)
+    assert next_card(student=student, deck=deck, today=TODAY).card == first
+
+
+def test_cards_reworded_or_retired_keep_the_cursor_trusted(student):
+    deck = make_deck(cards=3)
+    answer_next(student, deck)
+    before = version_of(deck)
+    deck.cards.filter(position=2).update(front="Anders gezegd")
+    deck.cards.filter(position=3).update(retired_at=NOON)
+    assert version_of(deck) == before
+
+
+def test_a_state_removed_by_a_queryset_delete_sets_the_cursor_back(student):
+    deck = make_deck(cards=3)
+    for _ in range(2):
+        answer_next(student, deck)
+    first = deck.cards.get(position=1)
+    CardState.objects.filter(student=student, card=first).delete()
+    assert cursor_of(student, deck) == (0, 0)
+    assert next_card(student=student, deck=deck, today=TODAY).card == first
+
+
+def test_a_deck_with_cursors_and_states_can_be_deleted(student):
+    deck = make_deck(cards=3)
+    answer_next(student, deck)
+    Deck.objects.filter(pk=deck.pk).delete()
+    assert not NewCardCursor.objects.exists()
+    assert not CardState.objects.exists()
+
+
+def test_a_student_with_cursors_and_states_can_be_deleted(student):
+    deck = make_deck(cards=3)
+    answer_next(student, deck)
+    User.objects.filter(pk=student.pk).delete()
+    assert not NewCardCursor.objects.exists()

@@ -27,6 +27,7 @@ from decks.models import (
     Classroom,
     DailyActivity,
     Deck,
+    DeckCardsVersion,
     Membership,
     NewCardCursor,
     ReviewLog,
@@ -285,15 +286,16 @@ class _History:
                 s.last_rating,
             )
 
-    def cursor_rows(self, user_id: int):
+    def cursor_rows(self, user_id: int, versions: dict[int, int]):
         """Each deck's new-card cursor: cards are introduced in deck order, as the queue
-        offers them, so it sits at the last card introduced."""
+        offers them, so it sits at the last card introduced, stamped with the deck's
+        version (`versions`) as the study loop stamps it."""
         last: dict[int, _CardState] = {}
         for s in self.states:
             if s.deck_id not in last or s.position > last[s.deck_id].position:
                 last[s.deck_id] = s
         for deck_id, s in last.items():
-            yield (user_id, deck_id, s.position, s.card_id, 0, 0)
+            yield (user_id, deck_id, s.position, s.card_id, versions.get(deck_id, 0), 0)
 
     def activity_rows(self, user_id: int):
         for (deck_id, day), totals in self.activity.items():
@@ -498,6 +500,10 @@ class Command(BaseCommand):
             ],
             batch_size=2000,
         )
+        # Writing the cards bumped each deck's version (a trigger of migration 0010).
+        versions = dict(
+            DeckCardsVersion.objects.filter(deck__in=decks).values_list("deck_id", "version")
+        )
         cards_by_deck: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for card in cards:
             cards_by_deck[card.deck_id].append((card.pk, card.position))
@@ -544,7 +550,7 @@ class Command(BaseCommand):
                     made["heavy_reviews"] = logs.count - before
                 state_rows.extend(history.state_rows(student.pk))
                 activity_rows.extend(history.activity_rows(student.pk))
-                cursor_rows.extend(history.cursor_rows(student.pk))
+                cursor_rows.extend(history.cursor_rows(student.pk, versions))
             logs.close()
             made["reviews"] = logs.count
             for model, columns, rows, key in (

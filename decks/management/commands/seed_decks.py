@@ -1,4 +1,3 @@
-import json
 from pathlib import Path
 
 from django.conf import settings
@@ -7,20 +6,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from decks.models import Card, Deck
-from decks.services.cursors import new_card_cursors_invalidate
 
 
 def seed_fixture_paths() -> list[Path]:
     return sorted(Path(settings.BASE_DIR, "fixtures").glob("seed_*.json"))
-
-
-def _deck_slugs(paths: list[Path]) -> set[str]:
-    return {
-        entry["fields"]["slug"]
-        for path in paths
-        for entry in json.loads(path.read_text(encoding="utf-8"))
-        if entry["model"] == "decks.deck"
-    }
 
 
 class Command(BaseCommand):
@@ -36,9 +25,6 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             call_command("loaddata", *[str(p) for p in paths], verbosity=0)
-            # Loading may re-order the seed decks' cards or bring retired ones back.
-            seeded = Deck.objects.filter(slug__in=_deck_slugs(paths))
-            new_card_cursors_invalidate(deck_ids=seeded.values_list("pk", flat=True))
         self.stdout.write(
             f"Seeded {len(paths)} fixture files: {Deck.objects.count()} decks, "
             f"{Card.objects.count()} cards in the database."

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('decks', '0009_new_card_cursor'),
+        ('decks', '0010_new_card_cursor_triggers'),
     ]
 
     operations = [

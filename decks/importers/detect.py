@@ -8,7 +8,6 @@ problem so a preview of several uploads stays readable.
 """
 
 import io
-import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import replace
@@ -48,9 +47,6 @@ MAX_PROBLEMS = 100  # of each kind: past that a preview only scrolls
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls, .ppt before 2007
 _PDF_MAGIC = b"%PDF"
-_SITE_CARD = re.compile(r"^\s*\d+\s*\n\s*Q\s*\n", re.MULTILINE)
-_SITE_ANSWER = re.compile(r"^\s*A\s*$", re.MULTILINE)
-_TAG = re.compile(r"<[^>]+>")
 # Seed-document parsers take text only; they check no sizes of their own.
 _UNCHECKED_FORMATS = {"flashcard_site", "qa_blocks", "notes"}
 
@@ -112,9 +108,7 @@ def detect_text_format(text: str) -> str:
     lines = [line for line in text.splitlines() if line.strip()]  # tabs at the ends count
     if not lines:
         return "notes"
-    if "How well did you know this?" in text or (
-        _SITE_CARD.search(text) and _SITE_ANSWER.search(text)
-    ):
+    if "How well did you know this?" in text or _has_site_cards(lines):
         return "flashcard_site"
     if sum("\t" in line for line in lines) >= len(lines) / 2:
         return "quizlet" if quizlet.looks_like_quizlet(text) else "tsv"
@@ -126,6 +120,20 @@ def detect_text_format(text: str) -> str:
     if questions and questions >= len(lines) / 10:
         return "qa_blocks"
     return "notes"
+
+
+def _has_site_cards(lines: list[str]) -> bool:
+    """A card number, then Q on the next line with text, and somewhere an A line.
+
+    Read line by line, not with one pattern over the text: whitespace that spans lines
+    makes a pattern retry every blank line from every line start, quadratic in the blank lines.
+    """
+    stripped = [line.strip() for line in lines]
+    numbered = any(
+        number.isdecimal() and next_line == "Q"
+        for number, next_line in zip(stripped, stripped[1:], strict=False)
+    )
+    return numbered and "A" in stripped
 
 
 def _parse(data: bytes, name: str, format: str | None, limits: ImportLimits) -> ParseResult:

@@ -23,9 +23,12 @@ from decks.importers.base import (
     ImportLimits,
     ParseResult,
     Problem,
+    card_text_budget,
+    card_text_chars,
     front_key,
     human_size,
     snippet,
+    too_much_card_text,
 )
 from decks.importers.decoding import decode_text
 
@@ -76,7 +79,7 @@ def parse_upload(
     name = PurePath(filename.replace("\\", "/")).name or "the upload"
     result = _parse(data, name, format, limits)
     if not result.errors:
-        _post_process(result, name, limits)
+        _post_process(result, name, limits, card_text_budget(limits, len(data)))
     result.warnings = _named(_capped(result.warnings, "warnings"), name)
     result.errors = _named(_capped(result.errors, "errors"), name)
     return result
@@ -211,9 +214,10 @@ def _delimited_format(text: str) -> str:
     return "tsv" if csv_importer.sniff_delimiter(text) == "\t" else "csv"
 
 
-def _post_process(result: ParseResult, name: str, limits: ImportLimits) -> None:
+def _post_process(result: ParseResult, name: str, limits: ImportLimits, text_budget: int) -> None:
     if result.format in _UNCHECKED_FORMATS:
         _check_card_sizes(result, limits)
+    _check_card_text(result, text_budget)
     result.cards = _one_card_per_front(result.cards, result.warnings)
     if len(result.cards) > limits.max_cards:
         result.errors.append(
@@ -227,6 +231,17 @@ def _post_process(result: ParseResult, name: str, limits: ImportLimits) -> None:
         result.errors.append(Problem("no cards were found in the file"))
     if result.deck_title is None:
         result.deck_title = PurePath(name).stem or None
+
+
+def _check_card_text(result: ParseResult, budget: int) -> None:
+    """Refuse the upload at the card whose text passes the budget, naming where it is."""
+    total = 0
+    for card in result.cards:
+        total += card_text_chars(card)
+        if total > budget:
+            result.errors.append(Problem(too_much_card_text(budget), card.line, card.entry))
+            result.cards = []
+            return
 
 
 def _check_card_sizes(result: ParseResult, limits: ImportLimits) -> None:

@@ -42,6 +42,9 @@ def import_limits() -> ImportLimits:
         max_media_file_bytes=settings.STAMP_MEDIA_MAX_FILE_BYTES,
         max_media_bytes=settings.STAMP_MEDIA_MAX_BYTES,
         max_image_pixels=settings.STAMP_MEDIA_MAX_PIXELS,
+        max_card_text_chars=settings.STAMP_IMPORT_MAX_CARD_TEXT_CHARS,
+        max_clozes_per_note=settings.STAMP_IMPORT_MAX_CLOZES_PER_NOTE,
+        max_cards_per_note=settings.STAMP_IMPORT_MAX_CARDS_PER_NOTE,
     )
 
 

@@ -281,3 +281,14 @@ print(result.format, [problem.message for problem in result.errors])
 """
     done = run_within_cpu_seconds(script, 10)
     assert done.stdout.strip() == "notes ['no cards were found in the file']", done.stderr[-500:]
+
+
+def test_text_that_unfolds_past_twice_the_upload_is_refused_at_the_line_that_passes():
+    rows = "".join(f"{'&' * 100} {row},{'&' * 100}\n" for row in range(10))
+    data = f"front,back\n{rows}".encode()
+    result = parse_upload(data, filename="cards.csv", limits=ImportLimits(max_card_text_chars=1))
+    assert result.cards == []
+    assert (
+        f"cards.csv, line 6: the cards hold more than {2 * len(data):,} characters"
+        in (problems(result)[0])
+    )

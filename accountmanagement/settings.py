@@ -281,6 +281,8 @@ STAMP_IMPORT_MAX_CARD_TEXT_CHARS = int(
 )
 STAMP_IMPORT_MAX_CLOZES_PER_NOTE = int(os.environ.get("STAMP_IMPORT_MAX_CLOZES_PER_NOTE", 100))
 STAMP_IMPORT_MAX_CARDS_PER_NOTE = int(os.environ.get("STAMP_IMPORT_MAX_CARDS_PER_NOTE", 50))
+# Uploads one teacher may have waiting for their confirm; older ones are dropped.
+STAMP_IMPORT_MAX_PENDING = int(os.environ.get("STAMP_IMPORT_MAX_PENDING", 5))
 # Pictures and sound in one import (decks.importers.media), and one picture in the admin.
 STAMP_MEDIA_MAX_FILES = int(os.environ.get("STAMP_MEDIA_MAX_FILES", 1_000))
 STAMP_MEDIA_MAX_FILE_BYTES = int(os.environ.get("STAMP_MEDIA_MAX_FILE_BYTES", 5 * 1024 * 1024))

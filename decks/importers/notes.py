@@ -140,11 +140,11 @@ def content_lines(text: str) -> list[Line]:
     if MARKETPLACE_CONTENT_END in stripped:
         last = stripped.index(MARKETPLACE_CONTENT_END)
     tidied = [tidy(line) for line in raw]
-    chapter_titles = [
+    chapter_titles = {
         match[2].lower()
         for line in tidied
-        if (match := _CHAPTER.fullmatch(line.lstrip(", "))) and match[2]
-    ]
+        if (match := _CHAPTER.fullmatch(line.lstrip(", "))) and match[2] and "," not in match[2]
+    }
     lines = []
     for index in range(first, last):
         line = tidied[index]
@@ -156,11 +156,15 @@ def content_lines(text: str) -> list[Line]:
     return lines
 
 
-def _without_running_header(line: str, chapter_titles: list[str]) -> str:
-    """A page can open with the chapter title as running header: ",Klant centraal, 5 ..."."""
-    for title in chapter_titles:
-        if line.lower().startswith(f"{title},"):
-            return line[len(title) + 1 :].strip()
+def _without_running_header(line: str, chapter_titles: set[str]) -> str:
+    """A page can open with the chapter title as running header: ",Klant centraal, 5 ...".
+
+    One look-up of the text before the first comma, not a try of every title: a file of
+    many chapters and page breaks would otherwise cost chapters times lines.
+    """
+    title, comma, rest = line.partition(",")
+    if comma and title.lower() in chapter_titles:
+        return rest.strip()
     return line
 
 

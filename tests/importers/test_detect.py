@@ -265,6 +265,9 @@ PATHOLOGICAL_TEXT = {  # Python expressions, built in the child process
     "a card number then blank lines": '"1\\n" + "\\n" * 1_000_000 + "x"',
     "dots that never lead to a page number": '"." * 1_000_000 + "x"',
     "a dotted leader ending in a word": '"Inhoud " + "." * 1_000_000 + " x"',
+    "chapters each followed by a page break": (
+        '"".join(f"hoofdstuk {n} titel{n}\\n,x\\n" for n in range(40_000))'
+    ),
 }
 
 

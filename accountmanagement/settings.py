@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "decks.middleware.PrivacyHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -264,6 +265,15 @@ STAMP_IMPORT_MAX_FIELD_CHARS = int(os.environ.get("STAMP_IMPORT_MAX_FIELD_CHARS"
 STAMP_IMPORT_MAX_UNZIPPED_BYTES = int(
     os.environ.get("STAMP_IMPORT_MAX_UNZIPPED_BYTES", 100 * 1024 * 1024)
 )
+# What one upload may unfold into: card text (twice the upload when that is more), and the
+# clozes and cards of one Anki note.
+STAMP_IMPORT_MAX_CARD_TEXT_CHARS = int(
+    os.environ.get("STAMP_IMPORT_MAX_CARD_TEXT_CHARS", 5_000_000)
+)
+STAMP_IMPORT_MAX_CLOZES_PER_NOTE = int(os.environ.get("STAMP_IMPORT_MAX_CLOZES_PER_NOTE", 100))
+STAMP_IMPORT_MAX_CARDS_PER_NOTE = int(os.environ.get("STAMP_IMPORT_MAX_CARDS_PER_NOTE", 50))
+# Uploads one teacher may have waiting for their confirm; older ones are dropped.
+STAMP_IMPORT_MAX_PENDING = int(os.environ.get("STAMP_IMPORT_MAX_PENDING", 5))
 # Pictures and sound in one import (decks.importers.media), and one picture in the admin.
 STAMP_MEDIA_MAX_FILES = int(os.environ.get("STAMP_MEDIA_MAX_FILES", 1_000))
 STAMP_MEDIA_MAX_FILE_BYTES = int(os.environ.get("STAMP_MEDIA_MAX_FILE_BYTES", 5 * 1024 * 1024))

@@ -29,7 +29,13 @@ from decks.models import Card, CardState, Classroom, Deck, ImportUpload, Members
 from decks.services.classes import exam_clamp_apply
 from decks.services.clock import today_for_study
 from decks.services.exports import deck_to_apkg, deck_to_csv, export_filename
-from decks.services.imports import ImportRejected, deck_import, import_limits, import_plan
+from decks.services.imports import (
+    ImportRejected,
+    deck_import,
+    import_limits,
+    import_plan,
+    import_upload_hold,
+)
 from decks.services.media import (
     card_image_remove,
     card_image_set,
@@ -253,10 +259,9 @@ class DeckAdmin(ProgressProtectedAdmin):
             )
             pending = None
             if plan.ok:
-                expired = timezone.now() - ImportUpload.TTL
-                ImportUpload.objects.filter(created_at__lt=expired).delete()
-                pending = ImportUpload.objects.create(
-                    uploaded_by=request.user,
+                pending = import_upload_hold(
+                    teacher=request.user,
+                    now=timezone.now(),
                     filename=upload.name[:255],
                     data=data,
                     format=form.cleaned_data["format"],

@@ -1,6 +1,7 @@
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from decks.models import DeckSettings
@@ -28,6 +29,20 @@ class AnswerForm(forms.Form):
         if not MIN_QUALITY <= rating <= MAX_QUALITY:
             raise forms.ValidationError(_("Rate from 1 to 5."))
         return rating
+
+
+class LoginForm(AuthenticationForm):
+    """Django's log-in form, refusing a username no account can have before any lookup.
+
+    AuthenticationForm sets the field's max_length after building it, so the length is
+    never validated: a 256-character username reached django-axes, whose lockout table
+    stores at most 255, and failed the request with a 500 on PostgreSQL.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        limit = self.username_field.max_length
+        self.fields["username"].validators.append(MaxLengthValidator(limit))
 
 
 class SignUpForm(UserCreationForm):

@@ -1,13 +1,17 @@
-"""Turn a database that has gone away into a plain, retryable 503."""
+"""Turn a database that has gone away into a plain, retryable 503; headers every page needs."""
 
 import logging
 
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
+# Stamp uses no camera, microphone, location, payment or USB: no page (nor an injected
+# frame) may ask for them.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
 def _is_connection_problem(error: Exception) -> bool:
@@ -45,4 +49,27 @@ class DatabaseUnavailableMiddleware:
             render_to_string("503.html"), status=503, content_type="text/html; charset=utf-8"
         )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+
+class PrivacyHeadersMiddleware:
+    """`Cache-Control: private, no-store` on every answer that read the session, and a
+    Permissions-Policy on all.
+
+    A page or export that read the session depends on who is logged in (a schedule, a
+    class's progress, a deck's CSV): a shared proxy or the browser's disk cache must not
+    keep it for the next person at the computer. A view that chose its own caching (the
+    media view's private, immutable year) keeps it. Reading `session.accessed` rather than
+    `request.user` costs no query, so a 503 for a database that is down stays a 503.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed and "Cache-Control" not in response:
+            patch_cache_control(response, private=True, no_store=True)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response

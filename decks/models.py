@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
@@ -331,10 +332,20 @@ class ReviewLog(models.Model):
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 
+JOIN_CODE_LENGTH = 8
+# What a student can type: class_join upper-cases the input, so a lowercase code or one
+# of a single character (32 to guess) would never be typed or be guessed at once.
+JOIN_CODE_FORMAT = RegexValidator(
+    rf"\A[{JOIN_CODE_ALPHABET}]{{{JOIN_CODE_LENGTH}}}\Z",
+    f"A join code is {JOIN_CODE_LENGTH} characters from {JOIN_CODE_ALPHABET}: capitals and "
+    "digits, without 0, O, 1 or I.",
+)
+
+
 def new_join_code() -> str:
     import secrets
 
-    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(8))
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
 
 
 class Classroom(models.Model):
@@ -349,7 +360,9 @@ class Classroom(models.Model):
         blank=True,
     )
     decks = models.ManyToManyField(Deck, related_name="classrooms", blank=True)
-    join_code = models.CharField(max_length=16, unique=True, default=new_join_code)
+    join_code = models.CharField(
+        max_length=16, unique=True, default=new_join_code, validators=[JOIN_CODE_FORMAT]
+    )
     join_enabled = models.BooleanField(
         default=True, help_text="Off: nobody can join with the code."
     )

@@ -38,8 +38,11 @@ from decks.importers.base import (
     ImportLimits,
     ParseResult,
     Problem,
+    card_text_budget,
+    card_text_chars,
     human_size,
     snippet,
+    too_much_card_text,
 )
 from decks.importers.media import ZSTD_MAGIC, MediaCollector, MediaLimitExceeded
 
@@ -137,7 +140,8 @@ def parse(data: bytes, *, limits: ImportLimits = DEFAULT_LIMITS) -> ParseResult:
                 )
                 return result
             media = MediaCollector(archive, members, limits)
-            _CardBuilder(collection, limits, result, media).build()
+            text_budget = card_text_budget(limits, len(data))
+            _CardBuilder(collection, limits, result, media, text_budget).build()
     except PackageError as error:
         result.errors.extend(error.problems)
     return result
@@ -511,6 +515,8 @@ class _CardBuilder:
     limits: ImportLimits
     result: ParseResult
     media: MediaCollector
+    text_budget: int  # characters of card text, from base.card_text_budget
+    text_chars: int = 0
     other_types: Counter[str] = field(default_factory=Counter)
     card_decks: list[int] = field(default_factory=list)  # the deck of each card in result
 
@@ -520,6 +526,11 @@ class _CardBuilder:
                 self._add_note(note, f"note {position}")
                 if len(self.result.cards) > self.limits.max_cards:
                     self.result.errors.append(Problem(_too_many_cards(self.limits)))
+                    self.result.cards.clear()
+                    return
+                if self.text_chars > self.text_budget:
+                    message = too_much_card_text(self.text_budget)
+                    self.result.errors.append(Problem(message, entry=f"note {position}"))
                     self.result.cards.clear()
                     return
         except MediaLimitExceeded as exceeded:
@@ -548,10 +559,13 @@ class _CardBuilder:
             self.result.errors.append(Problem(message, entry=where))
             return
         cards = self.collection.cards.get(note.id, [])
-        sides = _note_sides(note, notetype, cards, self.result, where)
+        sides = _note_sides(note, notetype, cards, self.result, where, self.limits)
         if sides is None:
             self.other_types[notetype.name] += 1
             sides = _first_two_fields(note, cards)
+        if len(sides) > self.limits.max_cards_per_note:
+            self.result.errors.append(_too_many_per_note(len(sides), self.limits, where))
+            return
         for number, (ordinal, deck_id, front, back) in enumerate(sides, start=1):
             entry = label if number == 1 else f"{label}, card {number}"
             front_html = clean_card_html(self.media.link(front, where))
@@ -559,6 +573,7 @@ class _CardBuilder:
             if front_html and back_html:
                 record = CardRecord(front_html, back_html, note.tags, entry=entry)
                 self.result.cards.append(record)
+                self.text_chars += card_text_chars(record)
                 self.card_decks.append(deck_id)
             else:
                 message = f"card {ordinal + 1} skipped: one side has nothing a card can show"
@@ -571,10 +586,11 @@ def _note_sides(
     cards: list[tuple[int, int]],
     result: ParseResult,
     entry: str,
+    limits: ImportLimits,
 ) -> list[tuple[int, int, str, str]] | None:
     """(ord, deck id, front, back) per card, or None when the note type is not understood."""
     if notetype.is_cloze:
-        return _cloze_sides(note, notetype, cards, result, entry)
+        return _cloze_sides(note, notetype, cards, result, entry, limits)
     plan = template_fields(notetype)
     if plan is None:
         return None
@@ -620,9 +636,18 @@ def _referenced_fields(template: str, fields: list[str], *, question: bool = Fal
 
 
 def _cloze_sides(
-    note: Note, notetype: NoteType, cards: list[tuple[int, int]], result: ParseResult, entry: str
+    note: Note,
+    notetype: NoteType,
+    cards: list[tuple[int, int]],
+    result: ParseResult,
+    entry: str,
+    limits: ImportLimits,
 ) -> list[tuple[int, int, str, str]]:
-    """One card per cloze number: that cloze hidden on the front, in bold on the back."""
+    """One card per cloze number: that cloze hidden on the front, in bold on the back.
+
+    The caps are checked before rendering: each card renders every cloze of the note, so
+    the work grows with clozes times cards.
+    """
     text_index, extra_indexes = _cloze_fields(notetype)
     text = _field(note, text_index)
     if "image-occlusion:" in text:
@@ -630,7 +655,20 @@ def _cloze_sides(
             Problem("skipped: image occlusion notes need their picture", entry=entry)
         )
         return []
-    numbers = sorted({int(number) for number in _CLOZE_NUMBER.findall(text)})
+    clozes = _CLOZE_NUMBER.findall(text)
+    numbers = sorted({int(number) for number in clozes})
+    if len(clozes) > limits.max_clozes_per_note:
+        result.errors.append(
+            Problem(
+                f"the note has {len(clozes):,} clozes; the most one note may have is "
+                f"{limits.max_clozes_per_note:,}: split it into several notes",
+                entry=entry,
+            )
+        )
+        return []
+    if len(numbers) > limits.max_cards_per_note:
+        result.errors.append(_too_many_per_note(len(numbers), limits, entry))
+        return []
     if not numbers:
         result.warnings.append(
             Problem("skipped: a cloze note without any {{c1::...}}", entry=entry)
@@ -681,6 +719,14 @@ def _first_two_fields(note: Note, cards: list[tuple[int, int]]) -> list[tuple[in
 
 def _field(note: Note, index: int) -> str:
     return note.fields[index] if index < len(note.fields) else ""
+
+
+def _too_many_per_note(count: int, limits: ImportLimits, entry: str) -> Problem:
+    return Problem(
+        f"the note gives {count:,} cards; the most one note may give is "
+        f"{limits.max_cards_per_note:,}: split it into several notes",
+        entry=entry,
+    )
 
 
 def _too_many_cards(limits: ImportLimits) -> str:

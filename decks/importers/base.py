@@ -78,9 +78,33 @@ class ImportLimits:
     max_media_file_bytes: int = 5 * MB  # one picture or sound
     max_media_bytes: int = 50 * MB  # all of them together, as unpacked
     max_image_pixels: int = 25_000_000  # width x height a picture's header may claim
+    max_card_text_chars: int = 5_000_000  # card text of one import, unless twice the upload is more
+    max_clozes_per_note: int = 100  # {{c1::...}} in one Anki note: every card renders all of them
+    max_cards_per_note: int = 50  # the cloze numbers or templates of one Anki note
 
 
 DEFAULT_LIMITS = ImportLimits()  # a default argument shared safely: the limits are frozen
+
+
+def card_text_budget(limits: ImportLimits, upload_bytes: int) -> int:
+    """The characters of card text one upload may give: twice its size, or the setting if more.
+
+    What is read is already bounded; this bounds what it unfolds into. Clozes copy a note
+    onto every card, so a small package could otherwise become hundreds of megabytes that
+    the preview, the import and every view of the deck afterwards would carry.
+    """
+    return max(2 * upload_bytes, limits.max_card_text_chars)
+
+
+def card_text_chars(card: CardRecord) -> int:
+    return len(card.front) + len(card.back)
+
+
+def too_much_card_text(budget: int) -> str:
+    return (
+        f"the cards hold more than {budget:,} characters of text, the most this upload may "
+        "give: split it into smaller files"
+    )
 
 
 def front_key(front_html: str) -> str:

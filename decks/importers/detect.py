@@ -8,7 +8,6 @@ problem so a preview of several uploads stays readable.
 """
 
 import io
-import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import replace
@@ -24,9 +23,12 @@ from decks.importers.base import (
     ImportLimits,
     ParseResult,
     Problem,
+    card_text_budget,
+    card_text_chars,
     front_key,
     human_size,
     snippet,
+    too_much_card_text,
 )
 from decks.importers.decoding import decode_text
 
@@ -48,9 +50,6 @@ MAX_PROBLEMS = 100  # of each kind: past that a preview only scrolls
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls, .ppt before 2007
 _PDF_MAGIC = b"%PDF"
-_SITE_CARD = re.compile(r"^\s*\d+\s*\n\s*Q\s*\n", re.MULTILINE)
-_SITE_ANSWER = re.compile(r"^\s*A\s*$", re.MULTILINE)
-_TAG = re.compile(r"<[^>]+>")
 # Seed-document parsers take text only; they check no sizes of their own.
 _UNCHECKED_FORMATS = {"flashcard_site", "qa_blocks", "notes"}
 
@@ -80,7 +79,7 @@ def parse_upload(
     name = PurePath(filename.replace("\\", "/")).name or "the upload"
     result = _parse(data, name, format, limits)
     if not result.errors:
-        _post_process(result, name, limits)
+        _post_process(result, name, limits, card_text_budget(limits, len(data)))
     result.warnings = _named(_capped(result.warnings, "warnings"), name)
     result.errors = _named(_capped(result.errors, "errors"), name)
     return result
@@ -112,9 +111,7 @@ def detect_text_format(text: str) -> str:
     lines = [line for line in text.splitlines() if line.strip()]  # tabs at the ends count
     if not lines:
         return "notes"
-    if "How well did you know this?" in text or (
-        _SITE_CARD.search(text) and _SITE_ANSWER.search(text)
-    ):
+    if "How well did you know this?" in text or _has_site_cards(lines):
         return "flashcard_site"
     if sum("\t" in line for line in lines) >= len(lines) / 2:
         return "quizlet" if quizlet.looks_like_quizlet(text) else "tsv"
@@ -126,6 +123,20 @@ def detect_text_format(text: str) -> str:
     if questions and questions >= len(lines) / 10:
         return "qa_blocks"
     return "notes"
+
+
+def _has_site_cards(lines: list[str]) -> bool:
+    """A card number, then Q on the next line with text, and somewhere an A line.
+
+    Read line by line, not with one pattern over the text: whitespace that spans lines
+    makes a pattern retry every blank line from every line start, quadratic in the blank lines.
+    """
+    stripped = [line.strip() for line in lines]
+    numbered = any(
+        number.isdecimal() and next_line == "Q"
+        for number, next_line in zip(stripped, stripped[1:], strict=False)
+    )
+    return numbered and "A" in stripped
 
 
 def _parse(data: bytes, name: str, format: str | None, limits: ImportLimits) -> ParseResult:
@@ -203,9 +214,10 @@ def _delimited_format(text: str) -> str:
     return "tsv" if csv_importer.sniff_delimiter(text) == "\t" else "csv"
 
 
-def _post_process(result: ParseResult, name: str, limits: ImportLimits) -> None:
+def _post_process(result: ParseResult, name: str, limits: ImportLimits, text_budget: int) -> None:
     if result.format in _UNCHECKED_FORMATS:
         _check_card_sizes(result, limits)
+    _check_card_text(result, text_budget)
     result.cards = _one_card_per_front(result.cards, result.warnings)
     if len(result.cards) > limits.max_cards:
         result.errors.append(
@@ -219,6 +231,17 @@ def _post_process(result: ParseResult, name: str, limits: ImportLimits) -> None:
         result.errors.append(Problem("no cards were found in the file"))
     if result.deck_title is None:
         result.deck_title = PurePath(name).stem or None
+
+
+def _check_card_text(result: ParseResult, budget: int) -> None:
+    """Refuse the upload at the card whose text passes the budget, naming where it is."""
+    total = 0
+    for card in result.cards:
+        total += card_text_chars(card)
+        if total > budget:
+            result.errors.append(Problem(too_much_card_text(budget), card.line, card.entry))
+            result.cards = []
+            return
 
 
 def _check_card_sizes(result: ParseResult, limits: ImportLimits) -> None:

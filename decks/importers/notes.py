@@ -51,7 +51,7 @@ MARKETPLACE_CONTENT_START = "Content preview"
 MARKETPLACE_CONTENT_END = "Get to know the seller"
 
 _PAGE_NUMBER = re.compile(r"\d{1,3}")
-_TABLE_OF_CONTENTS_ENTRY = re.compile(r".*\.{5,}\s*\d*")
+_DOTTED_LEADER = re.compile(r"\.{5}[ \t]*\d*\Z")  # "1.2 Klantwaarde ........ 4"
 _PAGE_BREAK = re.compile(r",\s*")
 _CHAPTER = re.compile(r"hoofdstuk\s+(\d+)\b\s*[–—-]?\s*(.*)", re.IGNORECASE)
 _SECTION = re.compile(r"(\d+(?:\.\d+)+)\s+([^\d\s].*)")
@@ -139,15 +139,16 @@ def content_lines(text: str) -> list[Line]:
         first = stripped.index(MARKETPLACE_CONTENT_START) + 1
     if MARKETPLACE_CONTENT_END in stripped:
         last = stripped.index(MARKETPLACE_CONTENT_END)
-    chapter_titles = [
+    tidied = [tidy(line) for line in raw]
+    chapter_titles = {
         match[2].lower()
-        for line in stripped
-        if (match := _CHAPTER.fullmatch(tidy(line).lstrip(", "))) and match[2]
-    ]
+        for line in tidied
+        if (match := _CHAPTER.fullmatch(line.lstrip(", "))) and match[2] and "," not in match[2]
+    }
     lines = []
     for index in range(first, last):
-        line = tidy(raw[index])
-        if _PAGE_NUMBER.fullmatch(line) or _TABLE_OF_CONTENTS_ENTRY.fullmatch(line):
+        line = tidied[index]
+        if _PAGE_NUMBER.fullmatch(line) or _DOTTED_LEADER.search(line):
             continue
         if page_break := _PAGE_BREAK.match(line):
             line = _without_running_header(line[page_break.end() :], chapter_titles)
@@ -155,11 +156,15 @@ def content_lines(text: str) -> list[Line]:
     return lines
 
 
-def _without_running_header(line: str, chapter_titles: list[str]) -> str:
-    """A page can open with the chapter title as running header: ",Klant centraal, 5 ..."."""
-    for title in chapter_titles:
-        if line.lower().startswith(f"{title},"):
-            return line[len(title) + 1 :].strip()
+def _without_running_header(line: str, chapter_titles: set[str]) -> str:
+    """A page can open with the chapter title as running header: ",Klant centraal, 5 ...".
+
+    One look-up of the text before the first comma, not a try of every title: a file of
+    many chapters and page breaks would otherwise cost chapters times lines.
+    """
+    title, comma, rest = line.partition(",")
+    if comma and title.lower() in chapter_titles:
+        return rest.strip()
     return line
 
 

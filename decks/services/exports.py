@@ -5,6 +5,7 @@ import hashlib
 import io
 import re
 import tempfile
+from collections.abc import Iterable
 from html import escape
 from pathlib import Path, PurePosixPath
 
@@ -29,6 +30,12 @@ def csv_cell(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def csv_row(values: Iterable[object]) -> list[str]:
+    """Every cell of an exported row escaped alike: a spreadsheet runs any cell that opens
+    like a formula, whoever typed it (a student's name, a deck's title, a card)."""
+    return [csv_cell(str(value)) for value in values]
+
+
 def deck_to_csv(deck: Deck) -> bytes:
     """The deck's active cards as CSV: UTF-8 with a BOM so Excel reads the accents."""
     out = io.StringIO()
@@ -36,7 +43,7 @@ def deck_to_csv(deck: Deck) -> bytes:
     writer.writerow(CSV_HEADER)
     for card in deck.cards.active().order_by("position", "id"):
         front, back = clean_card_html(card.front), clean_card_html(card.back)
-        writer.writerow([csv_cell(front), csv_cell(back), csv_cell(card.tags)])
+        writer.writerow(csv_row([front, back, card.tags]))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -6,6 +6,7 @@ them survives. Cards missing from the file are never deleted, only retired on re
 """
 
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -18,7 +19,7 @@ from decks.html import MEDIA_TAG, media_hashes
 from decks.importers.base import CardRecord, ImportLimits, ParseResult, Problem, front_key
 from decks.importers.detect import parse_upload
 from decks.importers.media import MediaFile
-from decks.models import Card, CardState, Deck
+from decks.models import Card, CardState, Deck, ImportUpload
 from decks.services.media import files_removed_on_failure, media_adopt, media_store
 
 
@@ -41,6 +42,9 @@ def import_limits() -> ImportLimits:
         max_media_file_bytes=settings.STAMP_MEDIA_MAX_FILE_BYTES,
         max_media_bytes=settings.STAMP_MEDIA_MAX_BYTES,
         max_image_pixels=settings.STAMP_MEDIA_MAX_PIXELS,
+        max_card_text_chars=settings.STAMP_IMPORT_MAX_CARD_TEXT_CHARS,
+        max_clozes_per_note=settings.STAMP_IMPORT_MAX_CLOZES_PER_NOTE,
+        max_cards_per_note=settings.STAMP_IMPORT_MAX_CARDS_PER_NOTE,
     )
 
 
@@ -246,3 +250,28 @@ def _apply(
         unchanged=len(plan.unchanged),
         retired=retired,
     )
+
+
+def import_uploads_purge(*, now: datetime) -> int:
+    """Delete the uploads left unconfirmed for longer than ImportUpload.TTL.
+
+    Run from cron (`purge_uploads`) as well as before each preview: a teacher who never
+    previews again would otherwise keep their stored files for good.
+    """
+    deleted, _ = ImportUpload.objects.filter(created_at__lt=now - ImportUpload.TTL).delete()
+    return deleted
+
+
+def import_upload_hold(*, teacher: AbstractBaseUser, now: datetime, **fields) -> ImportUpload:
+    """Keep an upload for its confirm; a teacher holds at most STAMP_IMPORT_MAX_PENDING.
+
+    Each preview stores the whole file, so twenty previews never confirmed were twenty
+    stored files. The teacher's oldest go first: their previews were left behind, and
+    confirming one answers that it is gone.
+    """
+    with transaction.atomic():
+        import_uploads_purge(now=now)
+        theirs = ImportUpload.objects.filter(uploaded_by=teacher).order_by("-created_at", "pk")
+        oldest = list(theirs.values_list("pk", flat=True)[settings.STAMP_IMPORT_MAX_PENDING - 1 :])
+        ImportUpload.objects.filter(pk__in=oldest).delete()
+        return ImportUpload.objects.create(uploaded_by=teacher, **fields)

@@ -24,6 +24,7 @@ from decks.services.classes import (
     profile_for,
 )
 from decks.services.clock import today_for_study
+from decks.services.exports import csv_row
 from decks.services.leaderboard import PERIODS, SORTABLE, class_leaderboard, is_class_teacher
 from decks.services.progress import class_progress, days_until, item_analysis, readiness_for
 from decks.services.teachers import decks_editable_by, is_teacher
@@ -182,15 +183,15 @@ def _progress_csv(classroom: Classroom, rows) -> HttpResponse:
     response.write("\ufeff")
     writer = csv.writer(response)
     decks = [m.deck.title for m in rows[0].mastery] if rows else []
-    writer.writerow(
+    writer.writerow(csv_row(
         ["student", "username", "last studied", "due", "streak", "reviews this week", "seen",
          "can recall", *[f"mastered: {title}" for title in decks]]
-    )  # fmt: skip
+    ))  # fmt: skip
     for r in rows:
-        writer.writerow(
+        writer.writerow(csv_row(
             [r.name, r.username, r.last_studied or "", r.due, r.streak, r.reviews_this_week,
              r.seen, r.can_recall, *[f"{m.mastered}/{m.cards}" for m in r.mastery]]
-        )  # fmt: skip
+        ))  # fmt: skip
     return response
 
 

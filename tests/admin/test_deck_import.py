@@ -163,3 +163,18 @@ def test_the_same_upload_confirmed_twice_creates_one_deck(teacher_client):
     teacher_client.post(url)
     assert teacher_client.post(url).status_code == 404
     assert Deck.objects.filter(title__startswith="Woorden").count() == 1
+
+
+def test_a_teacher_keeps_at_most_five_uploads_waiting_for_their_confirm(teacher_client):
+    for number in range(7):
+        upload(teacher_client, name=f"woorden-{number}.csv", new_deck_title=f"Woorden {number}")
+    waiting = ImportUpload.objects.order_by("created_at").values_list("filename", flat=True)
+    assert list(waiting) == [f"woorden-{number}.csv" for number in range(2, 7)]
+
+
+def test_another_teachers_uploads_do_not_count_against_the_cap(teacher_client):
+    other = make_teacher("otto")
+    for number in range(5):
+        ImportUpload.objects.create(uploaded_by=other, filename=f"otto-{number}.csv", data=CSV)
+    upload(teacher_client, new_deck_title="Woorden")
+    assert ImportUpload.objects.filter(uploaded_by=other).count() == 5

@@ -333,3 +333,37 @@ def test_more_cards_than_the_cap_imports_nothing():
     result = apkg.parse(MODERN_SAMPLE.read_bytes(), limits=ImportLimits(max_cards=5))
     assert result.cards == []
     assert "more than 5 cards" in error_text(result)
+
+
+# --- what a package may unfold into ----------------------------------------------------
+
+
+def numbered_clozes(count: int) -> str:
+    return " ".join(f"{{{{c{number}::woord {number}}}}}" for number in range(1, count + 1))
+
+
+def test_a_note_with_more_clozes_than_the_cap_is_refused_naming_the_note():
+    many = " ".join(f"{{{{c{number % 2 + 1}::rood}}}}" for number in range(150))
+    notes = [cloze_note("{{c1::Parijs}} is een stad"), cloze_note(f"Kleuren {many}")]
+    result = apkg.parse(genanki_package(notes))
+    assert (
+        'note 2 ("Kleuren {{c1::rood}} {{c2::rood}} {{c1:…"): the note has 150 clozes; '
+        "the most one note may have is 100: split it into several notes"
+    ) in error_text(result)
+
+
+def test_a_note_that_gives_more_cards_than_the_cap_is_refused_naming_the_note():
+    result = apkg.parse(genanki_package([cloze_note(numbered_clozes(60))]))
+    assert result.cards == []
+    assert "the note gives 60 cards; the most one note may give is 50" in error_text(result)
+
+
+def test_clozes_that_copy_a_long_note_onto_every_card_stop_at_the_card_text_budget():
+    text = numbered_clozes(50) + " tekst" * 3_000  # 50 cards of 19,000 characters
+    notes = [cloze_note(f"{text} {number}", "extra " * 3_000) for number in range(3)]
+    result = apkg.parse(genanki_package(notes))
+    assert result.cards == []
+    assert (
+        "note 2: the cards hold more than 5,000,000 characters of text, the most this upload "
+        "may give"
+    ) in error_text(result)

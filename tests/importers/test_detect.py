@@ -8,6 +8,7 @@ import pytest
 from decks.importers import flashcard_site, notes, qa_blocks
 from decks.importers.base import ImportLimits, ParseResult
 from decks.importers.detect import FORMATS, detect_format, front_key, parse_upload
+from tests.cpu_budget import run_within_cpu_seconds
 from tests.importers.packages import (
     LEGACY_SAMPLE,
     MODERN_SAMPLE,
@@ -254,3 +255,43 @@ def test_the_samples_through_the_upload():
         result = parse_upload(sample.read_bytes(), filename=sample.name)
         assert len(result.cards) == 6
         assert result.errors == result.warnings == []
+
+
+# --- linear work on hostile text -------------------------------------------------------
+
+PATHOLOGICAL_TEXT = {  # Python expressions, built in the child process
+    "blank lines after one word": '"woord" + "\\n" * 1_000_000',
+    "lines of spaces after one word": '"woord\\n" + " \\n" * 500_000',
+    "a card number then blank lines": '"1\\n" + "\\n" * 1_000_000 + "x"',
+    "dots that never lead to a page number": '"." * 1_000_000 + "x"',
+    "a dotted leader ending in a word": '"Inhoud " + "." * 1_000_000 + " x"',
+    "chapters each followed by a page break": (
+        '"".join(f"hoofdstuk {n} titel{n}\\n,x\\n" for n in range(40_000))'
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(PATHOLOGICAL_TEXT))
+def test_a_megabyte_of_pathological_text_is_detected_and_parsed_within_a_cpu_budget(name):
+    """Counted, not timed: a quadratic pattern needs hours here, RLIMIT_CPU stops at 10 s."""
+    script = f"""
+import django
+django.setup()
+from decks.importers.detect import parse_upload
+data = ({PATHOLOGICAL_TEXT[name]}).encode()
+result = parse_upload(data, filename="notes.txt")
+print(result.format, [problem.message for problem in result.errors])
+"""
+    done = run_within_cpu_seconds(script, 10)
+    assert done.stdout.strip() == "notes ['no cards were found in the file']", done.stderr[-500:]
+
+
+def test_text_that_unfolds_past_twice_the_upload_is_refused_at_the_line_that_passes():
+    rows = "".join(f"{'&' * 100} {row},{'&' * 100}\n" for row in range(10))
+    data = f"front,back\n{rows}".encode()
+    result = parse_upload(data, filename="cards.csv", limits=ImportLimits(max_card_text_chars=1))
+    assert result.cards == []
+    assert (
+        f"cards.csv, line 6: the cards hold more than {2 * len(data):,} characters"
+        in (problems(result)[0])
+    )

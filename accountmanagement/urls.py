@@ -15,3 +15,5 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("decks.urls")),
 ]
+
+handler404 = "decks.views.errors.page_not_found"

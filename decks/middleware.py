@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -14,7 +15,7 @@ RETRY_AFTER_SECONDS = 5
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
-def _is_connection_problem(error: Exception) -> bool:
+def is_connection_problem(error: Exception) -> bool:
     if isinstance(error, InterfaceError):
         return True
     if not isinstance(error, OperationalError):
@@ -42,14 +43,50 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, DatabaseError) or not _is_connection_problem(exception):
+        if not isinstance(exception, DatabaseError) or not is_connection_problem(exception):
             return None
-        logger.warning("Database unavailable: %s", exception)
-        response = HttpResponse(
-            render_to_string("503.html"), status=503, content_type="text/html; charset=utf-8"
-        )
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return database_unavailable(exception)
+
+
+def database_unavailable(error: Exception) -> HttpResponse:
+    """The plain 503 page, which needs no database, with the time to wait."""
+    logger.warning("Database unavailable: %s", error)
+    response = HttpResponse(
+        render_to_string("503.html"), status=503, content_type="text/html; charset=utf-8"
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a body larger than any form of the app takes before a byte of it is read.
+
+    Django caps form fields in memory but spools file parts to disk whatever their size,
+    so an anonymous 1 GiB POST to the log-in page would fill the disk. The largest body
+    the app takes is an import upload plus its form (`DATA_UPLOAD_MAX_MEMORY_SIZE`); the
+    proxy in front should refuse earlier still (README, Deploying).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        length = request.META.get("CONTENT_LENGTH") or ""
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if length.isdigit() and int(length) > limit:
+            return HttpResponse(
+                f"The request is {int(length):,} bytes; the most this site takes is "
+                f"{limit:,} bytes.",
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        if not length and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            return HttpResponse(
+                "A request body needs a Content-Length here.",
+                status=411,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
 
 
 class PrivacyHeadersMiddleware:

@@ -1,6 +1,9 @@
-"""Headers every answer carries: no shared or disk cache of private pages, a Permissions-Policy."""
+"""What every request meets: size limits, private caching, Permissions-Policy, sturdy errors."""
+
+from unittest import mock
 
 import pytest
+from django.db import OperationalError
 from django.urls import reverse
 
 from tests.conftest import enroll, make_deck
@@ -34,3 +37,36 @@ def test_every_page_forbids_camera_microphone_and_location(client):
     assert "camera=()" in response["Permissions-Policy"]
     assert "microphone=()" in response["Permissions-Policy"]
     assert "geolocation=()" in response["Permissions-Policy"]
+
+
+def test_a_body_larger_than_any_form_takes_is_refused_before_it_is_read(client, settings):
+    too_big = settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1
+    response = client.post(reverse("login"), b"x", content_type="application/octet-stream",
+                           CONTENT_LENGTH=str(too_big))  # fmt: skip
+    assert response.status_code == 413
+    assert f"{too_big:,} bytes" in response.content.decode()
+
+
+def test_a_body_within_the_limit_reaches_the_page(client):
+    response = client.post(reverse("login"), {"username": "x", "password": "y"})
+    assert response.status_code == 200
+
+
+def test_a_chunked_body_without_a_length_is_refused(client):
+    response = client.post(reverse("login"), b"x", content_type="application/octet-stream",
+                           CONTENT_LENGTH="", HTTP_TRANSFER_ENCODING="chunked")  # fmt: skip
+    assert response.status_code == 411
+
+
+def test_a_page_not_found_while_the_database_is_gone_is_a_503(client, student):
+    client.force_login(student)
+    gone = OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+    with mock.patch("django.contrib.auth.middleware.auth.get_user", side_effect=gone):
+        response = client.get("/no-such-page/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+
+
+def test_a_page_not_found_is_still_a_404(client, student):
+    client.force_login(student)
+    assert client.get("/no-such-page/").status_code == 404

@@ -10,10 +10,12 @@ import zipfile
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -470,3 +472,18 @@ class ClassroomAdmin(admin.ModelAdmin):
         # A teacher who creates a class teaches it, so it never disappears from their list.
         classroom.teachers.add(request.user)
         exam_clamp_apply(classroom=classroom, today=today_for_study())
+
+
+def view_on_site(request: HttpRequest, content_type_id: int, object_id: str) -> HttpResponse:
+    """The admin's "view on site" link, only for objects this user's admin lists.
+
+    Django's own shortcut redirects any staff user to any object's page, which tells a
+    teacher the slugs of other teachers' private decks and the ids of their classes.
+    """
+    content_type = get_object_or_404(ContentType, pk=content_type_id)
+    model_admin = admin.site._registry.get(content_type.model_class())
+    if model_admin is None or not model_admin.has_view_permission(request):
+        raise Http404
+    if not model_admin.get_queryset(request).filter(pk=object_id).exists():
+        raise Http404
+    return shortcut(request, content_type_id, object_id)

@@ -81,6 +81,7 @@ class ImportLimits:
     max_card_text_chars: int = 5_000_000  # card text of one import, unless twice the upload is more
     max_clozes_per_note: int = 100  # {{c1::...}} in one Anki note: every card renders all of them
     max_cards_per_note: int = 50  # the cloze numbers or templates of one Anki note
+    max_text_lines: int = 100_000  # lines of a text upload: every parser keeps an object per line
 
 
 DEFAULT_LIMITS = ImportLimits()  # a default argument shared safely: the limits are frozen

@@ -150,6 +150,8 @@ def _parse(data: bytes, name: str, format: str | None, limits: ImportLimits) -> 
         return _failed(f"unknown format {format!r}; known formats: {', '.join(FORMATS)}")
     if problem := _wrong_kind(data, name, format):
         return _failed(problem)
+    if problem := _too_many_lines(data, format, limits):
+        return _failed(problem)
     format = format or detect_format(data, name)
     if format == "apkg":
         return apkg.parse(data, limits=limits)
@@ -162,6 +164,23 @@ def _parse(data: bytes, name: str, format: str | None, limits: ImportLimits) -> 
     result.warnings[:0] = decoded.warnings
     result.format = result.format or format
     return result
+
+
+def _too_many_lines(data: bytes, format: str | None, limits: ImportLimits) -> str | None:
+    """Refuse a text upload of more lines than any deck has, before a parser holds each line.
+
+    Counted in the bytes, so the check costs one pass whatever the encoding: a newline is
+    one byte in UTF-8 and Windows-1252 and one of two in UTF-16.
+    """
+    if format in ("apkg", "zip") or data.startswith(_ZIP_MAGIC):
+        return None
+    lines = max(data.count(b"\n"), data.count(b"\r")) + 1
+    if lines <= limits.max_text_lines:
+        return None
+    return (
+        f"the file has {lines:,} lines; the limit is {limits.max_text_lines:,}."
+        " Split it into smaller files"
+    )
 
 
 def _parse_bundle(data: bytes, limits: ImportLimits) -> ParseResult:

@@ -45,6 +45,7 @@ def import_limits() -> ImportLimits:
         max_card_text_chars=settings.STAMP_IMPORT_MAX_CARD_TEXT_CHARS,
         max_clozes_per_note=settings.STAMP_IMPORT_MAX_CLOZES_PER_NOTE,
         max_cards_per_note=settings.STAMP_IMPORT_MAX_CARDS_PER_NOTE,
+        max_text_lines=settings.STAMP_IMPORT_MAX_TEXT_LINES,
     )
 
 

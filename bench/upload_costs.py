@@ -1,12 +1,12 @@
-"""Peak memory and CPU of parsing hostile and large media uploads.
+"""Peak memory and CPU of parsing the worst uploads: text, cloze and media.
 
 Each case is built here, then parsed in a fresh Python process (so one case's memory can't
 hide another's) by the same entry point the admin uses, `parse_upload`, with the default
 caps. The child reports its CPU seconds and its peak memory above what Django and the
 importers take once loaded. Run from the project folder:
 
-    .venv/bin/python bench/media_import.py            # all cases, a table
-    .venv/bin/python bench/media_import.py --json     # the same as JSON
+    .venv/bin/python bench/upload_costs.py            # all cases, a table
+    .venv/bin/python bench/upload_costs.py --json     # the same as JSON
 
 Nothing here touches a database or the network.
 """
@@ -55,13 +55,16 @@ def _wav(seconds: float, seed: int) -> bytes:
     return buffer.getvalue()
 
 
-def _package(notes: list[tuple[str, str]], files: dict[str, bytes], folder: Path) -> bytes:
+def _package(
+    notes: list[tuple[str, str]], files: dict[str, bytes], folder: Path, cloze: bool = False
+) -> bytes:
     """An .apkg as genanki writes it (legacy JSON media list), members deflated."""
     import genanki
 
     deck = genanki.Deck(2059400111, "Bench media")
+    model = genanki.CLOZE_MODEL if cloze else genanki.BASIC_MODEL
     for front, back in notes:
-        deck.add_note(genanki.Note(model=genanki.BASIC_MODEL, fields=[front, back]))
+        deck.add_note(genanki.Note(model=model, fields=[front, back]))
     paths = []
     for name, data in files.items():
         (folder / name).write_bytes(data)
@@ -126,12 +129,52 @@ def case_total_past_the_cap(folder: Path) -> bytes:
     return _package(notes, files, folder)
 
 
+def case_cloze_bomb(folder: Path) -> bytes:
+    """12 notes of 1,622 clozes each, a 20,000-character extra on every card (issue 18)."""
+    text = " ".join(f"{{{{c{n}::woord{n}}}}}" for n in range(1, 1623))
+    extra = "x" * 20_000
+    return _package([(text, extra) for _ in range(12)], {}, folder, cloze=True)
+
+
+def case_large_csv(folder: Path) -> bytes:
+    """A legitimate CSV just under the 10 MB upload cap: 20,000 cards of about 500 bytes."""
+    rows = [f"Vraag {n} {'w' * 240},Antwoord {n} {'a' * 240}" for n in range(20_000)]
+    return ("front,back\n" + "\n".join(rows)).encode()
+
+
+def case_blank_lines_after_a_word(folder: Path) -> bytes:
+    """1 MB of blank lines after one word: 7 s of detection per 20 KB before issue 18."""
+    return b"woord" + b"\n" * 1_000_000
+
+
+def case_blank_lines_at_the_cap(folder: Path) -> bytes:
+    """As many blank lines as the line cap lets through: the most a text parser holds."""
+    return b"woord" + b"\n" * 99_999
+
+
+def case_dots(folder: Path) -> bytes:
+    """1 MB of dots, the table-of-contents shape: 15 s per 20,000 before issue 18."""
+    return b"Inhoud\n" + b"." * 1_000_000
+
+
+def case_long_lines_of_spaces(folder: Path) -> bytes:
+    """1 MB of lines of spaces and tabs between Q and A markers."""
+    return b"".join(b"Q " + b" \t" * 200 + b"\nA " + b" \t" * 200 + b"\n" for _ in range(1200))
+
+
+# name: (builder, the file name the teacher uploads)
 CASES = {
-    "50 pictures + 20 sounds": case_real_deck,
-    "10,000 tiny files": case_ten_thousand_tiny_files,
-    "a member inflating to 1 GiB": case_member_inflating_to_1_gb,
-    "1 x 1 PNG claiming 100,000 x 100,000": case_pixel_bomb,
-    "60 MB of pictures unpacked (cap 50 MB)": case_total_past_the_cap,
+    "50 pictures + 20 sounds": (case_real_deck, "deck.apkg"),
+    "10,000 tiny files": (case_ten_thousand_tiny_files, "deck.apkg"),
+    "a member inflating to 1 GiB": (case_member_inflating_to_1_gb, "deck.apkg"),
+    "1 x 1 PNG claiming 100,000 x 100,000": (case_pixel_bomb, "deck.apkg"),
+    "60 MB of pictures unpacked (cap 50 MB)": (case_total_past_the_cap, "deck.apkg"),
+    "12 notes x 1,622 clozes + 20 KB extra": (case_cloze_bomb, "deck.apkg"),
+    "CSV of 20,000 cards, 9.7 MB": (case_large_csv, "deck.csv"),
+    "1 MB of blank lines after a word": (case_blank_lines_after_a_word, "deck.txt"),
+    "100,000 blank lines (the line cap)": (case_blank_lines_at_the_cap, "deck.txt"),
+    "1 MB of dots": (case_dots, "notes.txt"),
+    "1 MB of Q/A lines of blanks": (case_long_lines_of_spaces, "deck.txt"),
 }
 
 
@@ -146,7 +189,7 @@ def _high_water_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def _child(path: str) -> None:
+def _child(path: str, filename: str) -> None:
     """Parse one upload and print what it cost, as JSON."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "accountmanagement.settings")
@@ -160,7 +203,7 @@ def _child(path: str) -> None:
     baseline = _high_water_kb()
     tracemalloc.start()
     started = time.process_time()
-    result = parse_upload(data, filename="deck.apkg", limits=import_limits())
+    result = parse_upload(data, filename=filename, limits=import_limits())
     cpu = time.process_time() - started
     python_peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
@@ -186,26 +229,28 @@ def _child(path: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        _child(args.child)
+        _child(*args.child)
         return
     rows = {}
     with tempfile.TemporaryDirectory() as folder:
-        for name, build in CASES.items():
+        for name, (build, filename) in CASES.items():
             case_folder = Path(folder) / str(len(rows))
             case_folder.mkdir()
-            upload = case_folder / "upload.apkg"
+            upload = case_folder / "upload"
             upload.write_bytes(build(case_folder))
             done = subprocess.run(
-                [sys.executable, __file__, "--child", str(upload)],
+                [sys.executable, __file__, "--child", str(upload), filename],
                 capture_output=True, text=True, timeout=600, check=True, cwd=ROOT,
             )  # fmt: skip
             rows[name] = json.loads(done.stdout.strip().splitlines()[-1])
     if args.json:
         print(json.dumps(rows, indent=2))
         return
+    worst_cpu = max(rows, key=lambda name: rows[name]["cpu_seconds"])
+    worst_memory = max(rows, key=lambda name: rows[name]["peak_rss_mb"])
     print(
         f"{'case':40} {'upload':>9} {'CPU s':>7} {'peak MB':>8} {'parse MB':>9} "
         f"{'Python MB':>10}  outcome"
@@ -216,6 +261,8 @@ def main() -> None:
             f"{row['peak_rss_mb']:>8.1f} {row['parse_rss_mb']:>9.1f} "
             f"{row['python_peak_mb']:>10.1f}  {row['outcome']}"
         )
+    print(f"\nworst CPU: {rows[worst_cpu]['cpu_seconds']:.2f} s ({worst_cpu})")
+    print(f"worst peak memory: {rows[worst_memory]['peak_rss_mb']:.1f} MB ({worst_memory})")
 
 
 if __name__ == "__main__":

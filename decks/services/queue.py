@@ -312,6 +312,32 @@ def _summary_from(row: dict) -> SessionSummary:
     )
 
 
+def queue_offers(
+    state: CardState | None,
+    *,
+    today: date,
+    new_limit: int,
+    introduced_today: int,
+    review_limit: int | None,
+    reviewed_today: int,
+) -> bool:
+    """Whether the queue offers this card now, so an answer to it may be recorded.
+
+    The same three kinds the snapshot picks from, by the same limits: a card due by today
+    while the daily review limit (None: no limit) has room, an unseen card while the daily
+    new-card limit has room, or a card answered today below SAME_DAY_REPEAT_BELOW. Anything
+    else (not due yet, past a limit, already known today) is refused: accepting it would
+    let a script stretch intervals and inflate "cards cleared".
+    """
+    if state is None:
+        return introduced_today < new_limit
+    if state.last_review_day == today and (state.last_rating or 0) < SAME_DAY_REPEAT_BELOW:
+        return True
+    if state.due <= today:
+        return review_limit is None or reviewed_today < review_limit
+    return False
+
+
 def new_card_limit(*, student: AbstractBaseUser, deck: Deck) -> int:
     """The student's own daily new-card limit for the deck, or the deck's."""
     own = (

@@ -20,6 +20,7 @@ from decks.services.card_states import (
 )
 from decks.services.classes import upcoming_exam_for
 from decks.services.clock import today_for_study
+from decks.services.queue import queue_offers
 from decks.services.scheduling import (
     Schedule,
     clamp_to_exam,
@@ -45,6 +46,8 @@ class AnswerTarget:
     cursor_ok: bool = False
     # The student's daily new-card limit for the deck (theirs, or the deck's).
     new_limit: int | None = None
+    # The queue offers this card now (`queue_offers`); an answer to any other is refused.
+    offered: bool = True
 
 
 # The answer's one read, written out for the same reason as the queue snapshot: the ORM
@@ -64,13 +67,20 @@ SELECT k.id AS card_id, k.key AS card_key, k.front AS card_front, k.back AS card
                  AND u.after_card > 0 AND u.deck_version = COALESCE(
                    (SELECT v.version FROM decks_deckcardsversion v WHERE v.deck_id = d.id), 0)
        ) AS cursor_ok,
-       COALESCE((SELECT o.new_per_day FROM decks_decksettings o
-                 WHERE o.student_id = %(student)s AND o.deck_id = d.id), d.new_cards_per_day)
-         AS new_limit,
+       COALESCE(o.new_per_day, d.new_cards_per_day) AS new_limit,
+       o.reviews_per_day AS review_limit,
+       COALESCE(a.learned_answers, 0) AS n_reviewed,
+       CASE WHEN s.id IS NULL THEN (
+         SELECT COUNT(*) FROM decks_cardstate x JOIN decks_card j ON j.id = x.card_id
+         WHERE x.student_id = %(student)s AND x.deck_id = d.id
+           AND x.introduced_on = %(today)s AND j.retired_at IS NULL) END AS n_introduced,
        {state_columns}
 FROM decks_card k
 JOIN decks_deck d ON d.id = k.deck_id
 LEFT JOIN decks_cardstate s ON s.card_id = k.id AND s.student_id = %(student)s
+LEFT JOIN decks_decksettings o ON o.student_id = %(student)s AND o.deck_id = d.id
+LEFT JOIN decks_dailyactivity a
+  ON a.student_id = %(student)s AND a.deck_id = d.id AND a.day = %(today)s
 WHERE k.id = %(card)s AND d.slug = %(slug)s AND k.retired_at IS NULL AND (
   %(superuser)s = 1
   OR d.owner_id = %(student)s
@@ -120,12 +130,21 @@ def answer_target(
          row["card_position"], row["card_tags"], None],
     )  # fmt: skip
     card.deck = deck
+    state = state_from_row(row, student_id=student.pk, card=card, deck_id=deck.pk)
     return AnswerTarget(
         card=card,
-        state=state_from_row(row, student_id=student.pk, card=card, deck_id=deck.pk),
+        state=state,
         exam_date=as_date(row["exam_date"]),
         cursor_ok=bool(row["cursor_ok"]),
         new_limit=row["new_limit"],
+        offered=queue_offers(
+            state,
+            today=today,
+            new_limit=row["new_limit"],
+            introduced_today=row["n_introduced"] or 0,
+            review_limit=row["review_limit"],
+            reviewed_today=row["n_reviewed"],
+        ),
     )
 
 

@@ -27,6 +27,9 @@ class AnswerResult:
     log: ReviewLog | None  # the answer's log entry, which undo names
     deck: Deck
     next: QueueSnapshot | None  # what to show now; None when the caller did not ask
+    # False when the queue does not offer the card now (not due, past a daily limit):
+    # nothing was recorded.
+    offered: bool = True
 
 
 def study_snapshot(
@@ -50,21 +53,30 @@ def study_answer(
     """Record one answer, exactly once, and read what comes next when `show_next`.
 
     None when the card is retired or not in a deck of `deck_slug` the student may study.
+    An answer to a card the queue does not offer now records nothing (`offered` False); a
+    card answered since it was shown is told apart first, as `applied` False.
     """
     now = now or timezone.now()
     today = today_for_study(now)
     target = answer_target(student=student, deck_slug=deck_slug, card_id=card_id, today=today)
     if target is None:
         return None
-    outcome = review_record(
-        student=student,
-        card=target.card,
-        rating=rating,
-        seen_reviews=seen_reviews,
-        now=now,
-        time_taken_ms=time_taken_ms,
-        target=target,
-    )
+    # A card answered since it was shown (seen count moved on) is told as such by
+    # review_record, even though the queue may no longer offer it.
+    seen_now = target.state.reviews if target.state else 0
+    offered = target.offered or seen_now != seen_reviews
+    applied, log = False, None
+    if offered:
+        outcome = review_record(
+            student=student,
+            card=target.card,
+            rating=rating,
+            seen_reviews=seen_reviews,
+            now=now,
+            time_taken_ms=time_taken_ms,
+            target=target,
+        )
+        applied, log = outcome.applied, outcome.log
     deck = target.card.deck
     following = None
     if show_next:
@@ -72,7 +84,7 @@ def study_answer(
         following = queue_snapshot(
             student=student, deck=deck, today=today, new_limit=target.new_limit
         )
-    return AnswerResult(applied=outcome.applied, log=outcome.log, deck=deck, next=following)
+    return AnswerResult(applied=applied, log=log, deck=deck, next=following, offered=offered)
 
 
 def study_undo(*, student: AbstractBaseUser, deck: Deck, log_id: int) -> bool:

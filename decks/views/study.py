@@ -151,7 +151,12 @@ def study_answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     )
     if result is None:
         raise Http404("No such card in this deck.")
-    notice = "" if result.applied else _("That card was already answered; here is the next one.")
+    if not result.offered:
+        notice = _("That card is not in today's queue; here is the next one.")
+    elif not result.applied:
+        notice = _("That card was already answered; here is the next one.")
+    else:
+        notice = ""
     undo_log_id = result.log.pk if result.applied else None
     if request.htmx:
         return _render_session(

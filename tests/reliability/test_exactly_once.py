@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from decks.models import CardState, ReviewLog
+from decks.services.clock import today_for_study
 from decks.services.integrity import integrity_mismatches
 from decks.services.scheduling import Schedule, next_schedule
 from tests.conftest import enroll, make_deck, make_user
@@ -92,8 +93,8 @@ def test_the_schedule_always_equals_replaying_the_review_log(setting):
     card = deck.cards.first()
     for seen in range(4):
         race([{"card": card.pk, "rating": 3 + seen % 3, "seen": seen}] * 4, student, url)
-        # A new study day for the next answer, so each one moves the schedule.
-        CardState.objects.filter(card=card).update(last_review_day=None)
+        # A new study day on which the card is due again, so each answer moves the schedule.
+        CardState.objects.filter(card=card).update(last_review_day=None, due=today_for_study())
     state = CardState.objects.get(student=student, card=card)
     expected = replayed(student, card)
     assert (state.repetitions, float(state.easiness), state.interval) == (

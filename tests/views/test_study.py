@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from decks.models import CardState, ReviewLog
+from decks.models import CardState, DeckSettings, ReviewLog
 from decks.services.clock import today_for_study
 from tests.conftest import enroll, make_card, make_deck
 
@@ -258,3 +258,60 @@ def test_more_due_cards_than_the_cap_show_as_more_than_the_cap_at_home(logged_in
     html = logged_in.get(reverse("home")).content.decode()
     assert 'data-testid="left-today">2+<' in html
     assert "You have more than <strong>2</strong> cards to study today." in html
+
+
+def test_an_answer_to_a_card_known_today_is_not_recorded_and_the_next_card_is_shown(
+    logged_in, deck
+):
+    first, second = deck.cards.order_by("position")[:2]
+    logged_in.post(reverse("study_answer", args=[deck.slug]), answer_data(first, 5), headers=HTMX)
+
+    response = logged_in.post(
+        reverse("study_answer", args=[deck.slug]), answer_data(first, 5, seen=1), headers=HTMX
+    )
+
+    assert ReviewLog.objects.filter(card=first).count() == 1
+    assert CardState.objects.get(card=first).reviews == 1
+    assert "not in today&#x27;s queue" in response.content.decode()
+    assert response.context["item"].card == second
+
+
+def test_an_answer_to_a_new_card_past_the_daily_new_card_limit_is_not_recorded(client, student):
+    deck = make_deck(cards=3, new_cards_per_day=1)
+    enroll(student, deck)
+    client.force_login(student)
+    first, _, third = deck.cards.order_by("position")
+    client.post(reverse("study_answer", args=[deck.slug]), answer_data(first, 2), headers=HTMX)
+
+    client.post(reverse("study_answer", args=[deck.slug]), answer_data(third, 5), headers=HTMX)
+
+    assert not CardState.objects.filter(card=third).exists()
+    assert not ReviewLog.objects.filter(card=third).exists()
+
+
+def test_an_answer_to_a_due_card_past_the_daily_review_limit_is_not_recorded(
+    logged_in, student, deck
+):
+    first, second = deck.cards.order_by("position")[:2]
+    url = reverse("study_answer", args=[deck.slug])
+    for card in (first, second):
+        logged_in.post(url, answer_data(card, 5), headers=HTMX)
+    yesterday = today_for_study() - timedelta(days=1)
+    CardState.objects.update(due=today_for_study(), last_review_day=yesterday)
+    DeckSettings.objects.create(student=student, deck=deck, reviews_per_day=1)
+    logged_in.post(url, answer_data(first, 5, seen=1), headers=HTMX)
+
+    logged_in.post(url, answer_data(second, 5, seen=1), headers=HTMX)
+
+    assert ReviewLog.objects.filter(card=first).count() == 2
+    assert ReviewLog.objects.filter(card=second).count() == 1
+
+
+def test_an_answer_to_a_card_the_student_is_repeating_today_is_recorded(logged_in, deck):
+    first = deck.cards.get(position=1)
+    url = reverse("study_answer", args=[deck.slug])
+    logged_in.post(url, answer_data(first, 2), headers=HTMX)
+
+    logged_in.post(url, answer_data(first, 4, seen=1), headers=HTMX)
+
+    assert ReviewLog.objects.filter(card=first).count() == 2

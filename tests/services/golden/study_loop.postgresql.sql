@@ -12,9 +12,13 @@ SELECT k.id AS card_id, k.key AS card_key, k.front AS card_front, k.back AS card
                  AND u.after_card > 0 AND u.deck_version = COALESCE(
                    (SELECT v.version FROM decks_deckcardsversion v WHERE v.deck_id = d.id), 0)
        ) AS cursor_ok,
-       COALESCE((SELECT o.new_per_day FROM decks_decksettings o
-                 WHERE o.student_id = %(student)s AND o.deck_id = d.id), d.new_cards_per_day)
-         AS new_limit,
+       COALESCE(o.new_per_day, d.new_cards_per_day) AS new_limit,
+       o.reviews_per_day AS review_limit,
+       COALESCE(a.learned_answers, 0) AS n_reviewed,
+       CASE WHEN s.id IS NULL THEN (
+         SELECT COUNT(*) FROM decks_cardstate x JOIN decks_card j ON j.id = x.card_id
+         WHERE x.student_id = %(student)s AND x.deck_id = d.id
+           AND x.introduced_on = %(today)s AND j.retired_at IS NULL) END AS n_introduced,
        s.id AS state_id,
        s."repetitions" AS state_repetitions,
        s."easiness" AS state_easiness,
@@ -29,6 +33,9 @@ SELECT k.id AS card_id, k.key AS card_key, k.front AS card_front, k.back AS card
 FROM decks_card k
 JOIN decks_deck d ON d.id = k.deck_id
 LEFT JOIN decks_cardstate s ON s.card_id = k.id AND s.student_id = %(student)s
+LEFT JOIN decks_decksettings o ON o.student_id = %(student)s AND o.deck_id = d.id
+LEFT JOIN decks_dailyactivity a
+  ON a.student_id = %(student)s AND a.deck_id = d.id AND a.day = %(today)s
 WHERE k.id = %(card)s AND d.slug = %(slug)s AND k.retired_at IS NULL AND (
   %(superuser)s = 1
   OR d.owner_id = %(student)s

@@ -88,7 +88,17 @@ TEMPLATES = [
 ]
 
 # Each process keeps its own small cache and shares none: app processes stay stateless.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The throttles' counts (decks/throttles.py) must be shared by every process to mean
+# anything behind a load balancer: Redis when REDIS_URL is set, else this process alone.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}
+    ),
+}
 
 # SQLite is the embedded default so the app runs with nothing installed; production
 # points DATABASE_URL at PostgreSQL.
@@ -164,6 +174,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind a proxy the socket's address is the proxy's: axes and the throttles read the
+# client's from X-Forwarded-For, trusting as many entries from the right as there are
+# proxies that append to it (0: none, the socket's address is the client's).
+STAMP_TRUSTED_PROXIES = int(os.environ.get("STAMP_TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "decks.throttles.client_address"
+RATELIMIT_IP_META_KEY = "decks.throttles.client_address"
+RATELIMIT_USE_CACHE = "throttle"
+# Per client address. Log-in failures across usernames (axes locks one username after 5);
+# join-code guesses; sign-ups, generous enough for a class signing up from one school.
+STAMP_THROTTLE_RATES = {
+    "login-failures": os.environ.get("STAMP_LOGIN_FAILURES_RATE", "20/15m"),
+    "join": os.environ.get("STAMP_JOIN_RATE", "20/10m"),
+    "signup": os.environ.get("STAMP_SIGNUP_RATE", "60/h"),
+}
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from decks import admin as decks_admin
 from decks.forms import LoginForm
+from decks.throttles import login_failures_capped
 
 urlpatterns = [
     # Before the admin's own: its "view on site" shortcut answers for any object.
@@ -16,7 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        login_failures_capped(auth_views.LoginView.as_view(authentication_form=LoginForm)),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -7,6 +7,7 @@ class DecksConfig(AppConfig):
     verbose_name = "Decks"
 
     def ready(self) -> None:
+        from decks import checks, throttles  # noqa: F401  (registers the checks and a receiver)
         from decks.signals import ensure_teachers_group
 
         post_migrate.connect(ensure_teachers_group, sender=self)

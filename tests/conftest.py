@@ -137,3 +137,12 @@ def answer_write_path(request, monkeypatch) -> str:
     if request.param == "steps":
         monkeypatch.setattr(answer_writes, "write_in_one_statement", answer_writes.write_in_steps)
     return request.param
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    """Each test starts with no throttle counted: the suite logs in from one address."""
+    from django.core.cache import caches
+
+    caches["throttle"].clear()
+    yield

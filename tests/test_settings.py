@@ -11,6 +11,7 @@ PRODUCTION = {
     "SECRET_KEY": "a-long-random-production-secret-key-for-the-deploy-check-0123456789",
     "ALLOWED_HOSTS": "stamp.example.org",
     "DATABASE_URL": "postgres://stamp@db.example.org:5432/stamp",
+    "REDIS_URL": "redis://cache.example.org:6379/0",
 }
 
 
@@ -31,6 +32,13 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 def test_production_settings_pass_the_deploy_check():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_deploy_check_warns_when_throttles_would_be_counted_per_process():
+    without_redis = {k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=without_redis)
+    assert result.returncode != 0
+    assert "stamp.W001" in result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

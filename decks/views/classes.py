@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from decks.forms_classes import ClassForm, JoinForm, ProfileForm
@@ -28,6 +29,7 @@ from decks.services.exports import csv_row
 from decks.services.leaderboard import PERIODS, SORTABLE, class_leaderboard, is_class_teacher
 from decks.services.progress import class_progress, days_until, item_analysis, readiness_for
 from decks.services.teachers import decks_editable_by, is_teacher
+from decks.throttles import throttled
 from decks.views.study import HtmxHttpRequest
 
 
@@ -64,6 +66,12 @@ def class_list(request: HtmxHttpRequest):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttled(
+    "join",
+    gettext_lazy(
+        "Too many join codes tried. Wait a few minutes, or ask your teacher for the link."
+    ),
+)
 def class_join_view(request: HtmxHttpRequest, code: str = ""):
     form = JoinForm(request.POST or None, initial={"code": code})
     if request.method == "POST" and form.is_valid():

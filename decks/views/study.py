@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
@@ -20,6 +21,7 @@ from decks.services.clock import today_for_study
 from decks.services.exports import deck_to_apkg, deck_to_csv, export_filename
 from decks.services.progress import days_until
 from decks.services.queue import QueueSnapshot
+from decks.throttles import throttled
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -201,6 +203,9 @@ def deck_export(request: HtmxHttpRequest, slug: str, fmt: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@throttled(
+    "signup", gettext_lazy("Too many accounts were made from your network. Try again in an hour.")
+)
 def signup(request: HtmxHttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")

@@ -1,0 +1,145 @@
+"""Throttles behind the load balancer: who is throttled, counted per client address."""
+
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+
+from decks.throttles import client_address
+from tests.conftest import make_class, make_user
+
+pytestmark = pytest.mark.django_db
+
+PROXY = "10.0.0.2"  # the load balancer, as the app's socket sees every request
+
+
+def request_from(forwarded: str | None = None, remote: str = PROXY):
+    extra = {"REMOTE_ADDR": remote}
+    if forwarded is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    return RequestFactory().get("/", **extra)
+
+
+def log_in(client, username: str, password: str, *, student_address: str | None = None):
+    headers = {"X-Forwarded-For": student_address} if student_address else {}
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": password},
+        headers=headers,
+        REMOTE_ADDR=PROXY,
+    )
+
+
+def test_without_a_trusted_proxy_the_client_is_the_sockets_address_whatever_the_header_says(
+    settings,
+):
+    settings.STAMP_TRUSTED_PROXIES = 0
+    assert client_address(request_from("203.0.113.7")) == PROXY
+
+
+def test_behind_one_proxy_the_client_is_the_address_the_proxy_appended(settings):
+    settings.STAMP_TRUSTED_PROXIES = 1
+    # The client wrote the first entry itself; only the proxy's own entry is trusted.
+    assert client_address(request_from("6.6.6.6, 203.0.113.7")) == "203.0.113.7"
+
+
+def test_a_request_that_bypassed_the_proxies_is_known_by_its_sockets_address(settings):
+    settings.STAMP_TRUSTED_PROXIES = 2
+    assert client_address(request_from("203.0.113.7", remote="198.51.100.4")) == "198.51.100.4"
+
+
+def test_behind_the_proxy_one_students_wrong_passwords_do_not_lock_the_account_for_another(
+    client, settings
+):
+    settings.STAMP_TRUSTED_PROXIES = 1
+    make_user("sam")
+    for _ in range(5):
+        log_in(client, "sam", "wrong", student_address="203.0.113.66")
+
+    response = log_in(client, "sam", "pass-word-123", student_address="203.0.113.7")
+
+    assert response.status_code == 302
+
+
+def test_wrong_passwords_sprayed_over_many_usernames_from_one_address_are_throttled(
+    client, settings
+):
+    settings.STAMP_THROTTLE_RATES = {**settings.STAMP_THROTTLE_RATES, "login-failures": "20/15m"}
+    make_user("kim")
+    for attempt in range(20):
+        log_in(client, f"user{attempt % 6}", "wrong")
+
+    response = log_in(client, "kim", "pass-word-123")
+
+    assert response.status_code == 429
+    assert b"Too many failed log-ins from your network" in response.content
+
+
+def test_successful_log_ins_from_one_school_address_are_never_throttled(client, settings):
+    settings.STAMP_THROTTLE_RATES = {**settings.STAMP_THROTTLE_RATES, "login-failures": "3/15m"}
+    make_user("kim")
+    for _ in range(10):
+        assert log_in(client, "kim", "pass-word-123").status_code == 302
+        client.logout()
+
+
+def test_join_codes_guessed_past_the_rate_are_refused_with_429(client, settings):
+    settings.STAMP_THROTTLE_RATES = {**settings.STAMP_THROTTLE_RATES, "join": "5/10m"}
+    classroom = make_class()
+    client.force_login(make_user())
+    for guess in range(5):
+        assert client.post(reverse("class_join"), {"code": f"ZZZZZZ{guess}2"}).status_code == 200
+
+    response = client.post(reverse("class_join"), {"code": classroom.join_code})
+
+    assert response.status_code == 429
+    assert b"Too many join codes tried" in response.content
+    assert not classroom.students.exists()
+
+
+def test_sign_ups_past_the_rate_from_one_address_are_refused_with_429(client, settings):
+    settings.STAMP_THROTTLE_RATES = {**settings.STAMP_THROTTLE_RATES, "signup": "2/h"}
+    for n in range(2):
+        client.post(
+            reverse("signup"),
+            {
+                "username": f"new{n}",
+                "password1": "a-long-pass-phrase-9",
+                "password2": "a-long-pass-phrase-9",
+            },
+        )
+        client.logout()
+
+    response = client.post(
+        reverse("signup"),
+        {
+            "username": "new9",
+            "password1": "a-long-pass-phrase-9",
+            "password2": "a-long-pass-phrase-9",
+        },
+    )
+
+    assert response.status_code == 429
+    assert b"Too many accounts were made from your network" in response.content
+
+
+def test_with_redis_the_throttle_counts_live_where_every_app_process_reads_them(client, settings):
+    import redis
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+        },
+    }
+    caches["throttle"].clear()
+    client.force_login(make_user())
+    for _ in range(3):
+        client.post(reverse("class_join"), {"code": "ZZZZZZZ2"})
+
+    # Another process has only Redis in common with this one.
+    other_process = redis.Redis.from_url("redis://127.0.0.1:6379/15")
+    counts = [int(other_process.get(key)) for key in other_process.keys("*rl:*")]
+    caches["throttle"].clear()
+    assert counts == [3]

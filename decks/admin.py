@@ -14,7 +14,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -23,7 +22,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 
-from decks.admin_forms import ImportConfirmForm, ImportUploadForm
+from decks.admin_forms import ImportConfirmForm, ImportUploadForm, TeacherByUsernameForm
 from decks.html import IMAGE_TYPES, clean_card_html, media_hashes
 from decks.importers.detect import parse_upload
 from decks.importers.media import MediaRefused, media_file
@@ -46,9 +45,9 @@ from decks.services.media import (
     media_unused_delete,
 )
 from decks.services.teachers import (
-    TEACHERS_GROUP,
     cards_editable_by,
     classes_taught_by,
+    colleagues_of,
     decks_editable_by,
 )
 from decks.templatetags.cards import card_html
@@ -169,6 +168,7 @@ class DeckAdmin(ProgressProtectedAdmin):
     search_fields = ("title", "description", "source")
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("editors",)
+    form = TeacherByUsernameForm
     inlines = [CardInline]
     actions = ["export_csv", "export_apkg"]
     change_list_template = "admin/decks/deck/change_list.html"
@@ -181,10 +181,13 @@ class DeckAdmin(ProgressProtectedAdmin):
 
     def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
         if db_field.name == "editors":
-            kwargs["queryset"] = db_field.related_model.objects.filter(
-                Q(groups__name=TEACHERS_GROUP) | Q(is_superuser=True)
-            ).distinct()
+            kwargs["queryset"] = colleagues_of(request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if form.cleaned_data.get("add_teacher"):
+            form.instance.editors.add(form.cleaned_data["add_teacher"])
 
     def save_model(self, request: HttpRequest, obj: Deck, form, change: bool) -> None:
         if not change and obj.owner_id is None:
@@ -447,6 +450,7 @@ class ClassroomAdmin(admin.ModelAdmin):
     list_display = ("name", "join_code", "join_enabled", "exam_date", "created_at")
     search_fields = ("name",)
     filter_horizontal = ("teachers", "decks")
+    form = TeacherByUsernameForm
     inlines = [MembershipInline]
 
     def get_queryset(self, request: HttpRequest):
@@ -456,9 +460,7 @@ class ClassroomAdmin(admin.ModelAdmin):
         if db_field.name == "decks":
             kwargs["queryset"] = decks_editable_by(request.user)
         elif db_field.name == "teachers":
-            kwargs["queryset"] = db_field.related_model.objects.filter(
-                Q(groups__name=TEACHERS_GROUP) | Q(is_superuser=True)
-            ).distinct()
+            kwargs["queryset"] = colleagues_of(request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
@@ -471,6 +473,8 @@ class ClassroomAdmin(admin.ModelAdmin):
         classroom.decks.add(*kept)
         # A teacher who creates a class teaches it, so it never disappears from their list.
         classroom.teachers.add(request.user)
+        if form.cleaned_data.get("add_teacher"):
+            classroom.teachers.add(form.cleaned_data["add_teacher"])
         exam_clamp_apply(classroom=classroom, today=today_for_study())
 
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from decks.importers.detect import FORMAT_LABELS, FORMATS
-from decks.services.teachers import decks_editable_by
+from decks.services.teachers import decks_editable_by, teacher_named
 
 
 class ImportUploadForm(forms.Form):
@@ -57,3 +57,29 @@ class ImportConfirmForm(forms.Form):
         label=_("Retire the cards that are not in this file"),
         help_text=_("Retired cards leave study; students' history on them is kept."),
     )
+
+
+class TeacherByUsernameForm(forms.ModelForm):
+    """A model form with one more field: a teacher to add by their exact username.
+
+    The admin's list offers only the teachers one already works with (`colleagues_of`);
+    anyone else is added by typing the username they gave you.
+    """
+
+    add_teacher = forms.CharField(
+        label=_("Add a teacher by username"),
+        required=False,
+        max_length=150,
+        help_text=_("The exact username of a teacher who is not in the list above."),
+    )
+
+    def clean_add_teacher(self):
+        username = self.cleaned_data["add_teacher"].strip()
+        if not username:
+            return None
+        teacher = teacher_named(username)
+        if teacher is None:
+            raise forms.ValidationError(
+                gettext("No teacher has the username “%(username)s”.") % {"username": username}
+            )
+        return teacher

@@ -101,3 +101,16 @@ def exam_clamp_apply(*, classroom: Classroom, today: date) -> int:
     return CardState.objects.filter(
         student__in=classroom.students.all(), deck__in=classroom.decks.all(), due__gt=limit
     ).update(due=limit)
+
+
+def classes_orphaned_close(*, teacher: AbstractBaseUser) -> int:
+    """Before `teacher` is deleted: stop joining to the classes nobody else teaches.
+
+    A class without a teacher would go on admitting students with its code, with no one
+    to see them or change its decks; its students and their progress stay. A superuser
+    finds it in the admin and can give it a teacher. Returns how many were closed.
+    """
+    alone = Classroom.objects.filter(teachers=teacher).exclude(
+        pk__in=Classroom.teachers.through.objects.exclude(user=teacher).values("classroom")
+    )
+    return alone.filter(join_enabled=True).update(join_enabled=False)

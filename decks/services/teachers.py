@@ -1,5 +1,6 @@
 """The Teachers group: who may use the admin for decks and cards, and which decks."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.db.models import Q, QuerySet
 
@@ -48,3 +49,32 @@ def classes_taught_by(user: AbstractBaseUser) -> QuerySet:
     if user.is_superuser:
         return Classroom.objects.all()
     return Classroom.objects.filter(teachers=user)
+
+
+def _teachers() -> QuerySet:
+    return get_user_model().objects.filter(Q(groups__name=TEACHERS_GROUP) | Q(is_superuser=True))
+
+
+def colleagues_of(user: AbstractBaseUser) -> QuerySet:
+    """The teachers `user` may pick as co-teacher or deck editor from a list: themselves, the
+    co-teachers of their classes and the owners and editors of the decks they edit.
+
+    A list of every teacher and superuser would tell any teacher every staff username; a
+    teacher outside this circle is added by their exact username (`teacher_named`).
+    Superusers pick from everyone.
+    """
+    if user.is_superuser:
+        return _teachers().distinct().order_by("username")
+    decks = decks_editable_by(user)
+    working_with = (
+        Q(pk=user.pk)
+        | Q(classes_taught__in=classes_taught_by(user))
+        | Q(owned_decks__in=decks)
+        | Q(shared_decks__in=decks)
+    )
+    return _teachers().filter(working_with).distinct().order_by("username")
+
+
+def teacher_named(username: str):
+    """The teacher (or superuser) with exactly this username, or None."""
+    return _teachers().filter(username=username.strip()).first()

@@ -10,12 +10,12 @@ from tests.conftest import make_class
 pytestmark = pytest.mark.django_db
 
 
-def save_join_code(client, classroom: Classroom, code: str):
+def save_join_code(client, classroom: Classroom, code: str, **extra):
     client.force_login(classroom.teachers.get())
     page = client.get(reverse("admin:decks_classroom_change", args=[classroom.pk]))
     form = page.context["adminform"].form
     data = {name: form.initial.get(name) or "" for name in ("name", "exam_date")}
-    data.update(join_code=code, join_enabled="on", teachers=[classroom.teachers.get().pk])
+    data.update(join_code=code, join_enabled="on", teachers=[classroom.teachers.get().pk], **extra)
     for formset in page.context["inline_admin_formsets"]:
         management = formset.formset.management_form
         data.update({management.add_prefix(k): v for k, v in management.initial.items()})

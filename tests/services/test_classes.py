@@ -11,7 +11,7 @@ from decks.services.classes import (
     join_code_regenerate,
 )
 from decks.services.reviews import review_record
-from tests.conftest import make_class, make_deck
+from tests.conftest import make_class, make_deck, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +95,26 @@ def test_joining_a_class_with_an_exam_brings_forward_the_students_cards(student)
     make_class(decks=[deck], exam_date=date(2098, 6, 1), join_code="EXAMKLAS")
     class_join(student=student, code="EXAMKLAS")
     assert CardState.objects.get().due == date(2098, 5, 31)
+
+
+def test_deleting_a_classes_only_teacher_stops_it_taking_students_and_keeps_its_students():
+    teacher, student = make_user(), make_user()
+    classroom = make_class(teachers=[teacher], students=[student], join_code="KLASZZ99")
+
+    teacher.delete()
+
+    classroom.refresh_from_db()
+    assert not classroom.join_enabled
+    assert list(classroom.students.all()) == [student]
+    with pytest.raises(JoinRefused):
+        class_join(student=make_user(), code="KLASZZ99")
+
+
+def test_deleting_one_of_two_teachers_leaves_joining_as_it_was():
+    leaving, staying = make_user(), make_user()
+    classroom = make_class(teachers=[leaving, staying], join_code="KLASZZ99")
+
+    leaving.delete()
+
+    classroom.refresh_from_db()
+    assert classroom.join_enabled

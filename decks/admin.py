@@ -20,7 +20,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _lazy
 
 from decks.admin_forms import ImportConfirmForm, ImportUploadForm, TeacherByUsernameForm
 from decks.html import IMAGE_TYPES, clean_card_html, media_hashes
@@ -176,8 +177,32 @@ class DeckAdmin(ProgressProtectedAdmin):
     def get_queryset(self, request: HttpRequest):
         return decks_editable_by(request.user)
 
+    # The card inline is one form per card in one page and one POST; past this many cards
+    # the deck's cards are edited in the card list, which pages and searches.
+    inline_cards_max = 100
+
     def get_readonly_fields(self, request: HttpRequest, obj=None):
-        return () if request.user.is_superuser else ("owner",)
+        shown = ("card_list",) if obj is not None else ()
+        return shown if request.user.is_superuser else ("owner", *shown)
+
+    def get_inline_instances(self, request: HttpRequest, obj=None):
+        if obj is not None and obj.cards.count() > self.inline_cards_max:
+            return []
+        return super().get_inline_instances(request, obj)
+
+    @admin.display(description=_lazy("Cards"))
+    def card_list(self, deck: Deck) -> str:
+        url = reverse("admin:decks_card_changelist") + f"?deck__id__exact={deck.pk}"
+        count = deck.cards.count()
+        if count > self.inline_cards_max:
+            text = ngettext(
+                "%(count)s card: edit them in the card list",
+                "%(count)s cards: edit them in the card list",
+                count,
+            ) % {"count": f"{count:,}"}
+        else:
+            text = gettext("Edit them below, or search them in the card list")
+        return format_html('<a href="{}">{}</a>', url, text)
 
     def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
         if db_field.name == "editors":

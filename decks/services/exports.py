@@ -4,10 +4,12 @@ import csv
 import hashlib
 import io
 import re
+import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from html import escape
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 import genanki
 from django.core.files.storage import default_storage
@@ -36,15 +38,29 @@ def csv_row(values: Iterable[object]) -> list[str]:
     return [csv_cell(str(value)) for value in values]
 
 
-def deck_to_csv(deck: Deck) -> bytes:
-    """The deck's active cards as CSV: UTF-8 with a BOM so Excel reads the accents."""
+def deck_csv_chunks(deck: Deck) -> Iterator[bytes]:
+    """The deck's active cards as CSV, a row at a time: UTF-8 with a BOM so Excel reads the
+    accents. A download streams these, so a large deck never sits in memory whole."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
+
+    def take() -> bytes:
+        text = out.getvalue()
+        out.seek(0)
+        out.truncate()
+        return text.encode("utf-8")
+
     writer.writerow(CSV_HEADER)
-    for card in deck.cards.active().order_by("position", "id"):
+    yield "\ufeff".encode() + take()
+    for card in deck.cards.active().order_by("position", "id").iterator(chunk_size=500):
         front, back = clean_card_html(card.front), clean_card_html(card.back)
         writer.writerow(csv_row([front, back, card.tags]))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        yield take()
+
+
+def deck_to_csv(deck: Deck) -> bytes:
+    """The whole CSV at once, for commands and archives."""
+    return b"".join(deck_csv_chunks(deck))
 
 
 def _stable_id(*parts: str) -> int:
@@ -68,13 +84,14 @@ def _anki_model(deck: Deck) -> genanki.Model:
     )
 
 
-def deck_to_apkg(deck: Deck) -> bytes:
+def deck_apkg_file(deck: Deck) -> BinaryIO:
     """The deck's active cards as an Anki package (Basic notes, tags kept), with every
-    picture and sound they show."""
+    picture and sound they show: an open temporary file, gone when closed, which a
+    download streams from disk."""
     model = _anki_model(deck)
     anki_deck = genanki.Deck(_stable_id("stamp-deck", deck.slug), deck.title)
     names = anki_media_names(deck)
-    for card in deck.cards.active().order_by("position", "id"):
+    for card in deck.cards.active().order_by("position", "id").iterator(chunk_size=500):
         anki_deck.add_note(
             genanki.Note(
                 model=model,
@@ -87,16 +104,23 @@ def deck_to_apkg(deck: Deck) -> bytes:
                 guid=genanki.guid_for("stamp", deck.slug, card.key),
             )
         )
+    package = tempfile.TemporaryFile()  # noqa: SIM115  (the caller closes it, after streaming)
     with tempfile.TemporaryDirectory() as folder:
         media_paths = []
         for media in deck.media.filter(sha256__in=names):
             path = Path(folder) / names[media.sha256]
-            with default_storage.open(media.file.name, "rb") as stored:
-                path.write_bytes(stored.read())
+            with default_storage.open(media.file.name, "rb") as stored, path.open("wb") as out:
+                shutil.copyfileobj(stored, out)
             media_paths.append(str(path))
-        path = Path(folder) / "deck.apkg"
-        genanki.Package(anki_deck, media_files=media_paths).write_to_file(str(path))
-        return path.read_bytes()
+        genanki.Package(anki_deck, media_files=media_paths).write_to_file(package)
+    package.seek(0)
+    return package
+
+
+def deck_to_apkg(deck: Deck) -> bytes:
+    """The whole package at once, for commands and archives."""
+    with deck_apkg_file(deck) as package:
+        return package.read()
 
 
 def anki_media_names(deck: Deck) -> dict[str, str]:

@@ -5,7 +5,8 @@ import time
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from decks.models import Deck, DeckSettings
 from decks.selectors import deck_overviews_for, decks_for, today_progress_for
 from decks.services import study as study_loop
 from decks.services.clock import today_for_study
-from decks.services.exports import deck_to_apkg, deck_to_csv, export_filename
+from decks.services.exports import deck_apkg_file, deck_csv_chunks, export_filename
 from decks.services.progress import days_until
 from decks.services.queue import QueueSnapshot
 from decks.throttles import throttled
@@ -57,19 +58,24 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
+# A deck can hold thousands of cards; the deck page lists them a page at a time.
+DECK_PAGE_CARDS = 50
+
+
 @login_required
 @require_GET
 def deck_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     deck = get_object_or_404(decks_for(request.user), slug=slug)
     counts = study_loop.study_snapshot(student=request.user, deck=deck).counts
     own = DeckSettings.objects.filter(student=request.user, deck=deck).first()
+    cards = Paginator(deck.cards.active().order_by("position", "id"), DECK_PAGE_CARDS)
     return render(
         request,
         "decks/deck_detail.html",
         {
             "deck": deck,
             "counts": counts,
-            "cards": deck.cards.active(),
+            "cards": cards.get_page(request.GET.get("page")),
             "options_form": DeckSettingsForm(instance=own),
         },
     )
@@ -193,13 +199,19 @@ def study_undo(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def deck_export(request: HtmxHttpRequest, slug: str, fmt: str) -> HttpResponse:
     deck = get_object_or_404(decks_for(request.user), slug=slug)
+    filename = export_filename(deck, fmt)
     if fmt == "csv":
-        data, content_type = deck_to_csv(deck), "text/csv; charset=utf-8"
-    else:
-        data, content_type = deck_to_apkg(deck), "application/octet-stream"
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{export_filename(deck, fmt)}"'
-    return response
+        response = StreamingHttpResponse(
+            deck_csv_chunks(deck), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return FileResponse(
+        deck_apkg_file(deck),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/octet-stream",
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -170,3 +170,29 @@ def test_a_card_state_cannot_be_moved_to_another_card_in_the_admin(
     )  # fmt: skip
     state.refresh_from_db()
     assert state.card_id == studied_deck.cards.get(position=2).pk
+
+
+def test_a_large_decks_page_in_the_admin_links_to_the_paged_card_list_instead_of_a_form_per_card(
+    client,
+):
+    teacher = make_teacher()
+    deck = make_deck(cards=101, owner=teacher)
+    client.force_login(teacher)
+
+    response = client.get(reverse("admin:decks_deck_change", args=[deck.pk]))
+
+    assert response.context["inline_admin_formsets"] == []
+    assert "101 cards: edit them in the card list" in response.content.decode()
+    card_list = client.get(reverse("admin:decks_card_changelist"), {"deck__id__exact": deck.pk})
+    assert card_list.context["cl"].result_count == 101
+    assert len(card_list.context["cl"].result_list) == 100  # a page
+
+
+def test_a_small_decks_cards_are_edited_on_the_decks_own_page(client):
+    teacher = make_teacher()
+    deck = make_deck(cards=3, owner=teacher)
+    client.force_login(teacher)
+
+    response = client.get(reverse("admin:decks_deck_change", args=[deck.pk]))
+
+    assert len(response.context["inline_admin_formsets"][0].formset.forms) == 3

@@ -315,3 +315,29 @@ def test_an_answer_to_a_card_the_student_is_repeating_today_is_recorded(logged_i
     logged_in.post(url, answer_data(first, 4, seen=1), headers=HTMX)
 
     assert ReviewLog.objects.filter(card=first).count() == 2
+
+
+def test_the_deck_page_lists_a_large_deck_fifty_cards_at_a_time(client, student):
+    deck = make_deck(cards=120)
+    enroll(student, deck)
+    client.force_login(student)
+
+    first = client.get(reverse("deck_detail", args=[deck.slug]))
+    last = client.get(reverse("deck_detail", args=[deck.slug]), {"page": 3})
+
+    assert len(first.context["cards"]) == 50
+    assert "Cards in this deck (120)" in first.content.decode()
+    assert "Cards 1–50 of 120" in first.content.decode()
+    assert [card.position for card in last.context["cards"]] == list(range(101, 121))
+    assert '<ol class="card-index" start="101">' in last.content.decode()
+
+
+def test_a_page_number_past_the_end_shows_the_last_page_of_cards(client, student):
+    deck = make_deck(cards=60)
+    enroll(student, deck)
+    client.force_login(student)
+
+    response = client.get(reverse("deck_detail", args=[deck.slug]), {"page": 99})
+
+    assert response.status_code == 200
+    assert response.context["cards"].number == 2

@@ -300,6 +300,11 @@ STAMP_IMPORT_MAX_CLOZES_PER_NOTE = int(os.environ.get("STAMP_IMPORT_MAX_CLOZES_P
 STAMP_IMPORT_MAX_CARDS_PER_NOTE = int(os.environ.get("STAMP_IMPORT_MAX_CARDS_PER_NOTE", 50))
 # A text upload of a megabyte of blank lines would otherwise cost 19 s and 485 MB to parse.
 STAMP_IMPORT_MAX_TEXT_LINES = int(os.environ.get("STAMP_IMPORT_MAX_TEXT_LINES", 100_000))
+# Each upload is parsed in a child process with these limits (decks/importers/isolation.py):
+# CPU seconds, and memory beyond the worker's own size. The worst upload the benchmark
+# knows costs 3.3 s and 135 MB (bench/README.md).
+STAMP_IMPORT_PARSE_CPU_SECONDS = int(os.environ.get("STAMP_IMPORT_PARSE_CPU_SECONDS", 30))
+STAMP_IMPORT_PARSE_MEMORY_MB = int(os.environ.get("STAMP_IMPORT_PARSE_MEMORY_MB", 1024))
 # Uploads one teacher may have waiting for their confirm; older ones are dropped.
 STAMP_IMPORT_MAX_PENDING = int(os.environ.get("STAMP_IMPORT_MAX_PENDING", 5))
 # Pictures and sound in one import (decks.importers.media), and one picture in the admin.

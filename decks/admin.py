@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from decks.admin_forms import ImportConfirmForm, ImportUploadForm, TeacherByUsernameForm
 from decks.html import IMAGE_TYPES, clean_card_html, media_hashes
-from decks.importers.detect import parse_upload
+from decks.importers.isolation import parse_upload_isolated
 from decks.importers.media import MediaRefused, media_file
 from decks.models import Card, CardState, Classroom, Deck, ImportUpload, Membership, ReviewLog
 from decks.services.classes import exam_clamp_apply
@@ -278,7 +278,7 @@ class DeckAdmin(ProgressProtectedAdmin):
             upload = form.cleaned_data["file"]
             data = upload.read()
             deck = form.cleaned_data["deck"]
-            parsed = parse_upload(
+            parsed = parse_upload_isolated(
                 data,
                 filename=upload.name,
                 format=form.cleaned_data["format"] or None,

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 
 from decks.html import MEDIA_TAG, media_hashes
 from decks.importers.base import CardRecord, ImportLimits, ParseResult, Problem, front_key
-from decks.importers.detect import parse_upload
+from decks.importers.isolation import parse_upload_isolated
 from decks.importers.media import MediaFile
 from decks.models import Card, CardState, Deck, ImportUpload
 from decks.services.media import files_removed_on_failure, media_adopt, media_store
@@ -180,7 +180,9 @@ def deck_import(
     Raises ImportRejected, with every problem, if the file has errors; the database is
     then untouched. With `dry_run`, returns the plan and writes nothing.
     """
-    parsed = parse_upload(data, filename=filename, format=format or None, limits=import_limits())
+    parsed = parse_upload_isolated(
+        data, filename=filename, format=format or None, limits=import_limits()
+    )
     if parsed.errors:
         raise ImportRejected(parsed.errors)
     # Stored files are no part of the transaction: the ones it wrote go if it fails.

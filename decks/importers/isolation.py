@@ -7,7 +7,8 @@ limit (`RLIMIT_AS`, the worker's own size plus a budget); the worker waits at mo
 little longer than the CPU limit and kills the child after that. The child reads no
 database and writes nothing: it only turns bytes into a `ParseResult`, which it sends back
 pickled. Whatever goes wrong, the teacher gets an error naming the file, and the worker
-goes on.
+goes on. (A child forked from a threaded worker could, rarely, wait forever on a lock
+another thread held at the fork; the wall-clock kill ends that too.)
 """
 
 import multiprocessing

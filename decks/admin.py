@@ -4,9 +4,6 @@ Teachers (the Teachers group) see and change only their own decks and those shar
 them; superusers see everything.
 """
 
-import io
-import zipfile
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
@@ -30,7 +27,6 @@ from decks.importers.media import MediaRefused, media_file
 from decks.models import Card, CardState, Classroom, Deck, ImportUpload, Membership, ReviewLog
 from decks.services.classes import exam_clamp_apply
 from decks.services.clock import today_for_study
-from decks.services.exports import deck_to_apkg, deck_to_csv, export_filename
 from decks.services.imports import (
     ImportRejected,
     deck_import,
@@ -52,6 +48,7 @@ from decks.services.teachers import (
     decks_editable_by,
 )
 from decks.templatetags.cards import card_html
+from decks.views.exports import export_download
 
 _PICTURE_TYPES = ",".join(IMAGE_TYPES)
 
@@ -149,18 +146,7 @@ def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
 
 
 def _export(decks, fmt: str) -> HttpResponse:
-    render, content_type = {
-        "csv": (deck_to_csv, "text/csv; charset=utf-8"),
-        "apkg": (deck_to_apkg, "application/octet-stream"),
-    }[fmt]
-    decks = list(decks)
-    if len(decks) == 1:
-        return _download(render(decks[0]), export_filename(decks[0], fmt), content_type)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for deck in decks:
-            archive.writestr(export_filename(deck, fmt), render(deck))
-    return _download(buffer.getvalue(), f"decks-{fmt}.zip", "application/zip")
+    return export_download(list(decks), fmt)
 
 
 @admin.register(Deck)

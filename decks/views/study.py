@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,10 +19,10 @@ from decks.models import Deck, DeckSettings
 from decks.selectors import deck_overviews_for, decks_for, today_progress_for
 from decks.services import study as study_loop
 from decks.services.clock import today_for_study
-from decks.services.exports import deck_apkg_file, deck_csv_chunks, export_filename
 from decks.services.progress import days_until
 from decks.services.queue import QueueSnapshot
 from decks.throttles import throttled
+from decks.views.exports import export_download
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -199,19 +199,7 @@ def study_undo(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def deck_export(request: HtmxHttpRequest, slug: str, fmt: str) -> HttpResponse:
     deck = get_object_or_404(decks_for(request.user), slug=slug)
-    filename = export_filename(deck, fmt)
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            deck_csv_chunks(deck), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
-    return FileResponse(
-        deck_apkg_file(deck),
-        as_attachment=True,
-        filename=filename,
-        content_type="application/octet-stream",
-    )
+    return export_download([deck], fmt)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,3 +1,6 @@
+import io
+import zipfile
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -126,7 +129,21 @@ def test_the_admin_exports_a_deck_as_csv(teacher_client):
         {"action": "export_csv", "_selected_action": [deck.pk]},
     )
     assert response["Content-Disposition"] == f'attachment; filename="{deck.slug}.csv"'
-    assert "De fiets,The bicycle" in response.content.decode("utf-8-sig")
+    assert "De fiets,The bicycle" in b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+def test_the_admin_exports_several_decks_as_one_zip_of_their_files(teacher_client):
+    tess = teacher_client.session["_auth_user_id"]
+    decks = [make_deck(title, owner_id=tess) for title in ("Mine", "Ours")]
+    make_card(decks[0], front="De fiets", back="The bicycle")
+    response = teacher_client.post(
+        reverse("admin:decks_deck_changelist"),
+        {"action": "export_apkg", "_selected_action": [deck.pk for deck in decks]},
+    )
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert sorted(archive.namelist()) == sorted(f"{deck.slug}.apkg" for deck in decks)
+    package = zipfile.ZipFile(io.BytesIO(archive.read(f"{decks[0].slug}.apkg")))
+    assert "collection.anki2" in package.namelist()
 
 
 def test_card_text_typed_in_the_admin_is_sanitised(teacher_client):

@@ -42,7 +42,7 @@ def test_the_rating_buttons_are_on_screen_after_revealing_a_long_answer(phone, l
     assert back["y"] + back["height"] > PHONE["height"]  # the answer runs past the fold
     for value in "12345":
         box = phone.locator(f"button[name=rating][value='{value}']").bounding_box()
-        assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], value
+        assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], value
 
 
 def test_at_the_end_of_a_long_answer_the_buttons_cover_none_of_its_text(phone, live_server):

@@ -168,6 +168,32 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# Password-reset mail (Django 6.1's MAILERS; EMAIL_* settings are deprecated). By default
+# the console backend prints the mail in development, and production sends by SMTP to
+# EMAIL_HOST and friends (check --deploy refuses the console there); EMAIL_BACKEND picks
+# another class.
+EMAIL_BACKEND_CLASS = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+MAILERS = {
+    "default": {
+        "BACKEND": EMAIL_BACKEND_CLASS,
+        "OPTIONS": {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("EMAIL_PORT", "25")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": os.environ.get("EMAIL_USE_TLS", "") == "1",
+        }
+        if EMAIL_BACKEND_CLASS.endswith("smtp.EmailBackend")
+        else {},
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Stamp <noreply@localhost>")
+
 LANGUAGE_CODE = "en"
 # The interface speaks English (the source language) and Dutch; LocaleMiddleware picks
 # one from the session's choice or the browser's Accept-Language.

@@ -21,7 +21,7 @@ from decks.services import study as study_loop
 from decks.services.clock import today_for_study
 from decks.services.exports import deck_to_apkg, deck_to_csv, export_filename
 from decks.services.progress import days_until
-from decks.services.queue import QueueSnapshot
+from decks.services.queue import QueueSnapshot, cards_studied_today
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -52,7 +52,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
             "total_label": f"{total_due}+" if more_due else str(total_due),
             "more_due": more_due,
             "classes": classes,
-            "progress": today_progress_for(request.user, today=today, left=total_due),
+            "progress": today_progress_for(request.user, today=today, overviews=overviews),
         },
     )
 
@@ -69,6 +69,7 @@ def deck_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         {
             "deck": deck,
             "counts": counts,
+            "studied_today": cards_studied_today([counts]),
             "cards": deck.cards.active(),
             "options_form": DeckSettingsForm(instance=own),
         },
@@ -106,6 +107,7 @@ def _render_session(
         "deck": deck,
         "item": snapshot.item,
         "counts": snapshot.counts,
+        "studied_today": cards_studied_today([snapshot.counts]),
         "summary": snapshot.summary,
         # Lazy labels, translated into the request's language as the buttons render.
         "ratings": RATING_LABELS.items(),
@@ -227,7 +229,13 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome to Stamp! Pick a deck to start studying."))
+        messages.success(
+            request,
+            # From a join link the class is next; otherwise there is no deck to pick yet.
+            _("Welcome to Stamp!")
+            if next_url
+            else _("Welcome to Stamp! Join your class with the code your teacher gave you."),
+        )
         return redirect(next_url or "home")
     return render(
         request,

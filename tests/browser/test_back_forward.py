@@ -59,7 +59,7 @@ def test_back_and_forward_after_answering_show_the_counts_and_card_of_now(page, 
 
     page.go_back()
     page.wait_for_load_state("load")
-    assert "1" in page.locator("dt:has-text('Answered today') + dd").inner_text()
+    assert "1" in page.locator("dt:has-text('Cards studied today') + dd").inner_text()
 
     page.go_forward()
     page.wait_for_load_state("load")

@@ -87,6 +87,15 @@ def deck_overviews_for(student: AbstractBaseUser, *, today: date) -> list[DeckOv
     return [DeckOverview(deck, cards, seen, counts) for deck, cards, seen, counts in rows]
 
 
+def next_deck_to_study(
+    student: AbstractBaseUser, *, today: date, after: Deck
+) -> DeckOverview | None:
+    """The deck to offer when `after` is done for today: the first, in the home page's
+    order, that still has cards to study today; None when every deck is done."""
+    overviews = deck_overviews_for(student, today=today)
+    return next((o for o in overviews if o.deck.pk != after.pk and o.to_study), None)
+
+
 @dataclass(frozen=True)
 class TodayProgress:
     cards: int

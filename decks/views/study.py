@@ -16,7 +16,12 @@ from django_htmx.middleware import HtmxDetails
 
 from decks.forms import RATING_LABELS, AnswerForm, DeckSettingsForm, LoginForm, SignUpForm
 from decks.models import Deck, DeckSettings
-from decks.selectors import deck_overviews_for, decks_for, today_progress_for
+from decks.selectors import (
+    deck_overviews_for,
+    decks_for,
+    next_deck_to_study,
+    today_progress_for,
+)
 from decks.services import study as study_loop
 from decks.services.clock import today_for_study
 from decks.services.exports import deck_to_apkg, deck_to_csv, export_filename
@@ -131,6 +136,22 @@ def study(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     # After a plain-form answer the redirect names the answer that can be undone.
     undo = request.GET.get("undo", "")
     return _render_session(request, deck, undo_log_id=int(undo) if undo.isdigit() else None)
+
+
+@login_required
+@require_GET
+def study_next(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Where to go once `slug` is done for today: the next deck with cards left, or word
+    that all is done. Loaded by the summary after it shows, so the answer that ends a
+    session costs no more queries than any other; without htmx it is a link."""
+    deck = get_object_or_404(decks_for(request.user), slug=slug)
+    following = next_deck_to_study(request.user, today=today_for_study(), after=deck)
+    if request.htmx:
+        return render(request, "decks/study.html#next_deck", {"deck": deck, "next": following})
+    if following is None:
+        messages.info(request, _("All your decks are done for today. Come back tomorrow."))
+        return redirect("home")
+    return redirect("study", slug=following.deck.slug)
 
 
 @login_required

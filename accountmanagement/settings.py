@@ -182,15 +182,43 @@ AXES_CLIENT_IP_CALLABLE = "decks.throttles.client_address"
 RATELIMIT_IP_META_KEY = "decks.throttles.client_address"
 RATELIMIT_USE_CACHE = "throttle"
 # Per client address. Log-in failures across usernames (axes locks one username after 5);
-# join-code guesses; sign-ups, generous enough for a class signing up from one school.
+# join-code guesses; sign-ups, generous enough for a class signing up from one school;
+# password-reset mails.
 STAMP_THROTTLE_RATES = {
     "login-failures": os.environ.get("STAMP_LOGIN_FAILURES_RATE", "20/15m"),
     "join": os.environ.get("STAMP_JOIN_RATE", "20/10m"),
     "signup": os.environ.get("STAMP_SIGNUP_RATE", "60/h"),
+    "password-reset": os.environ.get("STAMP_PASSWORD_RESET_RATE", "10/h"),
 }
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# Password-reset mail (Django 6.1's MAILERS; EMAIL_* settings are deprecated). By default
+# the console backend prints the mail in development, and production sends by SMTP to
+# EMAIL_HOST and friends (check --deploy refuses the console there); EMAIL_BACKEND picks
+# another class.
+EMAIL_BACKEND_CLASS = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+MAILERS = {
+    "default": {
+        "BACKEND": EMAIL_BACKEND_CLASS,
+        "OPTIONS": {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("EMAIL_PORT", "25")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": os.environ.get("EMAIL_USE_TLS", "") == "1",
+        }
+        if EMAIL_BACKEND_CLASS.endswith("smtp.EmailBackend")
+        else {},
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Stamp <noreply@localhost>")
 
 LANGUAGE_CODE = "en"
 # The interface speaks English (the source language) and Dutch; LocaleMiddleware picks

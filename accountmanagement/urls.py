@@ -1,10 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 
 from decks import admin as decks_admin
-from decks.forms import LoginForm
-from decks.throttles import login_failures_capped
+from decks.throttles import login_failures_capped, throttled
+from decks.views import study
+
+PASSWORD_RESET_THROTTLED = gettext_lazy(
+    "Too many password resets were asked for from your network. Try again in an hour."
+)
 
 urlpatterns = [
     # Before the admin's own: its "view on site" shortcut answers for any object.
@@ -17,10 +22,34 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "accounts/login/",
-        login_failures_capped(auth_views.LoginView.as_view(authentication_form=LoginForm)),
+        login_failures_capped(study.LoginView.as_view()),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Django's password reset, by e-mail (settings.EMAIL_BACKEND); templates/registration/.
+    # Each request sends a mail: throttled per address, so the form can't be used to spam.
+    path(
+        "accounts/password-reset/",
+        throttled("password-reset", PASSWORD_RESET_THROTTLED)(
+            auth_views.PasswordResetView.as_view()
+        ),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("", include("decks.urls")),
 ]
 

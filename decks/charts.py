@@ -228,29 +228,50 @@ def _y_axis(top_value: int, step: int, suffix: str = "") -> SafeString:
     return _join(parts)
 
 
-def _x_ticks(ticks: Sequence[str]) -> SafeString:
-    """Labels under the columns; one that would touch the label after it is left out.
+def _text_width(text: str) -> float:
+    """Text cannot be measured on the server: a character counts as 0.6 of the font
+    size, a little more than the average of the interface font, so labels keep clear."""
+    return len(text) * FONT * 0.6
 
-    Text cannot be measured on the server, so a character counts as 0.6 of the font
-    size: enough to keep "16 nov" clear of a Dutch "Vandaag".
+
+def _x_ticks(ticks: Sequence[str]) -> SafeString:
+    """Labels under the columns, each with a tick mark at its column; one that would
+    touch the label after it is left out.
+
+    The first label ends at its own column's right edge and the last at the plot's:
+    centred under a narrow column, "Today" reached under the next one, and tomorrow's
+    cards read as today's. Between those, labels are centred on their column.
     """
     slot = (WIDTH - LEFT - RIGHT) / max(len(ticks), 1)
+    baseline = HEIGHT - BOTTOM
     parts = []
     room_until = math.inf  # the left end of the label kept to the right, plus a gap
     for index in reversed(range(len(ticks))):
         tick = ticks[index]
         if not tick:
             continue
-        width = len(tick) * FONT * 0.6
+        width = _text_width(tick)
+        centre = LEFT + slot * (index + 0.5)
         if index == len(ticks) - 1:
-            # The last label ends at the plot's edge: centred, it would run out of the chart.
-            right, text = WIDTH - RIGHT, _text(WIDTH - RIGHT, HEIGHT - BOTTOM + 16, tick, "end")
+            # Centred, the last label would run out of the chart.
+            right, anchor = WIDTH - RIGHT, "end"
+        elif index == 0 and width / 2 > slot / 2:
+            right, anchor = LEFT + slot, "end"
         else:
-            centre = LEFT + slot * (index + 0.5)
-            right, text = centre + width / 2, _text(centre, HEIGHT - BOTTOM + 16, tick)
+            right, anchor = centre + width / 2, "middle"
         if right > room_until:
             continue
-        parts.append(text)
+        parts.append(
+            format_html(
+                '<line x1="{}" x2="{}" y1="{}" y2="{}" class="tick-mark" '
+                'stroke="currentColor" stroke-opacity="0.6"/>{}',
+                _n(centre),
+                _n(centre),
+                baseline,
+                baseline + 4,
+                _text(right if anchor == "end" else centre, baseline + 16, tick, anchor),
+            )
+        )
         room_until = right - width - TICK_GAP
     return _join(reversed(parts))
 
@@ -278,18 +299,15 @@ def heatmap(
         for row, name in ((0, WEEKDAYS_ABBR[0]), (2, WEEKDAYS_ABBR[2]), (4, WEEKDAYS_ABBR[4]))
     ]
     last_month_column = -3
+    labels_right = 0.0
     day = start
     while day <= today:
         column, row = (day - start).days // 7, day.weekday()
         if day.day == 1 and column - last_month_column >= 3:
-            parts.append(
-                _text(
-                    HEAT_LEFT + column * HEAT_PITCH,
-                    HEAT_TOP - 6,
-                    month_label(day),
-                    anchor="start",
-                )
-            )
+            label = month_label(day)
+            x = HEAT_LEFT + column * HEAT_PITCH
+            parts.append(_text(x, HEAT_TOP - 6, label, anchor="start"))
+            labels_right = max(labels_right, x + _text_width(label))
             last_month_column = column
         count = counts.get(day, 0)
         # A year of cells: built with an f-string rather than format_html, which costs
@@ -323,6 +341,9 @@ def heatmap(
         )
     parts.append(_text(grid_right, legend_y + 9, _("More"), "end"))
     rows = [(day_label(day), count) for day, count in sorted(counts.items()) if count]
+    # A month that starts in one of the last weeks has its label run past the grid: the
+    # drawing is widened to hold it rather than cut it off ("de" for "dec").
+    width = max(width, math.ceil(labels_right) + 2)
     return _figure(
         chart_id=chart_id,
         caption=caption,

@@ -46,10 +46,20 @@ class LoginForm(AuthenticationForm):
 
 
 class SignUpForm(UserCreationForm):
+    """Django's sign-up, with a name and an address for a forgotten password, both optional.
+
+    Django puts a too-weak password's errors under the confirmation field; they are about
+    the password, so they show under the password field, where it is typed.
+    """
+
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ("username", "first_name")
-        labels = {"first_name": _("Your name (optional)")}
+        fields = ("username", "first_name", "email")
+        labels = {"first_name": _("Your name (optional)"), "email": _("E-mail (optional)")}
+        help_texts = {"email": _("Only to send you a link if you forget your password.")}
+
+    def validate_password_for_user(self, user, **kwargs) -> None:
+        super().validate_password_for_user(user, password_field_name="password1")
 
 
 class DeckSettingsForm(forms.ModelForm):

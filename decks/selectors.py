@@ -8,7 +8,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import (
     Q,
     QuerySet,
-    Sum,
 )
 from django.utils import timezone
 
@@ -88,9 +87,17 @@ def deck_overviews_for(student: AbstractBaseUser, *, today: date) -> list[DeckOv
     return [DeckOverview(deck, cards, seen, counts) for deck, cards, seen, counts in rows]
 
 
+def next_deck_to_study(
+    student: AbstractBaseUser, *, today: date, after: Deck
+) -> DeckOverview | None:
+    """The deck to offer when `after` is done for today: the first, in the home page's
+    order, that still has cards to study today; None when every deck is done."""
+    overviews = deck_overviews_for(student, today=today)
+    return next((o for o in overviews if o.deck.pk != after.pk and o.to_study), None)
+
+
 @dataclass(frozen=True)
 class TodayProgress:
-    answers: int
     cards: int
     streak: int
     left: int
@@ -102,16 +109,18 @@ class TodayProgress:
         return round(100 * self.cards / total) if total else 100
 
 
-def today_progress_for(student: AbstractBaseUser, *, today: date, left: int) -> TodayProgress:
-    """Today's answers and cards over all decks, and the study streak, from activity rows."""
+def today_progress_for(
+    student: AbstractBaseUser, *, today: date, overviews: list[DeckOverview]
+) -> TodayProgress:
+    """Today's cards and what is left over the student's decks, and the study streak."""
     from decks.services.leaderboard import study_streak
+    from decks.services.queue import cards_studied_today
 
-    activity = DailyActivity.objects.filter(student=student, day__lte=today)
-    totals = activity.filter(day=today).aggregate(answers=Sum("answers"), cards=Sum("cards"))
-    days = activity.values_list("day", flat=True).distinct()
+    days = DailyActivity.objects.filter(student=student, day__lte=today).values_list(
+        "day", flat=True
+    )
     return TodayProgress(
-        answers=totals["answers"] or 0,
-        cards=totals["cards"] or 0,
-        streak=study_streak(days, today),
-        left=left,
+        cards=cards_studied_today(o.counts for o in overviews),
+        streak=study_streak(days.distinct(), today),
+        left=sum(o.to_study for o in overviews),
     )

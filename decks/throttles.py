@@ -50,6 +50,12 @@ def _usage(request, group: str, *, increment: bool) -> dict:
     return usage or {"count": 0, "limit": 1}  # None: RATELIMIT_ENABLE is off
 
 
+def throttle_hit(request, group: str) -> bool:
+    """Count one attempt of `group` from the client's address; True when past its rate."""
+    usage = _usage(request, group, increment=True)
+    return usage["count"] > usage["limit"]
+
+
 def throttled(group: str, message: Promise):
     """A view decorator: POSTs past `group`'s rate from one address get a 429 and `message`.
 
@@ -59,10 +65,8 @@ def throttled(group: str, message: Promise):
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if request.method == "POST":
-                usage = _usage(request, group, increment=True)
-                if usage["count"] > usage["limit"]:
-                    return too_many(request, str(message))
+            if request.method == "POST" and throttle_hit(request, group):
+                return too_many(request, str(message))
             return view(request, *args, **kwargs)
 
         return wrapper

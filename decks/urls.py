@@ -14,6 +14,7 @@ urlpatterns = [
     path("decks/<slug:slug>/study/", study.study, name="study"),
     path("decks/<slug:slug>/options/", study.deck_options, name="deck_options"),
     path("decks/<slug:slug>/study/answer/", study.study_answer, name="study_answer"),
+    path("decks/<slug:slug>/study/next/", study.study_next, name="study_next"),
     path("decks/<slug:slug>/study/undo/", study.study_undo, name="study_undo"),
     path("decks/<slug:slug>/export.csv", study.deck_export, {"fmt": "csv"}, name="deck_export_csv"),
     path(

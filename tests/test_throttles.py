@@ -143,3 +143,30 @@ def test_with_redis_the_throttle_counts_live_where_every_app_process_reads_them(
     counts = [int(other_process.get(key)) for key in other_process.keys("*rl:*")]
     caches["throttle"].clear()
     assert counts == [3]
+
+
+def test_password_reset_mails_asked_for_past_the_rate_are_refused_with_429(client, settings):
+    settings.STAMP_THROTTLE_RATES = {**settings.STAMP_THROTTLE_RATES, "password-reset": "2/h"}
+    for _ in range(2):
+        client.post(reverse("password_reset"), {"email": "sam@example.org"})
+
+    response = client.post(reverse("password_reset"), {"email": "sam@example.org"})
+
+    assert response.status_code == 429
+    assert b"Too many password resets" in response.content
+
+
+def test_a_join_link_carried_through_log_in_counts_as_a_code_tried(client, settings):
+    settings.STAMP_THROTTLE_RATES = {**settings.STAMP_THROTTLE_RATES, "join": "1/10m"}
+    classroom = make_class(join_code="KLASZZ99")
+    student = make_user()
+    client.force_login(student)
+    client.post(reverse("class_join"), {"code": "ZZZZZZZ2"})
+    client.logout()
+    client.get(reverse("class_join_code", args=["KLASZZ99"]))  # logged out: kept for later
+    client.force_login(student)
+
+    response = client.get(reverse("class_join_code", args=["KLASZZ99"]))
+
+    assert response.status_code == 429
+    assert not classroom.students.exists()

@@ -41,6 +41,12 @@ def class_join(*, student: AbstractBaseUser, code: str) -> Classroom:
     return classroom
 
 
+def class_joined_with(*, student: AbstractBaseUser, code: str) -> Classroom | None:
+    """The class with this code if `student` is already in it: a member who opens the
+    join link again is told so instead of being "joined" a second time."""
+    return Classroom.objects.filter(join_code=normalise_code(code), students=student).first()
+
+
 def class_leave(*, student: AbstractBaseUser, classroom: Classroom) -> None:
     """Remove the student from the class; their reviews and schedules stay."""
     Membership.objects.filter(classroom=classroom, student=student).delete()

@@ -1,7 +1,8 @@
 """A class's leaderboard: steady, honest study, read from daily activity rows.
 
 Each row sums a student's activity on the class's decks over a period: cards cleared
-(each card once a day), days studied, the current streak, mastered cards and recall rate.
+(each card once a day), new cards learned, days studied, the current streak, mastered
+cards and recall rate.
 """
 
 from collections import defaultdict
@@ -19,6 +20,7 @@ from decks.services.classes import display_name
 PERIODS = {"week": _("This week"), "month": _("This month"), "all": _("All time")}
 SORTABLE = {
     "cards": _("Cards cleared"),
+    "new_cards": _("New cards learned"),
     "days": _("Days studied"),
     "streak": _("Streak"),
     "mastered": _("Mastered"),
@@ -60,6 +62,8 @@ class LeaderboardRow:
     name: str
     is_viewer: bool
     cards: int = 0
+    # Shown beside the rank, never in it: see class_leaderboard.
+    new_cards: int = 0
     days: int = 0
     streak: int = 0
     mastered: int = 0
@@ -104,6 +108,8 @@ def class_leaderboard(
     sums = {
         row["student_id"]: row
         for row in in_period.values("student_id").annotate(
+            # Before `cards` is redefined below, so this sums the field.
+            first_answers=Sum("cards"),
             # Due cards cleared: first answers of the day on cards seen before. New cards
             # don't count, so raising one's own new-card limit can't buy a higher rank.
             cards=Sum("learned_answers"),
@@ -135,6 +141,8 @@ def class_leaderboard(
                 name=name,
                 is_viewer=own,
                 cards=figures.get("cards") or 0,
+                # First answers less those on cards seen before: new cards learned.
+                new_cards=(figures.get("first_answers") or 0) - (figures.get("cards") or 0),
                 days=figures.get("days") or 0,
                 learned_answers=figures.get("learned_answers") or 0,
                 learned_recalled=figures.get("learned_recalled") or 0,
@@ -142,7 +150,10 @@ def class_leaderboard(
                 mastered=max(0, mastered.get(student.pk) or 0),
             )
         )
-    rows.sort(key=lambda row: (_sort_value(row, sort), row.cards), reverse=descending)
+    # Within a tie, who learned more new cards stands higher in the list (not in rank).
+    rows.sort(
+        key=lambda row: (_sort_value(row, sort), row.cards, row.new_cards), reverse=descending
+    )
     # Ranks always follow the chosen column from best to worst.
     best_first = sorted(rows, key=lambda row: _sort_value(row, sort), reverse=True)
     rank_of = dict(

@@ -8,6 +8,7 @@ The study loop is the hot path: `queue_snapshot` reads the next card together wi
 every count the page shows in one query, whatever the size of the deck.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -30,6 +31,8 @@ class QueueCounts:
     done_today: int
     # The due count stops at DUE_COUNT_CAP: more cards are due than it shows.
     due_capped: bool = False
+    # Different cards answered today; done_today counts answers, a card again each time.
+    cards_done: int = 0
 
     @property
     def left(self) -> int:
@@ -42,6 +45,15 @@ class QueueCounts:
     @property
     def left_label(self) -> str:
         return f"{self.left}+" if self.due_capped else str(self.left)
+
+
+def cards_studied_today(counts: Iterable[QueueCounts]) -> int:
+    """The "cards studied today" of the home page, the deck page and the study session.
+
+    Different cards, not answers: a card rated low comes back the same day, and counting
+    it twice made the session say 22 where home said 15. The leaderboard counts the same.
+    """
+    return sum(c.cards_done for c in counts)
 
 
 @dataclass(frozen=True)
@@ -96,6 +108,7 @@ def _counts_from(row: dict) -> QueueCounts:
         new=min(new_allowed, row["n_unseen"]),
         repeat=row["n_repeat"],
         done_today=row["n_done"],
+        cards_done=row["n_cards_done"],
         # More are due than the count shows, and the review limit would take more.
         due_capped=row["n_due_capped"] > DUE_COUNT_CAP and reviews_allowed > due,
     )

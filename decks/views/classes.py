@@ -4,6 +4,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -19,6 +20,7 @@ from decks.services.classes import (
     JoinRefused,
     class_create,
     class_join,
+    class_joined_with,
     class_leave,
     exam_clamp_apply,
     join_code_regenerate,
@@ -29,7 +31,7 @@ from decks.services.exports import csv_row
 from decks.services.leaderboard import PERIODS, SORTABLE, class_leaderboard, is_class_teacher
 from decks.services.progress import class_progress, days_until, item_analysis, readiness_for
 from decks.services.teachers import decks_editable_by, is_teacher
-from decks.throttles import throttled
+from decks.throttles import throttle_hit, throttled, too_many
 from decks.views.study import HtmxHttpRequest
 
 
@@ -64,17 +66,34 @@ def class_list(request: HtmxHttpRequest):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@throttled(
-    "join",
-    gettext_lazy(
-        "Too many join codes tried. Wait a few minutes, or ask your teacher for the link."
-    ),
+# A join link opened logged out is remembered here, so that the log-in or sign-up it leads
+# to lands back on the link and joins: the student's own log-in is the confirmation.
+PENDING_JOIN_KEY = "pending_join_code"
+
+
+JOIN_THROTTLED = gettext_lazy(
+    "Too many join codes tried. Wait a few minutes, or ask your teacher for the link."
 )
+
+
+@require_http_methods(["GET", "POST"])
+@throttled("join", JOIN_THROTTLED)
 def class_join_view(request: HtmxHttpRequest, code: str = ""):
-    form = JoinForm(request.POST or None, initial={"code": code})
-    if request.method == "POST" and form.is_valid():
+    if not request.user.is_authenticated:
+        if code:
+            request.session[PENDING_JOIN_KEY] = code
+        return redirect_to_login(request.get_full_path())
+    pending = request.method == "GET" and code and request.session.pop(PENDING_JOIN_KEY, "") == code
+    # A link carried through log-in joins on this GET: it is a code tried, like a POST.
+    if pending and throttle_hit(request, "join"):
+        return too_many(request, str(JOIN_THROTTLED))
+    data = request.POST if request.method == "POST" else ({"code": code} if pending else None)
+    form = JoinForm(data, initial={"code": code})
+    if form.is_bound and form.is_valid():
+        member_of = class_joined_with(student=request.user, code=form.cleaned_data["code"])
+        if member_of is not None:
+            messages.info(request, _("You are already in %(name)s.") % {"name": member_of.name})
+            return redirect(member_of)
         try:
             classroom = class_join(student=request.user, code=form.cleaned_data["code"])
         except JoinRefused as refused:
@@ -86,6 +105,9 @@ def class_join_view(request: HtmxHttpRequest, code: str = ""):
                 % {"name": classroom.name},
             )
             return redirect(classroom)
+    elif code and (member_of := class_joined_with(student=request.user, code=code)):
+        messages.info(request, _("You are already in %(name)s.") % {"name": member_of.name})
+        return redirect(member_of)
     return render(request, "decks/class_join.html", {"form": form, "code": code})
 
 

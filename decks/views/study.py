@@ -4,23 +4,30 @@ import time
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
-from decks.forms import RATING_LABELS, AnswerForm, DeckSettingsForm, SignUpForm
+from decks.forms import RATING_LABELS, AnswerForm, DeckSettingsForm, LoginForm, SignUpForm
 from decks.models import Deck, DeckSettings
-from decks.selectors import deck_overviews_for, decks_for, today_progress_for
+from decks.selectors import (
+    deck_overviews_for,
+    decks_for,
+    next_deck_to_study,
+    today_progress_for,
+)
 from decks.services import study as study_loop
 from decks.services.clock import today_for_study
 from decks.services.progress import days_until
-from decks.services.queue import QueueSnapshot
+from decks.services.queue import QueueSnapshot, cards_studied_today
 from decks.throttles import throttled
 from decks.views.exports import export_download
 
@@ -53,7 +60,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
             "total_label": f"{total_due}+" if more_due else str(total_due),
             "more_due": more_due,
             "classes": classes,
-            "progress": today_progress_for(request.user, today=today, left=total_due),
+            "progress": today_progress_for(request.user, today=today, overviews=overviews),
         },
     )
 
@@ -75,6 +82,7 @@ def deck_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         {
             "deck": deck,
             "counts": counts,
+            "studied_today": cards_studied_today([counts]),
             "cards": cards.get_page(request.GET.get("page")),
             "options_form": DeckSettingsForm(instance=own),
         },
@@ -112,6 +120,7 @@ def _render_session(
         "deck": deck,
         "item": snapshot.item,
         "counts": snapshot.counts,
+        "studied_today": cards_studied_today([snapshot.counts]),
         "summary": snapshot.summary,
         # Lazy labels, translated into the request's language as the buttons render.
         "ratings": RATING_LABELS.items(),
@@ -135,6 +144,22 @@ def study(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     # After a plain-form answer the redirect names the answer that can be undone.
     undo = request.GET.get("undo", "")
     return _render_session(request, deck, undo_log_id=int(undo) if undo.isdigit() else None)
+
+
+@login_required
+@require_GET
+def study_next(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Where to go once `slug` is done for today: the next deck with cards left, or word
+    that all is done. Loaded by the summary after it shows, so the answer that ends a
+    session costs no more queries than any other; without htmx it is a link."""
+    deck = get_object_or_404(decks_for(request.user), slug=slug)
+    following = next_deck_to_study(request.user, today=today_for_study(), after=deck)
+    if request.htmx:
+        return render(request, "decks/study.html#next_deck", {"deck": deck, "next": following})
+    if following is None:
+        messages.info(request, _("All your decks are done for today. Come back tomorrow."))
+        return redirect("home")
+    return redirect("study", slug=following.deck.slug)
 
 
 @login_required
@@ -202,6 +227,22 @@ def deck_export(request: HtmxHttpRequest, slug: str, fmt: str) -> HttpResponse:
     return export_download([deck], fmt)
 
 
+def _with_next(url: str, next_url: str) -> str:
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+class LoginView(auth_views.LoginView):
+    """Django's log-in, whose link to sign-up keeps `next`: a join link opened logged out
+    leads to the class whichever of the two the visitor picks."""
+
+    authentication_form = LoginForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["signup_url"] = _with_next(reverse("signup"), context.get("next", ""))
+        return context
+
+
 @require_http_methods(["GET", "POST"])
 @throttled(
     "signup", gettext_lazy("Too many accounts were made from your network. Try again in an hour.")
@@ -210,9 +251,25 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
     form = SignUpForm(request.POST or None)
+    # Where the visitor was going (a class's join link), kept through the form as log-in does.
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome to Stamp! Pick a deck to start studying."))
-        return redirect("home")
-    return render(request, "registration/signup.html", {"form": form})
+        messages.success(
+            request,
+            # From a join link the class is next; otherwise there is no deck to pick yet.
+            _("Welcome to Stamp!")
+            if next_url
+            else _("Welcome to Stamp! Join your class with the code your teacher gave you."),
+        )
+        return redirect(next_url or "home")
+    return render(
+        request,
+        "registration/signup.html",
+        {"form": form, "next": next_url, "login_url": _with_next(reverse("login"), next_url)},
+    )

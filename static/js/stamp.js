@@ -143,6 +143,13 @@
   document.addEventListener("htmx:responseError", offerRetry);
   document.addEventListener("htmx:sendError", offerRetry);
 
+  // Back or Forward may show a page from the browser's back/forward cache, with the counts
+  // and the card from before the answers given since. Pages whose numbers move as you
+  // study (data-fresh) read themselves again instead.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted && document.body.hasAttribute("data-fresh")) window.location.reload();
+  });
+
   // Parts of a page that refresh themselves (the leaderboard) do so only while the tab
   // is visible; a polling trigger with a filter would need eval, which the CSP forbids.
   window.setInterval(function () {

@@ -30,10 +30,11 @@
     if (!card) return;
     const details = card.querySelector("[data-reveal]");
     if (!details.open && (event.key === " " || event.key === "Enter")) {
-      // A focused <summary> toggles itself; handling it again would close it.
-      if (event.target.tagName === "SUMMARY") {
-        event.preventDefault();
-      }
+      // A focused link or button keeps its own Space and Enter.
+      if (event.target.closest("a, button")) return;
+      // Space would also scroll the page, and a focused <summary> would toggle itself
+      // again after reveal() opened it.
+      event.preventDefault();
       reveal(card);
       return;
     }

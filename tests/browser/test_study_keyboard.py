@@ -76,3 +76,20 @@ def test_the_u_key_undoes_the_last_answer(page, live_server, screenshot):
 
     assert page.get_by_test_id("front").inner_text() == "Vraag 1"
     assert not ReviewLog.objects.exists()
+
+
+def test_space_reveals_the_answer_without_scrolling_the_page(page, live_server):
+    student = make_user("kim")
+    deck = make_deck("Klant centraal", slug="klant-centraal")
+    make_card(deck, front="Vraag 1", back="<p>" + "Een lang antwoord. " * 400 + "</p>")
+    enroll(student, deck)
+    page.set_viewport_size({"width": 360, "height": 740})
+    log_in(page, live_server, "kim")
+    page.goto(f"{live_server.url}/decks/{deck.slug}/study/")
+    page.wait_for_load_state("load")
+    scrolled_before = page.evaluate("window.scrollY")
+
+    page.keyboard.press("Space")
+
+    assert page.get_by_test_id("back").is_visible()
+    assert page.evaluate("window.scrollY") == scrolled_before

@@ -31,6 +31,7 @@ from decks.importers.base import (
     too_much_card_text,
 )
 from decks.importers.decoding import decode_text
+from decks.importers.text_blocks import tidy
 
 FORMATS = ("csv", "tsv", "quizlet", "flashcard_site", "qa_blocks", "notes", "apkg", "zip")
 FORMAT_LABELS = {
@@ -108,11 +109,19 @@ def detect_text_format(text: str) -> str:
     Tables come before question blocks because a CSV row "Wat is CRM?;..." also opens
     with a question word.
     """
-    lines = [line for line in text.splitlines() if line.strip()]  # tabs at the ends count
+    tidied = [tidy(line) for line in text.splitlines()]
+    widget = flashcard_site.rating_widget_lines(tidied)
+    lines = [  # tabs at the ends count
+        line for index, line in enumerate(text.splitlines()) if line.strip() and index not in widget
+    ]
     if not lines:
         return "notes"
-    if "How well did you know this?" in text or _has_site_cards(lines):
+    # Q and A markers come before tables: a marked answer may have a comma on every line.
+    shape = qa_blocks.marked_shape([line.strip() for line in lines])
+    if shape == "site":
         return "flashcard_site"
+    if shape == "marked":
+        return "qa_blocks"
     if sum("\t" in line for line in lines) >= len(lines) / 2:
         return "quizlet" if quizlet.looks_like_quizlet(text) else "tsv"
     for delimiter in (";", ","):
@@ -123,20 +132,6 @@ def detect_text_format(text: str) -> str:
     if questions and questions >= len(lines) / 10:
         return "qa_blocks"
     return "notes"
-
-
-def _has_site_cards(lines: list[str]) -> bool:
-    """A card number, then Q on the next line with text, and somewhere an A line.
-
-    Read line by line, not with one pattern over the text: whitespace that spans lines
-    makes a pattern retry every blank line from every line start, quadratic in the blank lines.
-    """
-    stripped = [line.strip() for line in lines]
-    numbered = any(
-        number.isdecimal() and next_line == "Q"
-        for number, next_line in zip(stripped, stripped[1:], strict=False)
-    )
-    return numbered and "A" in stripped
 
 
 def _parse(data: bytes, name: str, format: str | None, limits: ImportLimits) -> ParseResult:

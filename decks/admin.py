@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 
 from decks.admin_forms import ImportConfirmForm, ImportUploadForm
 from decks.html import IMAGE_TYPES, clean_card_html, media_hashes
-from decks.importers.detect import parse_upload
+from decks.importers.detect import FORMAT_LABELS, parse_upload
 from decks.importers.media import MediaRefused, media_file
 from decks.models import Card, CardState, Classroom, Deck, ImportUpload, Membership, ReviewLog
 from decks.services.classes import exam_clamp_apply
@@ -34,6 +34,7 @@ from decks.services.exports import deck_to_apkg, deck_to_csv, export_filename
 from decks.services.imports import (
     ImportRejected,
     deck_import,
+    decks_titled,
     import_limits,
     import_plan,
     import_upload_hold,
@@ -215,6 +216,11 @@ class DeckAdmin(ProgressProtectedAdmin):
         return [
             path("import/", wrap(self.import_view), name="decks_deck_import"),
             path(
+                "import/<uuid:upload_id>/into/<int:deck_id>/",
+                wrap(self.import_into_view),
+                name="decks_deck_import_into",
+            ),
+            path(
                 "import/<uuid:upload_id>/confirm/",
                 wrap(self.import_confirm_view),
                 name="decks_deck_import_confirm",
@@ -271,21 +277,51 @@ class DeckAdmin(ProgressProtectedAdmin):
                     new_deck_title=plan.deck_title if deck is None else "",
                     media_members={sha256: media.member for sha256, media in parsed.media.items()},
                 )
-            return TemplateResponse(
-                request,
-                "admin/decks/deck/import_preview.html",
-                self._context(
-                    request,
-                    title=gettext("Preview: %(file)s") % {"file": upload.name},
-                    plan=plan,
-                    filename=upload.name,
-                    pending=pending,
-                    confirm_form=ImportConfirmForm(),
-                ),
-            )
+            return self._preview(request, plan=plan, filename=upload.name, pending=pending)
         return TemplateResponse(
             request, "admin/decks/deck/import_form.html", self._context(request, form=form)
         )
+
+    def _preview(self, request: HttpRequest, *, plan, filename: str, pending) -> HttpResponse:
+        namesakes = []
+        if plan.deck is None:
+            namesakes = decks_titled(decks=decks_editable_by(request.user), title=plan.deck_title)
+        return TemplateResponse(
+            request,
+            "admin/decks/deck/import_preview.html",
+            self._context(
+                request,
+                title=gettext("Preview: %(file)s") % {"file": filename},
+                plan=plan,
+                filename=filename,
+                format_label=FORMAT_LABELS.get(plan.parsed.format or "", ""),
+                pending=pending,
+                namesakes=namesakes,
+                confirm_form=ImportConfirmForm(),
+            ),
+        )
+
+    def import_into_view(self, request: HttpRequest, upload_id, deck_id) -> HttpResponse:
+        """The preview again, for the same upload into an existing deck instead of a new one.
+
+        Offered when the new deck would share its name with a deck the teacher has: a
+        second import of a file then updates its deck instead of making a twin.
+        """
+        self._require_import_permission(request)
+        if request.method != "POST":
+            return redirect("admin:decks_deck_import")
+        pending = get_object_or_404(ImportUpload, pk=upload_id, uploaded_by=request.user)
+        deck = get_object_or_404(decks_editable_by(request.user), pk=deck_id)
+        parsed = parse_upload(
+            bytes(pending.data),
+            filename=pending.filename,
+            format=pending.format or None,
+            limits=import_limits(),
+        )
+        pending.deck, pending.new_deck_title = deck, ""
+        pending.save(update_fields=["deck", "new_deck_title"])
+        plan = import_plan(parsed=parsed, deck=deck)
+        return self._preview(request, plan=plan, filename=pending.filename, pending=pending)
 
     def import_confirm_view(self, request: HttpRequest, upload_id) -> HttpResponse:
         """Step 2: write everything in one transaction, or nothing."""

@@ -28,7 +28,7 @@ from decks.html import IMAGE_TYPES, clean_card_html, media_hashes
 from decks.importers.detect import FORMAT_LABELS, parse_upload
 from decks.importers.media import MediaRefused, media_file
 from decks.models import Card, CardState, Classroom, Deck, ImportUpload, Membership, ReviewLog
-from decks.services.classes import exam_clamp_apply
+from decks.services.classes import deck_classes_add, exam_clamp_apply
 from decks.services.clock import today_for_study
 from decks.services.exports import deck_to_apkg, deck_to_csv, export_filename
 from decks.services.imports import (
@@ -221,6 +221,11 @@ class DeckAdmin(ProgressProtectedAdmin):
                 name="decks_deck_import_into",
             ),
             path(
+                "import/done/<int:deck_id>/",
+                wrap(self.import_done_view),
+                name="decks_deck_import_done",
+            ),
+            path(
                 "import/<uuid:upload_id>/confirm/",
                 wrap(self.import_confirm_view),
                 name="decks_deck_import_confirm",
@@ -359,10 +364,52 @@ class DeckAdmin(ProgressProtectedAdmin):
             return redirect("admin:decks_deck_import")
         messages.success(
             request,
-            f"Imported {pending.filename} into “{result.deck.title}”: {result.added} added, "
-            f"{result.updated} updated, {result.unchanged} unchanged, {result.retired} retired.",
+            gettext(
+                "Imported %(file)s into “%(deck)s”: %(added)s added, %(updated)s updated, "
+                "%(unchanged)s unchanged, %(retired)s retired."
+            )
+            % {
+                "file": pending.filename,
+                "deck": result.deck.title,
+                "added": result.added,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "retired": result.retired,
+            },
         )
-        return redirect(reverse("admin:decks_deck_change", args=[result.deck.pk]))
+        return redirect(reverse("admin:decks_deck_import_done", args=[result.deck.pk]))
+
+    def import_done_view(self, request: HttpRequest, deck_id: int) -> HttpResponse:
+        """The import's last page: a deck reaches students only in a class, so offer them.
+
+        A teacher who stops at "imported" has a deck no student sees; ticking the classes
+        here is the step that makes the import worth anything.
+        """
+        self._require_import_permission(request)
+        deck = get_object_or_404(decks_editable_by(request.user), pk=deck_id)
+        taught = classes_taught_by(request.user).order_by("name")
+        if request.method == "POST":
+            chosen = taught.filter(pk__in=request.POST.getlist("classes")).exclude(decks=deck)
+            added = deck_classes_add(deck=deck, classrooms=chosen, today=today_for_study())
+            if added:
+                messages.success(
+                    request,
+                    gettext("“%(deck)s” is now in %(classes)s: its students can study it.")
+                    % {"deck": deck.title, "classes": ", ".join(c.name for c in added)},
+                )
+            return redirect(reverse("admin:decks_deck_change", args=[deck.pk]))
+        classes = [(classroom, classroom.decks.filter(pk=deck.pk).exists()) for classroom in taught]
+        return TemplateResponse(
+            request,
+            "admin/decks/deck/import_done.html",
+            self._context(
+                request,
+                title=gettext("Imported: %(deck)s") % {"deck": deck.title},
+                deck=deck,
+                classes=classes,
+                in_a_class=any(has for _, has in classes) or deck.classrooms.exists(),
+            ),
+        )
 
 
 @admin.register(Card)

@@ -4,6 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from decks.models import Card, Deck, ImportUpload
+from decks.services.classes import class_create
 from decks.services.reviews import review_record
 from decks.services.teachers import TEACHERS_GROUP, teachers_group_ensure
 from tests.conftest import make_card, make_deck, make_user
@@ -243,3 +244,59 @@ def test_an_upload_cannot_be_turned_into_another_teachers_deck(teacher_client):
     )
 
     assert response.status_code == 404
+
+
+# --- the import's last page: getting the deck to students -------------------------------
+
+
+def confirm_new_deck(client) -> tuple[Deck, object]:
+    upload(client, new_deck_title="Woorden")
+    response = client.post(
+        reverse("admin:decks_deck_import_confirm", args=[ImportUpload.objects.get().pk]),
+        follow=True,
+    )
+    return Deck.objects.get(title="Woorden"), response
+
+
+def test_the_import_ends_on_a_page_that_says_no_student_sees_the_deck_yet(teacher_client):
+    tess = User.objects.get(username="tess")
+    class_create(teacher=tess, name="Klas 1A")
+
+    deck, response = confirm_new_deck(teacher_client)
+    html = response.content.decode()
+
+    assert response.redirect_chain[-1][0] == reverse("admin:decks_deck_import_done", args=[deck.pk])
+    assert "No student sees this deck yet" in html
+    assert "Klas 1A" in html
+    assert "2 added" in html
+
+
+def test_ticking_a_class_on_the_last_page_puts_the_deck_in_it(teacher_client):
+    tess = User.objects.get(username="tess")
+    klas, other = class_create(teacher=tess, name="Klas 1A"), class_create(teacher=tess, name="2B")
+    deck, _ = confirm_new_deck(teacher_client)
+
+    response = teacher_client.post(
+        reverse("admin:decks_deck_import_done", args=[deck.pk]), {"classes": [klas.pk]}, follow=True
+    )
+
+    assert list(klas.decks.all()) == [deck]
+    assert not other.decks.exists()
+    assert "is now in Klas 1A" in response.content.decode()
+
+
+def test_a_class_of_another_teacher_cannot_be_ticked(teacher_client):
+    theirs = class_create(teacher=make_teacher("otto"), name="Otto's klas")
+    deck, _ = confirm_new_deck(teacher_client)
+
+    teacher_client.post(
+        reverse("admin:decks_deck_import_done", args=[deck.pk]), {"classes": [theirs.pk]}
+    )
+
+    assert not theirs.decks.exists()
+
+
+def test_a_teacher_without_classes_is_told_to_make_one(teacher_client):
+    _, response = confirm_new_deck(teacher_client)
+
+    assert reverse("teach") in response.content.decode()

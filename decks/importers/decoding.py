@@ -55,6 +55,35 @@ def decode_text(data: bytes) -> DecodedText:
     return result
 
 
+_SAMPLE = 4096
+# Bytes no text file has: control characters other than tab, newlines, form feed and escape.
+_CONTROL = frozenset(range(9)) | frozenset(range(14, 27)) | frozenset(range(28, 32))
+
+
+def looks_like_utf16(data: bytes) -> bool:
+    """UTF-16 without a byte order mark: every other byte NUL, as Latin letters make it."""
+    if data.startswith((*_UTF16_BOMS, codecs.BOM_UTF32_LE)):
+        return False
+    sample = data[:_SAMPLE]
+    half = len(sample) // 2
+    if half < 4:
+        return False
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    return max(even, odd) > half * 0.3 and min(even, odd) < half * 0.05
+
+
+def looks_binary(data: bytes) -> bool:
+    """Many bytes no text has at the start: a binary file, not text with one stray NUL.
+
+    One NUL in a text file is reported at its line instead, where the teacher can find it.
+    """
+    if data.startswith((*_UTF16_BOMS, codecs.BOM_UTF32_LE)):
+        return False
+    sample = data[:_SAMPLE]
+    control = sum(byte in _CONTROL for byte in sample)
+    return control >= 16 and control > len(sample) * 0.05
+
+
 def _decode(data: bytes, encoding: str) -> DecodedText:
     try:
         text = data.decode(encoding)

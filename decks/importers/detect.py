@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import PurePath
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from decks.importers import apkg, bundle, flashcard_site, notes, qa_blocks, quizlet
@@ -30,7 +31,7 @@ from decks.importers.base import (
     snippet,
     too_much_card_text,
 )
-from decks.importers.decoding import decode_text
+from decks.importers.decoding import decode_text, looks_binary, looks_like_utf16
 from decks.importers.text_blocks import tidy
 
 FORMATS = ("csv", "tsv", "quizlet", "flashcard_site", "qa_blocks", "notes", "apkg", "zip")
@@ -51,6 +52,19 @@ MAX_PROBLEMS = 100  # of each kind: past that a preview only scrolls
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls, .ppt before 2007
 _PDF_MAGIC = b"%PDF"
+_BINARY_MAGIC = (
+    (b"\x89PNG", _("a picture (PNG)")),
+    (b"\xff\xd8\xff", _("a picture (JPEG)")),
+    (b"GIF8", _("a picture (GIF)")),
+    (b"ID3", _("a sound file (MP3)")),
+    (b"OggS", _("a sound file (Ogg)")),
+    (b"{\\rtf", _("a Rich Text (RTF) document")),
+    (b"\x1f\x8b", _("a compressed (gzip) file")),
+    (b"7z\xbc\xaf\x27\x1c", _("a compressed (7-Zip) file")),
+    (b"Rar!", _("a compressed (RAR) file")),
+    (b"\x7fELF", _("a program")),
+    (b"SQLite format 3\x00", _("a database file (SQLite)")),
+)
 # Seed-document parsers take text only; they check no sizes of their own.
 _UNCHECKED_FORMATS = {"flashcard_site", "qa_blocks", "notes"}
 
@@ -142,7 +156,9 @@ def _parse(data: bytes, name: str, format: str | None, limits: ImportLimits) -> 
     if not data:
         return _failed("the file is empty")
     if format is not None and format not in FORMATS:
-        return _failed(f"unknown format {format!r}; known formats: {', '.join(FORMATS)}")
+        return _failed(
+            gettext("unknown format; Stamp reads: %(formats)s") % {"formats": readable_formats()}
+        )
     if problem := _wrong_kind(data, name, format):
         return _failed(problem)
     if problem := _too_many_lines(data, format, limits):
@@ -202,13 +218,53 @@ def _wrong_kind(data: bytes, name: str, format: str | None) -> str | None:
         return None
     if data.startswith(_OLE_MAGIC):
         return "this is an old Word or Excel file: save it as CSV (UTF-8) and upload that"
-    if data.startswith(_PDF_MAGIC):
-        return "PDF files can't be imported: copy the text into a .txt file and upload that"
+    if kind := binary_kind(data):
+        message = gettext("this is %(kind)s, not a card file. Stamp reads: %(formats)s.") % {
+            "kind": kind,
+            "formats": readable_formats(),
+        }
+        if kind in (gettext("a PDF file"), gettext("a Rich Text (RTF) document")):
+            message += " " + gettext("Copy its text into a .txt file and upload that.")
+        return message
     if wants_zip and (format == "zip" or extension == ".zip"):
         return "the file is not a zip archive"
     if wants_zip:
         return "the file is not an Anki package (not a zip archive)"
+    if looks_like_utf16(data):
+        return gettext(
+            "this looks like UTF-16 text without a byte order mark: save it as UTF-8 and "
+            "upload it again"
+        )
+    if looks_binary(data):
+        return gettext(
+            "this is not a text file, nor a file Stamp knows. Stamp reads: %(formats)s."
+        ) % {"formats": readable_formats()}
     return None
+
+
+def binary_kind(data: bytes) -> str | None:
+    """What a file that is no text is, from its first bytes, as a teacher would name it.
+
+    A PDF may have bytes before its "%PDF" (the format allows 1 KB of them), so that mark
+    is looked for in the opening kilobyte, not only at the start.
+    """
+    if _PDF_MAGIC in data[:1024]:
+        return gettext("a PDF file")
+    for magic, kind in _BINARY_MAGIC:
+        if data.startswith(magic):
+            return str(kind)
+    if data[8:12] == b"WEBP" and data.startswith(b"RIFF"):
+        return gettext("a picture (WebP)")
+    if data[4:8] == b"ftyp":
+        return gettext("a video or sound file")
+    if data.startswith(b"MZ") and b"\x00" in data[:512]:  # text may open with "MZ"
+        return gettext("a program (.exe)")
+    return None
+
+
+def readable_formats() -> str:
+    """The formats an upload may have, as the upload form names them."""
+    return ", ".join(str(FORMAT_LABELS[format]) for format in FORMATS)
 
 
 def _office_kind(data: bytes) -> str | None:

@@ -21,7 +21,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from decks.admin_forms import ImportConfirmForm, ImportUploadForm
 from decks.html import IMAGE_TYPES, clean_card_html, media_hashes
@@ -58,11 +59,24 @@ _PICTURE_TYPES = ",".join(IMAGE_TYPES)
 
 
 def _picture_field(side: str) -> forms.FileField:
+    labels = {
+        "front": (
+            _("Front picture"),
+            _(
+                "PNG, JPEG, GIF or WebP. Replaces the front's first picture, or goes after "
+                "its text."
+            ),
+        ),
+        "back": (
+            _("Back picture"),
+            _("PNG, JPEG, GIF or WebP. Replaces the back's first picture, or goes after its text."),
+        ),
+    }
+    label, help_text = labels[side]
     return forms.FileField(
         required=False,
-        label=f"{side.capitalize()} picture",
-        help_text=f"PNG, JPEG, GIF or WebP. Replaces the {side}'s first picture, or goes "
-        "after its text.",
+        label=label,
+        help_text=help_text,
         widget=forms.ClearableFileInput(attrs={"accept": _PICTURE_TYPES}),
     )
 
@@ -72,9 +86,9 @@ class CardForm(forms.ModelForm):
     passes the same checks as an imported one."""
 
     front_image = _picture_field("front")
-    remove_front_image = forms.BooleanField(required=False, label="Remove the front's picture")
+    remove_front_image = forms.BooleanField(required=False, label=_("Remove the front's picture"))
     back_image = _picture_field("back")
-    remove_back_image = forms.BooleanField(required=False, label="Remove the back's picture")
+    remove_back_image = forms.BooleanField(required=False, label=_("Remove the back's picture"))
 
     class Meta:
         model = Card
@@ -103,7 +117,9 @@ class CardForm(forms.ModelForm):
         except MediaRefused as refused:
             raise forms.ValidationError(f"{upload.name}: {refused}") from refused
         if not picture.is_image:
-            raise forms.ValidationError(f"{upload.name}: it is a sound, not a picture")
+            raise forms.ValidationError(
+                gettext("%(name)s: it is a sound, not a picture") % {"name": upload.name}
+            )
         return upload.name, data
 
 
@@ -199,15 +215,15 @@ class DeckAdmin(ProgressProtectedAdmin):
             if changed:
                 _card_media_sync(form.instance, changed, request.user)
 
-    @admin.display(description="cards")
+    @admin.display(description=_("cards"))
     def card_count(self, deck: Deck) -> int:
         return deck.cards.active().count()
 
-    @admin.action(description="Export selected decks as CSV", permissions=["view"])
+    @admin.action(description=_("Export selected decks as CSV"), permissions=["view"])
     def export_csv(self, request: HttpRequest, queryset):
         return _export(queryset, "csv")
 
-    @admin.action(description="Export selected decks as Anki packages", permissions=["view"])
+    @admin.action(description=_("Export selected decks as Anki packages"), permissions=["view"])
     def export_apkg(self, request: HttpRequest, queryset):
         return _export(queryset, "apkg")
 
@@ -448,14 +464,14 @@ class CardAdmin(ProgressProtectedAdmin):
                 card_image_remove(card=obj, side=side)
         _card_media_sync(obj.deck, [obj], request.user)
 
-    @admin.display(description="Pictures and sound")
+    @admin.display(description=_("Pictures and sound"))
     def pictures(self, card: Card) -> str:
         """What the card shows besides text, as students will see it."""
         parts = [
             format_html(
                 '<span class="card-media"><strong>{}</strong>{}</span>', label, card_html(html)
             )
-            for label, html in (("Front", card.front), ("Back", card.back))
+            for label, html in ((gettext("Front"), card.front), (gettext("Back"), card.back))
             if media_hashes(html)
         ]
         return format_html_join("", "{}", ((part,) for part in parts)) or "—"
@@ -469,16 +485,25 @@ class CardAdmin(ProgressProtectedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.action(
-        description="Retire selected cards (hide from study, keep history)", permissions=["change"]
+        description=_("Retire selected cards (hide from study, keep history)"),
+        permissions=["change"],
     )
     def retire(self, request: HttpRequest, queryset):
         count = queryset.filter(retired_at__isnull=True).update(retired_at=timezone.now())
-        self.message_user(request, f"Retired {count} card(s).")
+        self.message_user(
+            request,
+            ngettext("Retired %(count)s card.", "Retired %(count)s cards.", count)
+            % {"count": count},
+        )
 
-    @admin.action(description="Bring selected cards back into study", permissions=["change"])
+    @admin.action(description=_("Bring selected cards back into study"), permissions=["change"])
     def restore(self, request: HttpRequest, queryset):
         count = queryset.exclude(retired_at__isnull=True).update(retired_at=None)
-        self.message_user(request, f"Restored {count} card(s).")
+        self.message_user(
+            request,
+            ngettext("Restored %(count)s card.", "Restored %(count)s cards.", count)
+            % {"count": count},
+        )
 
 
 @admin.register(CardState)

@@ -151,10 +151,11 @@ def detect_text_format(text: str) -> str:
 def _parse(data: bytes, name: str, format: str | None, limits: ImportLimits) -> ParseResult:
     if len(data) > limits.max_bytes:
         return _failed(
-            f"the file is {human_size(len(data))}; the limit is {human_size(limits.max_bytes)}"
+            gettext("the file is %(size)s; the limit is %(limit)s")
+            % {"size": human_size(len(data)), "limit": human_size(limits.max_bytes)}
         )
     if not data:
-        return _failed("the file is empty")
+        return _failed(gettext("the file is empty"))
     if format is not None and format not in FORMATS:
         return _failed(
             gettext("unknown format; Stamp reads: %(formats)s") % {"formats": readable_formats()}
@@ -188,10 +189,9 @@ def _too_many_lines(data: bytes, format: str | None, limits: ImportLimits) -> st
     lines = max(data.count(b"\n"), data.count(b"\r")) + 1
     if lines <= limits.max_text_lines:
         return None
-    return (
-        f"the file has {lines:,} lines; the limit is {limits.max_text_lines:,}."
-        " Split it into smaller files"
-    )
+    return gettext(
+        "the file has %(lines)s lines; the limit is %(limit)s. Split it into smaller files"
+    ) % {"lines": f"{lines:,}", "limit": f"{limits.max_text_lines:,}"}
 
 
 def _parse_bundle(data: bytes, limits: ImportLimits) -> ParseResult:
@@ -199,7 +199,7 @@ def _parse_bundle(data: bytes, limits: ImportLimits) -> ParseResult:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return bundle.parse(archive, limits=limits)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-        return _failed("the file is not a zip archive")
+        return _failed(gettext("the file is not a zip archive"))
 
 
 def _wrong_kind(data: bytes, name: str, format: str | None) -> str | None:
@@ -212,12 +212,16 @@ def _wrong_kind(data: bytes, name: str, format: str | None) -> str | None:
     )
     if is_zip:
         if office := _office_kind(data):
-            return f"this is {office}, not a card file: save it as CSV (UTF-8) and upload that"
+            return gettext(
+                "this is %(kind)s, not a card file: save it as CSV (UTF-8) and upload that"
+            ) % {"kind": office}
         if not wants_zip and (format is not None or extension in TEXT_EXTENSIONS):
-            return "this is a zip archive, not a text file: upload the CSV or text file itself"
+            return gettext(
+                "this is a zip archive, not a text file: upload the CSV or text file itself"
+            )
         return None
     if data.startswith(_OLE_MAGIC):
-        return "this is an old Word or Excel file: save it as CSV (UTF-8) and upload that"
+        return gettext("this is an old Word or Excel file: save it as CSV (UTF-8) and upload that")
     if kind := binary_kind(data):
         message = gettext("this is %(kind)s, not a card file. Stamp reads: %(formats)s.") % {
             "kind": kind,
@@ -227,9 +231,9 @@ def _wrong_kind(data: bytes, name: str, format: str | None) -> str | None:
             message += " " + gettext("Copy its text into a .txt file and upload that.")
         return message
     if wants_zip and (format == "zip" or extension == ".zip"):
-        return "the file is not a zip archive"
+        return gettext("the file is not a zip archive")
     if wants_zip:
-        return "the file is not an Anki package (not a zip archive)"
+        return gettext("the file is not an Anki package (not a zip archive)")
     if looks_like_utf16(data):
         return gettext(
             "this looks like UTF-16 text without a byte order mark: save it as UTF-8 and "
@@ -270,13 +274,13 @@ def readable_formats() -> str:
 def _office_kind(data: bytes) -> str | None:
     names = apkg.zip_names(data)
     if any(name.startswith("xl/") for name in names):
-        return "an Excel workbook"
+        return gettext("an Excel workbook")
     if any(name.startswith("word/") for name in names):
-        return "a Word document"
+        return gettext("a Word document")
     if any(name.startswith("ppt/") for name in names):
-        return "a PowerPoint presentation"
+        return gettext("a PowerPoint presentation")
     if "mimetype" in names and "content.xml" in names:
-        return "an OpenDocument file"
+        return gettext("an OpenDocument file")
     return None
 
 
@@ -292,13 +296,16 @@ def _post_process(result: ParseResult, name: str, limits: ImportLimits, text_bud
     if len(result.cards) > limits.max_cards:
         result.errors.append(
             Problem(
-                f"the file has {len(result.cards):,} cards; the most one import may hold is "
-                f"{limits.max_cards:,}: split it into smaller files"
+                gettext(
+                    "the file has %(cards)s cards; the most one import may hold is %(limit)s: "
+                    "split it into smaller files"
+                )
+                % {"cards": f"{len(result.cards):,}", "limit": f"{limits.max_cards:,}"}
             )
         )
         result.cards = []
     elif not result.cards and not result.errors:
-        result.errors.append(Problem("no cards were found in the file"))
+        result.errors.append(Problem(gettext("no cards were found in the file")))
     if result.deck_title is None:
         result.deck_title = PurePath(name).stem or None
 
@@ -320,8 +327,8 @@ def _check_card_sizes(result: ParseResult, limits: ImportLimits) -> None:
         if longest > limits.max_field_chars:
             result.errors.append(
                 Problem(
-                    f"the card is {longest:,} characters long; the limit is "
-                    f"{limits.max_field_chars:,}",
+                    gettext("the card is %(length)s characters long; the limit is %(limit)s")
+                    % {"length": f"{longest:,}", "limit": f"{limits.max_field_chars:,}"},
                     card.line,
                     card.entry,
                 )
@@ -339,8 +346,11 @@ def _one_card_per_front(cards: list[CardRecord], warnings: list[Problem]) -> lis
         kept = first[key]
         warnings.append(
             Problem(
-                f'"{snippet(card.front)}" is asked twice: kept the card from {_where(kept)}, '
-                f"skipped the one from {_where(card)}",
+                gettext(
+                    '"%(front)s" is asked twice: kept the card from %(kept)s, skipped the one '
+                    "from %(skipped)s"
+                )
+                % {"front": snippet(card.front), "kept": _where(kept), "skipped": _where(card)},
                 card.line,
                 None if card.line else card.entry,
             )
@@ -350,15 +360,19 @@ def _one_card_per_front(cards: list[CardRecord], warnings: list[Problem]) -> lis
 
 def _where(card: CardRecord) -> str:
     if card.line:
-        return f"line {card.line}"
-    return card.entry or "earlier in the file"
+        return gettext("line %(number)s") % {"number": card.line}
+    return card.entry or gettext("earlier in the file")
 
 
 def _capped(problems: list[Problem], kind: str) -> list[Problem]:
     if len(problems) <= MAX_PROBLEMS:
         return problems
     more = len(problems) - MAX_PROBLEMS
-    return [*problems[:MAX_PROBLEMS], Problem(f"… and {more:,} more {kind} like these")]
+    text = {
+        "warnings": gettext("… and %(count)s more warnings like these"),
+        "errors": gettext("… and %(count)s more errors like these"),
+    }[kind]
+    return [*problems[:MAX_PROBLEMS], Problem(text % {"count": f"{more:,}"})]
 
 
 def _named(problems: list[Problem], name: str) -> list[Problem]:

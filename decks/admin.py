@@ -13,7 +13,7 @@ from django.contrib.admin.options import ActionLocation
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -21,6 +21,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -53,7 +55,7 @@ from decks.services.teachers import (
     classes_taught_by,
     decks_editable_by,
 )
-from decks.templatetags.cards import card_html
+from decks.templatetags.cards import card_html, card_text
 
 _PICTURE_TYPES = ",".join(IMAGE_TYPES)
 
@@ -92,7 +94,7 @@ class CardForm(forms.ModelForm):
 
     class Meta:
         model = Card
-        fields = ("deck", "front", "back", "position", "tags", "retired_at", "key")
+        fields = ("deck", "front", "back", "position", "tags", "retired_at")
 
     def clean_front(self) -> str:
         return clean_card_html(self.cleaned_data["front"])
@@ -157,6 +159,9 @@ class CardInline(admin.TabularInline):
     extra = 0
     show_change_link = True
     can_delete = False  # retire instead: students' history stays
+    # Admin's 40 x 10 textareas put Back and Tags past the edge at 1280 px; with
+    # admin-cards.css the columns share the row and the text wraps inside them.
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4})}}
 
 
 def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -189,6 +194,9 @@ class DeckAdmin(ProgressProtectedAdmin):
     inlines = [CardInline]
     actions = ["export_csv", "export_apkg"]
     change_list_template = "admin/decks/deck/change_list.html"
+
+    class Media:
+        css = {"all": ("css/admin-cards.css",)}
 
     def get_queryset(self, request: HttpRequest):
         return decks_editable_by(request.user)
@@ -436,7 +444,8 @@ class CardAdmin(ProgressProtectedAdmin):
         "deck", "front", "back", "pictures", "front_image", "remove_front_image",
         "back_image", "remove_back_image", "position", "tags", "retired_at", "key",
     )  # fmt: skip
-    list_display = ("deck", "position", "front", "tags", "retired_at")
+    list_display = ("front_text", "deck", "position", "tags", "retired_at")
+    list_display_links = ("front_text",)
     # RelatedOnly: the filter lists only decks of cards this teacher may see.
     list_filter = (
         ("deck", admin.RelatedOnlyFieldListFilter),
@@ -444,15 +453,38 @@ class CardAdmin(ProgressProtectedAdmin):
     )
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
-        # Moving a card would strand students' states and logs in the old deck.
-        return ("deck", "pictures") if obj is not None else ("pictures",)
+        # Moving a card would strand students' states and logs in the old deck. The key
+        # is how a re-import or re-seed finds the card again: changed, the card's
+        # progress would be orphaned by the next import.
+        return ("deck", "pictures", "key") if obj is not None else ("pictures", "key")
+
+    @admin.display(description=_("Front"), ordering="front")
+    def front_text(self, card: Card) -> str:
+        return Truncator(card_text(card.front)).chars(120) or "—"
+
+    def response_change(self, request: HttpRequest, obj: Card) -> HttpResponse:
+        """Back to the page the teacher came from (the hardest cards), when it said so."""
+        response = super().response_change(request, obj)
+        back = request.GET.get("next", "")
+        plain_save = not any(
+            key in request.POST for key in ("_continue", "_addanother", "_saveasnew")
+        )
+        if (
+            plain_save
+            and back
+            and url_has_allowed_host_and_scheme(
+                back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            )
+        ):
+            return redirect(back)
+        return response
 
     search_fields = ("front", "back", "tags")
     list_select_related = ("deck",)
     actions = ["retire", "restore"]
 
     class Media:
-        css = {"all": ("css/admin-import.css",)}
+        css = {"all": ("css/admin-import.css", "css/admin-cards.css")}
 
     def save_model(self, request: HttpRequest, obj: Card, form, change: bool) -> None:
         super().save_model(request, obj, form, change)

@@ -85,6 +85,8 @@ def class_join_view(request: HtmxHttpRequest, code: str = ""):
 @require_POST
 def class_leave_view(request: HtmxHttpRequest, pk: int):
     classroom = get_object_or_404(request.user.classes_joined, pk=pk)
+    if request.POST.get("confirm") != "yes":
+        return _confirm_page(request, classroom, "leave")
     class_leave(student=request.user, classroom=classroom)
     messages.info(
         request, _("You left %(name)s. Your progress is kept.") % {"name": classroom.name}
@@ -95,7 +97,21 @@ def class_leave_view(request: HtmxHttpRequest, pk: int):
 @login_required
 @require_GET
 def class_detail(request: HtmxHttpRequest, pk: int):
-    classroom = _class_for_member(request, pk)
+    return _class_page(request, _class_for_member(request, pk))
+
+
+def _confirm_page(request: HtmxHttpRequest, classroom: Classroom, action: str) -> HttpResponse:
+    """Ask before what cannot be undone from this page; it needs no JavaScript.
+
+    A new code stops the old one and its link at once, for students who have not joined
+    yet; leaving takes the class's decks off the student's home page.
+    """
+    return render(request, "decks/class_confirm.html", {"classroom": classroom, "action": action})
+
+
+def _class_page(
+    request: HtmxHttpRequest, classroom: Classroom, form: ClassForm | None = None
+) -> HttpResponse:
     today = today_for_study()
     teacher = is_class_teacher(request.user, classroom)
     context = {
@@ -111,7 +127,9 @@ def class_detail(request: HtmxHttpRequest, pk: int):
         context["join_url"] = request.build_absolute_uri(
             reverse("class_join_code", args=[classroom.join_code])
         )
-        context["form"] = ClassForm(instance=classroom, decks=decks_editable_by(request.user))
+        context["form"] = form or ClassForm(
+            instance=classroom, decks=decks_editable_by(request.user)
+        )
         context["student_count"] = classroom.students.count()
     return render(request, "decks/class_detail.html", context)
 
@@ -212,6 +230,8 @@ def class_update(request: HtmxHttpRequest, pk: int):
     classroom = _class_for_teacher(request, pk)
     action = request.POST.get("action")
     if action == "regenerate":
+        if request.POST.get("confirm") != "yes":
+            return _confirm_page(request, classroom, "regenerate")
         join_code_regenerate(classroom=classroom)
         messages.success(request, _("New join code made; the old one no longer works."))
         return redirect(classroom)
@@ -225,10 +245,9 @@ def class_update(request: HtmxHttpRequest, pk: int):
             exam_clamp_apply(classroom=saved, today=today_for_study())
         messages.success(request, _("Class saved."))
         return redirect(classroom)
-    messages.error(request, _("The class could not be saved: ") + "; ".join(
-        f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()
-    ))  # fmt: skip
-    return redirect(classroom)
+    # The form again with its errors beside the fields, and what the teacher typed.
+    messages.error(request, _("The class could not be saved: see the form below."))
+    return _class_page(request, classroom, form)
 
 
 @login_required

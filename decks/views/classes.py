@@ -4,6 +4,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -26,9 +27,18 @@ from decks.services.classes import (
 from decks.services.clock import today_for_study
 from decks.services.exports import csv_row
 from decks.services.leaderboard import PERIODS, SORTABLE, class_leaderboard, is_class_teacher
-from decks.services.progress import class_progress, days_until, item_analysis, readiness_for
+from decks.services.progress import (
+    class_progress,
+    days_until,
+    item_analysis,
+    readiness_for,
+    student_hardest_cards,
+    student_standing,
+)
 from decks.services.teachers import decks_editable_by, is_teacher
 from decks.views.study import HtmxHttpRequest
+
+ITEMS_PER_PAGE = 25
 
 
 def _class_for_member(request: HtmxHttpRequest, pk: int) -> Classroom:
@@ -217,10 +227,40 @@ def _progress_csv(classroom: Classroom, rows) -> HttpResponse:
 @require_GET
 def class_items_view(request: HtmxHttpRequest, pk: int):
     classroom = _class_for_teacher(request, pk)
+    decks = classroom.decks.order_by("title")
+    deck = (
+        decks.filter(pk=request.GET.get("deck")).first()
+        if request.GET.get("deck", "").isdecimal()
+        else None
+    )
+    page = Paginator(item_analysis(classroom=classroom, deck=deck), ITEMS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "decks/class_items.html",
-        {"classroom": classroom, "items": item_analysis(classroom=classroom)},
+        {"classroom": classroom, "page": page, "items": page.object_list, "decks": decks,
+         "deck": deck},
+    )  # fmt: skip
+
+
+@login_required
+@require_GET
+def class_student_view(request: HtmxHttpRequest, pk: int, student_id: int):
+    """One student of the class as the teacher sees them: each deck, and what they forget."""
+    classroom = _class_for_teacher(request, pk)
+    student = get_object_or_404(classroom.students, pk=student_id)
+    today = today_for_study()
+    (row,) = class_progress(classroom=classroom, today=today, student_id=student.pk)
+    return render(
+        request,
+        "decks/class_student.html",
+        {
+            "classroom": classroom,
+            "row": row,
+            "standings": student_standing(classroom=classroom, student_id=student.pk, today=today),
+            "hardest": student_hardest_cards(classroom=classroom, student_id=student.pk),
+        },
     )
 
 

@@ -197,3 +197,20 @@ print("done", result.format)
 """
     done = run_within_cpu_seconds(script, 10)
     assert done.stdout.startswith("done"), done.stderr[-500:]
+
+
+def test_one_file_mixing_every_marker_style_and_widget_spacing_reads_whole():
+    data = (Path(__file__).parent / "data" / "qa_marked_mixed.txt").read_bytes()
+
+    result = parse_upload(data, filename="Vragen-H7.txt")
+
+    assert result.format == "qa_blocks"
+    assert result.errors == result.warnings == []
+    assert [front for front, _ in sides(result)] == [
+        "Wat is accountmanagement?",
+        "Noem de niveaus van accountmanagement.",
+        "Welke taken heeft een accountmanager?",
+    ]
+    assert result.cards[1].back.count("<li>") == 3
+    assert result.cards[2].back.startswith("<p>Drie taken:</p><ul><li>Verkopen</li>")
+    assert {card.tags for card in result.cards} == {("H7",)}

@@ -2,6 +2,7 @@
 
 import pytest
 
+from decks.services.reviews import review_record
 from tests.conftest import make_class, make_deck, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,3 +50,22 @@ def test_on_a_phone_the_table_scrolls_in_its_box_and_the_names_stay_in_view(brow
     before = name.bounding_box()["x"]
     page.evaluate("document.querySelector('.table-scroll').scrollLeft = 400")
     assert abs(name.bounding_box()["x"] - before) < 1
+
+
+def test_the_hardest_cards_page_does_not_widen_a_phone_screen(browser, live_server):
+    teacher = make_user("tess")
+    deck = make_deck(TITLES[4], cards=3, owner=teacher)
+    student = make_user("sam")
+    classroom = make_class("Klas 1A", students=[student], decks=[deck], teachers=[teacher])
+    for card in deck.cards.all():
+        review_record(student=student, card=card, rating=2, seen_reviews=0)
+    page = browser.new_page(viewport={"width": 360, "height": 800})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "tess")
+    page.fill("#id_password", "pass-word-123")
+    page.click(".auth-form button[type=submit]")
+
+    page.goto(f"{live_server.url}/classes/{classroom.pk}/items/")
+
+    assert page.locator("[data-testid=items-table] tbody tr").count() == 3
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

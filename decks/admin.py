@@ -10,26 +10,30 @@ from django.contrib.admin.options import ActionLocation
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 
 from decks.admin_forms import ImportConfirmForm, ImportUploadForm, TeacherByUsernameForm
 from decks.html import IMAGE_TYPES, clean_card_html, media_hashes
+from decks.importers.detect import FORMAT_LABELS
 from decks.importers.isolation import parse_upload_isolated
 from decks.importers.media import MediaRefused, media_file
 from decks.models import Card, CardState, Classroom, Deck, ImportUpload, Membership, ReviewLog
-from decks.services.classes import exam_clamp_apply
+from decks.services.classes import deck_classes_add, exam_clamp_apply
 from decks.services.clock import today_for_study
 from decks.services.imports import (
     ImportRejected,
     deck_import,
+    decks_titled,
     import_limits,
     import_plan,
     import_upload_hold,
@@ -47,18 +51,31 @@ from decks.services.teachers import (
     colleagues_of,
     decks_editable_by,
 )
-from decks.templatetags.cards import card_html
+from decks.templatetags.cards import card_html, card_text
 from decks.views.exports import export_download
 
 _PICTURE_TYPES = ",".join(IMAGE_TYPES)
 
 
 def _picture_field(side: str) -> forms.FileField:
+    labels = {
+        "front": (
+            _("Front picture"),
+            _(
+                "PNG, JPEG, GIF or WebP. Replaces the front's first picture, or goes after "
+                "its text."
+            ),
+        ),
+        "back": (
+            _("Back picture"),
+            _("PNG, JPEG, GIF or WebP. Replaces the back's first picture, or goes after its text."),
+        ),
+    }
+    label, help_text = labels[side]
     return forms.FileField(
         required=False,
-        label=f"{side.capitalize()} picture",
-        help_text=f"PNG, JPEG, GIF or WebP. Replaces the {side}'s first picture, or goes "
-        "after its text.",
+        label=label,
+        help_text=help_text,
         widget=forms.ClearableFileInput(attrs={"accept": _PICTURE_TYPES}),
     )
 
@@ -68,13 +85,13 @@ class CardForm(forms.ModelForm):
     passes the same checks as an imported one."""
 
     front_image = _picture_field("front")
-    remove_front_image = forms.BooleanField(required=False, label="Remove the front's picture")
+    remove_front_image = forms.BooleanField(required=False, label=_("Remove the front's picture"))
     back_image = _picture_field("back")
-    remove_back_image = forms.BooleanField(required=False, label="Remove the back's picture")
+    remove_back_image = forms.BooleanField(required=False, label=_("Remove the back's picture"))
 
     class Meta:
         model = Card
-        fields = ("deck", "front", "back", "position", "tags", "retired_at", "key")
+        fields = ("deck", "front", "back", "position", "tags", "retired_at")
 
     def clean_front(self) -> str:
         return clean_card_html(self.cleaned_data["front"])
@@ -99,7 +116,9 @@ class CardForm(forms.ModelForm):
         except MediaRefused as refused:
             raise forms.ValidationError(f"{upload.name}: {refused}") from refused
         if not picture.is_image:
-            raise forms.ValidationError(f"{upload.name}: it is a sound, not a picture")
+            raise forms.ValidationError(
+                gettext("%(name)s: it is a sound, not a picture") % {"name": upload.name}
+            )
         return upload.name, data
 
 
@@ -137,6 +156,9 @@ class CardInline(admin.TabularInline):
     extra = 0
     show_change_link = True
     can_delete = False  # retire instead: students' history stays
+    # Admin's 40 x 10 textareas put Back and Tags past the edge at 1280 px; with
+    # admin-cards.css the columns share the row and the text wraps inside them.
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4})}}
 
 
 def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -160,6 +182,9 @@ class DeckAdmin(ProgressProtectedAdmin):
     actions = ["export_csv", "export_apkg"]
     change_list_template = "admin/decks/deck/change_list.html"
 
+    class Media:
+        css = {"all": ("css/admin-cards.css",)}
+
     def get_queryset(self, request: HttpRequest):
         return decks_editable_by(request.user)
 
@@ -176,7 +201,7 @@ class DeckAdmin(ProgressProtectedAdmin):
             return []
         return super().get_inline_instances(request, obj)
 
-    @admin.display(description=_lazy("Cards"))
+    @admin.display(description=_("Cards"))
     def card_list(self, deck: Deck) -> str:
         url = reverse("admin:decks_card_changelist") + f"?deck__id__exact={deck.pk}"
         count = deck.cards.count()
@@ -212,15 +237,15 @@ class DeckAdmin(ProgressProtectedAdmin):
             if changed:
                 _card_media_sync(form.instance, changed, request.user)
 
-    @admin.display(description="cards")
+    @admin.display(description=_("cards"))
     def card_count(self, deck: Deck) -> int:
         return deck.cards.active().count()
 
-    @admin.action(description="Export selected decks as CSV", permissions=["view"])
+    @admin.action(description=_("Export selected decks as CSV"), permissions=["view"])
     def export_csv(self, request: HttpRequest, queryset):
         return _export(queryset, "csv")
 
-    @admin.action(description="Export selected decks as Anki packages", permissions=["view"])
+    @admin.action(description=_("Export selected decks as Anki packages"), permissions=["view"])
     def export_apkg(self, request: HttpRequest, queryset):
         return _export(queryset, "apkg")
 
@@ -228,6 +253,16 @@ class DeckAdmin(ProgressProtectedAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("import/", wrap(self.import_view), name="decks_deck_import"),
+            path(
+                "import/<uuid:upload_id>/into/<int:deck_id>/",
+                wrap(self.import_into_view),
+                name="decks_deck_import_into",
+            ),
+            path(
+                "import/done/<int:deck_id>/",
+                wrap(self.import_done_view),
+                name="decks_deck_import_done",
+            ),
             path(
                 "import/<uuid:upload_id>/confirm/",
                 wrap(self.import_confirm_view),
@@ -285,21 +320,51 @@ class DeckAdmin(ProgressProtectedAdmin):
                     new_deck_title=plan.deck_title if deck is None else "",
                     media_members={sha256: media.member for sha256, media in parsed.media.items()},
                 )
-            return TemplateResponse(
-                request,
-                "admin/decks/deck/import_preview.html",
-                self._context(
-                    request,
-                    title=gettext("Preview: %(file)s") % {"file": upload.name},
-                    plan=plan,
-                    filename=upload.name,
-                    pending=pending,
-                    confirm_form=ImportConfirmForm(),
-                ),
-            )
+            return self._preview(request, plan=plan, filename=upload.name, pending=pending)
         return TemplateResponse(
             request, "admin/decks/deck/import_form.html", self._context(request, form=form)
         )
+
+    def _preview(self, request: HttpRequest, *, plan, filename: str, pending) -> HttpResponse:
+        namesakes = []
+        if plan.deck is None:
+            namesakes = decks_titled(decks=decks_editable_by(request.user), title=plan.deck_title)
+        return TemplateResponse(
+            request,
+            "admin/decks/deck/import_preview.html",
+            self._context(
+                request,
+                title=gettext("Preview: %(file)s") % {"file": filename},
+                plan=plan,
+                filename=filename,
+                format_label=FORMAT_LABELS.get(plan.parsed.format or "", ""),
+                pending=pending,
+                namesakes=namesakes,
+                confirm_form=ImportConfirmForm(),
+            ),
+        )
+
+    def import_into_view(self, request: HttpRequest, upload_id, deck_id) -> HttpResponse:
+        """The preview again, for the same upload into an existing deck instead of a new one.
+
+        Offered when the new deck would share its name with a deck the teacher has: a
+        second import of a file then updates its deck instead of making a twin.
+        """
+        self._require_import_permission(request)
+        if request.method != "POST":
+            return redirect("admin:decks_deck_import")
+        pending = get_object_or_404(ImportUpload, pk=upload_id, uploaded_by=request.user)
+        deck = get_object_or_404(decks_editable_by(request.user), pk=deck_id)
+        parsed = parse_upload_isolated(
+            bytes(pending.data),
+            filename=pending.filename,
+            format=pending.format or None,
+            limits=import_limits(),
+        )
+        pending.deck, pending.new_deck_title = deck, ""
+        pending.save(update_fields=["deck", "new_deck_title"])
+        plan = import_plan(parsed=parsed, deck=deck)
+        return self._preview(request, plan=plan, filename=pending.filename, pending=pending)
 
     def import_confirm_view(self, request: HttpRequest, upload_id) -> HttpResponse:
         """Step 2: write everything in one transaction, or nothing."""
@@ -337,10 +402,52 @@ class DeckAdmin(ProgressProtectedAdmin):
             return redirect("admin:decks_deck_import")
         messages.success(
             request,
-            f"Imported {pending.filename} into “{result.deck.title}”: {result.added} added, "
-            f"{result.updated} updated, {result.unchanged} unchanged, {result.retired} retired.",
+            gettext(
+                "Imported %(file)s into “%(deck)s”: %(added)s added, %(updated)s updated, "
+                "%(unchanged)s unchanged, %(retired)s retired."
+            )
+            % {
+                "file": pending.filename,
+                "deck": result.deck.title,
+                "added": result.added,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "retired": result.retired,
+            },
         )
-        return redirect(reverse("admin:decks_deck_change", args=[result.deck.pk]))
+        return redirect(reverse("admin:decks_deck_import_done", args=[result.deck.pk]))
+
+    def import_done_view(self, request: HttpRequest, deck_id: int) -> HttpResponse:
+        """The import's last page: a deck reaches students only in a class, so offer them.
+
+        A teacher who stops at "imported" has a deck no student sees; ticking the classes
+        here is the step that makes the import worth anything.
+        """
+        self._require_import_permission(request)
+        deck = get_object_or_404(decks_editable_by(request.user), pk=deck_id)
+        taught = classes_taught_by(request.user).order_by("name")
+        if request.method == "POST":
+            chosen = taught.filter(pk__in=request.POST.getlist("classes")).exclude(decks=deck)
+            added = deck_classes_add(deck=deck, classrooms=chosen, today=today_for_study())
+            if added:
+                messages.success(
+                    request,
+                    gettext("“%(deck)s” is now in %(classes)s: its students can study it.")
+                    % {"deck": deck.title, "classes": ", ".join(c.name for c in added)},
+                )
+            return redirect(reverse("admin:decks_deck_change", args=[deck.pk]))
+        classes = [(classroom, classroom.decks.filter(pk=deck.pk).exists()) for classroom in taught]
+        return TemplateResponse(
+            request,
+            "admin/decks/deck/import_done.html",
+            self._context(
+                request,
+                title=gettext("Imported: %(deck)s") % {"deck": deck.title},
+                deck=deck,
+                classes=classes,
+                in_a_class=any(has for _, has in classes) or deck.classrooms.exists(),
+            ),
+        )
 
 
 @admin.register(Card)
@@ -351,7 +458,8 @@ class CardAdmin(ProgressProtectedAdmin):
         "deck", "front", "back", "pictures", "front_image", "remove_front_image",
         "back_image", "remove_back_image", "position", "tags", "retired_at", "key",
     )  # fmt: skip
-    list_display = ("deck", "position", "front", "tags", "retired_at")
+    list_display = ("front_text", "deck", "position", "tags", "retired_at")
+    list_display_links = ("front_text",)
     # RelatedOnly: the filter lists only decks of cards this teacher may see.
     list_filter = (
         ("deck", admin.RelatedOnlyFieldListFilter),
@@ -359,15 +467,38 @@ class CardAdmin(ProgressProtectedAdmin):
     )
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
-        # Moving a card would strand students' states and logs in the old deck.
-        return ("deck", "pictures") if obj is not None else ("pictures",)
+        # Moving a card would strand students' states and logs in the old deck. The key
+        # is how a re-import or re-seed finds the card again: changed, the card's
+        # progress would be orphaned by the next import.
+        return ("deck", "pictures", "key") if obj is not None else ("pictures", "key")
+
+    @admin.display(description=_("Front"), ordering="front")
+    def front_text(self, card: Card) -> str:
+        return Truncator(card_text(card.front)).chars(120) or "—"
+
+    def response_change(self, request: HttpRequest, obj: Card) -> HttpResponse:
+        """Back to the page the teacher came from (the hardest cards), when it said so."""
+        response = super().response_change(request, obj)
+        back = request.GET.get("next", "")
+        plain_save = not any(
+            key in request.POST for key in ("_continue", "_addanother", "_saveasnew")
+        )
+        if (
+            plain_save
+            and back
+            and url_has_allowed_host_and_scheme(
+                back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            )
+        ):
+            return redirect(back)
+        return response
 
     search_fields = ("front", "back", "tags")
     list_select_related = ("deck",)
     actions = ["retire", "restore"]
 
     class Media:
-        css = {"all": ("css/admin-import.css",)}
+        css = {"all": ("css/admin-import.css", "css/admin-cards.css")}
 
     def save_model(self, request: HttpRequest, obj: Card, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
@@ -379,14 +510,14 @@ class CardAdmin(ProgressProtectedAdmin):
                 card_image_remove(card=obj, side=side)
         _card_media_sync(obj.deck, [obj], request.user)
 
-    @admin.display(description="Pictures and sound")
+    @admin.display(description=_("Pictures and sound"))
     def pictures(self, card: Card) -> str:
         """What the card shows besides text, as students will see it."""
         parts = [
             format_html(
                 '<span class="card-media"><strong>{}</strong>{}</span>', label, card_html(html)
             )
-            for label, html in (("Front", card.front), ("Back", card.back))
+            for label, html in ((gettext("Front"), card.front), (gettext("Back"), card.back))
             if media_hashes(html)
         ]
         return format_html_join("", "{}", ((part,) for part in parts)) or "—"
@@ -400,16 +531,25 @@ class CardAdmin(ProgressProtectedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.action(
-        description="Retire selected cards (hide from study, keep history)", permissions=["change"]
+        description=_("Retire selected cards (hide from study, keep history)"),
+        permissions=["change"],
     )
     def retire(self, request: HttpRequest, queryset):
         count = queryset.filter(retired_at__isnull=True).update(retired_at=timezone.now())
-        self.message_user(request, f"Retired {count} card(s).")
+        self.message_user(
+            request,
+            ngettext("Retired %(count)s card.", "Retired %(count)s cards.", count)
+            % {"count": count},
+        )
 
-    @admin.action(description="Bring selected cards back into study", permissions=["change"])
+    @admin.action(description=_("Bring selected cards back into study"), permissions=["change"])
     def restore(self, request: HttpRequest, queryset):
         count = queryset.exclude(retired_at__isnull=True).update(retired_at=None)
-        self.message_user(request, f"Restored {count} card(s).")
+        self.message_user(
+            request,
+            ngettext("Restored %(count)s card.", "Restored %(count)s cards.", count)
+            % {"count": count},
+        )
 
 
 @admin.register(CardState)

@@ -1,7 +1,11 @@
+from datetime import date
+
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from decks.models import Classroom, Deck, StudentProfile
+from decks.services.clock import today_for_study
 
 
 class JoinForm(forms.Form):
@@ -42,7 +46,6 @@ class ClassForm(forms.ModelForm):
             "join_enabled": _("Students can join with the code"),
         }
         help_texts = {
-            "join_enabled": _("Off: nobody can join with the code."),
             "exam_date": _("Until then no card of the class's decks is due past it."),
         }
 
@@ -50,3 +53,24 @@ class ClassForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["decks"].queryset = decks if decks is not None else Deck.objects.all()
         self.fields["decks"].required = False
+        # The help says what the box means as it stands now, and what unticking does.
+        joining = self.instance.join_enabled if self.instance.pk else True
+        self.fields["join_enabled"].help_text = (
+            _("On: anyone with the code or the join link can join. Untick to stop new students.")
+            if joining
+            else _("Off: nobody can join with the code now. Tick to let students join again.")
+        )
+
+    def clean_exam_date(self) -> date | None:
+        """An exam already past schedules nothing; it is almost always a typo in the year.
+
+        A past date the class already had may stay, so the rest of the form still saves.
+        """
+        exam_date = self.cleaned_data.get("exam_date")
+        unchanged = self.instance.pk and exam_date == self.instance.exam_date
+        if exam_date and not unchanged and exam_date < today_for_study():
+            raise forms.ValidationError(
+                _("%(date)s is in the past: pick the exam date from today on."),
+                params={"date": date_format(exam_date, "j F Y")},
+            )
+        return exam_date

@@ -3,11 +3,14 @@
 import uuid
 from datetime import timedelta
 from decimal import Decimal
+from html import unescape
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 
 
 def new_card_key() -> str:
@@ -109,7 +112,9 @@ class Card(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.deck}: {self.key}"
+        """The front as a teacher reads it: the admin labels cards with this, not the key."""
+        text = " ".join(unescape(strip_tags(self.front)).split())
+        return Truncator(text).chars(80) if text else self.key
 
     def natural_key(self) -> tuple[str, str]:
         return (*self.deck.natural_key(), self.key)

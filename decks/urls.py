@@ -35,5 +35,10 @@ urlpatterns = [
     path("classes/<int:pk>/leaderboard/", classes.leaderboard, name="leaderboard"),
     path("classes/<int:pk>/progress/", classes.class_progress_view, name="class_progress"),
     path("classes/<int:pk>/items/", classes.class_items_view, name="class_items"),
+    path(
+        "classes/<int:pk>/students/<int:student_id>/",
+        classes.class_student_view,
+        name="class_student",
+    ),
     path("", include("decks.urls_statistics")),
 ]

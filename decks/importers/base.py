@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from html import unescape
 from typing import Any
 
+from django.utils.translation import gettext
+
 from decks.html import media_hashes
 
 MB = 1024 * 1024
@@ -42,7 +44,8 @@ class Problem:
     @property
     def where(self) -> str:
         """Where the problem is, such as "cards.csv, line 12"; "" when nothing is known."""
-        parts = [self.file, f"line {self.line}" if self.line else None, self.entry]
+        line = gettext("line %(number)s") % {"number": self.line} if self.line else None
+        parts = [self.file, line, self.entry]
         return ", ".join(part for part in parts if part)
 
     def __str__(self) -> str:

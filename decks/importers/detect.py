@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import PurePath
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from decks.importers import apkg, bundle, flashcard_site, notes, qa_blocks, quizlet
@@ -30,7 +31,8 @@ from decks.importers.base import (
     snippet,
     too_much_card_text,
 )
-from decks.importers.decoding import decode_text
+from decks.importers.decoding import decode_text, looks_binary, looks_like_utf16
+from decks.importers.text_blocks import tidy
 
 FORMATS = ("csv", "tsv", "quizlet", "flashcard_site", "qa_blocks", "notes", "apkg", "zip")
 FORMAT_LABELS = {
@@ -50,6 +52,19 @@ MAX_PROBLEMS = 100  # of each kind: past that a preview only scrolls
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls, .ppt before 2007
 _PDF_MAGIC = b"%PDF"
+_BINARY_MAGIC = (
+    (b"\x89PNG", _("a picture (PNG)")),
+    (b"\xff\xd8\xff", _("a picture (JPEG)")),
+    (b"GIF8", _("a picture (GIF)")),
+    (b"ID3", _("a sound file (MP3)")),
+    (b"OggS", _("a sound file (Ogg)")),
+    (b"{\\rtf", _("a Rich Text (RTF) document")),
+    (b"\x1f\x8b", _("a compressed (gzip) file")),
+    (b"7z\xbc\xaf\x27\x1c", _("a compressed (7-Zip) file")),
+    (b"Rar!", _("a compressed (RAR) file")),
+    (b"\x7fELF", _("a program")),
+    (b"SQLite format 3\x00", _("a database file (SQLite)")),
+)
 # Seed-document parsers take text only; they check no sizes of their own.
 _UNCHECKED_FORMATS = {"flashcard_site", "qa_blocks", "notes"}
 
@@ -108,11 +123,19 @@ def detect_text_format(text: str) -> str:
     Tables come before question blocks because a CSV row "Wat is CRM?;..." also opens
     with a question word.
     """
-    lines = [line for line in text.splitlines() if line.strip()]  # tabs at the ends count
+    tidied = [tidy(line) for line in text.splitlines()]
+    widget = flashcard_site.rating_widget_lines(tidied)
+    lines = [  # tabs at the ends count
+        line for index, line in enumerate(text.splitlines()) if line.strip() and index not in widget
+    ]
     if not lines:
         return "notes"
-    if "How well did you know this?" in text or _has_site_cards(lines):
+    # Q and A markers come before tables: a marked answer may have a comma on every line.
+    shape = qa_blocks.marked_shape([line.strip() for line in lines])
+    if shape == "site":
         return "flashcard_site"
+    if shape == "marked":
+        return "qa_blocks"
     if sum("\t" in line for line in lines) >= len(lines) / 2:
         return "quizlet" if quizlet.looks_like_quizlet(text) else "tsv"
     for delimiter in (";", ","):
@@ -125,29 +148,18 @@ def detect_text_format(text: str) -> str:
     return "notes"
 
 
-def _has_site_cards(lines: list[str]) -> bool:
-    """A card number, then Q on the next line with text, and somewhere an A line.
-
-    Read line by line, not with one pattern over the text: whitespace that spans lines
-    makes a pattern retry every blank line from every line start, quadratic in the blank lines.
-    """
-    stripped = [line.strip() for line in lines]
-    numbered = any(
-        number.isdecimal() and next_line == "Q"
-        for number, next_line in zip(stripped, stripped[1:], strict=False)
-    )
-    return numbered and "A" in stripped
-
-
 def _parse(data: bytes, name: str, format: str | None, limits: ImportLimits) -> ParseResult:
     if len(data) > limits.max_bytes:
         return _failed(
-            f"the file is {human_size(len(data))}; the limit is {human_size(limits.max_bytes)}"
+            gettext("the file is %(size)s; the limit is %(limit)s")
+            % {"size": human_size(len(data)), "limit": human_size(limits.max_bytes)}
         )
     if not data:
-        return _failed("the file is empty")
+        return _failed(gettext("the file is empty"))
     if format is not None and format not in FORMATS:
-        return _failed(f"unknown format {format!r}; known formats: {', '.join(FORMATS)}")
+        return _failed(
+            gettext("unknown format; Stamp reads: %(formats)s") % {"formats": readable_formats()}
+        )
     if problem := _wrong_kind(data, name, format):
         return _failed(problem)
     if problem := _too_many_lines(data, format, limits):
@@ -177,10 +189,9 @@ def _too_many_lines(data: bytes, format: str | None, limits: ImportLimits) -> st
     lines = max(data.count(b"\n"), data.count(b"\r")) + 1
     if lines <= limits.max_text_lines:
         return None
-    return (
-        f"the file has {lines:,} lines; the limit is {limits.max_text_lines:,}."
-        " Split it into smaller files"
-    )
+    return gettext(
+        "the file has %(lines)s lines; the limit is %(limit)s. Split it into smaller files"
+    ) % {"lines": f"{lines:,}", "limit": f"{limits.max_text_lines:,}"}
 
 
 def _parse_bundle(data: bytes, limits: ImportLimits) -> ParseResult:
@@ -188,7 +199,7 @@ def _parse_bundle(data: bytes, limits: ImportLimits) -> ParseResult:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return bundle.parse(archive, limits=limits)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-        return _failed("the file is not a zip archive")
+        return _failed(gettext("the file is not a zip archive"))
 
 
 def _wrong_kind(data: bytes, name: str, format: str | None) -> str | None:
@@ -201,31 +212,75 @@ def _wrong_kind(data: bytes, name: str, format: str | None) -> str | None:
     )
     if is_zip:
         if office := _office_kind(data):
-            return f"this is {office}, not a card file: save it as CSV (UTF-8) and upload that"
+            return gettext(
+                "this is %(kind)s, not a card file: save it as CSV (UTF-8) and upload that"
+            ) % {"kind": office}
         if not wants_zip and (format is not None or extension in TEXT_EXTENSIONS):
-            return "this is a zip archive, not a text file: upload the CSV or text file itself"
+            return gettext(
+                "this is a zip archive, not a text file: upload the CSV or text file itself"
+            )
         return None
     if data.startswith(_OLE_MAGIC):
-        return "this is an old Word or Excel file: save it as CSV (UTF-8) and upload that"
-    if data.startswith(_PDF_MAGIC):
-        return "PDF files can't be imported: copy the text into a .txt file and upload that"
+        return gettext("this is an old Word or Excel file: save it as CSV (UTF-8) and upload that")
+    if kind := binary_kind(data):
+        message = gettext("this is %(kind)s, not a card file. Stamp reads: %(formats)s.") % {
+            "kind": kind,
+            "formats": readable_formats(),
+        }
+        if kind in (gettext("a PDF file"), gettext("a Rich Text (RTF) document")):
+            message += " " + gettext("Copy its text into a .txt file and upload that.")
+        return message
     if wants_zip and (format == "zip" or extension == ".zip"):
-        return "the file is not a zip archive"
+        return gettext("the file is not a zip archive")
     if wants_zip:
-        return "the file is not an Anki package (not a zip archive)"
+        return gettext("the file is not an Anki package (not a zip archive)")
+    if looks_like_utf16(data):
+        return gettext(
+            "this looks like UTF-16 text without a byte order mark: save it as UTF-8 and "
+            "upload it again"
+        )
+    if looks_binary(data):
+        return gettext(
+            "this is not a text file, nor a file Stamp knows. Stamp reads: %(formats)s."
+        ) % {"formats": readable_formats()}
     return None
+
+
+def binary_kind(data: bytes) -> str | None:
+    """What a file that is no text is, from its first bytes, as a teacher would name it.
+
+    A PDF may have bytes before its "%PDF" (the format allows 1 KB of them), so that mark
+    is looked for in the opening kilobyte, not only at the start.
+    """
+    if _PDF_MAGIC in data[:1024]:
+        return gettext("a PDF file")
+    for magic, kind in _BINARY_MAGIC:
+        if data.startswith(magic):
+            return str(kind)
+    if data[8:12] == b"WEBP" and data.startswith(b"RIFF"):
+        return gettext("a picture (WebP)")
+    if data[4:8] == b"ftyp":
+        return gettext("a video or sound file")
+    if data.startswith(b"MZ") and b"\x00" in data[:512]:  # text may open with "MZ"
+        return gettext("a program (.exe)")
+    return None
+
+
+def readable_formats() -> str:
+    """The formats an upload may have, as the upload form names them."""
+    return ", ".join(str(FORMAT_LABELS[format]) for format in FORMATS)
 
 
 def _office_kind(data: bytes) -> str | None:
     names = apkg.zip_names(data)
     if any(name.startswith("xl/") for name in names):
-        return "an Excel workbook"
+        return gettext("an Excel workbook")
     if any(name.startswith("word/") for name in names):
-        return "a Word document"
+        return gettext("a Word document")
     if any(name.startswith("ppt/") for name in names):
-        return "a PowerPoint presentation"
+        return gettext("a PowerPoint presentation")
     if "mimetype" in names and "content.xml" in names:
-        return "an OpenDocument file"
+        return gettext("an OpenDocument file")
     return None
 
 
@@ -241,13 +296,16 @@ def _post_process(result: ParseResult, name: str, limits: ImportLimits, text_bud
     if len(result.cards) > limits.max_cards:
         result.errors.append(
             Problem(
-                f"the file has {len(result.cards):,} cards; the most one import may hold is "
-                f"{limits.max_cards:,}: split it into smaller files"
+                gettext(
+                    "the file has %(cards)s cards; the most one import may hold is %(limit)s: "
+                    "split it into smaller files"
+                )
+                % {"cards": f"{len(result.cards):,}", "limit": f"{limits.max_cards:,}"}
             )
         )
         result.cards = []
     elif not result.cards and not result.errors:
-        result.errors.append(Problem("no cards were found in the file"))
+        result.errors.append(Problem(gettext("no cards were found in the file")))
     if result.deck_title is None:
         result.deck_title = PurePath(name).stem or None
 
@@ -269,8 +327,8 @@ def _check_card_sizes(result: ParseResult, limits: ImportLimits) -> None:
         if longest > limits.max_field_chars:
             result.errors.append(
                 Problem(
-                    f"the card is {longest:,} characters long; the limit is "
-                    f"{limits.max_field_chars:,}",
+                    gettext("the card is %(length)s characters long; the limit is %(limit)s")
+                    % {"length": f"{longest:,}", "limit": f"{limits.max_field_chars:,}"},
                     card.line,
                     card.entry,
                 )
@@ -288,8 +346,11 @@ def _one_card_per_front(cards: list[CardRecord], warnings: list[Problem]) -> lis
         kept = first[key]
         warnings.append(
             Problem(
-                f'"{snippet(card.front)}" is asked twice: kept the card from {_where(kept)}, '
-                f"skipped the one from {_where(card)}",
+                gettext(
+                    '"%(front)s" is asked twice: kept the card from %(kept)s, skipped the one '
+                    "from %(skipped)s"
+                )
+                % {"front": snippet(card.front), "kept": _where(kept), "skipped": _where(card)},
                 card.line,
                 None if card.line else card.entry,
             )
@@ -299,15 +360,19 @@ def _one_card_per_front(cards: list[CardRecord], warnings: list[Problem]) -> lis
 
 def _where(card: CardRecord) -> str:
     if card.line:
-        return f"line {card.line}"
-    return card.entry or "earlier in the file"
+        return gettext("line %(number)s") % {"number": card.line}
+    return card.entry or gettext("earlier in the file")
 
 
 def _capped(problems: list[Problem], kind: str) -> list[Problem]:
     if len(problems) <= MAX_PROBLEMS:
         return problems
     more = len(problems) - MAX_PROBLEMS
-    return [*problems[:MAX_PROBLEMS], Problem(f"… and {more:,} more {kind} like these")]
+    text = {
+        "warnings": gettext("… and %(count)s more warnings like these"),
+        "errors": gettext("… and %(count)s more errors like these"),
+    }[kind]
+    return [*problems[:MAX_PROBLEMS], Problem(text % {"count": f"{more:,}"})]
 
 
 def _named(problems: list[Problem], name: str) -> list[Problem]:

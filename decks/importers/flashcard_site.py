@@ -27,6 +27,8 @@ from decks.importers.text_blocks import (
 )
 
 RATING_WIDGET = ("How well did you know this?", "1", "Not at all", "2", "3", "4", "5", "Perfectly")
+_WIDGET_QUESTION = RATING_WIDGET[0]
+_WIDGET_WORDS = " ".join(RATING_WIDGET[1:]).split()
 _SECTION = re.compile(r"(\d+)\.(\d+(?:\.\d+)*)\b")
 
 
@@ -34,7 +36,7 @@ def parse(text: str) -> ParseResult:
     result = ParseResult()
     raw_lines = text.splitlines()
     lines = [tidy(line) for line in raw_lines]
-    widget_lines = _rating_widget_lines(lines, result)
+    widget_lines = rating_widget_lines(lines, result)
     # Answers keep their raw lines: a private-use glyph there is the bullet.
     content = [
         (index + 1, raw_lines[index])
@@ -45,7 +47,7 @@ def parse(text: str) -> ParseResult:
         result.errors.append(Problem("the export is empty"))
         return result
     title_line, title = content[0][0], tidy(content[0][1])
-    tags = _tags_from_title(title)
+    tags = tags_from_title(title)
     starts = [
         position
         for position in range(1, len(content) - 1)
@@ -66,26 +68,38 @@ def parse(text: str) -> ParseResult:
     return result
 
 
-def _rating_widget_lines(lines: list[str], result: ParseResult) -> set[int]:
-    """Indexes of every line of every rating widget, so none of it reaches a card."""
+def rating_widget_lines(lines: list[str], result: ParseResult | None = None) -> set[int]:
+    """Indexes of every line of every rating widget, so none of it reaches a card.
+
+    `lines` are tidied. The widget is read as words, not as lines: copied off the page it
+    comes one word group a line, all on one line, or with blank lines in between, and each
+    of those is the same widget.
+    """
     found: set[int] = set()
     for index, line in enumerate(lines):
-        if line != RATING_WIDGET[0]:
+        if not line.startswith(_WIDGET_QUESTION):
             continue
-        length = 1
-        while (
-            length < len(RATING_WIDGET)
-            and index + length < len(lines)
-            and lines[index + length] == RATING_WIDGET[length]
-        ):
-            length += 1
-        if length < len(RATING_WIDGET):
+        words = line.removeprefix(_WIDGET_QUESTION).split()
+        if words != _WIDGET_WORDS[: len(words)]:
+            continue
+        widget = [index]
+        following = index + 1
+        while len(words) < len(_WIDGET_WORDS) and following < len(lines):
+            more = lines[following].split()
+            if more and more != _WIDGET_WORDS[len(words) : len(words) + len(more)]:
+                break
+            words += more
+            widget.append(following)
+            following += 1
+        while widget[-1] != index and not lines[widget[-1]]:
+            widget.pop()  # blank lines after a cut-short widget are not part of it
+        if len(words) < len(_WIDGET_WORDS) and result is not None:
             result.warnings.append(Problem("rating widget cut short", index + 1))
-        found.update(range(index, index + length))
+        found.update(widget)
     return found
 
 
-def _tags_from_title(title: str) -> tuple[str, ...]:
+def tags_from_title(title: str) -> tuple[str, ...]:
     """The title "7.5 Accountmanager ..." gives the chapter and the section: H7, 7.5."""
     match = _SECTION.match(title)
     if not match:

@@ -76,6 +76,20 @@ def class_create(
     return classroom
 
 
+def deck_classes_add(*, deck: Deck, classrooms, today: date) -> list[Classroom]:
+    """Put `deck` in each class, so its students study it from now on.
+
+    A deck reaches students only through a class; the class's exam then brings forward
+    what its students already have scheduled past it, as a deck ticked in the class does.
+    """
+    added = []
+    for classroom in classrooms:
+        classroom.decks.add(deck)
+        exam_clamp_apply(classroom=classroom, today=today)
+        added.append(classroom)
+    return added
+
+
 def upcoming_exam_for(*, student_id: int, deck_id: int, today: date) -> date | None:
     """The earliest exam still ahead in a class of this student that studies this deck."""
     return Classroom.objects.filter(

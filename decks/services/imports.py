@@ -147,6 +147,19 @@ def import_plan(*, parsed: ParseResult, deck: Deck | None, new_title: str = "") 
     return plan
 
 
+def decks_titled(*, decks, title: str) -> list[Deck]:
+    """The decks among `decks` whose title is `title`, case and spacing aside.
+
+    A new deck of a taken name gets a slug ending in -2 and looks like its namesake
+    everywhere students meet it: the preview offers the existing one instead.
+    """
+    wanted = " ".join(title.split()).casefold()
+    # Narrowed in SQL by the first word, compared exactly here: SQLite's iexact folds ASCII only.
+    first = wanted.split()[0] if wanted else ""
+    candidates = decks.filter(title__icontains=first) if first else decks.none()
+    return [deck for deck in candidates if " ".join(deck.title.split()).casefold() == wanted]
+
+
 def _unique_slug(title: str) -> str:
     base = slugify(title)[:180] or "deck"
     slug, n = base, 2

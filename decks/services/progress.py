@@ -36,6 +36,7 @@ class StudentProgress:
     reviews_this_week: int = 0
     seen: int = 0
     can_recall: int = 0
+    cards: int = 0  # the class decks' active cards: what "seen" and "can recall" count from
     mastery: list[DeckMastery] = field(default_factory=list)
 
 
@@ -70,11 +71,19 @@ def readiness_for(*, student_id: int, classroom: Classroom) -> Readiness:
     )
 
 
-def class_progress(*, classroom: Classroom, today: date) -> list[StudentProgress]:
-    """Per student: last studied, due backlog, streak, reviews this week, mastery per deck."""
+def class_progress(
+    *, classroom: Classroom, today: date, student_id: int | None = None
+) -> list[StudentProgress]:
+    """Per student: last studied, due backlog, streak, reviews this week, mastery per deck.
+
+    `student_id` narrows it to one student of the class, for the teacher's page on them.
+    """
     decks = list(classroom.decks.order_by("title"))
     cards = _active_card_counts(decks)
-    students = list(classroom.students.order_by("last_name", "first_name", "username"))
+    students = classroom.students.order_by("last_name", "first_name", "username")
+    if student_id is not None:
+        students = students.filter(pk=student_id)
+    students = list(students)
     rows = {
         s.pk: StudentProgress(s.pk, s.get_full_name() or s.get_username(), s.get_username())
         for s in students
@@ -112,6 +121,7 @@ def class_progress(*, classroom: Classroom, today: date) -> list[StudentProgress
     for row in rows.values():
         row.streak = study_streak(days[row.student_id], today)
         row.reviews_this_week = week.get(row.student_id) or 0
+        row.cards = sum(cards.values())
         row.mastery = [
             DeckMastery(
                 deck, max(0, mastered.get((row.student_id, deck.pk), 0)), cards.get(deck.pk, 0)
@@ -140,16 +150,19 @@ class ItemFigures:
         return self.at_floor >= FLOOR_FLAG_STUDENTS
 
 
-def item_analysis(*, classroom: Classroom) -> list[ItemFigures]:
-    """Every card of the class's decks with how the class does on it, hardest first."""
-    decks = list(classroom.decks.all())
+def item_analysis(*, classroom: Classroom, deck: Deck | None = None) -> list[ItemFigures]:
+    """The cards of the class's decks that its students have seen, hardest first.
+
+    A card nobody has answered says nothing about its wording, and listing every one
+    buried the few hard ones under a page thousands of pixels long. `deck` narrows the
+    list to one of the class's decks.
+    """
+    decks = [deck] if deck is not None else list(classroom.decks.all())
     students = classroom.students.all()
-    items = {
-        card.pk: ItemFigures(card=card)
-        for card in Card.objects.active().filter(deck__in=decks).select_related("deck")
-    }
     states = (
-        CardState.objects.filter(student__in=students, card_id__in=items)
+        CardState.objects.filter(
+            student__in=students, deck__in=decks, card__retired_at__isnull=True
+        )
         .values("card_id")
         .annotate(
             seen=Count("id"),
@@ -157,6 +170,9 @@ def item_analysis(*, classroom: Classroom) -> list[ItemFigures]:
             floor=Count("id", filter=Q(easiness__lte=MIN_EASINESS_HUNDREDTHS / 100)),
         )
     )
+    states = list(states)
+    cards = Card.objects.filter(pk__in=[row["card_id"] for row in states]).select_related("deck")
+    items = {card.pk: ItemFigures(card=card) for card in cards}
     for row in states:
         item = items[row["card_id"]]
         item.students_seen, item.lapses, item.at_floor = row["seen"], row["lapses"], row["floor"]
@@ -180,6 +196,58 @@ def item_analysis(*, classroom: Classroom) -> list[ItemFigures]:
         return (not item.flagged, recall, -item.lapses, item.average_rating or 6)
 
     return sorted(items.values(), key=hardness)
+
+
+@dataclass
+class DeckStanding:
+    """One student in one deck of the class, for the teacher's page on that student."""
+
+    deck: Deck
+    cards: int
+    seen: int = 0
+    can_recall: int = 0
+    due: int = 0
+    lapses: int = 0
+    last_studied: date | None = None
+
+
+def student_standing(*, classroom: Classroom, student_id: int, today: date) -> list[DeckStanding]:
+    """Per deck of the class: how much of it one student has seen, recalls and has due."""
+    decks = list(classroom.decks.order_by("title"))
+    cards = _active_card_counts(decks)
+    standings = {deck.pk: DeckStanding(deck, cards.get(deck.pk, 0)) for deck in decks}
+    rows = (
+        CardState.objects.filter(
+            student_id=student_id, deck__in=decks, card__retired_at__isnull=True
+        )
+        .values("deck_id")
+        .annotate(
+            seen=Count("id"),
+            recall=Count("id", filter=Q(last_rating__gte=PASSING_QUALITY)),
+            due=Count("id", filter=Q(due__lte=today)),
+            lapses=Sum("lapses"),
+            last=Max("last_review_day"),
+        )
+    )
+    for row in rows:
+        standing = standings[row["deck_id"]]
+        standing.seen, standing.can_recall, standing.due = row["seen"], row["recall"], row["due"]
+        standing.lapses, standing.last_studied = row["lapses"] or 0, row["last"]
+    return list(standings.values())
+
+
+def student_hardest_cards(*, classroom: Classroom, student_id: int, limit: int = 10):
+    """The cards this student forgets most, with their states: what to go over with them."""
+    return (
+        CardState.objects.filter(
+            student_id=student_id,
+            deck__in=classroom.decks.all(),
+            card__retired_at__isnull=True,
+            lapses__gt=0,
+        )
+        .select_related("card", "card__deck")
+        .order_by("-lapses", "easiness", "card_id")[:limit]
+    )
 
 
 def days_until(exam_date: date | None, today: date) -> int | None:

@@ -5,6 +5,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -29,10 +30,19 @@ from decks.services.classes import (
 from decks.services.clock import today_for_study
 from decks.services.exports import csv_row
 from decks.services.leaderboard import PERIODS, SORTABLE, class_leaderboard, is_class_teacher
-from decks.services.progress import class_progress, days_until, item_analysis, readiness_for
+from decks.services.progress import (
+    class_progress,
+    days_until,
+    item_analysis,
+    readiness_for,
+    student_hardest_cards,
+    student_standing,
+)
 from decks.services.teachers import decks_editable_by, is_teacher
 from decks.throttles import throttle_hit, throttled, too_many
 from decks.views.study import HtmxHttpRequest
+
+ITEMS_PER_PAGE = 25
 
 
 def _class_for_member(request: HtmxHttpRequest, pk: int) -> Classroom:
@@ -115,6 +125,8 @@ def class_join_view(request: HtmxHttpRequest, code: str = ""):
 @require_POST
 def class_leave_view(request: HtmxHttpRequest, pk: int):
     classroom = get_object_or_404(request.user.classes_joined, pk=pk)
+    if request.POST.get("confirm") != "yes":
+        return _confirm_page(request, classroom, "leave")
     class_leave(student=request.user, classroom=classroom)
     messages.info(
         request, _("You left %(name)s. Your progress is kept.") % {"name": classroom.name}
@@ -125,7 +137,21 @@ def class_leave_view(request: HtmxHttpRequest, pk: int):
 @login_required
 @require_GET
 def class_detail(request: HtmxHttpRequest, pk: int):
-    classroom = _class_for_member(request, pk)
+    return _class_page(request, _class_for_member(request, pk))
+
+
+def _confirm_page(request: HtmxHttpRequest, classroom: Classroom, action: str) -> HttpResponse:
+    """Ask before what cannot be undone from this page; it needs no JavaScript.
+
+    A new code stops the old one and its link at once, for students who have not joined
+    yet; leaving takes the class's decks off the student's home page.
+    """
+    return render(request, "decks/class_confirm.html", {"classroom": classroom, "action": action})
+
+
+def _class_page(
+    request: HtmxHttpRequest, classroom: Classroom, form: ClassForm | None = None
+) -> HttpResponse:
     today = today_for_study()
     teacher = is_class_teacher(request.user, classroom)
     context = {
@@ -141,7 +167,9 @@ def class_detail(request: HtmxHttpRequest, pk: int):
         context["join_url"] = request.build_absolute_uri(
             reverse("class_join_code", args=[classroom.join_code])
         )
-        context["form"] = ClassForm(instance=classroom, decks=decks_editable_by(request.user))
+        context["form"] = form or ClassForm(
+            instance=classroom, decks=decks_editable_by(request.user)
+        )
         context["student_count"] = classroom.students.count()
     return render(request, "decks/class_detail.html", context)
 
@@ -229,10 +257,40 @@ def _progress_csv(classroom: Classroom, rows) -> HttpResponse:
 @require_GET
 def class_items_view(request: HtmxHttpRequest, pk: int):
     classroom = _class_for_teacher(request, pk)
+    decks = classroom.decks.order_by("title")
+    deck = (
+        decks.filter(pk=request.GET.get("deck")).first()
+        if request.GET.get("deck", "").isdecimal()
+        else None
+    )
+    page = Paginator(item_analysis(classroom=classroom, deck=deck), ITEMS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "decks/class_items.html",
-        {"classroom": classroom, "items": item_analysis(classroom=classroom)},
+        {"classroom": classroom, "page": page, "items": page.object_list, "decks": decks,
+         "deck": deck},
+    )  # fmt: skip
+
+
+@login_required
+@require_GET
+def class_student_view(request: HtmxHttpRequest, pk: int, student_id: int):
+    """One student of the class as the teacher sees them: each deck, and what they forget."""
+    classroom = _class_for_teacher(request, pk)
+    student = get_object_or_404(classroom.students, pk=student_id)
+    today = today_for_study()
+    (row,) = class_progress(classroom=classroom, today=today, student_id=student.pk)
+    return render(
+        request,
+        "decks/class_student.html",
+        {
+            "classroom": classroom,
+            "row": row,
+            "standings": student_standing(classroom=classroom, student_id=student.pk, today=today),
+            "hardest": student_hardest_cards(classroom=classroom, student_id=student.pk),
+        },
     )
 
 
@@ -242,6 +300,8 @@ def class_update(request: HtmxHttpRequest, pk: int):
     classroom = _class_for_teacher(request, pk)
     action = request.POST.get("action")
     if action == "regenerate":
+        if request.POST.get("confirm") != "yes":
+            return _confirm_page(request, classroom, "regenerate")
         join_code_regenerate(classroom=classroom)
         messages.success(request, _("New join code made; the old one no longer works."))
         return redirect(classroom)
@@ -255,10 +315,9 @@ def class_update(request: HtmxHttpRequest, pk: int):
             exam_clamp_apply(classroom=saved, today=today_for_study())
         messages.success(request, _("Class saved."))
         return redirect(classroom)
-    messages.error(request, _("The class could not be saved: ") + "; ".join(
-        f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()
-    ))  # fmt: skip
-    return redirect(classroom)
+    # The form again with its errors beside the fields, and what the teacher typed.
+    messages.error(request, _("The class could not be saved: see the form below."))
+    return _class_page(request, classroom, form)
 
 
 @login_required

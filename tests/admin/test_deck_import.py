@@ -2,11 +2,12 @@ import io
 import zipfile
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from decks.models import Card, Deck, ImportUpload
+from decks.services.classes import class_create
 from decks.services.reviews import review_record
 from decks.services.teachers import TEACHERS_GROUP, teachers_group_ensure
 from tests.conftest import make_card, make_deck, make_user
@@ -195,3 +196,124 @@ def test_another_teachers_uploads_do_not_count_against_the_cap(teacher_client):
         ImportUpload.objects.create(uploaded_by=other, filename=f"otto-{number}.csv", data=CSV)
     upload(teacher_client, new_deck_title="Woorden")
     assert ImportUpload.objects.filter(uploaded_by=other).count() == 5
+
+
+# --- importing a file again -------------------------------------------------------------
+
+
+def test_the_preview_of_a_new_deck_says_a_deck_of_that_name_exists_and_offers_it(teacher_client):
+    upload(teacher_client, new_deck_title="Woorden")
+    teacher_client.post(
+        reverse("admin:decks_deck_import_confirm", args=[ImportUpload.objects.get().pk])
+    )
+    deck = Deck.objects.get()
+
+    response = upload(teacher_client)  # the file's own name: woorden
+    html = response.content.decode()
+
+    assert response.context["namesakes"] == [deck]
+    assert "You already have a deck named “woorden”" in html
+    pending = ImportUpload.objects.get()
+    assert reverse("admin:decks_deck_import_into", args=[pending.pk, deck.pk]) in html
+
+
+def test_the_preview_says_nothing_of_namesakes_when_the_title_is_new(teacher_client):
+    make_deck(title="Iets anders", owner=None)
+
+    response = upload(teacher_client, new_deck_title="Woorden")
+
+    assert response.context["namesakes"] == []
+    assert "import-namesakes" not in response.content.decode()
+
+
+def test_another_teachers_deck_of_the_same_name_is_not_offered(teacher_client):
+    make_deck(title="Woorden", owner=make_teacher("otto"))
+
+    response = upload(teacher_client, new_deck_title="Woorden")
+
+    assert response.context["namesakes"] == []
+
+
+def test_adding_to_the_existing_deck_instead_updates_it_and_makes_no_second_deck(teacher_client):
+    deck = make_deck(title="Woorden", owner=User.objects.get(username="tess"))
+    make_card(deck, front="De fiets", back="The bike")
+    upload(teacher_client, new_deck_title="woorden ")
+    pending = ImportUpload.objects.get()
+
+    preview = teacher_client.post(
+        reverse("admin:decks_deck_import_into", args=[pending.pk, deck.pk])
+    )
+    teacher_client.post(reverse("admin:decks_deck_import_confirm", args=[pending.pk]))
+
+    assert preview.context["plan"].deck == deck
+    assert len(preview.context["plan"].updated) == 1
+    assert Deck.objects.count() == 1
+    assert sorted(deck.cards.values_list("back", flat=True)) == ["The bicycle", "The ice cream"]
+
+
+def test_an_upload_cannot_be_turned_into_another_teachers_deck(teacher_client):
+    other = make_deck(title="Woorden", owner=make_teacher("otto"))
+    upload(teacher_client, new_deck_title="Woorden")
+    pending = ImportUpload.objects.get()
+
+    response = teacher_client.post(
+        reverse("admin:decks_deck_import_into", args=[pending.pk, other.pk])
+    )
+
+    assert response.status_code == 404
+
+
+# --- the import's last page: getting the deck to students -------------------------------
+
+
+def confirm_new_deck(client) -> tuple[Deck, object]:
+    upload(client, new_deck_title="Woorden")
+    response = client.post(
+        reverse("admin:decks_deck_import_confirm", args=[ImportUpload.objects.get().pk]),
+        follow=True,
+    )
+    return Deck.objects.get(title="Woorden"), response
+
+
+def test_the_import_ends_on_a_page_that_says_no_student_sees_the_deck_yet(teacher_client):
+    tess = User.objects.get(username="tess")
+    class_create(teacher=tess, name="Klas 1A")
+
+    deck, response = confirm_new_deck(teacher_client)
+    html = response.content.decode()
+
+    assert response.redirect_chain[-1][0] == reverse("admin:decks_deck_import_done", args=[deck.pk])
+    assert "No student sees this deck yet" in html
+    assert "Klas 1A" in html
+    assert "2 added" in html
+
+
+def test_ticking_a_class_on_the_last_page_puts_the_deck_in_it(teacher_client):
+    tess = User.objects.get(username="tess")
+    klas, other = class_create(teacher=tess, name="Klas 1A"), class_create(teacher=tess, name="2B")
+    deck, _ = confirm_new_deck(teacher_client)
+
+    response = teacher_client.post(
+        reverse("admin:decks_deck_import_done", args=[deck.pk]), {"classes": [klas.pk]}, follow=True
+    )
+
+    assert list(klas.decks.all()) == [deck]
+    assert not other.decks.exists()
+    assert "is now in Klas 1A" in response.content.decode()
+
+
+def test_a_class_of_another_teacher_cannot_be_ticked(teacher_client):
+    theirs = class_create(teacher=make_teacher("otto"), name="Otto's klas")
+    deck, _ = confirm_new_deck(teacher_client)
+
+    teacher_client.post(
+        reverse("admin:decks_deck_import_done", args=[deck.pk]), {"classes": [theirs.pk]}
+    )
+
+    assert not theirs.decks.exists()
+
+
+def test_a_teacher_without_classes_is_told_to_make_one(teacher_client):
+    _, response = confirm_new_deck(teacher_client)
+
+    assert reverse("teach") in response.content.decode()

@@ -112,7 +112,58 @@ def test_a_zip_that_is_not_an_anki_package_is_an_error():
 
 def test_a_pdf_is_an_error():
     result = parse_upload(b"%PDF-1.7\n...", filename="samenvatting.pdf")
-    assert "PDF files can't be imported" in problems(result)[0]
+    assert "samenvatting.pdf: this is a PDF file, not a card file" in problems(result)[0]
+
+
+# Real files open like this: binary bytes right after the mark, so NUL bytes early on.
+BINARY_FILES = {
+    "a PDF file": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length 3 >>\nstream\n\x00\x01\x02",
+    "a picture (PNG)": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00",
+    "a picture (JPEG)": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01",
+    "a sound file (MP3)": b"ID3\x04\x00\x00\x00\x00\x00\x00",
+}
+
+
+@pytest.mark.parametrize("kind", list(BINARY_FILES))
+def test_a_binary_upload_is_told_what_it_is_and_which_formats_are_read(kind):
+    (message,) = problems(parse_upload(BINARY_FILES[kind], filename="upload.txt"))
+
+    assert message.startswith(f"upload.txt: this is {kind}, not a card file. Stamp reads: CSV")
+    assert "Anki package (.apkg, .colpkg)" in message
+    assert "NUL" not in message and "UTF-16" not in message
+
+
+def test_a_pdf_with_bytes_before_its_mark_is_still_named_a_pdf():
+    data = b"\r\n" + BINARY_FILES["a PDF file"]
+
+    assert "this is a PDF file" in problems(parse_upload(data, filename="h1.pdf"))[0]
+
+
+def test_an_unknown_binary_file_is_not_blamed_on_nul_bytes_or_utf16():
+    data = bytes(range(256)) * 8
+
+    (message,) = problems(parse_upload(data, filename="cards.dat"))
+
+    assert "this is not a text file, nor a file Stamp knows. Stamp reads: CSV" in message
+    assert "NUL" not in message
+
+
+def test_utf16_without_a_byte_order_mark_is_named_as_such():
+    data = "vraag;antwoord\nWat is CRM?;klantbeheer\n".encode("utf-16-le")
+
+    (message,) = problems(parse_upload(data, filename="cards.csv"))
+
+    assert "UTF-16 text without a byte order mark: save it as UTF-8" in message
+
+
+def test_no_message_shows_an_internal_format_id():
+    messages = [
+        *problems(parse_upload(b"a,b\n", filename="cards.csv", format="xlsx")),
+        *problems(parse_upload(BINARY_FILES["a PDF file"], filename="x.pdf")),
+    ]
+
+    assert messages
+    assert not any(fid in m for m in messages for fid in ("flashcard_site", "qa_blocks", "tsv,"))
 
 
 @pytest.mark.parametrize(
@@ -126,7 +177,7 @@ def test_a_chosen_format_the_file_does_not_have_is_an_error(data, filename, form
 
 def test_an_unknown_format_is_an_error():
     result = parse_upload(b"a,b\n", filename="cards.csv", format="xlsx")
-    assert "unknown format 'xlsx'" in problems(result)[0]
+    assert "unknown format; Stamp reads: CSV" in problems(result)[0]
 
 
 def test_a_file_over_the_size_limit_is_refused_before_reading():

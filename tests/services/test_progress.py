@@ -52,3 +52,48 @@ def test_class_progress_counts_the_backlog_and_mastery_per_deck():
     assert (row.due, row.seen, row.can_recall, row.reviews_this_week) == (1, 1, 1, 1)
     assert row.last_studied == date(2026, 11, 23)
     assert (row.mastery[0].mastered, row.mastery[0].cards) == (0, 3)
+
+
+def seen_by(student, *cards) -> None:
+    for card in cards:
+        review_record(student=student, card=card, rating=3, seen_reviews=0, now=NOON)
+
+
+def test_item_analysis_leaves_out_cards_nobody_in_the_class_has_seen():
+    deck = make_deck(cards=3)
+    first, *unseen = deck.cards.all()
+    student = make_user()
+    classroom = make_class(students=[student], decks=[deck])
+    seen_by(student, first)
+
+    assert [item.card for item in item_analysis(classroom=classroom)] == [first]
+
+
+def test_item_analysis_ignores_what_students_of_other_classes_have_seen():
+    deck = make_deck(cards=1)
+    classroom = make_class(students=[make_user()], decks=[deck])
+    seen_by(make_user(), deck.cards.get())
+
+    assert item_analysis(classroom=classroom) == []
+
+
+def test_item_analysis_narrows_to_one_deck_of_the_class():
+    wanted, other = make_deck(cards=1), make_deck(cards=1)
+    student = make_user()
+    classroom = make_class(students=[student], decks=[wanted, other])
+    seen_by(student, wanted.cards.get(), other.cards.get())
+
+    items = item_analysis(classroom=classroom, deck=wanted)
+
+    assert [item.card.deck for item in items] == [wanted]
+
+
+def test_class_progress_says_how_many_cards_seen_counts_from():
+    decks = [make_deck(cards=3), make_deck(cards=4)]
+    student = make_user()
+    classroom = make_class(students=[student], decks=decks)
+    seen_by(student, decks[0].cards.first())
+
+    (row,) = class_progress(classroom=classroom, today=date(2026, 11, 23))
+
+    assert (row.seen, row.cards) == (1, 7)

@@ -51,7 +51,7 @@ def test_leaving_a_class_removes_its_decks_but_keeps_progress(client, student, c
     deck = classroom.decks.get()
     review_record(student=student, card=deck.cards.first(), rating=5, seen_reviews=0)
     client.force_login(student)
-    client.post(reverse("class_leave", args=[classroom.pk]))
+    client.post(reverse("class_leave", args=[classroom.pk]), {"confirm": "yes"})
     assert client.get(reverse("study", args=[deck.slug])).status_code == 404
     assert student.card_states.count() == 1
 
@@ -133,7 +133,9 @@ def test_a_student_name_written_as_a_formula_is_exported_as_text(client, classro
 
 def test_a_teacher_regenerates_the_join_code(client, classroom):
     client.force_login(classroom.teachers.get())
-    client.post(reverse("class_update", args=[classroom.pk]), {"action": "regenerate"})
+    client.post(
+        reverse("class_update", args=[classroom.pk]), {"action": "regenerate", "confirm": "yes"}
+    )
     classroom.refresh_from_db()
     assert classroom.join_code != "KLAS1AAA"
 

@@ -54,6 +54,8 @@ from decks.services.teachers import (
 from decks.templatetags.cards import card_html, card_text
 from decks.views.exports import export_download
 
+admin.site.site_header = admin.site.site_title = _("Stamp for teachers")
+
 _PICTURE_TYPES = ",".join(IMAGE_TYPES)
 
 

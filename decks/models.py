@@ -11,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 
 def new_card_key() -> str:
@@ -23,11 +24,16 @@ class DeckManager(models.Manager["Deck"]):
 
 
 class Deck(models.Model):
-    title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
-    description = models.TextField(blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("web address"), max_length=200, unique=True, help_text=_("The deck's name in its links.")
+    )
+    description = models.TextField(_("description"), blank=True)
     source = models.CharField(
-        max_length=255, blank=True, help_text="Where the cards come from (a file, a book)."
+        _("source"),
+        max_length=255,
+        blank=True,
+        help_text=_("Where the cards come from (a file, a book)."),
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -35,23 +41,29 @@ class Deck(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="owned_decks",
+        verbose_name=_("owner"),
     )
     editors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="shared_decks",
-        help_text="Teachers who may change this deck besides its owner.",
+        verbose_name=_("editors"),
+        help_text=_("Teachers who may change this deck besides its owner."),
     )
     new_cards_per_day = models.PositiveSmallIntegerField(
-        default=20, help_text="How many unseen cards a student is shown per study day."
+        _("new cards per day"),
+        default=20,
+        help_text=_("How many unseen cards a student is shown per study day."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = DeckManager()
 
     class Meta:
         ordering = ["title"]
+        verbose_name = _("deck")
+        verbose_name_plural = _("decks")
 
     def __str__(self) -> str:
         return self.title
@@ -77,26 +89,37 @@ class CardManager(models.Manager.from_queryset(CardQuerySet)):
 class Card(models.Model):
     # No index of its own: card_deck_order below starts with the deck and serves every
     # lookup by deck; a second one tempts the planner to sort a deck it could walk in order.
-    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="cards", db_index=False)
+    deck = models.ForeignKey(
+        Deck,
+        on_delete=models.CASCADE,
+        related_name="cards",
+        db_index=False,
+        verbose_name=_("deck"),
+    )
     # A stable identity inside the deck, so re-seeding or re-importing updates a card
     # in place and every student's progress on it survives.
-    key = models.CharField(max_length=64, default=new_card_key)
-    front = models.TextField(help_text="Sanitised HTML.")
-    back = models.TextField(help_text="Sanitised HTML.")
-    position = models.PositiveIntegerField(default=0)
+    key = models.CharField(_("key"), max_length=64, default=new_card_key)
+    front = models.TextField(_("front"), help_text=_("Sanitised HTML."))
+    back = models.TextField(_("back"), help_text=_("Sanitised HTML."))
+    position = models.PositiveIntegerField(_("position"), default=0)
     tags = models.CharField(
-        max_length=255, blank=True, help_text="Space-separated, such as the chapter: H1 1.2"
+        _("tags"),
+        max_length=255,
+        blank=True,
+        help_text=_("Space-separated, such as the chapter: H1 1.2"),
     )
     # Retired cards leave study but keep every student's history; set by a re-import
     # that no longer contains them, or by a teacher.
-    retired_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = CardManager()
 
     class Meta:
         ordering = ["deck", "position", "id"]
+        verbose_name = _("card")
+        verbose_name_plural = _("cards")
         constraints = [
             models.UniqueConstraint(fields=["deck", "key"], name="card_unique_key_per_deck"),
         ]
@@ -356,30 +379,42 @@ def new_join_code() -> str:
 class Classroom(models.Model):
     """A class: teachers, students, the decks they study and a code to join."""
 
-    name = models.CharField(max_length=200)
-    teachers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="classes_taught")
+    name = models.CharField(_("name"), max_length=200)
+    teachers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="classes_taught", verbose_name=_("teachers")
+    )
     students = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="Membership",
         related_name="classes_joined",
         blank=True,
+        verbose_name=_("students"),
     )
-    decks = models.ManyToManyField(Deck, related_name="classrooms", blank=True)
+    decks = models.ManyToManyField(
+        Deck, related_name="classrooms", blank=True, verbose_name=_("decks")
+    )
     join_code = models.CharField(
-        max_length=16, unique=True, default=new_join_code, validators=[JOIN_CODE_FORMAT]
+        _("join code"),
+        max_length=16,
+        unique=True,
+        default=new_join_code,
+        validators=[JOIN_CODE_FORMAT],
     )
     join_enabled = models.BooleanField(
-        default=True, help_text="Off: nobody can join with the code."
+        _("joining open"), default=True, help_text=_("Off: nobody can join with the code.")
     )
     exam_date = models.DateField(
-        null=True, blank=True, help_text="Until then no card of the class's decks is due past it."
+        _("exam date"),
+        null=True,
+        blank=True,
+        help_text=_("Until then no card of the class's decks is due past it."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "class"
-        verbose_name_plural = "classes"
+        verbose_name = _("class")
+        verbose_name_plural = _("classes")
 
     def __str__(self) -> str:
         return self.name
@@ -389,11 +424,15 @@ class Classroom(models.Model):
 
 
 class Membership(models.Model):
-    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE)
-    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    joined_at = models.DateTimeField(auto_now_add=True)
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, verbose_name=_("class"))
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, verbose_name=_("student")
+    )
+    joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(fields=["classroom", "student"], name="membership_once"),
         ]

@@ -136,6 +136,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["OPTIONS"]["prepare_threshold"] = int(
             os.environ.get("DB_PREPARE_THRESHOLD", "5")
         )
+    # Exports read a large deck through a server-side cursor; PgBouncer in transaction mode
+    # can hand its later fetches to another server connection, so turn them off there.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = not env_bool(
+        "DB_SERVER_SIDE_CURSORS", True
+    )
     if env_bool("DB_POOL", False):
         # psycopg's pool inside each app process: connections are reused across requests
         # and threads instead of opened per request. Django requires CONN_MAX_AGE = 0 then.
@@ -213,6 +218,8 @@ MAILERS = {
             "username": os.environ.get("EMAIL_HOST_USER", ""),
             "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
             "use_tls": os.environ.get("EMAIL_USE_TLS", "") == "1",
+            # A mail server that does not answer must not hold a request thread for long.
+            "timeout": int(os.environ.get("EMAIL_TIMEOUT", "10")),
         }
         if EMAIL_BACKEND_CLASS.endswith("smtp.EmailBackend")
         else {},

@@ -11,6 +11,9 @@ PASSWORD_RESET_THROTTLED = gettext_lazy(
     "Too many password resets were asked for from your network. Try again in an hour."
 )
 
+# The admin's own log-in page, capped like the site's.
+admin.site.login = login_failures_capped(admin.site.login)
+
 urlpatterns = [
     # Before the admin's own: its "view on site" shortcut answers for any object.
     path(

@@ -199,7 +199,10 @@ class DeckAdmin(ProgressProtectedAdmin):
         return shown if request.user.is_superuser else ("owner", *shown)
 
     def get_inline_instances(self, request: HttpRequest, obj=None):
-        if obj is not None and obj.cards.count() > self.inline_cards_max:
+        # A form posted from a page that showed the cards keeps them, so its edits save
+        # even if an import pushed the deck past the limit since.
+        posted_with_cards = "cards-TOTAL_FORMS" in request.POST
+        if obj is not None and not posted_with_cards and obj.cards.count() > self.inline_cards_max:
             return []
         return super().get_inline_instances(request, obj)
 

@@ -170,3 +170,97 @@ def test_a_join_link_carried_through_log_in_counts_as_a_code_tried(client, setti
 
     assert response.status_code == 429
     assert not classroom.students.exists()
+
+
+def test_a_browser_that_logged_in_before_logs_in_while_its_address_is_capped(client, settings):
+    settings.STAMP_THROTTLE_RATES = {**settings.STAMP_THROTTLE_RATES, "login-failures": "3/15m"}
+    make_user("kim")
+    assert log_in(client, "kim", "pass-word-123").status_code == 302  # this laptop knows kim
+    client.post(reverse("logout"))  # as the student does: the test client's logout forgets cookies
+    for attempt in range(3):
+        log_in(client, f"user{attempt}", "wrong")
+
+    assert log_in(client, "kim", "pass-word-123").status_code == 302
+    assert log_in(client, "user9", "pass-word-123").status_code == 429
+
+
+def test_typos_of_a_student_on_their_own_laptop_do_not_use_up_the_schools_cap(client, settings):
+    settings.STAMP_THROTTLE_RATES = {**settings.STAMP_THROTTLE_RATES, "login-failures": "3/15m"}
+    make_user("kim")
+    make_user("noor")
+    log_in(client, "kim", "pass-word-123")
+    client.post(reverse("logout"))
+    for _ in range(4):
+        log_in(client, "kim", "typo")
+
+    laptop_of_noor = client.__class__()
+    assert log_in(laptop_of_noor, "noor", "pass-word-123").status_code == 302
+
+
+def test_the_admins_log_in_page_is_capped_like_the_sites(client, settings):
+    settings.STAMP_THROTTLE_RATES = {**settings.STAMP_THROTTLE_RATES, "login-failures": "3/15m"}
+    make_user("root", is_staff=True, is_superuser=True)
+    for attempt in range(3):
+        log_in(client, f"user{attempt}", "wrong")
+
+    response = client.post(
+        reverse("admin:login"), {"username": "root", "password": "pass-word-123"}, REMOTE_ADDR=PROXY
+    )
+
+    assert response.status_code == 429
+
+
+def test_a_whole_class_joining_from_one_school_address_is_never_throttled(client, settings):
+    settings.STAMP_THROTTLE_RATES = {**settings.STAMP_THROTTLE_RATES, "join": "5/10m"}
+    classroom = make_class(join_code="KLASZZ99")
+    for _ in range(12):
+        client.force_login(make_user())
+        assert client.post(reverse("class_join"), {"code": "KLASZZ99"}).status_code == 302
+    assert classroom.students.count() == 12
+
+
+def test_sign_up_forms_with_mistakes_do_not_count_as_accounts_made(client, settings):
+    settings.STAMP_THROTTLE_RATES = {**settings.STAMP_THROTTLE_RATES, "signup": "1/h"}
+    for _ in range(3):
+        client.post(reverse("signup"), {"username": "noor", "password1": "x", "password2": "y"})
+
+    response = client.post(
+        reverse("signup"),
+        {
+            "username": "noor",
+            "password1": "a-long-pass-phrase-9",
+            "password2": "a-long-pass-phrase-9",
+        },
+    )
+
+    assert response.status_code == 302
+
+
+def test_with_the_throttle_cache_down_log_ins_still_work(client, settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        },
+    }
+    make_user("kim")
+    log_in(client, "kim", "wrong")
+
+    assert log_in(client, "kim", "pass-word-123").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("entry", "client_is"),
+    [
+        ("203.0.113.7:5555", "203.0.113.7"),
+        ("[2001:db8::1]:443", "2001:db8::1"),
+        ("::ffff:203.0.113.7", "203.0.113.7"),
+        ("unknown", PROXY),
+    ],
+)
+def test_an_address_the_proxy_wrote_with_a_port_or_in_another_form_is_read_plainly(
+    settings, entry, client_is
+):
+    settings.STAMP_TRUSTED_PROXIES = 1
+    assert client_address(request_from(entry)) == client_is

@@ -11,11 +11,15 @@ goes on. (A child forked from a threaded worker could, rarely, wait forever on a
 another thread held at the fork; the wall-clock kill ends that too.)
 """
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
 import pickle
 import resource
+import shutil
 import signal
+import tempfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -28,6 +32,7 @@ from decks.importers.detect import parse_upload
 
 # Seconds the worker waits beyond the child's CPU limit: for I/O and the pickled result.
 _WALL_CLOCK_GRACE = 5
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 @dataclass(frozen=True)
@@ -57,41 +62,44 @@ def parse_upload_isolated(
     # touches no inherited connection and leaves through os._exit, closing none.
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
+    # The child's temporary files (an Anki collection is unpacked to one) live here, so a
+    # child killed before its own clean-up leaves none behind.
+    scratch = tempfile.mkdtemp(prefix="stamp-parse-")
     child = context.Process(
         target=_parse_in_child,
-        args=(send, data, filename, format, limits, budget),
+        args=(send, scratch, data, filename, format, limits, budget),
         daemon=True,
     )
-    child.start()
-    send.close()
     try:
-        if receive.poll(budget.cpu_seconds + _WALL_CLOCK_GRACE):
-            outcome = pickle.loads(receive.recv_bytes())
-        else:
-            outcome = ("timeout", None)
-    except EOFError:  # the child died before it could answer
-        outcome = ("died", None)
+        child.start()
+        send.close()
+        try:
+            if receive.poll(budget.cpu_seconds + _WALL_CLOCK_GRACE):
+                outcome = pickle.loads(receive.recv_bytes())
+            else:
+                outcome = ("timeout", None)
+        except EOFError:  # the child died before it could answer
+            outcome = ("died", None)
+        finally:
+            receive.close()
+            if child.is_alive():
+                child.kill()
+            child.join()
     finally:
-        receive.close()
-        if child.is_alive():
-            child.kill()
-        child.join()
+        shutil.rmtree(scratch, ignore_errors=True)
     kind, value = outcome
     if kind == "result":
         return value
     if kind == "died" and child.exitcode == -signal.SIGXCPU:
         kind = "timeout"
-    return ParseResult(
-        errors=[Problem(_failure_message(kind, value, budget), file=_name(filename))]
-    )
+    problem = Problem(_failure_message(kind, value, budget), file=_name(filename))
+    return ParseResult(errors=[problem])
 
 
-def _parse_in_child(send, data, filename, format, limits, budget: ParseBudget) -> None:
-    resource.setrlimit(resource.RLIMIT_CPU, (budget.cpu_seconds, budget.cpu_seconds + 1))
-    address_space = _own_size() + budget.memory_bytes
-    resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # gunicorn's handlers are the worker's
+def _parse_in_child(send, scratch, data, filename, format, limits, budget: ParseBudget) -> None:
     try:
+        _limit_self(budget)
+        tempfile.tempdir = scratch
         outcome = ("result", parse_upload(data, filename=filename, format=format, limits=limits))
     except MemoryError:
         outcome = ("memory", None)
@@ -102,6 +110,28 @@ def _parse_in_child(send, data, filename, format, limits, budget: ParseBudget) -
     except MemoryError:
         send.send_bytes(pickle.dumps(("memory", None)))
     send.close()
+
+
+def _limit_self(budget: ParseBudget) -> None:
+    """The child's limits: CPU, memory, no core file; and it dies with the worker."""
+    _lower_limit(resource.RLIMIT_CPU, budget.cpu_seconds, budget.cpu_seconds + 1)
+    address_space = _own_size() + budget.memory_bytes
+    _lower_limit(resource.RLIMIT_AS, address_space, address_space)
+    # SIGXCPU's default is to dump core: a gigabyte written per stopped parse otherwise.
+    _lower_limit(resource.RLIMIT_CORE, 0, 0)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # gunicorn's handlers are the worker's
+    # Linux: killed with the worker, so a child waiting on a lock copied by the fork (it
+    # uses no CPU) is not left behind if the worker itself is killed.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _lower_limit(which: int, soft: int, hard: int) -> None:
+    """Set a limit, never above the hard limit the worker already has (which would fail)."""
+    _, current_hard = resource.getrlimit(which)
+    if current_hard != resource.RLIM_INFINITY:
+        soft, hard = min(soft, current_hard), min(hard, current_hard)
+    resource.setrlimit(which, (soft, hard))
 
 
 def _own_size() -> int:

@@ -8,6 +8,7 @@ from django.db.models import Min
 from django.utils.translation import gettext as _
 
 from decks.models import (
+    JOIN_CODE_FORMAT,
     CardState,
     Classroom,
     Deck,
@@ -25,6 +26,11 @@ class JoinRefused(Exception):
 
 def normalise_code(code: str) -> str:
     return "".join(code.split()).upper()
+
+
+def join_code_shaped(code: str) -> bool:
+    """Whether `code` could be a join code at all (the generated alphabet and length)."""
+    return bool(JOIN_CODE_FORMAT.regex.search(normalise_code(code)))
 
 
 def class_join(*, student: AbstractBaseUser, code: str) -> Classroom:
@@ -123,14 +129,12 @@ def exam_clamp_apply(*, classroom: Classroom, today: date) -> int:
     ).update(due=limit)
 
 
-def classes_orphaned_close(*, teacher: AbstractBaseUser) -> int:
-    """Before `teacher` is deleted: stop joining to the classes nobody else teaches.
+def classes_without_teachers_close(class_ids: list[int]) -> int:
+    """Stop joining to those of `class_ids` that have no teacher left (after a deletion).
 
     A class without a teacher would go on admitting students with its code, with no one
     to see them or change its decks; its students and their progress stay. A superuser
     finds it in the admin and can give it a teacher. Returns how many were closed.
     """
-    alone = Classroom.objects.filter(teachers=teacher).exclude(
-        pk__in=Classroom.teachers.through.objects.exclude(user=teacher).values("classroom")
-    )
-    return alone.filter(join_enabled=True).update(join_enabled=False)
+    orphans = Classroom.objects.filter(pk__in=class_ids, teachers__isnull=True)
+    return orphans.filter(join_enabled=True).update(join_enabled=False)

@@ -25,6 +25,7 @@ from decks.services.classes import (
     class_leave,
     exam_clamp_apply,
     join_code_regenerate,
+    join_code_shaped,
     profile_for,
 )
 from decks.services.clock import today_for_study
@@ -39,7 +40,7 @@ from decks.services.progress import (
     student_standing,
 )
 from decks.services.teachers import decks_editable_by, is_teacher
-from decks.throttles import throttle_hit, throttled, too_many
+from decks.throttles import count_attempt, failed, over_limit, throttled, too_many
 from decks.views.study import HtmxHttpRequest
 
 ITEMS_PER_PAGE = 25
@@ -87,16 +88,25 @@ JOIN_THROTTLED = gettext_lazy(
 
 
 @require_http_methods(["GET", "POST"])
-@throttled("join", JOIN_THROTTLED)
+# Wrong codes count, not joins: a whole class joins from one school address.
+@throttled("join", JOIN_THROTTLED, counts=failed)
 def class_join_view(request: HtmxHttpRequest, code: str = ""):
     if not request.user.is_authenticated:
-        if code:
+        # Only a code that could exist is kept: anything else would be a session row per GET.
+        if join_code_shaped(code):
             request.session[PENDING_JOIN_KEY] = code
         return redirect_to_login(request.get_full_path())
     pending = request.method == "GET" and code and request.session.pop(PENDING_JOIN_KEY, "") == code
-    # A link carried through log-in joins on this GET: it is a code tried, like a POST.
-    if pending and throttle_hit(request, "join"):
+    # A link carried through log-in joins on this GET: a code tried, like a POST.
+    if pending and over_limit(request, "join"):
         return too_many(request, str(JOIN_THROTTLED))
+    response = _join(request, code, pending)
+    if pending and failed(request, response):
+        count_attempt(request, "join")
+    return response
+
+
+def _join(request: HtmxHttpRequest, code: str, pending: bool) -> HttpResponse:
     data = request.POST if request.method == "POST" else ({"code": code} if pending else None)
     form = JoinForm(data, initial={"code": code})
     if form.is_bound and form.is_valid():

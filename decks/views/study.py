@@ -28,7 +28,7 @@ from decks.services import study as study_loop
 from decks.services.clock import today_for_study
 from decks.services.progress import days_until
 from decks.services.queue import QueueSnapshot, cards_studied_today
-from decks.throttles import throttled
+from decks.throttles import succeeded, throttled
 from decks.views.exports import export_download
 
 
@@ -244,8 +244,11 @@ class LoginView(auth_views.LoginView):
 
 
 @require_http_methods(["GET", "POST"])
+# Accounts made count, not forms with mistakes.
 @throttled(
-    "signup", gettext_lazy("Too many accounts were made from your network. Try again in an hour.")
+    "signup",
+    gettext_lazy("Too many accounts were made from your network. Try again in an hour."),
+    counts=succeeded,
 )
 def signup(request: HtmxHttpRequest) -> HttpResponse:
     if request.user.is_authenticated:

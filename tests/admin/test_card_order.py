@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
+from decks.admin import DeckAdmin
 from decks.models import Card, CardState, DeckCardsVersion, NewCardCursor
 from decks.services.clock import today_for_study
 from decks.services.queue import next_card
@@ -196,3 +197,18 @@ def test_a_small_decks_cards_are_edited_on_the_decks_own_page(client):
     response = client.get(reverse("admin:decks_deck_change", args=[deck.pk]))
 
     assert len(response.context["inline_admin_formsets"][0].formset.forms) == 3
+
+
+def test_card_edits_posted_from_the_inline_save_even_if_the_deck_grew_past_its_limit_since(
+    client, teacher
+):
+    deck = make_deck(cards=3, owner=teacher)
+    form = deck_form(deck)  # what the page showed: 3 cards in the inline
+    form["cards-0-back"] = "Beter"
+    for n in range(DeckAdmin.inline_cards_max):  # another teacher's import, meanwhile
+        Card.objects.create(deck=deck, front=f"Nieuw {n}", back="x", position=10 + n)
+
+    response = client.post(reverse("admin:decks_deck_change", args=[deck.pk]), form)
+
+    assert response.status_code == 302
+    assert deck.cards.get(position=1).back == "Beter"

@@ -2,6 +2,7 @@
 
 import os
 import signal
+import tempfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -93,3 +94,18 @@ def test_the_import_preview_shows_the_stopped_parse_as_an_error_and_stores_nothi
     assert response.status_code == 200
     assert "took more than 1 second," in response.content.decode()
     assert not ImportUpload.objects.exists()
+
+
+def test_a_parse_stopped_half_way_leaves_no_temporary_file_behind(monkeypatch, tmp_path):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the scratch folders go
+
+    def unpack_then_spin(*args, **kwargs):
+        with tempfile.NamedTemporaryFile(suffix=".sqlite", delete=False) as handle:
+            handle.write(b"an unpacked collection")
+        while True:
+            pass
+
+    result = parse_with(monkeypatch, unpack_then_spin)
+
+    assert "took more than 1 second," in result.errors[0].message
+    assert list(tmp_path.rglob("*")) == []

@@ -1,6 +1,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
+from django.contrib.auth.models import User
 
 from decks.models import CardState, Membership
 from decks.services.classes import (
@@ -118,3 +119,13 @@ def test_deleting_one_of_two_teachers_leaves_joining_as_it_was():
 
     classroom.refresh_from_db()
     assert classroom.join_enabled
+
+
+def test_deleting_all_of_a_classes_teachers_at_once_stops_it_taking_students():
+    first, second = make_user(), make_user()
+    classroom = make_class(teachers=[first, second], join_code="KLASZZ99")
+
+    User.objects.filter(pk__in=[first.pk, second.pk]).delete()
+
+    classroom.refresh_from_db()
+    assert not classroom.join_enabled

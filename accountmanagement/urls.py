@@ -34,7 +34,8 @@ urlpatterns = [
     path(
         "accounts/password-reset/",
         throttled("password-reset", PASSWORD_RESET_THROTTLED)(
-            auth_views.PasswordResetView.as_view()
+            # The mail signs as the app, not as the host name Django would use.
+            auth_views.PasswordResetView.as_view(extra_email_context={"site_name": "Stamp"})
         ),
         name="password_reset",
     ),

@@ -53,12 +53,11 @@ class ClassForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["decks"].queryset = decks if decks is not None else Deck.objects.all()
         self.fields["decks"].required = False
-        # The help says what the box means as it stands now, and what unticking does.
-        joining = self.instance.join_enabled if self.instance.pk else True
-        self.fields["join_enabled"].help_text = (
-            _("On: anyone with the code or the join link can join. Untick to stop new students.")
-            if joining
-            else _("Off: nobody can join with the code now. Tick to let students join again.")
+        # What either state of the box means: a help that described the saved state
+        # contradicted the box once the teacher clicked it, before saving.
+        self.fields["join_enabled"].help_text = _(
+            "Ticked: anyone with the code or the join link can join. "
+            "Unticked: nobody can join; students already in stay."
         )
 
     def clean_exam_date(self) -> date | None:

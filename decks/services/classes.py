@@ -1,5 +1,6 @@
 """Classes: joining with a code, leaving, and what a class changes about studying."""
 
+import re
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -8,7 +9,6 @@ from django.db.models import Min
 from django.utils.translation import gettext as _
 
 from decks.models import (
-    JOIN_CODE_FORMAT,
     CardState,
     Classroom,
     Deck,
@@ -18,6 +18,8 @@ from decks.models import (
 )
 from decks.services.clock import today_for_study
 from decks.services.scheduling import clamp_to_exam
+
+_TYPABLE_CODE = re.compile(r"[A-Z0-9]{4,16}")
 
 
 class JoinRefused(Exception):
@@ -29,8 +31,11 @@ def normalise_code(code: str) -> str:
 
 
 def join_code_shaped(code: str) -> bool:
-    """Whether `code` could be a join code at all (the generated alphabet and length)."""
-    return bool(JOIN_CODE_FORMAT.regex.search(normalise_code(code)))
+    """Whether `code` could be a class's code: letters and digits, no longer than the field.
+
+    Looser than the generated alphabet, which older and demo codes (DEMOKLAS) predate.
+    """
+    return bool(_TYPABLE_CODE.fullmatch(normalise_code(code)))
 
 
 def class_join(*, student: AbstractBaseUser, code: str) -> Classroom:

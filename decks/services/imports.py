@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from decks.html import MEDIA_TAG, media_hashes
 from decks.importers.base import CardRecord, ImportLimits, ParseResult, Problem, front_key
@@ -118,7 +119,7 @@ def _keeping_media(card: Card, record: CardRecord) -> CardRecord:
 
 def import_plan(*, parsed: ParseResult, deck: Deck | None, new_title: str = "") -> ImportPlan:
     """Match parsed cards against `deck` (None: a new deck) by front."""
-    title = deck.title if deck else (new_title or parsed.deck_title or "Imported deck")
+    title = deck.title if deck else (new_title or parsed.deck_title or gettext("Imported deck"))
     plan = ImportPlan(parsed=parsed, deck=deck, deck_title=title)
     existing: dict[str, Card] = {}
     if deck is not None:

@@ -80,3 +80,12 @@ def test_in_development_mail_goes_to_the_console_unless_the_environment_names_a_
     smtp = "django.core.mail.backends.smtp.EmailBackend"
     chosen = run_manage("shell", "--no-imports", "-c", code, env={"EMAIL_BACKEND": smtp})
     assert chosen.stdout.strip() == smtp
+
+
+def test_the_password_reset_mail_is_signed_by_stamp_not_the_host_name(client, mailoutbox):
+    make_user("noor", email="noor@example.org")
+
+    client.post(reverse("password_reset"), {"email": "noor@example.org"})
+
+    assert "The Stamp team" in mailoutbox[0].body
+    assert "testserver team" not in mailoutbox[0].body

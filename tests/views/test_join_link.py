@@ -7,7 +7,7 @@ from tests.conftest import make_class, make_deck, make_user
 
 pytestmark = pytest.mark.django_db
 
-CODE = "KLAS2AAA"
+CODE = "KLAS1AAA"
 JOIN_URL = f"/classes/join/{CODE}/"
 
 
@@ -34,7 +34,7 @@ def test_logging_in_from_a_join_link_lands_in_the_class_joined(client, classroom
 
 def test_the_login_page_of_a_join_link_offers_sign_up_with_the_link(client, classroom):
     response = client.get(JOIN_URL, follow=True)
-    assert b'href="/accounts/signup/?next=%2Fclasses%2Fjoin%2FKLAS2AAA%2F"' in response.content
+    assert b'href="/accounts/signup/?next=%2Fclasses%2Fjoin%2FKLAS1AAA%2F"' in response.content
 
 
 def test_signing_up_from_a_join_link_lands_in_the_class_joined(client, classroom):

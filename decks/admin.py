@@ -455,6 +455,24 @@ class DeckAdmin(ProgressProtectedAdmin):
         )
 
 
+class StudyStatusFilter(admin.SimpleListFilter):
+    """In study or retired, in the teacher's words (Django's own "empty / not empty" of the
+    retirement date read as nonsense, in Dutch most of all)."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("studied", _("In study")), ("retired", _("Retired"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "studied":
+            return queryset.filter(retired_at__isnull=True)
+        if self.value() == "retired":
+            return queryset.filter(retired_at__isnull=False)
+        return queryset
+
+
 @admin.register(Card)
 class CardAdmin(ProgressProtectedAdmin):
     form = CardForm
@@ -468,7 +486,7 @@ class CardAdmin(ProgressProtectedAdmin):
     # RelatedOnly: the filter lists only decks of cards this teacher may see.
     list_filter = (
         ("deck", admin.RelatedOnlyFieldListFilter),
-        ("retired_at", admin.EmptyFieldListFilter),
+        StudyStatusFilter,
     )
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
+from django.utils import timezone
 
 from decks.services.reviews import review_record
 from tests.admin.test_deck_import import make_teacher
@@ -119,3 +120,15 @@ def test_the_hardest_cards_page_edits_with_a_way_back(client, teacher):
 
     edit = reverse("admin:decks_card_change", args=[card.pk])
     assert f'{edit}?next=/classes/{classroom.pk}/items/"' in html
+
+
+def test_the_card_list_filters_cards_in_study_or_retired(client, teacher):
+    deck = make_deck(owner=teacher)
+    make_card(deck, front="Actief")
+    make_card(deck, front="Oud", retired_at=timezone.now())
+
+    studied = client.get(reverse("admin:decks_card_changelist"), {"status": "studied"})
+    retired = client.get(reverse("admin:decks_card_changelist"), {"status": "retired"})
+
+    assert [card.front for card in studied.context["cl"].result_list] == ["Actief"]
+    assert [card.front for card in retired.context["cl"].result_list] == ["Oud"]

@@ -163,16 +163,6 @@ class CardInline(admin.TabularInline):
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4})}}
 
 
-def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _export(decks, fmt: str) -> HttpResponse:
-    return export_download(list(decks), fmt)
-
-
 @admin.register(Deck)
 class DeckAdmin(ProgressProtectedAdmin):
     list_display = ("title", "slug", "owner", "card_count", "new_cards_per_day", "updated_at")
@@ -248,11 +238,11 @@ class DeckAdmin(ProgressProtectedAdmin):
 
     @admin.action(description=_("Export selected decks as CSV"), permissions=["view"])
     def export_csv(self, request: HttpRequest, queryset):
-        return _export(queryset, "csv")
+        return export_download(list(queryset), "csv")
 
     @admin.action(description=_("Export selected decks as Anki packages"), permissions=["view"])
     def export_apkg(self, request: HttpRequest, queryset):
-        return _export(queryset, "apkg")
+        return export_download(list(queryset), "apkg")
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

@@ -9,18 +9,9 @@ from decks.forms_classes import ClassForm
 from decks.models import Classroom
 from decks.services.clock import today_for_study
 from decks.services.teachers import teachers_group_ensure
-from tests.conftest import make_class, make_deck, make_user
+from tests.conftest import make_class
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def classroom(student):
-    teacher = make_user("tess", first_name="Tess")
-    deck = make_deck("Klant centraal", cards=2, owner=teacher)
-    return make_class(
-        "Klas 1A", students=[student], decks=[deck], teachers=[teacher], join_code="KLAS1AAA"
-    )
 
 
 def settings_form(classroom: Classroom, **changes) -> dict:

@@ -12,15 +12,6 @@ from tests.conftest import make_class, make_deck, make_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def classroom(student):
-    teacher = make_user("tess", first_name="Tess")
-    deck = make_deck("Klant centraal", cards=2, owner=teacher)
-    return make_class(
-        "Klas 1A", students=[student], decks=[deck], teachers=[teacher], join_code="KLAS1AAA"
-    )
-
-
 def test_joining_by_code_shows_the_class_decks_on_the_home_page(client):
     newcomer = make_user("noor")
     make_class("Klas 1A", decks=[make_deck("Klant centraal", cards=1)], join_code="KLAS1AAA")

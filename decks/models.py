@@ -620,6 +620,10 @@ class Practice(models.Model):
     def is_finished(self) -> bool:
         return self.finished_at is not None
 
+    @property
+    def score_percent(self) -> int:
+        return round(100 * self.correct_count / self.question_count) if self.question_count else 0
+
 
 class PracticeQuestion(models.Model):
     """One card asked in a practice or test, how it was asked, and the answer given."""

@@ -1,6 +1,6 @@
 from django.urls import include, path, re_path
 
-from decks.views import account, classes, media, study
+from decks.views import account, classes, media, practice, study
 
 urlpatterns = [
     path("", study.home, name="home"),
@@ -20,6 +20,12 @@ urlpatterns = [
     path(
         "decks/<slug:slug>/export.apkg", study.deck_export, {"fmt": "apkg"}, name="deck_export_apkg"
     ),
+    path("decks/<slug:slug>/practice/", practice.practice_start, name="practice_start"),
+    path("decks/<slug:slug>/test/", practice.deck_test_start, name="deck_test_start"),
+    path("practice/", practice.practice_list, name="practice_list"),
+    path("practice/<int:pk>/", practice.practice_page, name="practice"),
+    path("practice/<int:pk>/answer/", practice.practice_answer, name="practice_answer"),
+    path("classes/<int:pk>/test/", practice.class_test_start, name="class_test_start"),
     path("accounts/signup/", study.signup, name="signup"),
     path("profile/", classes.profile, name="profile"),
     path("account/", account.account, name="account"),

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.middleware import HtmxDetails
 
 from decks.forms import RATING_LABELS, AnswerForm, DeckSettingsForm, LoginForm, SignUpForm
+from decks.forms_practice import PracticeStartForm
 from decks.models import Deck, DeckSettings
 from decks.selectors import (
     deck_overviews_for,
@@ -85,6 +86,7 @@ def deck_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "studied_today": cards_studied_today([counts]),
             "cards": cards.get_page(request.GET.get("page")),
             "options_form": DeckSettingsForm(instance=own),
+            "practice_form": PracticeStartForm(),
         },
     )
 
@@ -127,6 +129,7 @@ def _render_session(
         "shown_at": _now_ms(),
         "notice": notice,
         "undo_log_id": undo_log_id,
+        "practice_form": PracticeStartForm(),
         # Reversed once here: the partial names each twice (action and hx-post).
         "urls": {
             "answer": reverse("study_answer", args=[deck.slug]),

@@ -322,3 +322,31 @@ def finished_tests_of(
     return tests.select_related("student", "deck", "classroom", "class_test").order_by(
         "-finished_at"
     )
+
+
+def class_test_create(
+    *,
+    classroom: Classroom,
+    teacher: AbstractBaseUser,
+    title: str,
+    decks: Iterable[Deck],
+    question_count: int,
+    opens_on: date,
+    closes_on: date,
+) -> ClassTest:
+    """A teacher's practice test for the class: only decks the class studies are kept."""
+    with transaction.atomic():
+        class_test = ClassTest.objects.create(
+            classroom=classroom,
+            title=title,
+            question_count=question_count,
+            opens_on=opens_on,
+            closes_on=closes_on,
+            created_by=teacher,
+        )
+        class_test.decks.set(classroom.decks.filter(pk__in=[deck.pk for deck in decks]))
+    return class_test
+
+
+def class_tests_open(*, classroom: Classroom, today: date) -> QuerySet[ClassTest]:
+    return classroom.tests.filter(opens_on__lte=today, closes_on__gte=today)

@@ -141,3 +141,13 @@ def test_a_test_over_all_decks_of_a_class_starts_from_the_class(logged_in, stude
     practice = Practice.objects.get()
     assert response["Location"] == reverse("practice", args=[practice.pk])
     assert (practice.classroom, practice.question_count) == (classroom, 3)
+
+
+def test_the_practice_page_speaks_dutch(logged_in, student, deck):
+    practice = practice_start(student=student, deck=deck, way="typed", order="all")
+    html = logged_in.get(
+        reverse("practice", args=[practice.pk]), headers={"accept-language": "nl"}
+    ).text
+    assert "Vraag <strong>1</strong> van 6" in html
+    assert "Jouw antwoord" in html and "Laat het leeg als je het niet weet." in html
+    assert "Your answer" not in html

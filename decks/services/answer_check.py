@@ -20,6 +20,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 from html.parser import HTMLParser
 from itertools import product
@@ -106,8 +107,11 @@ class ParsedAnswer:
         return bool(self.items)
 
 
+@lru_cache(maxsize=1024)
 def parse_answer(html: str) -> ParsedAnswer:
     """A card side read as the typed-answer check reads it."""
+    if "<" not in html and "&" not in html:
+        return ParsedAnswer(text=_squash(html), items=())
     parser = _AnswerParser()
     parser.feed(html or "")
     parser.close()
@@ -126,19 +130,23 @@ def _squash(text: str) -> str:
 # Joined without a space: "e-mail" is "email", "auto's" is "autos".
 _JOINERS = re.compile(r"[-\u2010\u2011\u2012\u2013\u00ad'\u2019`´]")
 _NOT_WORD = re.compile(r"[\W_]+")
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _LETTER_DIGIT = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
 
 
 def _fold(text: str) -> str:
     """Case and accents gone: é, ë and e are the same letter."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    folded = text.casefold()
+    if folded.isascii():
+        return folded
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", folded))
 
 
-def words(text: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def words(text: str) -> tuple[str, ...]:
     """The words of plain `text` as the check compares them; numbers are words of their own."""
     folded = _LETTER_DIGIT.sub(" ", _JOINERS.sub("", _fold(text)))
-    return [w for w in _NOT_WORD.split(folded) if w]
+    return tuple(w for w in _NOT_WORD.split(folded) if w)
 
 
 def normalised(text: str) -> str:
@@ -154,7 +162,7 @@ def answer_key(html: str) -> str:
     return normalised(parsed.text)
 
 
-def _numbers(ws: list[str]) -> list[str]:
+def _numbers(ws: tuple[str, ...]) -> list[str]:
     return [w for w in ws if w.isdigit()]
 
 
@@ -189,7 +197,7 @@ def _variants(text: str, *, alternatives: bool = True) -> list[str]:
     return variants
 
 
-def _match(expected: list[str], given: list[str]) -> tuple[bool, bool]:
+def _match(expected: tuple[str, ...], given: tuple[str, ...]) -> tuple[bool, bool]:
     """(right, right only by a forgiven typo) for one variant's words against the given."""
     if not given or _numbers(expected) != _numbers(given):
         return False, False
@@ -367,6 +375,17 @@ def typed_answer_check(*, expected: str, given: str) -> AnswerCheck:
     if parsed.is_list:
         return _check_list(parsed.items, given)
     return _check_text(parsed.text, " ".join(given.split()))
+
+
+def typed_answer_right(*, expected: str, given: str) -> bool:
+    """`typed_answer_check(...).correct` without working out what to show."""
+    parsed = parse_answer(expected)
+    if not words(given):
+        return False
+    if parsed.is_list:
+        typed = given_items(given)
+        return len(typed) == len(parsed.items) == len(_pairs(parsed.items, typed))
+    return _judge(parsed.text, " ".join(given.split()))[0]
 
 
 def typeable(expected_html: str) -> bool:

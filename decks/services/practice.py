@@ -22,7 +22,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from decks.models import Card, CardState, Classroom, ClassTest, Deck, Practice, PracticeQuestion
-from decks.services.answer_check import AnswerCheck, typeable, typed_answer_check
+from decks.services.answer_check import (
+    MAX_GIVEN_CHARS,
+    AnswerCheck,
+    typeable,
+    typed_answer_check,
+)
 from decks.services.choices import choice_options
 
 Way = PracticeQuestion.Way
@@ -34,8 +39,8 @@ TEST_MAX_QUESTIONS = 200
 # Other answers of a deck read once per practice to draw wrong options from: enough for
 # options of the same shape, and bounded so a deck of 100,000 cards costs what 200 do.
 CHOICE_CANDIDATES = 200
-# A typed answer longer than this is refused with a message, never stored.
-MAX_TYPED_CHARS = 500
+# A typed answer longer than the check takes is refused with a message, never stored.
+MAX_TYPED_CHARS = MAX_GIVEN_CHARS
 
 
 class PracticeRefused(ValueError):

@@ -111,6 +111,7 @@ def _render_practice(
         "answered": answered if practice.kind == Practice.Kind.PRACTICE else None,
         "notice": notice,
         "answer_url": reverse("practice_answer", args=[practice.pk]),
+        "max_chars": practice_service.MAX_TYPED_CHARS,
         "start_form": PracticeStartForm(initial={"way": practice.way, "order": practice.order}),
     }
     if question is None:

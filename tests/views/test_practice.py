@@ -5,7 +5,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from decks.models import Practice
-from decks.services.practice import practice_question, practice_start, practice_test_start
+from decks.services.practice import (
+    MAX_TYPED_CHARS,
+    practice_question,
+    practice_start,
+    practice_test_start,
+)
 from decks.services.reviews import review_record
 from tests.conftest import enroll, make_card, make_deck, make_user
 
@@ -95,7 +100,8 @@ def test_a_plain_form_answer_redirects_to_the_page_with_its_feedback(logged_in, 
 def test_a_typed_answer_over_the_limit_is_refused_with_a_message(logged_in, student, deck):
     practice = practice_start(student=student, deck=deck, way="typed", order="all")
     response = logged_in.post(
-        reverse("practice_answer", args=[practice.pk]), {"position": 1, "given": "x" * 501}
+        reverse("practice_answer", args=[practice.pk]),
+        {"position": 1, "given": "x" * (MAX_TYPED_CHARS + 1)},
     )
     assert response.status_code == 400
     assert b"too long" in response.content

@@ -28,7 +28,7 @@ from decks.services.answer_check import (
     typeable,
     typed_answer_check,
 )
-from decks.services.choices import choice_options
+from decks.services.choices import choice_candidates, choice_options
 
 Way = PracticeQuestion.Way
 
@@ -36,9 +36,6 @@ Way = PracticeQuestion.Way
 PRACTICE_ROUND = 20
 TEST_QUESTIONS = 20
 TEST_MAX_QUESTIONS = 200
-# Other answers of a deck read once per practice to draw wrong options from: enough for
-# options of the same shape, and bounded so a deck of 100,000 cards costs what 200 do.
-CHOICE_CANDIDATES = 200
 # A typed answer longer than the check takes is refused with a message, never stored.
 MAX_TYPED_CHARS = MAX_GIVEN_CHARS
 
@@ -69,56 +66,54 @@ def _hardest_cards(*, student: AbstractBaseUser, deck: Deck, limit: int) -> list
     return [state.card for state in states]
 
 
-def _answer_pool(deck_ids: Iterable[int], cards: Sequence[Card]) -> dict[int, list[str]]:
-    """Per deck, answers to draw wrong options from: the practice's own cards and a bounded
-    random sample of the deck's others, read once when the practice starts."""
-    pool: dict[int, list[str]] = {deck_id: [] for deck_id in deck_ids}
-    for card in cards:
-        pool.setdefault(card.deck_id, []).append(card.back)
-    for deck_id in pool:
-        sample = (
-            Card.objects.active()
-            .filter(deck_id=deck_id)
-            .order_by("?")
-            .values_list("back", flat=True)[:CHOICE_CANDIDATES]
-        )
-        pool[deck_id].extend(sample)
-    return pool
+class _Options:
+    """Multiple-choice options per card, from `choice_candidates`: the answers of the
+    cards beside it in deck order (the same chapter, the plausible wrong answers), two
+    index range scans per card, so a practice of 20 cards reads the same in a deck of
+    100,000 as in one of 30. Each card's options are drawn once and kept."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.drawn: dict[int, list[str] | None] = {}
+
+    def __call__(self, card: Card) -> list[str] | None:
+        if card.pk not in self.drawn:
+            candidates = choice_candidates(
+                deck_id=card.deck_id, card_id=card.pk, position=card.position
+            )
+            self.drawn[card.pk] = choice_options(
+                answer=card.back, candidates=candidates, rng=self.rng
+            )
+        return self.drawn[card.pk]
 
 
-def _question(
-    *, card: Card, position: int, way: str, pool: dict[int, list[str]], rng: random.Random
-) -> PracticeQuestion:
+def _question(*, card: Card, position: int, way: str, options: _Options) -> PracticeQuestion:
     return PracticeQuestion(
         position=position,
         card=card,
         way=way,
         expected=card.back,
-        options=choice_options(answer=card.back, candidates=pool[card.deck_id], rng=rng)
-        if way == Way.CHOICE
-        else [],
+        options=options(card) if way == Way.CHOICE else [],
     )
 
 
-def _practice_way(card: Card, wanted: str, pool, rng) -> str:
+def _practice_way(card: Card, wanted: str, options: _Options) -> str:
     """How to ask `card` in practice: the way the student picked when the card allows it.
     Multiple choice falls back to typing (fewer than four distinct answers), typing to
     showing (an answer too long to type)."""
-    if wanted == Way.CHOICE and choice_options(
-        answer=card.back, candidates=pool[card.deck_id], rng=rng
-    ):
+    if wanted == Way.CHOICE and options(card):
         return Way.CHOICE
     if wanted in (Way.CHOICE, Way.TYPED) and typeable(card.back):
         return Way.TYPED
     return Way.SHOWN
 
 
-def _test_way(card: Card, pool, rng) -> str | None:
+def _test_way(card: Card, options: _Options, rng: random.Random) -> str | None:
     """A test mixes typed and multiple-choice questions; None for a card neither can ask."""
     ways = []
     if typeable(card.back):
         ways.append(Way.TYPED)
-    if choice_options(answer=card.back, candidates=pool[card.deck_id], rng=rng):
+    if options(card):
         ways.append(Way.CHOICE)
     return rng.choice(ways) if ways else None
 
@@ -159,12 +154,11 @@ def practice_start(
         cards = _random_cards(deck.cards.active(), PRACTICE_ROUND)
     if not cards:
         raise PracticeRefused("the deck has no cards")
-    pool = _answer_pool([deck.pk], cards) if way == Way.CHOICE else {deck.pk: []}
+    options = _Options(rng)
     questions = [
-        _question(card=card, position=n, way=_practice_way(card, way, pool, rng), pool=pool,
-                  rng=rng)
+        _question(card=card, position=n, way=_practice_way(card, way, options), options=options)
         for n, card in enumerate(cards, start=1)
-    ]  # fmt: skip
+    ]
     practice = Practice(
         student=student,
         kind=Practice.Kind.PRACTICE,
@@ -197,13 +191,15 @@ def practice_test_start(
     count = max(1, min(count, TEST_MAX_QUESTIONS))
     # Twice as many as asked, so that cards no check can ask do not shorten the test.
     cards = _random_cards(Card.objects.active().filter(deck__in=decks), count * 2)
-    pool = _answer_pool({card.deck_id for card in cards}, cards)
+    options = _Options(rng)
     questions: list[PracticeQuestion] = []
     for card in cards:
-        way = _test_way(card, pool, rng)
-        if way is not None and len(questions) < count:
+        if len(questions) == count:
+            break
+        way = _test_way(card, options, rng)
+        if way is not None:
             questions.append(
-                _question(card=card, position=len(questions) + 1, way=way, pool=pool, rng=rng)
+                _question(card=card, position=len(questions) + 1, way=way, options=options)
             )
     if not questions:
         raise PracticeRefused("no card of these decks can be asked in a test")

@@ -4,11 +4,12 @@ import random
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from decks.models import CardState, ClassTest, DailyActivity, Practice, ReviewLog
 from decks.services.practice import (
-    CHOICE_CANDIDATES,
     PracticeRefused,
     class_test_start,
     finished_tests_of,
@@ -238,21 +239,26 @@ def test_finished_tests_are_listed_newest_first_and_unfinished_ones_not(student)
     assert list(finished_tests_of(student_ids=[student.pk])) == [newer, older]
 
 
-def test_choice_options_are_drawn_from_a_bounded_sample_of_the_deck(
-    student, django_assert_max_num_queries
-):
+def big_deck(cards: int):
     deck = make_deck()
     deck.cards.bulk_create(
         [
             deck.cards.model(deck=deck, front=f"V{n}", back=f"A{n}", position=n, key=f"k{n}")
-            for n in range(CHOICE_CANDIDATES * 3)
+            for n in range(cards)
         ]
     )
-    # Reading the round's cards, one sample of answers, and writing: the deck's size
-    # changes none of it.
-    with django_assert_max_num_queries(8):
-        practice = practice_start(student=student, deck=deck, way="choice", order="all")
-    assert practice.question_count == 20
+    return deck
+
+
+def test_starting_multiple_choice_reads_as_much_in_a_big_deck_as_in_a_small_one(student):
+    counts = []
+    for size in (25, 2500):
+        deck = big_deck(size)
+        with CaptureQueriesContext(connection) as queries:
+            practice_start(student=student, deck=deck, way="choice", order="all")
+        counts.append(len(queries))
+    # The round's cards, then each card's neighbours in deck order: never the whole deck.
+    assert counts[0] == counts[1]
 
 
 def test_answering_costs_the_same_few_statements_whatever_the_deck(

@@ -74,6 +74,16 @@ class Deck(models.Model):
             "Answers too long to type are always shown."
         ),
     )
+    both_directions = models.BooleanField(
+        _("also study back to front"),
+        default=False,
+        help_text=_(
+            "Every card gets a reverse card that asks its back and answers with its front. "
+            "A card and its reverse are never shown on the same day; an edit to either "
+            "changes both, and each keeps its own progress. Off: the reverse cards leave "
+            "study with their progress kept."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -130,6 +140,30 @@ class Card(models.Model):
     # Retired cards leave study but keep every student's history; set by a re-import
     # that no longer contains them, or by a teacher.
     retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+
+    class Direction(models.TextChoices):
+        FORWARD = "forward", _("front to back")
+        REVERSE = "reverse", _("back to front")
+
+    # A reverse card is a card of its own (its own schedule for each student, in the same
+    # queue) whose sides are its forward card's swapped; each names the other as sibling,
+    # and decks.services.directions keeps their sides in step. Never shown on the day the
+    # other was answered.
+    direction = models.CharField(
+        _("direction"),
+        max_length=8,
+        choices=Direction.choices,
+        default=Direction.FORWARD,
+        db_default=Direction.FORWARD,
+    )
+    sibling = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("other direction"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

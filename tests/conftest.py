@@ -1,9 +1,11 @@
 """Small helpers that make test data."""
 
-from datetime import date
+import os
+from datetime import UTC, date, datetime, timedelta
 from itertools import count
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
@@ -15,6 +17,30 @@ from decks.services.media import media_store
 from tests.media_samples import png
 
 _serial = count(1)
+
+
+# Days to move the clock ahead for the whole run (0: today). CI runs the suite once moved
+# ten years, so a test that only passes near the day it was written fails at once.
+CLOCK_AHEAD_DAYS = int(os.environ.get("STAMP_TEST_CLOCK_AHEAD_DAYS", "0"))
+
+
+@pytest.fixture(autouse=True)
+def _clock_moved_ahead(request):
+    """Run each test with the app's clock (datetime, date, time) moved ahead, if asked.
+
+    Browser tests stay on today's clock: Chromium's own clock cannot be moved with ours.
+    """
+    if not CLOCK_AHEAD_DAYS:
+        yield
+        return
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=CLOCK_AHEAD_DAYS), tick=True):
+        yield
+
+
+def pytest_report_header(config) -> str | None:
+    if CLOCK_AHEAD_DAYS:
+        return f"clock moved ahead {CLOCK_AHEAD_DAYS} days (STAMP_TEST_CLOCK_AHEAD_DAYS)"
+    return None
 
 
 def pytest_configure(config) -> None:

@@ -12,9 +12,13 @@ from decks.importers.base import ImportLimits
 from decks.importers.media import media_file
 from decks.models import Card, Classroom, Deck, Media
 from decks.services.media import media_store
+from decks.services.study import QueueCounts, QueueItem, queue_snapshot
 from tests.media_samples import png
 
 _serial = count(1)
+
+# The study package's test seams (the answer write path fixture among them), for every test.
+pytest_plugins = ["tests.services.study.seams"]
 
 
 def pytest_configure(config) -> None:
@@ -118,27 +122,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
         )
 
 
-def pytest_generate_tests(metafunc) -> None:
-    """Tests that name `answer_write_path` run once per way an answer can be written here.
-
-    On PostgreSQL both: the one statement production runs and the steps SQLite runs.
-    """
-    if "answer_write_path" in metafunc.fixturenames:
-        from django.db import connection
-
-        paths = ["one statement", "steps"] if connection.vendor == "postgresql" else ["steps"]
-        metafunc.parametrize("answer_write_path", paths, indirect=True)
-
-
-@pytest.fixture
-def answer_write_path(request, monkeypatch) -> str:
-    from decks.services import answer_writes
-
-    if request.param == "steps":
-        monkeypatch.setattr(answer_writes, "write_in_one_statement", answer_writes.write_in_steps)
-    return request.param
-
-
 @pytest.fixture(autouse=True)
 def _fresh_throttles():
     """Each test starts with no throttle counted: the suite logs in from one address."""
@@ -146,3 +129,13 @@ def _fresh_throttles():
 
     caches["throttle"].clear()
     yield
+
+
+def next_card(*, student: User, deck: Deck, today: date) -> QueueItem | None:
+    """The card the student should answer next in `deck`, or None when today is done."""
+    return queue_snapshot(student=student, deck=deck, today=today).item
+
+
+def queue_counts(*, student: User, deck: Deck, today: date) -> QueueCounts:
+    """What is left for today and how many answers were given today."""
+    return queue_snapshot(student=student, deck=deck, today=today).counts

@@ -13,8 +13,8 @@ from django.utils import translation
 
 from decks.importers.detect import FORMAT_LABELS
 from decks.models import CardState
-from decks.services.reviews import review_record
 from decks.services.statistics import RatingCalibration, calibration_sentence
+from decks.services.study import review_record
 from tests.conftest import enroll, make_class, make_deck, make_user
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
-from decks.services.reviews import review_record
+from decks.services.study import review_record
 from tests.admin.test_deck_import import make_teacher
 from tests.conftest import make_card, make_class, make_deck, make_user
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from decks.models import Card, Deck, ImportUpload
 from decks.services.classes import class_create
-from decks.services.reviews import review_record
+from decks.services.study import review_record
 from decks.services.teachers import TEACHERS_GROUP, teachers_group_ensure
 from tests.conftest import make_card, make_deck, make_user
 

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from decks.models import StudentProfile
-from decks.services.reviews import review_record
+from decks.services.study import review_record
 from tests.conftest import make_class, make_deck, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

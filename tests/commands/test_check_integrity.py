@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from decks.models import Card, CardState, DeckCardsVersion, NewCardCursor, ReviewLog
 from decks.services.integrity import integrity_mismatches, integrity_repair
-from decks.services.reviews import review_record
+from decks.services.study import review_record
 from tests.conftest import make_card, make_deck
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from decks.importers.base import CardRecord, ParseResult
 from decks.importers.seeds import SeedDocument, build_seed
 from decks.models import Card, CardState, Deck, ReviewLog
 from decks.services.clock import today_for_study
-from decks.services.queue import next_card
-from decks.services.reviews import review_record
+from decks.services.study import review_record
+from tests.conftest import next_card
 
 pytestmark = pytest.mark.django_db
 

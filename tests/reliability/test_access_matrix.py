@@ -26,7 +26,7 @@ from decks.models import (
     Membership,
     ReviewLog,
 )
-from decks.services.reviews import review_record
+from decks.services.study import review_record
 from decks.services.teachers import TEACHERS_GROUP, teachers_group_ensure
 from tests.conftest import make_class, make_deck, make_media, make_user
 from tests.importers.packages import make_zip

@@ -12,10 +12,8 @@ import pytest
 from django.db import connection, transaction
 
 from decks.models import CardState, NewCardCursor
-from decks.services.cursors import new_card_cursor_update, new_card_cursors_broken
-from decks.services.queue import next_card
-from decks.services.reviews import review_record
-from tests.conftest import make_deck, make_user
+from decks.services.study import new_card_cursor_update, new_card_cursors_broken, review_record
+from tests.conftest import make_deck, make_user, next_card
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("answer_write_path")]
 

@@ -11,7 +11,7 @@ from decks.services.classes import (
     exam_clamp_apply,
     join_code_regenerate,
 )
-from decks.services.reviews import review_record
+from decks.services.study import review_record
 from tests.conftest import make_class, make_deck, make_user
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,8 @@ import pytest
 from decks.models import Card, CardState, Deck, ReviewLog
 from decks.services.clock import today_for_study
 from decks.services.imports import ImportRejected, deck_import
-from decks.services.queue import next_card
-from decks.services.reviews import review_record
-from tests.conftest import make_card, make_deck, make_user
+from decks.services.study import review_record
+from tests.conftest import make_card, make_deck, make_user, next_card
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from decks.services.leaderboard import (
     competition_ranks,
     study_streak,
 )
-from decks.services.reviews import review_record
+from decks.services.study import review_record
 from tests.conftest import make_class, make_deck, make_user
 
 pytestmark = pytest.mark.django_db

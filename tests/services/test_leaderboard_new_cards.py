@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from decks.services.leaderboard import class_leaderboard
-from decks.services.reviews import review_record
+from decks.services.study import review_record
 from tests.conftest import make_class, make_deck, make_user
 from tests.services.test_leaderboard import local
 

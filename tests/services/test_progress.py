@@ -5,7 +5,7 @@ import pytest
 
 from decks.models import CardState
 from decks.services.progress import class_progress, item_analysis
-from decks.services.reviews import review_record
+from decks.services.study import review_record
 from tests.conftest import make_class, make_deck, make_user
 
 pytestmark = pytest.mark.django_db

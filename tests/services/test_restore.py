@@ -7,7 +7,7 @@ from decks.services.accounts import account_data
 from decks.services.exports import deck_to_csv
 from decks.services.imports import deck_import
 from decks.services.restore import reviews_restore
-from decks.services.reviews import review_record
+from decks.services.study import review_record
 from tests.conftest import make_card, make_deck
 
 pytestmark = pytest.mark.django_db

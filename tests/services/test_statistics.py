@@ -17,7 +17,6 @@ import pytest
 from django.utils import timezone
 
 from decks.models import CardState
-from decks.services.reviews import review_record
 from decks.services.statistics import (
     NOT_ENOUGH_ANSWERS,
     CardCategories,
@@ -38,6 +37,7 @@ from decks.services.statistics import (
     statistics_for,
     weekly_recall,
 )
+from decks.services.study import review_record
 from tests.conftest import enroll, make_deck, make_user
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from decks.models import CardState, DailyActivity, ReviewLog
-from decks.services.reviews import review_record
+from decks.services.study import review_record
 from tests.conftest import enroll, make_deck, make_user
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from decks.services.reviews import review_record
+from decks.services.study import review_record
 from tests.conftest import make_class, make_deck, make_user
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from decks.importers.csv import FORMULA_STARTS
 from decks.models import StudentProfile
-from decks.services.reviews import review_record
+from decks.services.study import review_record
 from tests.conftest import make_class, make_deck, make_user
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from decks.models import CardState
-from decks.services.reviews import review_record
+from decks.services.study import review_record
 from tests.conftest import enroll, make_deck, make_user
 
 # decks/urls.py does not include the statistics URLs yet; this module's URLs add them.

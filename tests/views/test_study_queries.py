@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from decks.models import Card
-from decks.services.reviews import review_record
+from decks.services.study import review_record
 from tests.conftest import enroll, make_deck
 
 # Real transactions, as in production, so test savepoints don't inflate the count.

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from decks.models import CardState, ReviewLog
-from decks.services.reviews import review_record
+from decks.services.study.reviews import review_record
 from tests.conftest import make_card, make_deck
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from decks.models import CardState, DailyActivity, ReviewLog
-from decks.services.reviews import review_record, review_undo
+from decks.services.study.reviews import review_record, review_undo
 from tests.conftest import make_deck
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ import pytest
 from django.contrib.auth.models import User
 
 from decks.models import Card, CardState, Deck, DeckCardsVersion, NewCardCursor
-from decks.services.cursors import new_card_cursors_broken, new_card_cursors_repair
-from decks.services.queue import next_card
-from decks.services.reviews import review_record, review_undo
+from decks.services.study.cursors import new_card_cursors_broken, new_card_cursors_repair
+from decks.services.study.queue import next_card
+from decks.services.study.reviews import review_record, review_undo
 from tests.conftest import make_card, make_deck
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("answer_write_path")]

@@ -3,9 +3,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from decks.models import CardState, DeckSettings
-from decks.services import queue
-from decks.services.queue import next_card, queue_counts, queue_snapshot
-from decks.services.reviews import review_record
+from decks.services.study import queue
+from decks.services.study.queue import next_card, queue_counts, queue_snapshot
+from decks.services.study.reviews import review_record
 from tests.conftest import make_card, make_deck
 
 pytestmark = pytest.mark.django_db

@@ -10,17 +10,8 @@ from django.utils import timezone
 
 from decks.models import Card, CardState, Deck, ReviewLog
 from decks.services.activity import activity_take_out
-from decks.services.answer_writes import answer_rows_write
-from decks.services.card_states import (
-    SCHEDULE_FIELDS,
-    as_date,
-    fetch_named,
-    state_columns_sql,
-    state_from_row,
-)
 from decks.services.classes import upcoming_exam_for
 from decks.services.clock import today_for_study
-from decks.services.queue import queue_offers
 from decks.services.scheduling import (
     Schedule,
     clamp_to_exam,
@@ -29,7 +20,16 @@ from decks.services.scheduling import (
     next_schedule,
     validate_quality,
 )
-from decks.services.sql import compact_sql
+from decks.services.study.answer_writes import answer_rows_write
+from decks.services.study.card_states import (
+    SCHEDULE_FIELDS,
+    as_date,
+    fetch_named,
+    state_columns_sql,
+    state_from_row,
+)
+from decks.services.study.queue import queue_offers
+from decks.services.study.sql import compact_sql
 
 # Longer than this and the student walked away; the time says nothing about recall.
 MAX_TIME_TAKEN_MS = 10 * 60 * 1000

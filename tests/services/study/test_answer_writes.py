@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from decks.models import CardState, DailyActivity, NewCardCursor, ReviewLog
-from decks.services.reviews import answer_target, review_record, review_undo
+from decks.services.study.reviews import answer_target, review_record, review_undo
 from tests.conftest import enroll, make_card, make_deck
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("answer_write_path")]

@@ -19,20 +19,24 @@ data-modifying CTEs, each later step selecting FROM `answered_state`: a statemen
 atomic on its own, so an answer costs one round trip and no BEGIN/COMMIT (its measured
 gain is in bench/README.md). SQLite has no data-modifying CTEs and runs the same steps
 one by one in a transaction. The tests run both ways on PostgreSQL.
+
+The steps are SQL rather than save(), which builds and compiles a query per row on every
+call (measured in bench/README.md). Their values are prepared by the rows' own model
+fields, exactly as save() prepares them (`field_values`). Signals are not sent; the study
+models have no receivers.
 """
 
 from contextlib import nullcontext
 from functools import cache
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Field
+from django.db.models import Field, Model
 
 from decks.models import CardState, DailyActivity, ReviewLog
 from decks.services.activity import ACTIVITY_FIGURES, activity_figures, activity_on_conflict_sql
-from decks.services.card_states import FIRST_ANSWER_FIELDS, SCHEDULE_FIELDS
-from decks.services.cursors import new_card_cursor_move_ctes, new_card_cursor_update
-from decks.services.rows import field_values, model_fields
-from decks.services.sql import backend_for, compact_sql
+from decks.services.study.card_states import FIRST_ANSWER_FIELDS, SCHEDULE_FIELDS
+from decks.services.study.cursors import new_card_cursor_move_ctes, new_card_cursor_update
+from decks.services.study.sql import backend_for, compact_sql
 
 LOG_FIELDS = tuple(field.name for field in ReviewLog._meta.concrete_fields if not field.primary_key)
 ACTIVITY_KEY = ("student", "deck", "study_day")  # the log's fields that name the day's row
@@ -86,6 +90,21 @@ def answer_rows_write(
         # A concurrent request recorded this very answer first: the unique constraints
         # turned this one away.
         return False
+
+
+@cache
+def model_fields(model: type[Model], names: tuple[str, ...]) -> tuple[Field, ...]:
+    """The fields `names` of `model`, looked up once."""
+    return tuple(model._meta.get_field(name) for name in names)
+
+
+def field_values(instance: Model, names: tuple[str, ...], *, prefix: str) -> dict:
+    """`instance`'s fields `names` prepared for the database, keyed prefix + column attname."""
+    fields = model_fields(type(instance), names)
+    values = [
+        field.get_db_prep_save(getattr(instance, field.attname), connection) for field in fields
+    ]
+    return {f"{prefix}{field.attname}": value for field, value in zip(fields, values, strict=True)}
 
 
 def _placeholder(prefix: str, field: Field, vendor: str) -> str:

@@ -17,10 +17,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 
 from decks.models import Card, CardState, Deck, DeckSettings
-from decks.services.card_states import as_date, fetch_named, state_columns_sql, state_from_row
-from decks.services.cursors import CURSOR_JOINS_SQL, CURSOR_START_SQL, not_seen_sql
 from decks.services.scheduling import SAME_DAY_REPEAT_BELOW
-from decks.services.sql import compact_sql
+from decks.services.study.card_states import as_date, fetch_named, state_columns_sql, state_from_row
+from decks.services.study.cursors import CURSOR_JOINS_SQL, CURSOR_START_SQL, not_seen_sql
+from decks.services.study.sql import compact_sql
 
 
 @dataclass(frozen=True)

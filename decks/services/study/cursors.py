@@ -29,7 +29,7 @@ from functools import cache
 
 from django.db import connection
 
-from decks.services.sql import compact_sql
+from decks.services.study.sql import compact_sql
 
 # The deck's version `v` and the student's cursor `u`, joined to a deck `d`.
 CURSOR_JOINS_SQL = """

@@ -2,7 +2,7 @@
 
 Every final statement of the loop, per database, is kept in `golden/study_loop.<db>.sql`,
 so a change to the SQL shows up in review as a diff of SQL. After a deliberate change,
-rewrite them with `UPDATE_GOLDEN_SQL=1 .venv/bin/python -m pytest tests/services/test_sql.py`
+rewrite them with `UPDATE_GOLDEN_SQL=1 .venv/bin/python -m pytest tests/services/study/test_sql.py`
 and read the diff.
 
 psycopg re-parses, on every execution, a statement longer than MAX_CACHED_STATEMENT_LENGTH
@@ -20,11 +20,16 @@ import pytest
 from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH, MAX_CACHED_STATEMENT_PARAMS
 
 from decks.models import CardState
-from decks.services.answer_writes import ANSWER_STEPS, answer_params, one_statement_sql, step_sql
-from decks.services.cursors import cursor_update_sql
-from decks.services.queue import SUMMARY_SQL, overview_sql, snapshot_sql, summary_in_snapshot
-from decks.services.reviews import TARGET_SQL, _apply
-from decks.services.sql import compact_sql
+from decks.services.study.answer_writes import (
+    ANSWER_STEPS,
+    answer_params,
+    one_statement_sql,
+    step_sql,
+)
+from decks.services.study.cursors import cursor_update_sql
+from decks.services.study.queue import SUMMARY_SQL, overview_sql, snapshot_sql, summary_in_snapshot
+from decks.services.study.reviews import TARGET_SQL, _apply
+from decks.services.study.sql import compact_sql
 from tests.conftest import make_deck, make_user
 
 TODAY = date(2026, 11, 23)

@@ -36,7 +36,7 @@ from decks.models import CardState, DailyActivity, ReviewLog
 from decks.services.activity import ACTIVITY_FIGURES, activity_figures, activity_on_conflict_sql
 from decks.services.study.card_states import FIRST_ANSWER_FIELDS, SCHEDULE_FIELDS
 from decks.services.study.cursors import new_card_cursor_move_ctes, new_card_cursor_update
-from decks.services.study.sql import backend_for, compact_sql
+from decks.services.study.sql import backend_for, compact_sql, fill_slots
 
 LOG_FIELDS = tuple(field.name for field in ReviewLog._meta.concrete_fields if not field.primary_key)
 ACTIVITY_KEY = ("student", "deck", "study_day")  # the log's fields that name the day's row
@@ -128,31 +128,44 @@ def _columns(fields) -> str:
 
 def step_sql(name: str, *, vendor: str, in_one_statement: bool) -> str:
     """The SQL of step `name` of ANSWER_STEPS for `vendor`, formatted."""
-    state_fields = model_fields(CardState, FIRST_ANSWER_FIELDS)
-    schedule_fields = model_fields(CardState, SCHEDULE_FIELDS)
+    sql = fill_slots(ANSWER_STEPS[name], **_step_slots(name, vendor, in_one_statement))
+    return "\n".join(line for line in sql.strip().splitlines() if line.strip())
+
+
+def _step_slots(name: str, vendor: str, in_one_statement: bool) -> dict[str, str]:
+    """The text of each slot of step `name`."""
+    guard = "FROM answered_state" if in_one_statement else ""
+    if name == "first_answer_state":
+        state_fields = model_fields(CardState, FIRST_ANSWER_FIELDS)
+        return {
+            "state_columns": _columns(state_fields),
+            "state_values": _listed(f"%(s_{f.attname})s" for f in state_fields),
+        }
+    if name == "later_answer_state":
+        schedule_fields = model_fields(CardState, SCHEDULE_FIELDS)
+        return {
+            "schedule_assignments": _listed(
+                f'"{f.column}" = %(s_{f.attname})s' for f in schedule_fields
+            )
+        }
     log_fields = model_fields(ReviewLog, LOG_FIELDS)
-    activity_fields = model_fields(DailyActivity, tuple(ACTIVITY_FIGURES))
+    if name == "answer_log":
+        return {
+            "log_columns": _columns(log_fields),
+            "log_values": _listed(_placeholder("l_", f, vendor) for f in log_fields),
+            "guard": guard,
+        }
     by_name = {field.name: field for field in log_fields}
-    slots = {
-        "state_columns": _columns(state_fields),
-        "state_values": _listed(f"%(s_{f.attname})s" for f in state_fields),
-        "schedule_assignments": _listed(
-            f'"{f.column}" = %(s_{f.attname})s' for f in schedule_fields
-        ),
-        "log_columns": _columns(log_fields),
-        "log_values": _listed(_placeholder("l_", f, vendor) for f in log_fields),
+    activity_fields = model_fields(DailyActivity, tuple(ACTIVITY_FIGURES))
+    return {
         "activity_columns": _listed(ACTIVITY_FIGURES),
         "activity_values": _listed(
             [_placeholder("l_", by_name[key], vendor) for key in ACTIVITY_KEY]
             + [_placeholder("a_", f, vendor) for f in activity_fields]
         ),
         "activity_on_conflict": activity_on_conflict_sql("a"),
-        "guard": "FROM answered_state" if in_one_statement else "",
+        "guard": guard,
     }
-    sql = ANSWER_STEPS[name]
-    for slot, text in slots.items():
-        sql = sql.replace("{" + slot + "}", text)
-    return "\n".join(line for line in sql.strip().splitlines() if line.strip())
 
 
 def one_statement_sql(*, first_answer: bool, move_cursor: bool) -> str:

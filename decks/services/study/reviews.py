@@ -29,7 +29,7 @@ from decks.services.study.card_states import (
     state_from_row,
 )
 from decks.services.study.queue import queue_offers
-from decks.services.study.sql import compact_sql
+from decks.services.study.sql import compact_sql, fill_slots
 
 # Longer than this and the student walked away; the time says nothing about recall.
 MAX_TIME_TAKEN_MS = 10 * 60 * 1000
@@ -94,7 +94,7 @@ WHERE k.id = %(card)s AND d.slug = %(slug)s AND k.retired_at IS NULL AND (
              WHERE e.deck_id = d.id AND e.user_id = %(student)s)
 )
 """
-TARGET_SQL = _TARGET_SQL.replace("{state_columns}", state_columns_sql("s")).strip()
+TARGET_SQL = fill_slots(_TARGET_SQL, state_columns=state_columns_sql("s")).strip()
 _TARGET_SQL_COMPACT = compact_sql(TARGET_SQL)
 # Only what the study flow reads; any other field loads on first use, as a deferred one.
 _TARGET_DECK_FIELDS = ["id", "title", "slug", "owner_id", "new_cards_per_day"]

@@ -29,7 +29,7 @@ from decks.services.study.answer_writes import (
 from decks.services.study.cursors import cursor_update_sql
 from decks.services.study.queue import SUMMARY_SQL, overview_sql, snapshot_sql, summary_in_snapshot
 from decks.services.study.reviews import TARGET_SQL, _apply
-from decks.services.study.sql import compact_sql
+from decks.services.study.sql import compact_sql, fill_slots
 from tests.conftest import make_deck, make_user
 
 TODAY = date(2026, 11, 23)
@@ -78,6 +78,25 @@ def names_in(sql: str) -> set[str]:
 
 def test_compacting_makes_every_run_of_whitespace_one_space():
     assert compact_sql("SELECT a,\n       b\n  FROM t  ") == "SELECT a, b FROM t"
+
+
+def test_filling_slots_puts_each_text_in_every_place_its_slot_stands():
+    sql = fill_slots("SELECT {a} FROM t WHERE x {b} OR y {b}", a="x", b="= %(b)s")
+    assert sql == "SELECT x FROM t WHERE x = %(b)s OR y = %(b)s"
+
+
+def test_filling_slots_leaves_a_slot_inside_a_filled_text_as_it_is():
+    assert fill_slots("{a} {b}", a="{b}", b="1") == "{b} 1"
+
+
+def test_filling_slots_refuses_a_slot_left_without_text():
+    with pytest.raises(ValueError, match="'b'"):
+        fill_slots("SELECT {a}, {b}", a="1")
+
+
+def test_filling_slots_refuses_a_text_for_no_slot():
+    with pytest.raises(ValueError, match="'c'"):
+        fill_slots("SELECT {a}", a="1", c="2")
 
 
 @pytest.mark.parametrize("vendor", VENDORS)

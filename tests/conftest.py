@@ -1,18 +1,27 @@
 """Small helpers that make test data."""
 
-from datetime import date
+from datetime import date, datetime
 from itertools import count
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from decks.importers.base import ImportLimits
 from decks.importers.media import media_file
 from decks.models import Card, Classroom, Deck, Media
+from decks.services.clock import today_for_study
 from decks.services.media import media_store
-from decks.services.study import QueueCounts, QueueItem, queue_snapshot
+from decks.services.study import (
+    QueueCounts,
+    QueueItem,
+    ReviewOutcome,
+    answer_target,
+    queue_snapshot,
+    review_record,
+)
 from tests.media_samples import png
 
 _serial = count(1)
@@ -139,3 +148,36 @@ def next_card(*, student: User, deck: Deck, today: date) -> QueueItem | None:
 def queue_counts(*, student: User, deck: Deck, today: date) -> QueueCounts:
     """What is left for today and how many answers were given today."""
     return queue_snapshot(student=student, deck=deck, today=today).counts
+
+
+def answer_card(
+    *,
+    student: User,
+    card: Card,
+    rating: int,
+    seen_reviews: int | None = None,
+    now: datetime | None = None,
+    time_taken_ms: int | None = None,
+) -> ReviewOutcome:
+    """Record `student`'s answer to `card` the production way: its one read, then its write.
+
+    The student must be allowed to study the card's deck (enrolled, owner, editor,
+    teacher). `seen_reviews` is the card's answer count when shown; by default its count
+    now, an answer to the card as it stands. Unlike the study view, an answer to a card
+    the queue does not offer now is recorded too, so a test can set up any history.
+    """
+    now = now or timezone.now()
+    target = answer_target(
+        student=student, deck_slug=card.deck.slug, card_id=card.pk, today=today_for_study(now)
+    )
+    assert target is not None, f"{student} may not study {card.deck}, or the card is retired"
+    if seen_reviews is None:
+        seen_reviews = target.state.reviews if target.state else 0
+    return review_record(
+        student=student,
+        target=target,
+        rating=rating,
+        seen_reviews=seen_reviews,
+        now=now,
+        time_taken_ms=time_taken_ms,
+    )

@@ -128,12 +128,11 @@ def study_answer(
     if offered:
         outcome = review_record(
             student=student,
-            card=target.card,
+            target=target,
             rating=rating,
             seen_reviews=seen_reviews,
             now=now,
             time_taken_ms=time_taken_ms,
-            target=target,
         )
         applied, log = outcome.applied, outcome.log
     deck = target.card.deck

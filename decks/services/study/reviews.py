@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from decks.models import Card, CardState, Deck, ReviewLog
 from decks.services.activity import activity_take_out
-from decks.services.classes import upcoming_exam_for
 from decks.services.clock import today_for_study
 from decks.services.scheduling import (
     Schedule,
@@ -172,31 +171,26 @@ def _clamp_time_taken(time_taken_ms: int | None) -> int | None:
 def review_record(
     *,
     student: AbstractBaseUser,
-    card: Card,
+    target: AnswerTarget,
     rating: int,
     seen_reviews: int,
     now: datetime | None = None,
     time_taken_ms: int | None = None,
-    target: AnswerTarget | None = None,
 ) -> ReviewOutcome:
-    """Apply one answer atomically and exactly once.
+    """Apply one answer to `target.card` atomically and exactly once.
 
-    `seen_reviews` is the number of answers the card had when it was shown. If the
-    card has been answered since (a double click, an htmx retry, a second tab), the
-    answer is not applied again: the state is written with a compare-and-set on that
-    count, and the log is unique on it. Only the first answer of a study day moves the
-    SM-2 schedule; later same-day repeats are logged and update what the queue needs.
-    `target` is the card's state and exam date when the caller already read them.
+    `target` is the answer's one read (`answer_target`): the card, the student's state
+    and any upcoming exam. `seen_reviews` is the number of answers the card had when it
+    was shown. If the card has been answered since (a double click, an htmx retry, a
+    second tab), the answer is not applied again: the state is written with a
+    compare-and-set on that count, and the log is unique on it. Only the first answer of
+    a study day moves the SM-2 schedule; later same-day repeats are logged and update
+    what the queue needs.
     """
     validate_quality(rating)
     now = now or timezone.now()
     today = today_for_study(now)
-    if target is None:
-        target = AnswerTarget(
-            card=card,
-            state=CardState.objects.filter(student=student, card=card).first(),
-            exam_date=upcoming_exam_for(student_id=student.pk, deck_id=card.deck_id, today=today),
-        )
+    card = target.card
     state = target.state
     if (state.reviews if state else 0) != seen_reviews:
         return ReviewOutcome(applied=False)

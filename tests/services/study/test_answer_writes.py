@@ -33,8 +33,13 @@ def target_of(student, card):
 
 
 def record(student, card, *, seen, target=None, rating=4):
+    """The answer, written from `target` when given (a read made earlier), else read now."""
     return review_record(
-        student=student, card=card, rating=rating, seen_reviews=seen, now=NOON, target=target
+        student=student,
+        target=target or target_of(student, card),
+        rating=rating,
+        seen_reviews=seen,
+        now=NOON,
     )
 
 

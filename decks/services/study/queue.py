@@ -364,21 +364,6 @@ def new_card_limit(*, student: AbstractBaseUser, deck: Deck) -> int:
     return deck.new_cards_per_day if own is None else own
 
 
-def new_cards_left_today(*, student: AbstractBaseUser, deck: Deck, today: date) -> int:
-    """How many more unseen cards the daily new-card limit allows today."""
-    return queue_counts(student=student, deck=deck, today=today).new
-
-
-def queue_counts(*, student: AbstractBaseUser, deck: Deck, today: date) -> QueueCounts:
-    """What is left for today and how many answers were given today."""
-    return queue_snapshot(student=student, deck=deck, today=today).counts
-
-
-def next_card(*, student: AbstractBaseUser, deck: Deck, today: date) -> QueueItem | None:
-    """The card the student should answer next in `deck`, or None when today is done."""
-    return queue_snapshot(student=student, deck=deck, today=today).item
-
-
 def _count_params(today: date) -> dict:
     return {
         "today": today,

@@ -9,8 +9,7 @@ from django.contrib.auth.models import User
 from decks.models import Card, CardState, Deck, DeckCardsVersion, NewCardCursor
 from decks.services.study import review_undo
 from decks.services.study.cursors import new_card_cursors_broken, new_card_cursors_repair
-from decks.services.study.queue import next_card
-from tests.conftest import answer_card, enroll, make_card, make_deck
+from tests.conftest import answer_card, enroll, make_card, make_deck, next_card
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("answer_write_path")]
 

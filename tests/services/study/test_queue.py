@@ -3,9 +3,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from decks.models import CardState, DeckSettings
-from decks.services.study import queue
-from decks.services.study.queue import next_card, queue_counts, queue_snapshot
-from tests.conftest import answer_card, enroll, make_card, make_deck
+from decks.services.study import queue, queue_snapshot
+from tests.conftest import answer_card, enroll, make_card, make_deck, next_card, queue_counts
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ otherwise, and nothing is written):
 3. `answer_activity`: the day's activity row, an upsert adding `activity_figures(log)`.
 4. `cursor_moved` (after a card's first answer, or when the cursor is not trusted): the
    student's new-card cursor moved up to their first unseen card
-   (`decks.services.cursors`).
+   (`cursors` in this package).
 
 `ANSWER_STEPS` holds each step's SQL once. PostgreSQL runs the steps as one statement of
 data-modifying CTEs, each later step selecting FROM `answered_state`: a statement is

@@ -177,7 +177,7 @@ _OVERVIEW_COLUMNS = """,
       AS n_cards
 """
 
-# The study loop starts from the student's new-card cursor (decks.services.cursors):
+# The study loop starts from the student's new-card cursor (the package's cursors):
 # every active card up to it is seen, so the next new card is the first unseen one after
 # it, read in deck order off the (deck, position, id) index. A cursor made before the
 # deck's cards last changed is not trusted: the search starts at (0, 0), before every card.

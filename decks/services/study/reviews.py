@@ -1,4 +1,8 @@
-"""Recording an answer: the thin layer between a rating and the SM-2 functions."""
+"""Recording an answer: the thin layer between a rating and the SM-2 functions.
+
+`answer_target` is the answer's one read; `review_record` applies SM-2 to what it read and
+hands the rows to `answer_writes`; `review_undo` takes the latest answer back.
+"""
 
 from dataclasses import dataclass
 from datetime import date, datetime

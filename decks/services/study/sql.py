@@ -1,4 +1,8 @@
-"""Small helpers for the hand-written SQL of the hot path."""
+"""Small helpers for the hand-written SQL of the hot path.
+
+Every template of the study loop's SQL is filled by `fill_slots` and sent as `compact_sql`
+makes it; `backend_for` lets either database's statements be built on the other.
+"""
 
 import re
 from functools import cache

@@ -1,6 +1,7 @@
-"""The study loop, as the rest of the app uses it: what to show next, an answer, an undo.
+"""The study loop, as the rest of the app uses it: what to show next, an answer, an undo,
+and the study reads of the home page (each deck's counts, today's progress, the next deck).
 
-This module is the package's front. Views, selectors, the admin, commands, other services,
+This module is the package's front. Views, the admin, commands, other services,
 bench/ and the tests outside tests/services/study/ import from `decks.services.study` only
 (tests/services/study/test_package.py walks the source to say so). Behind it:
 
@@ -42,19 +43,17 @@ from decks.services.study.queue import (
 )
 from decks.services.study.reviews import (
     MAX_TIME_TAKEN_MS,
-    AnswerTarget,
     ReviewOutcome,
     answer_target,
     review_record,
     review_undo,
 )
 
-# What code outside the package may use, besides the functions defined below.
+# What code outside the package may use: the front below and these from behind it.
 __all__ = [
     "MAX_TIME_TAKEN_MS",
     "STATE_FIELDS",
     "AnswerResult",
-    "AnswerTarget",
     "DeckOverview",
     "QueueCounts",
     "QueueItem",
@@ -71,7 +70,6 @@ __all__ = [
     "next_deck_to_study",
     "queue_snapshot",
     "review_record",
-    "review_undo",
     "study_answer",
     "study_counts_per_deck",
     "study_snapshot",

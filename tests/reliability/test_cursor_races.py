@@ -12,10 +12,8 @@ import pytest
 from django.db import connection, transaction
 
 from decks.models import CardState, NewCardCursor
-from decks.services.cursors import new_card_cursor_update, new_card_cursors_broken
-from decks.services.queue import next_card
-from decks.services.reviews import review_record
-from tests.conftest import make_deck, make_user
+from decks.services.study import new_card_cursor_update, new_card_cursors_broken
+from tests.conftest import answer_card, enroll, make_deck, make_user, next_card
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("answer_write_path")]
 
@@ -24,9 +22,10 @@ def first_two_cards_answered():
     """A student who has answered the first two of three cards, their cursor at the second."""
     student = make_user()
     deck = make_deck(cards=3)
+    enroll(student, deck)
     cards = list(deck.cards.order_by("position"))
     for card in cards[:2]:
-        record = review_record(student=student, card=card, rating=5, seen_reviews=0)
+        record = answer_card(student=student, card=card, rating=5, seen_reviews=0)
     return student, deck, cards, record.log.study_day
 
 
@@ -100,7 +99,7 @@ def test_a_first_answer_racing_an_undone_first_answer_does_not_skip_that_card():
     student, deck, (_, second, third), today = first_two_cards_answered()
 
     def answer_the_third_card() -> bool:
-        return review_record(student=student, card=third, rating=5, seen_reviews=0).applied
+        return answer_card(student=student, card=third, rating=5, seen_reviews=0).applied
 
     assert race_with_the_undo_of_the_second_card(student, deck, second, answer_the_third_card)
     assert new_card_cursors_broken() == []

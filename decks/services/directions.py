@@ -7,7 +7,7 @@ queue's one query and its indexes, the new-card cursor and its triggers, the exa
 answer on (student, card, sequence), integrity replays, statistics, item analysis,
 exports, practice). A second direction inside one card would have doubled the state's
 unique key and every one of those queries; a sibling row costs one nullable column the
-queue reads only to bury the sibling for the day (decks.services.queue).
+queue reads only to bury the sibling for the day (decks.services.study.queue).
 
 The price is keeping the two rows in step, which these functions do: a teacher's edit
 of either side rewrites the other's sides in place, so each keeps its own CardStates and

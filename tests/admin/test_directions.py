@@ -6,9 +6,8 @@ from django.utils import timezone
 
 from decks.models import CardState
 from decks.services.directions import deck_directions_apply
-from decks.services.reviews import review_record
 from tests.admin.test_card_editing import card_form, teacher  # noqa: F401 - fixture
-from tests.conftest import make_deck, make_user
+from tests.conftest import answer_card, enroll, make_deck, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +21,10 @@ def test_a_teachers_edit_of_a_card_changes_its_reverse_and_keeps_both_progresses
     forward = deck.cards.get(direction="forward")
     back_to_front = deck.cards.get(direction="reverse")
     student = make_user()
+    enroll(student, deck)
     now = timezone.now()
-    review_record(student=student, card=forward, rating=5, seen_reviews=0, now=now)
-    review_record(student=student, card=back_to_front, rating=3, seen_reviews=0, now=now)
+    answer_card(student=student, card=forward, rating=5, seen_reviews=0, now=now)
+    answer_card(student=student, card=back_to_front, rating=3, seen_reviews=0, now=now)
     states = list(CardState.objects.order_by("card_id").values())
 
     response = client.post(

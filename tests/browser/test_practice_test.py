@@ -7,8 +7,7 @@ import pytest
 
 from decks.models import CardState, Practice
 from decks.services.choices import choice_options
-from decks.services.reviews import review_record
-from tests.conftest import enroll, make_card, make_deck, make_user
+from tests.conftest import answer_card, enroll, make_card, make_deck, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -124,7 +123,7 @@ def test_practise_more_after_the_days_queue_types_with_feedback_on_a_phone(brows
         make_card(deck, front=front, back=back)
     enroll(student, deck)
     for card in deck.cards.all():
-        review_record(student=student, card=card, rating=4, seen_reviews=0)
+        answer_card(student=student, card=card, rating=4, seen_reviews=0)
     schedule = list(CardState.objects.values())
     context = browser.new_context(viewport=SIZES["phone"])
     page = context.new_page()

@@ -13,8 +13,7 @@ from decks.services.directions import (
     sibling_sides_sync,
 )
 from decks.services.imports import deck_import
-from decks.services.reviews import review_record
-from tests.conftest import make_card, make_deck, make_user
+from tests.conftest import answer_card, enroll, make_card, make_deck, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -46,11 +45,12 @@ def test_applying_the_option_twice_makes_no_second_reverse():
 def test_an_edit_changes_both_directions_and_keeps_each_ones_progress():
     student = make_user()
     deck = both_ways(1)
+    enroll(student, deck)
     forward = deck.cards.get(direction="forward")
     reverse = Card.objects.get(pk=forward.sibling_id)
     now = timezone.now()
-    review_record(student=student, card=forward, rating=5, seen_reviews=0, now=now)
-    review_record(student=student, card=reverse, rating=2, seen_reviews=0, now=now)
+    answer_card(student=student, card=forward, rating=5, seen_reviews=0, now=now)
+    answer_card(student=student, card=reverse, rating=2, seen_reviews=0, now=now)
     states = list(CardState.objects.order_by("card_id").values())
 
     forward.back = "Een beter antwoord"
@@ -74,8 +74,9 @@ def test_an_edit_of_the_reverse_card_changes_its_forward_card():
 def test_switching_the_option_off_retires_the_reverses_and_on_brings_them_back():
     student = make_user()
     deck = both_ways(1)
+    enroll(student, deck)
     reverse = deck.cards.get(direction="reverse")
-    review_record(student=student, card=reverse, rating=4, seen_reviews=0, now=timezone.now())
+    answer_card(student=student, card=reverse, rating=4, seen_reviews=0, now=timezone.now())
     deck.both_directions = False
     deck.save()
     deck_directions_apply(deck=deck)
@@ -126,7 +127,8 @@ def test_importing_the_package_again_keeps_the_reverse_and_its_progress():
     _, first = deck_import(data=data, filename="a.apkg", format=None, owner=None, deck=None)
     reverse = first.deck.cards.get(front="the ice cream")
     student = make_user()
-    review_record(student=student, card=reverse, rating=4, seen_reviews=0, now=timezone.now())
+    enroll(student, first.deck)
+    answer_card(student=student, card=reverse, rating=4, seen_reviews=0, now=timezone.now())
     _, again = deck_import(
         data=data, filename="a.apkg", format=None, owner=None, deck=first.deck,
         retire_missing=True,

@@ -19,8 +19,7 @@ from decks.services.practice import (
     practice_start,
     practice_test_start,
 )
-from decks.services.reviews import review_record
-from tests.conftest import make_card, make_class, make_deck
+from tests.conftest import answer_card, enroll, make_card, make_class, make_deck
 
 pytestmark = pytest.mark.django_db
 
@@ -50,10 +49,11 @@ def answer_all_right(practice):
 
 def test_hardest_first_asks_the_cards_rated_lowest_first(student):
     deck = terms_deck(3)
+    enroll(student, deck)
     cards = list(deck.cards.order_by("position"))
     now = timezone.now()
     for card, rating in zip(cards, [5, 1, 3], strict=True):
-        review_record(student=student, card=card, rating=rating, seen_reviews=0, now=now)
+        answer_card(student=student, card=card, rating=rating, seen_reviews=0, now=now)
     practice = practice_start(student=student, deck=deck, way="typed", order="hardest")
     asked = [q.card for q in practice.questions.order_by("position")]
     assert asked == [cards[1], cards[2], cards[0]]
@@ -91,8 +91,9 @@ def test_a_choice_question_keeps_four_options_with_the_right_answer(student):
 
 def test_practising_never_moves_a_schedule_or_a_leaderboard(student):
     deck = terms_deck(6)
+    enroll(student, deck)
     card = deck.cards.get(position=1)
-    review_record(student=student, card=card, rating=2, seen_reviews=0, now=timezone.now())
+    answer_card(student=student, card=card, rating=2, seen_reviews=0, now=timezone.now())
     before = list(CardState.objects.values())
     logs, activity = ReviewLog.objects.count(), list(DailyActivity.objects.values())
     for way in ("shown", "typed", "choice"):

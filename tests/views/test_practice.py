@@ -11,8 +11,7 @@ from decks.services.practice import (
     practice_start,
     practice_test_start,
 )
-from decks.services.reviews import review_record
-from tests.conftest import enroll, make_card, make_deck, make_user
+from tests.conftest import answer_card, enroll, make_card, make_deck, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +36,7 @@ def logged_in(client, student, deck):
 def test_the_done_study_page_offers_practise_more_and_a_test(logged_in, student, deck):
     now = timezone.now()
     for card in deck.cards.all():
-        review_record(student=student, card=card, rating=5, seen_reviews=0, now=now)
+        answer_card(student=student, card=card, rating=5, seen_reviews=0, now=now)
     html = logged_in.get(reverse("study", args=[deck.slug])).content.decode()
     assert "data-study-done" in html
     assert reverse("practice_start", args=[deck.slug]) in html

@@ -84,6 +84,9 @@ class Deck(models.Model):
             "study with their progress kept."
         ),
     )
+    # Set once a card of the deck gets a reverse sibling (decks.services.directions): only
+    # then does the queue read the longer query that buries siblings for the day.
+    has_siblings = models.BooleanField(default=False, db_default=False, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -120,5 +120,10 @@ class Migration(migrations.Migration):
             model_name='practicequestion',
             constraint=models.UniqueConstraint(fields=('practice', 'position'), name='practicequestion_position_once'),
         ),
+        migrations.AddField(
+            model_name='deck',
+            name='has_siblings',
+            field=models.BooleanField(db_default=False, default=False, editable=False),
+        ),
         migrations.RunPython(restore_sqlite_card_triggers, migrations.RunPython.noop),
     ]

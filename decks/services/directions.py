@@ -58,6 +58,9 @@ def reverse_cards_ensure(*, cards: Iterable[Card]) -> int:
         for card in forwards:
             card.sibling_id = by_forward[card.pk]
         Card.objects.bulk_update(forwards, ["sibling"], batch_size=1000)
+        Deck.objects.filter(pk__in={c.deck_id for c in forwards}, has_siblings=False).update(
+            has_siblings=True
+        )
     return len(forwards)
 
 
@@ -111,4 +114,6 @@ def deck_directions_apply(*, deck: Deck) -> int:
         )
         missing = deck.cards.active().filter(direction=Direction.FORWARD, sibling__isnull=True)
         made = reverse_cards_ensure(cards=missing.order_by("position", "id"))
+    if made:
+        deck.has_siblings = True
     return back + made

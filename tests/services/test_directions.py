@@ -161,3 +161,18 @@ def test_an_import_that_changes_a_back_changes_the_reverse_in_place():
     reverse.refresh_from_db()
     assert (reverse.front, reverse.back) == ("The client", "De klant")
     assert deck.cards.count() == 2
+
+
+def test_an_export_holds_each_note_once_and_the_anki_package_brings_the_reverse_back():
+    from decks.services.exports import deck_to_apkg, deck_to_csv
+
+    deck = both_ways(2)
+    csv = deck_to_csv(deck).decode("utf-8-sig")
+    assert csv.count("Question") == 2 and "Answer 1,Question 1" not in csv
+    _, result = deck_import(
+        data=deck_to_apkg(deck), filename="terug.apkg", format=None, owner=None, deck=None
+    )
+    again = result.deck
+    assert again.cards.count() == 4
+    forward = again.cards.get(front="Question 1")
+    assert again.cards.get(pk=forward.sibling_id).front == "Answer 1"

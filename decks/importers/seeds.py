@@ -53,7 +53,11 @@ class SeedDocument:
 
 @dataclass(frozen=True)
 class SeedDeck:
-    """One deck, built from one document or several (the H1 documents make one deck)."""
+    """One deck, built from one document or several (the H1 documents make one deck).
+
+    The cards follow in the order of `documents`: the H1 summary first, as it follows the
+    book; then the notes, whose CRM and sales cards the flashcards' later ones build on.
+    """
 
     fixture_file: str  # in fixtures/
     slug: str
@@ -76,10 +80,10 @@ SEED_DECKS = (
         documents=(
             SeedDocument("000_05763b97e5e249aa.txt", "samenvatting-h1-klant-centraal", notes.parse),
             SeedDocument(
-                "001_9c05d95d9b28b91c.txt", "h1-flashcards-klant-centraal", qa_blocks.parse
+                "002_4bbd570fe2bb803c.txt", "h1-aantekeningen-klant-centraal", notes.parse
             ),
             SeedDocument(
-                "002_4bbd570fe2bb803c.txt", "h1-aantekeningen-klant-centraal", notes.parse
+                "001_9c05d95d9b28b91c.txt", "h1-flashcards-klant-centraal", qa_blocks.parse
             ),
         ),
     ),

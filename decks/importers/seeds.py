@@ -218,7 +218,8 @@ def build_seed_decks(decks: tuple[SeedDeck, ...], sources_dir: Path) -> SeedDeck
 
     A replaced card leaves its deck; its old (slug, key) is recorded against the card
     whose identity it names, so students' history can follow. A name no kept card has, or
-    that several have, is a warning, as is a key two kept cards of one deck share.
+    that several have, is a warning (and the card stays), as is a key two kept cards of one
+    deck share.
     """
     builds = {deck.slug: [build_seed(doc, sources_dir) for doc in deck.documents] for deck in decks}
     kept: dict[str, list[tuple[str, str]]] = {}  # identity -> (deck slug, key)
@@ -243,6 +244,8 @@ def build_seed_decks(decks: tuple[SeedDeck, ...], sources_dir: Path) -> SeedDeck
                     how = "no kept card has" if not targets else "several kept cards have"
                     message = f"{card.identity!r} is replaced by {card.replaced_by!r}, which {how}"
                     warnings.append(Problem(f"{file}: {message}"))
+                    # Kept where it is: dropping it would leave its students' history behind.
+                    cards.append((card, key))
                     continue
                 moved_cards.append(((build.document.slug, key), targets[0]))
         keys = [key for _, key in cards]

@@ -14,8 +14,9 @@ log, a class's deck or a day's activity:
   replacement does not exist yet (a new card), the old card simply takes its key.
 
 Review logs are moved, never rewritten: each keeps its answer, its sequence and its day,
-and now points at the card that asks that question. Everything is idempotent, so seeding
-again moves nothing.
+and now points at the card that asks that question. A day's activity moves with a merged
+deck; a card replaced by one in another deck leaves its days with the deck they were
+studied in. Everything is idempotent, so seeding again moves nothing.
 """
 
 from django.db import transaction

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from decks.importers.base import CardRecord, ParseResult
-from decks.importers.seeds import SeedDocument, build_seed
 from decks.models import Card, CardState, Deck, ReviewLog
+from decks.seeds import SeedDocument, build_seed
 from decks.services.clock import today_for_study
 from decks.services.queue import next_card
 from decks.services.reviews import review_record

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from decks.importers.seeds import SEED_DOCUMENTS, build_seed
+from decks.seeds import SEED_DOCUMENTS, build_seed
 
 
 class Command(BaseCommand):

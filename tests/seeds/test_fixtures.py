@@ -6,16 +6,16 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from decks.importers.seed_corrections import plain_text
-from decks.importers.seeds import (
+from decks.html import plain_text
+from decks.models import Card, Deck
+from decks.seeds import (
     SEED_DOCUMENTS,
     build_seed,
     build_seed_fixture,
     card_keys,
 )
-from decks.models import Card, Deck
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 SOURCES = FIXTURES / "sources"
 
 

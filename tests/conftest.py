@@ -1,19 +1,25 @@
-"""Small helpers that make test data."""
+"""Small helpers that make test data, and the fixtures every test shares."""
 
+import os
+import subprocess
+import sys
 from datetime import date
 from itertools import count
+from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.files.storage import default_storage
 
 from decks.importers.base import ImportLimits
 from decks.importers.media import media_file
 from decks.models import Card, Classroom, Deck, Media
 from decks.services.media import media_store
+from decks.services.teachers import TEACHERS_GROUP, teachers_group_ensure
 from tests.media_samples import png
 
+ROOT = Path(__file__).resolve().parents[1]
 _serial = count(1)
 
 
@@ -26,6 +32,14 @@ def pytest_configure(config) -> None:
 def make_user(username: str | None = None, *, password: str = "pass-word-123", **extra) -> User:
     username = username or f"student{next(_serial)}"
     return User.objects.create_user(username=username, password=password, **extra)
+
+
+def make_teacher(username: str = "tess") -> User:
+    """A teacher as the admin knows one: staff, in the Teachers group."""
+    teachers_group_ensure()
+    teacher = make_user(username, is_staff=True)
+    teacher.groups.add(Group.objects.get(name=TEACHERS_GROUP))
+    return teacher
 
 
 def make_deck(title: str | None = None, *, cards: int = 0, **extra) -> Deck:
@@ -146,3 +160,18 @@ def _fresh_throttles():
 
     caches["throttle"].clear()
     yield
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """manage.py in a process of its own, its settings read from `env` as a deployment's are."""
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL", "SECRET_KEY"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

@@ -1,11 +1,9 @@
 """The settings module is driven by the environment; production values pass check --deploy."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import ROOT, run_manage
+
 PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "a-long-random-production-secret-key-for-the-deploy-check-0123456789",
@@ -13,20 +11,6 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://stamp@db.example.org:5432/stamp",
     "REDIS_URL": "redis://cache.example.org:6379/0",
 }
-
-
-def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL", "SECRET_KEY"}
-    }
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_production_settings_pass_the_deploy_check():

@@ -6,8 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from decks.services.reviews import review_record
-from tests.admin.test_deck_import import make_teacher
-from tests.conftest import make_card, make_class, make_deck, make_user
+from tests.conftest import make_card, make_class, make_deck, make_teacher, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from decks.models import Card, CardState, DeckCardsVersion, NewCardCursor
 from decks.services.clock import today_for_study
 from decks.services.queue import next_card
 from decks.services.reviews import review_record
-from tests.admin.test_deck_import import make_teacher
-from tests.conftest import make_deck
+from tests.conftest import make_deck, make_teacher
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from decks.services.leaderboard import class_leaderboard
 from decks.services.reviews import review_record
 from tests.conftest import make_class, make_deck, make_user
-from tests.services.test_leaderboard import local
+from tests.services.conftest import local
 
 pytestmark = pytest.mark.django_db
 

@@ -110,10 +110,3 @@ def text_to_html(text: str) -> str:
 def plain_text(html: str) -> str:
     """A card side as one line of text: tags dropped, entities decoded, spaces collapsed."""
     return " ".join(unescape(_TAG.sub(" ", html)).split())
-
-
-def list_to_html(items: list[str], *, ordered: bool = False) -> str:
-    """Render plain-text items as an HTML list."""
-    tag = "ol" if ordered else "ul"
-    body = "".join(f"<li>{escape(item.strip(), quote=False)}</li>" for item in items)
-    return f"<{tag}>{body}</{tag}>"

@@ -12,7 +12,7 @@ PASSWORD_RESET_THROTTLED = gettext_lazy(
 )
 
 # The admin's own log-in page, capped like the site's.
-admin.site.login = login_failures_capped(admin.site.login)
+admin.site.login = login_failures_capped(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     # Before the admin's own: its "view on site" shortcut answers for any object.

@@ -222,6 +222,7 @@ def protobuf_fields(data: bytes) -> dict[int, list]:
     while position < len(data):
         key, position = _varint(data, position)
         number, wire_type = key >> 3, key & 0x7
+        value: int | bytes
         if wire_type == 0:
             value, position = _varint(data, position)
         elif wire_type in (1, 2, 5):

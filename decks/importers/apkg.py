@@ -140,7 +140,7 @@ def _media_members(
         )
         return {}
     present = set(archive.namelist())
-    members = {}
+    members: dict[str, str] = {}
     for member, name in names.items():
         if member in present and name and not is_unsafe_name(name):
             members.setdefault(name, member)

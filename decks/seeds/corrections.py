@@ -129,8 +129,8 @@ def corrected_cards(
         following.setdefault(after, []).append(entry)
     result: list[SeedCard] = []
     for card, prompt in zip(cards, prompts, strict=True):
-        entry = corrections.cards.get(prompt)
-        result += [SeedCard(card, prompt)] if entry is None else _corrected(card, entry, stale)
+        fix = corrections.cards.get(prompt)
+        result += [SeedCard(card, prompt)] if fix is None else _corrected(card, fix, stale)
         result += [_extra_card(new, card) for new in following.pop(prompt, [])]
     last = cards[-1] if cards else CardRecord("", "")
     result += [_extra_card(new, last) for new in following.pop("", [])]

@@ -20,7 +20,7 @@ from decks.forms_classes import ProfileForm
 from decks.services.accounts import account_data, account_delete
 from decks.services.classes import profile_for
 from decks.throttles import succeeded, throttled
-from decks.views.htmx import HtmxHttpRequest
+from decks.views.htmx import HtmxHttpRequest, LoggedInRequest
 
 
 def _with_next(url: str, next_url: str) -> str:
@@ -76,7 +76,7 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HtmxHttpRequest):
+def profile(request: LoggedInRequest):
     form = ProfileForm(request.POST or None, instance=profile_for(request.user))
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -87,13 +87,13 @@ def profile(request: HtmxHttpRequest):
 
 @login_required
 @require_GET
-def account(request: HtmxHttpRequest):
+def account(request: LoggedInRequest):
     return render(request, "decks/account.html")
 
 
 @login_required
 @require_GET
-def account_export(request: HtmxHttpRequest) -> HttpResponse:
+def account_export(request: LoggedInRequest) -> HttpResponse:
     data = json.dumps(account_data(user=request.user), ensure_ascii=False, indent=2)
     response = HttpResponse(data, content_type="application/json; charset=utf-8")
     filename = f"stamp-{request.user.get_username()}.json"
@@ -103,7 +103,7 @@ def account_export(request: HtmxHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_delete_view(request: HtmxHttpRequest):
+def account_delete_view(request: LoggedInRequest):
     if request.method == "POST":
         if request.POST.get("username") != request.user.get_username():
             messages.error(request, _("Type your username exactly to confirm."))

@@ -1,6 +1,6 @@
-from django.urls import include, path, re_path
+from django.urls import path, re_path
 
-from decks.views import account, classes, media, practice, study
+from decks.views import account, classes, media, practice, statistics, study
 
 urlpatterns = [
     path("", study.home, name="home"),
@@ -28,8 +28,8 @@ urlpatterns = [
     path("classes/<int:pk>/test/", practice.class_test_start, name="class_test_start"),
     path("classes/<int:pk>/tests/", classes.class_tests_view, name="class_tests"),
     path("classes/<int:pk>/tests/new/", classes.class_test_new, name="class_test_new"),
-    path("accounts/signup/", study.signup, name="signup"),
-    path("profile/", classes.profile, name="profile"),
+    path("accounts/signup/", account.signup, name="signup"),
+    path("profile/", account.profile, name="profile"),
     path("account/", account.account, name="account"),
     path("account/export.json", account.account_export, name="account_export"),
     path("account/delete/", account.account_delete_view, name="account_delete"),
@@ -48,5 +48,6 @@ urlpatterns = [
         classes.class_student_view,
         name="class_student",
     ),
-    path("", include("decks.urls_statistics")),
+    path("statistics/", statistics.statistics, name="statistics"),
+    path("statistics/<slug:slug>/", statistics.statistics, name="deck_statistics"),
 ]

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -55,7 +55,7 @@ def _random_cards(cards: QuerySet[Card], limit: int) -> list[Card]:
     return list(cards.order_by("?")[:limit])
 
 
-def _hardest_cards(*, student: AbstractBaseUser, deck: Deck, limit: int) -> list[Card]:
+def _hardest_cards(*, student: User, deck: Deck, limit: int) -> list[Card]:
     """The student's seen cards of `deck`, the ones they know least first: the lowest last
     rating, then the lowest SM-2 easiness, then the most lapses."""
     states = (
@@ -130,7 +130,7 @@ def _save(practice: Practice, questions: list[PracticeQuestion]) -> Practice:
 
 def practice_start(
     *,
-    student: AbstractBaseUser,
+    student: User,
     deck: Deck,
     way: str,
     order: str,
@@ -172,7 +172,7 @@ def practice_start(
 
 def practice_test_start(
     *,
-    student: AbstractBaseUser,
+    student: User,
     decks: Sequence[Deck],
     count: int = TEST_QUESTIONS,
     deck: Deck | None = None,
@@ -214,9 +214,7 @@ def practice_test_start(
     return _save(practice, questions)
 
 
-def class_test_start(
-    *, student: AbstractBaseUser, class_test: ClassTest, today: date, **options
-) -> Practice:
+def class_test_start(*, student: User, class_test: ClassTest, today: date, **options) -> Practice:
     """Take a teacher's test: only a student of its class, and only while it is open."""
     if not class_test.classroom.students.filter(pk=student.pk).exists():
         raise PracticeRefused("not a student of this class")
@@ -328,7 +326,7 @@ def finished_tests_of(
 def class_test_create(
     *,
     classroom: Classroom,
-    teacher: AbstractBaseUser,
+    teacher: User,
     title: str,
     decks: Iterable[Deck],
     question_count: int,

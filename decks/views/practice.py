@@ -16,10 +16,10 @@ from decks.services import practice as practice_service
 from decks.services.answer_check import typed_answer_check
 from decks.services.clock import today_for_study
 from decks.services.practice import PracticeRefused, finished_tests_of
-from decks.views.study import HtmxHttpRequest
+from decks.views.htmx import LoggedInRequest
 
 
-def _own_practice(request: HtmxHttpRequest, pk: int) -> Practice:
+def _own_practice(request: LoggedInRequest, pk: int) -> Practice:
     return get_object_or_404(
         Practice.objects.select_related("deck", "classroom", "class_test"),
         pk=pk,
@@ -29,7 +29,7 @@ def _own_practice(request: HtmxHttpRequest, pk: int) -> Practice:
 
 @login_required
 @require_POST
-def practice_start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+def practice_start(request: LoggedInRequest, slug: str) -> HttpResponse:
     deck = get_object_or_404(decks_for(request.user), slug=slug)
     form = PracticeStartForm(request.POST)
     if not form.is_valid():
@@ -50,7 +50,7 @@ def practice_start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def deck_test_start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+def deck_test_start(request: LoggedInRequest, slug: str) -> HttpResponse:
     deck = get_object_or_404(decks_for(request.user), slug=slug)
     form = TestStartForm(request.POST)
     count = (form.is_valid() and form.cleaned_data["count"]) or practice_service.TEST_QUESTIONS
@@ -66,7 +66,7 @@ def deck_test_start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def class_test_start(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def class_test_start(request: LoggedInRequest, pk: int) -> HttpResponse:
     """A test over all decks of the class, or the teacher's test named by `class_test`."""
     classroom = get_object_or_404(request.user.classes_joined, pk=pk)
     form = TestStartForm(request.POST)
@@ -95,7 +95,7 @@ def class_test_start(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_practice(
-    request: HtmxHttpRequest,
+    request: LoggedInRequest,
     practice: Practice,
     *,
     answered=None,
@@ -122,7 +122,7 @@ def _render_practice(
 
 @login_required
 @require_GET
-def practice_page(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def practice_page(request: LoggedInRequest, pk: int) -> HttpResponse:
     practice = _own_practice(request, pk)
     # After a plain-form answer the redirect names it, so its feedback shows.
     after = request.GET.get("after", "")
@@ -147,7 +147,7 @@ def _feedback(question):
 
 @login_required
 @require_POST
-def practice_answer(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def practice_answer(request: LoggedInRequest, pk: int) -> HttpResponse:
     practice = _own_practice(request, pk)
     form = PracticeAnswerForm(request.POST)
     if not form.is_valid():
@@ -186,7 +186,7 @@ def practice_answer(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def practice_list(request: HtmxHttpRequest) -> HttpResponse:
+def practice_list(request: LoggedInRequest) -> HttpResponse:
     """The student's practice tests and their scores, and the teachers' tests open now."""
     today = today_for_study()
     open_tests = (

@@ -65,6 +65,7 @@ class CheckForm(forms.Form):
             )
         },
     )
+    dont_know = forms.BooleanField(required=False)
     choice = forms.IntegerField(min_value=0, max_value=OPTIONS - 1, required=False)
     # The options as shown, so the result can show them again.
     option = forms.CharField(required=False)

@@ -20,10 +20,12 @@ RATING_LABELS = {
 
 class AnswerForm(forms.Form):
     card = forms.IntegerField(min_value=1)
-    rating = forms.TypedChoiceField(coerce=int, choices=list(RATING_LABELS.items()), required=False)
+    rating = forms.TypedChoiceField(
+        coerce=int, choices=list(RATING_LABELS.items()), required=False, empty_value=None
+    )
     # After a check found the answer wrong: "I was right", with the rating 3-5 given.
     override_rating = forms.TypedChoiceField(
-        coerce=int, choices=[(r, r) for r in (3, 4, 5)], required=False
+        coerce=int, choices=[(r, r) for r in (3, 4, 5)], required=False, empty_value=None
     )
     # How many answers the card had when shown, so a resent answer is applied once.
     seen = forms.IntegerField(min_value=0)

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils import timezone
 
-from decks.models import Card, CardState, Deck, ReviewLog
+from decks.models import AnswerMode, Card, CardState, Deck, ReviewLog
 from decks.services.activity import activity_take_out
 from decks.services.answer_writes import answer_rows_write
 from decks.services.card_states import (
@@ -178,6 +178,9 @@ def review_record(
     now: datetime | None = None,
     time_taken_ms: int | None = None,
     target: AnswerTarget | None = None,
+    answered_by: str = AnswerMode.SHOWN,
+    checked_correct: bool | None = None,
+    overridden: bool = False,
 ) -> ReviewOutcome:
     """Apply one answer atomically and exactly once.
 
@@ -187,6 +190,8 @@ def review_record(
     count, and the log is unique on it. Only the first answer of a study day moves the
     SM-2 schedule; later same-day repeats are logged and update what the queue needs.
     `target` is the card's state and exam date when the caller already read them.
+    `answered_by`, `checked_correct` and `overridden` say how the answer was given and
+    what its check found (decks.services.answer_modes), so the log tells them apart.
     """
     validate_quality(rating)
     now = now or timezone.now()
@@ -206,6 +211,7 @@ def review_record(
         )
     log = _apply(state, rating=rating, now=now, today=today, exam_date=target.exam_date)
     log.time_taken_ms = _clamp_time_taken(time_taken_ms)
+    log.answered_by, log.checked_correct, log.overridden = answered_by, checked_correct, overridden
     first_answer = state.pk is None
     applied = answer_rows_write(
         state=state,

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
-from decks.models import Deck, ReviewLog
+from decks.models import AnswerMode, Deck, ReviewLog
 from decks.services.clock import today_for_study
 from decks.services.queue import QueueCounts, QueueSnapshot, queue_counts_per_deck, queue_snapshot
 from decks.services.reviews import answer_target, review_record, review_undo
@@ -49,12 +49,16 @@ def study_answer(
     time_taken_ms: int | None = None,
     show_next: bool = True,
     now: datetime | None = None,
+    answered_by: str = AnswerMode.SHOWN,
+    checked_correct: bool | None = None,
+    overridden: bool = False,
 ) -> AnswerResult | None:
     """Record one answer, exactly once, and read what comes next when `show_next`.
 
     None when the card is retired or not in a deck of `deck_slug` the student may study.
     An answer to a card the queue does not offer now records nothing (`offered` False); a
     card answered since it was shown is told apart first, as `applied` False.
+    `answered_by`, `checked_correct` and `overridden` are logged with the answer.
     """
     now = now or timezone.now()
     today = today_for_study(now)
@@ -75,6 +79,9 @@ def study_answer(
             now=now,
             time_taken_ms=time_taken_ms,
             target=target,
+            answered_by=answered_by,
+            checked_correct=checked_correct,
+            overridden=overridden,
         )
         applied, log = outcome.applied, outcome.log
     deck = target.card.deck

@@ -161,10 +161,10 @@ LEFT JOIN decks_cardstate s ON s.card_id = c.id AND s.student_id = %(student)s;
 
 -- answer write step first_answer_state
 INSERT INTO decks_cardstate (
-    "student_id", "card_id", "deck_id", "repetitions",
-    "easiness", "interval", "due", "lapses",
-    "reviews", "last_rating", "last_review_day", "last_reviewed_at",
-    "introduced_on")
+    student_id, card_id, deck_id, repetitions,
+    easiness, interval, due, lapses,
+    reviews, last_rating, last_review_day, last_reviewed_at,
+    introduced_on)
   VALUES (
     %(s_student_id)s, %(s_card_id)s, %(s_deck_id)s, %(s_repetitions)s,
     %(s_easiness)s, %(s_interval)s, %(s_due)s, %(s_lapses)s,
@@ -182,17 +182,17 @@ UPDATE decks_cardstate SET
 
 -- answer write step answer_log
 INSERT INTO decks_reviewlog (
-    "student_id", "card_id", "deck_id", "sequence",
-    "rating", "reviewed_at", "study_day", "scheduled",
-    "time_taken_ms", "repetitions_before", "easiness_before", "interval_before",
-    "due_before", "repetitions_after", "easiness_after", "interval_after",
-    "due_after")
+    student_id, card_id, deck_id, sequence,
+    rating, reviewed_at, study_day, scheduled,
+    time_taken_ms, answered_by, checked_correct, overridden,
+    repetitions_before, easiness_before, interval_before, due_before,
+    repetitions_after, easiness_after, interval_after, due_after)
   SELECT
     %(l_student_id)s, %(l_card_id)s, %(l_deck_id)s, %(l_sequence)s,
     %(l_rating)s, %(l_reviewed_at)s, %(l_study_day)s, %(l_scheduled)s,
-    %(l_time_taken_ms)s, %(l_repetitions_before)s, %(l_easiness_before)s, %(l_interval_before)s,
-    %(l_due_before)s, %(l_repetitions_after)s, %(l_easiness_after)s, %(l_interval_after)s,
-    %(l_due_after)s
+    %(l_time_taken_ms)s, %(l_answered_by)s, %(l_checked_correct)s, %(l_overridden)s,
+    %(l_repetitions_before)s, %(l_easiness_before)s, %(l_interval_before)s, %(l_due_before)s,
+    %(l_repetitions_after)s, %(l_easiness_after)s, %(l_interval_after)s, %(l_due_after)s
   RETURNING id;
 
 -- answer write step answer_activity

@@ -127,13 +127,12 @@
   document.addEventListener("htmx:afterSettle", function (event) {
     const target = event.detail && event.detail.target;
     if (!target) return;
-    if (target.id === "answer-zone" || target.matches("[data-checked]")) {
-      // A checked answer: the proposed rating takes focus, so Enter accepts it.
-      const proposed = document.querySelector("#session [data-proposed]");
+    if (target.id !== "session") {
+      // A checked answer swapped in: the proposed rating takes focus, so Enter accepts it.
+      const proposed = document.querySelector("#session [data-checked] [data-proposed]");
       if (proposed) proposed.focus({ preventScroll: true });
       return;
     }
-    if (target.id !== "session") return;
     const next = document.querySelector("#session [data-typed-input]")
       || document.querySelector("#session [data-choices] button")
       || document.querySelector("#session .reveal-button, #session [data-study-done] h2");

@@ -26,18 +26,19 @@ from decks.forms import (
     SignUpForm,
 )
 from decks.models import AnswerMode, Card, Deck, DeckSettings
-from decks.selectors import (
-    deck_overviews_for,
-    decks_for,
-    next_deck_to_study,
-    today_progress_for,
-)
+from decks.selectors import decks_for
 from decks.services import answer_modes
 from decks.services import study as study_loop
 from decks.services.answer_check import AnswerCheck, typed_answer_check
 from decks.services.clock import today_for_study
 from decks.services.progress import days_until
-from decks.services.queue import QueueSnapshot, cards_studied_today
+from decks.services.study import (
+    QueueSnapshot,
+    cards_studied_today,
+    deck_overviews_for,
+    next_deck_to_study,
+    today_progress_for,
+)
 from decks.throttles import succeeded, throttled
 from decks.views.exports import export_download
 

@@ -5,9 +5,8 @@ from django.urls import reverse
 
 from decks.services.checked import checked_recall_by_student, checked_recall_for
 from decks.services.leaderboard import class_leaderboard
-from decks.services.reviews import review_record
 from decks.services.statistics import statistics_for
-from tests.conftest import make_card, make_class, make_deck, make_user
+from tests.conftest import answer_card, enroll, make_card, make_class, make_deck, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +16,7 @@ TODAY = date(2099, 3, 10)
 
 
 def answered(student, card, *, rating, seen, when, by="shown", correct=None, overridden=False):
-    review_record(
+    answer_card(
         student=student, card=card, rating=rating, seen_reviews=seen, now=when,
         answered_by=by, checked_correct=correct, overridden=overridden,
     )  # fmt: skip
@@ -27,6 +26,7 @@ def answered(student, card, *, rating, seen, when, by="shown", correct=None, ove
 def scene(student):
     """Sam rates four cards 5 himself, then types them a week later: one right."""
     deck = make_deck()
+    enroll(student, deck)
     cards = [make_card(deck, back=f"Antwoord {n}") for n in range(4)]
     for card in cards:
         answered(student, card, rating=5, seen=0, when=DAY_ONE)

@@ -60,19 +60,28 @@ def _rng_for(card: Card, seen_reviews: int, student_id: int) -> random.Random:
 
 
 def card_presentation(
-    *, card: Card, mode: str, seen_reviews: int, student_id: int, answer: str | None = None
+    *,
+    card: Card,
+    mode: str,
+    seen_reviews: int,
+    student_id: int,
+    answer: str | None = None,
+    candidates: list[str] | None = None,
 ) -> Presentation:
-    """How to offer `card` to a student whose way is `mode`; picking reads one query.
+    """How to offer `card` to a student whose way is `mode`.
 
-    `answer` is the side to be answered, the back unless given.
+    `answer` is the side to be answered, the back unless given. Picking needs the answers
+    of cards around it: `candidates` when the caller read them (the study snapshot does on
+    SQLite), else one query here.
     """
     answer = card.back if answer is None else answer
     if mode == AnswerMode.SHOWN or not typeable(answer):
         return Presentation(AnswerMode.SHOWN)
     if mode == AnswerMode.CHOICE:
-        candidates = choice_candidates(
-            deck_id=card.deck_id, card_id=card.pk, position=card.position
-        )
+        if candidates is None:
+            candidates = choice_candidates(
+                deck_id=card.deck_id, card_id=card.pk, position=card.position
+            )
         options = choice_options(
             answer=answer,
             candidates=candidates,

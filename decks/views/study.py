@@ -132,7 +132,9 @@ def _render_session(
     `mode` is the student's way to answer; `checked` the result of checking the shown
     card's typed or picked answer, which then offers the ratings the check allows.
     """
-    snapshot = snapshot or study_loop.study_snapshot(student=request.user, deck=deck)
+    snapshot = snapshot or study_loop.study_snapshot(
+        student=request.user, deck=deck, choices=mode == AnswerMode.CHOICE
+    )
     item = snapshot.item
     presentation = None
     if item is not None and checked is None:
@@ -141,6 +143,7 @@ def _render_session(
             mode=mode,
             seen_reviews=item.seen_reviews,
             student_id=request.user.pk,
+            candidates=snapshot.choice_candidates,
         )
     context = {
         "deck": deck,
@@ -352,6 +355,7 @@ def study_answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         answered_by=verdict.mode if verdict else AnswerMode.SHOWN,
         checked_correct=verdict.correct if verdict else None,
         overridden=data["overridden"],
+        choices=data["mode"] == AnswerMode.CHOICE,
     )
     if result is None:
         raise Http404("No such card in this deck.")

@@ -35,9 +35,9 @@ def study(page, live_server, mode: str):
         make_card(deck, front=f"Hoofdstad van {country}?", back=city)
     enroll(student, deck)
     page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("kim")
-    page.get_by_label("Password").fill("pass-word-123")
-    page.get_by_role("button", name="Log in").click()
+    page.locator("#id_username").fill("kim")
+    page.locator("#id_password").fill("pass-word-123")
+    page.locator("main form button[type=submit]").click()
     page.wait_for_url(f"{live_server.url}/")
     page.goto(f"{live_server.url}/decks/{deck.slug}/study/")
     page.wait_for_load_state("load")
@@ -128,3 +128,29 @@ def test_keys_one_to_four_pick_an_option(sized, live_server):
         ("choice", True, 5),
         ("choice", False, 2),
     ]
+
+
+def test_in_dutch_on_a_phone_the_check_and_its_ratings_fit_the_screen(browser, live_server):
+    context = browser.new_context(viewport=SIZES["360"], locale="nl-NL")
+    page = context.new_page()
+    study(page, live_server, AnswerMode.TYPED)
+    assert page.get_by_label("Typ het antwoord").is_visible()
+    page.keyboard.type("Amsterdm")
+    page.keyboard.press("Enter")
+    page.get_by_test_id("verdict").filter(has_text="Goed, met een kleine typefout.").wait_for()
+    shot(page, "typed-360-nl-forgiven")
+    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES["360"]["width"]
+    page.keyboard.press("Enter")
+    answered(page, 1)
+    page.keyboard.type("Antwerpen")
+    page.keyboard.press("Enter")
+    page.get_by_test_id("verdict").filter(has_text="Niet helemaal.").wait_for()
+    page.get_by_text("Ik had het goed").click()
+    shot(page, "typed-360-nl-override")
+    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES["360"]["width"]
+    assert audit(page) == []
+    page.locator("button[name=override_rating][value='3']").click()
+    answered(page, 2)
+    log = ReviewLog.objects.order_by("id").last()
+    assert (log.checked_correct, log.overridden, log.rating) == (False, True, 3)
+    context.close()

@@ -1,7 +1,9 @@
 from datetime import UTC, date, datetime
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from decks.services.checked import checked_recall_by_student, checked_recall_for
 from decks.services.leaderboard import class_leaderboard
@@ -9,6 +11,14 @@ from decks.services.statistics import statistics_for
 from tests.conftest import answer_card, enroll, make_card, make_class, make_deck, make_user
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    """A Dutch request leaves Dutch active in the thread; later tests expect English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
 
 DAY_ONE = datetime(2099, 3, 2, 10, 0, tzinfo=UTC)
 DAY_TWO = datetime(2099, 3, 9, 10, 0, tzinfo=UTC)

@@ -3,7 +3,9 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from decks.models import AnswerMode, CardState, DeckSettings, ReviewLog
 from decks.services.answer_check import MAX_GIVEN_CHARS
@@ -11,6 +13,14 @@ from decks.services.answer_modes import verdict_sign
 from tests.conftest import enroll, make_card, make_deck
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    """A Dutch request leaves Dutch active in the thread; later tests expect English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
 
 HTMX = {"HX-Request": "true"}
 CAPITALS = ["Amsterdam", "Brussel", "Parijs", "Berlijn", "Madrid", "Rome"]

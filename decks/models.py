@@ -415,6 +415,13 @@ class ReviewLog(models.Model):
             models.Index(fields=["student", "deck", "study_day"], name="reviewlog_day"),
             # The statistics page reads a student's last days over all their decks.
             models.Index(fields=["student", "study_day"], name="reviewlog_student_day"),
+            # Checked answers (typed or picked), which honest recall figures read; partial,
+            # so shown answers, most of the log, neither fill nor slow it.
+            models.Index(
+                fields=["student", "study_day"],
+                condition=~models.Q(answered_by="shown"),
+                name="reviewlog_checked_day",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -548,10 +555,6 @@ class DailyActivity(models.Model):
     # Cards that reached (+1) or fell below (-1) the mastery interval that day.
     mastered_delta = models.IntegerField(default=0)
     time_ms = models.PositiveBigIntegerField(default=0)
-    # Of the learned answers, those checked (typed or picked) and those the check found
-    # right (an "I was right" counts as right): recall that does not rest on self-rating.
-    checked_answers = models.PositiveIntegerField(default=0, db_default=0)
-    checked_recalled = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         constraints = [

@@ -175,23 +175,45 @@ def _charts(stats: Statistics, today: date) -> dict[str, SafeString | None]:
             chart_id="chart-calibration",
             caption=_("Recalled at the next review, by the rating you gave"),
             title=stats.calibration_sentence,
-            rows=[
-                charts.Row(
-                    _("Rated %(rating)s") % {"rating": row.rating},
-                    None if row.share is None else row.share * 100,
-                    _("no repeat yet")
-                    if row.share is None
-                    else _("%(share)s%% of %(pairs)s")
-                    % {"share": round(row.share * 100), "pairs": _number(row.pairs)},
-                    f"rate-{row.rating}",
-                )
-                for row in stats.calibration
-            ],
+            rows=_calibration_rows(stats.calibration),
             label_name=_("Rating"),
             value_name=_("Recalled next time"),
             maximum=100,
         )
     return drawn
+
+
+def _calibration_rows(calibration) -> list:
+    """A bar per rating for the self-rated recall; where the student's self-ratings were
+    followed by checked answers, a second bar: what the check found."""
+    any_checked = any(row.checked_pairs for row in calibration)
+    rows = []
+    for row in calibration:
+        rows.append(
+            charts.Row(
+                _("Rated %(rating)s") % {"rating": row.rating},
+                None if row.share is None else row.share * 100,
+                _("no repeat yet")
+                if row.share is None
+                else _("%(share)s%% of %(pairs)s")
+                % {"share": round(row.share * 100), "pairs": _number(row.pairs)},
+                f"rate-{row.rating}",
+            )
+        )
+        if any_checked:
+            share = row.checked_share
+            rows.append(
+                charts.Row(
+                    _("checked"),
+                    None if share is None else share * 100,
+                    _("no checked answer yet")
+                    if share is None
+                    else _("%(share)s%% of %(pairs)s")
+                    % {"share": round(share * 100), "pairs": _number(row.checked_pairs)},
+                    f"rate-{row.rating} checked-bar",
+                )
+            )
+    return rows
 
 
 @login_required

@@ -142,3 +142,24 @@ def test_reading_candidates_is_one_query_of_a_bounded_number_of_rows(size):
         found = choice_candidates(deck_id=deck.pk, card_id=card.pk, position=card.position)
     assert len(captured.captured_queries) == 1
     assert len(found) == min(size - 1, 40)
+
+
+@pytest.mark.django_db
+def test_the_snapshot_reads_the_same_candidates_as_the_query_of_their_own(student):
+    from decks.services.clock import today_for_study
+    from decks.services.study import study_snapshot
+    from tests.conftest import enroll
+
+    deck = make_deck()
+    Card.objects.bulk_create(
+        Card(deck=deck, front=f"V{n}", back=f"A{n}", position=n, key=f"k{n}") for n in range(1, 60)
+    )
+    enroll(student, deck)
+    snapshot = study_snapshot(student=student, deck=deck, today=today_for_study(), choices=True)
+    card = snapshot.item.card
+    own = choice_candidates(deck_id=deck.pk, card_id=card.pk, position=card.position)
+    if connection.vendor == "sqlite":
+        assert sorted(snapshot.choice_candidates) == sorted(own)
+    else:
+        assert snapshot.choice_candidates is None  # read by a query of its own
+    assert len(own) == 20  # the first card: none before it, 20 after

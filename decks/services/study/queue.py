@@ -193,12 +193,13 @@ _BURIED_NEW = """(
 
 
 def not_buried_sql(vendor: str, card: str) -> str:
-    """SQL for "card `card`'s sibling was not answered today": one index probe per card,
-    fenced on PostgreSQL like not_seen_sql, so a generic plan keeps it a probe."""
-    fence = " OFFSET 0" if vendor == "postgresql" else ""
+    """SQL for "card `card`'s sibling was not answered today": one probe of the unique
+    (student, card) index per card. Written as the sibling's last study day compared
+    outside the lookup: with the day inside it, PostgreSQL probed the (student, deck,
+    day) index instead and read every card answered today for each card walked."""
     return (
-        f"NOT EXISTS (SELECT 1 FROM decks_cardstate b WHERE b.student_id = %(student)s"
-        f" AND b.card_id = {card}.sibling_id AND b.last_review_day = %(today)s{fence})"
+        f"(SELECT b.last_review_day FROM decks_cardstate b WHERE b.student_id = %(student)s"
+        f" AND b.card_id = {card}.sibling_id) IS DISTINCT FROM %(today)s"
     )
 
 

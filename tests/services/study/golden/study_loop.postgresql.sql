@@ -153,7 +153,7 @@ SELECT counts.new_limit, counts.review_limit, counts.n_reviewed, counts.n_done,
   WHERE k.deck_id = %(deck)s AND k.retired_at IS NULL
     AND (k.position, k.id) > (counts.after_position, counts.after_card)
     AND NOT EXISTS (SELECT 1 FROM decks_cardstate x WHERE x.student_id = %(student)s AND x.card_id = k.id OFFSET 0)
-    AND (k.sibling_id IS NULL OR NOT EXISTS (SELECT 1 FROM decks_cardstate b WHERE b.student_id = %(student)s AND b.card_id = k.sibling_id AND b.last_review_day = %(today)s OFFSET 0))
+    AND (k.sibling_id IS NULL OR (SELECT b.last_review_day FROM decks_cardstate b WHERE b.student_id = %(student)s AND b.card_id = k.sibling_id) IS DISTINCT FROM %(today)s)
   ORDER BY k.position, k.id
  LIMIT 20) unseen)
        ELSE 0 END AS n_unseen,
@@ -228,7 +228,7 @@ LEFT JOIN decks_card c ON c.id = COALESCE(
       AND NOT EXISTS (SELECT 1 FROM decks_card k
                       WHERE k.id = x.card_id AND k.retired_at IS NOT NULL)
       AND NOT EXISTS (SELECT 1 FROM decks_card k WHERE k.id = x.card_id
-                  AND k.sibling_id IS NOT NULL AND NOT NOT EXISTS (SELECT 1 FROM decks_cardstate b WHERE b.student_id = %(student)s AND b.card_id = k.sibling_id AND b.last_review_day = %(today)s OFFSET 0))
+                  AND k.sibling_id IS NOT NULL AND NOT (SELECT b.last_review_day FROM decks_cardstate b WHERE b.student_id = %(student)s AND b.card_id = k.sibling_id) IS DISTINCT FROM %(today)s)
     ORDER BY x.due, x.card_id LIMIT 1) END,
   CASE WHEN counts.n_introduced < counts.new_limit THEN (
     SELECT k.id 
@@ -236,7 +236,7 @@ LEFT JOIN decks_card c ON c.id = COALESCE(
   WHERE k.deck_id = %(deck)s AND k.retired_at IS NULL
     AND (k.position, k.id) > (counts.after_position, counts.after_card)
     AND NOT EXISTS (SELECT 1 FROM decks_cardstate x WHERE x.student_id = %(student)s AND x.card_id = k.id OFFSET 0)
-    AND (k.sibling_id IS NULL OR NOT EXISTS (SELECT 1 FROM decks_cardstate b WHERE b.student_id = %(student)s AND b.card_id = k.sibling_id AND b.last_review_day = %(today)s OFFSET 0))
+    AND (k.sibling_id IS NULL OR (SELECT b.last_review_day FROM decks_cardstate b WHERE b.student_id = %(student)s AND b.card_id = k.sibling_id) IS DISTINCT FROM %(today)s)
   ORDER BY k.position, k.id
  LIMIT 1) END,
   (SELECT x.card_id FROM decks_cardstate x JOIN decks_card k ON k.id = x.card_id

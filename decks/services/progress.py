@@ -7,6 +7,7 @@ from datetime import date
 from django.db.models import Avg, Count, Max, Q, Sum
 
 from decks.models import (
+    AnswerMode,
     Card,
     CardState,
     Classroom,
@@ -181,9 +182,13 @@ ITEM_SORTS = ("hardest", "checked")
 
 
 def checked_answers_per_card(*, students, decks) -> dict[int, tuple[int, int]]:
-    """card id -> (checked answers, right ones) of `students` in practice and tests over
-    the active cards of `decks`: typed or picked, so Stamp judged them, not the student."""
-    rows = (
+    """card id -> (checked answers, right ones) of `students` over the active cards of
+    `decks`: typed or picked, so Stamp judged them, not the student. From the daily study
+    the first answer of each study day (a same-day repeat comes just after the right answer
+    was shown) as the check found it ("I was right" aside), and every checked answer of
+    practice and tests."""
+    counts: dict[int, tuple[int, int]] = {}
+    practice = (
         PracticeQuestion.objects.filter(
             practice__student__in=students,
             card__deck__in=decks,
@@ -194,7 +199,22 @@ def checked_answers_per_card(*, students, decks) -> dict[int, tuple[int, int]]:
         .values("card_id")
         .annotate(answers=Count("id"), right=Count("id", filter=Q(correct=True)))
     )
-    return {row["card_id"]: (row["answers"], row["right"]) for row in rows}
+    study = (
+        ReviewLog.objects.filter(
+            student__in=students,
+            deck__in=decks,
+            card__retired_at__isnull=True,
+            scheduled=True,
+            checked_correct__isnull=False,
+        )
+        .exclude(answered_by=AnswerMode.SHOWN)
+        .values("card_id")
+        .annotate(answers=Count("id"), right=Count("id", filter=Q(checked_correct=True)))
+    )
+    for row in (*practice, *study):
+        answers, right = counts.get(row["card_id"], (0, 0))
+        counts[row["card_id"]] = (answers + row["answers"], right + row["right"])
+    return counts
 
 
 def item_analysis(

@@ -141,7 +141,7 @@ def _render_session(
         "shown_at": _now_ms(),
         "notice": notice,
         "undo_log_id": undo_log_id,
-        "practice_form": PracticeStartForm(),
+        "practice_form": PracticeStartForm(initial={"way": mode}),
         "mode": mode,
         "modes": AnswerMode.choices,
         "presentation": presentation,

@@ -156,3 +156,14 @@ def test_the_practice_page_speaks_dutch(logged_in, student, deck):
     assert "Vraag <strong>1</strong> van 6" in html
     assert "Jouw antwoord" in html and "Laat het leeg als je het niet weet." in html
     assert "Your answer" not in html
+
+
+def test_practise_more_offers_the_way_the_student_answers_the_deck(logged_in, student, deck):
+    from decks.models import DeckSettings
+
+    DeckSettings.objects.create(student=student, deck=deck, answer_mode="choice")
+    now = timezone.now()
+    for card in deck.cards.all():
+        answer_card(student=student, card=card, rating=5, now=now)
+    html = logged_in.get(reverse("study", args=[deck.slug])).content.decode()
+    assert 'value="choice" id="id_way_2" required checked' in html

@@ -25,6 +25,12 @@ from decks.admin_import import ImportWizardAdmin
 from decks.html import IMAGE_TYPES, clean_card_html, media_hashes
 from decks.importers.media import MediaRefused, media_file
 from decks.models import Card, CardState, Classroom, Deck, Membership, ReviewLog
+from decks.selectors import (
+    cards_editable_by,
+    classes_taught_by,
+    colleagues_of,
+    decks_editable_by,
+)
 from decks.services.classes import exam_clamp_apply
 from decks.services.clock import today_for_study
 from decks.services.imports import import_limits
@@ -33,12 +39,6 @@ from decks.services.media import (
     card_image_set,
     media_adopt,
     media_unused_delete,
-)
-from decks.services.teachers import (
-    cards_editable_by,
-    classes_taught_by,
-    colleagues_of,
-    decks_editable_by,
 )
 from decks.templatetags.cards import card_html, card_text
 from decks.views.exports import export_download

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from decks.forms_classes import ClassForm, JoinForm
 from decks.models import Classroom
+from decks.selectors import decks_editable_by, is_teacher
 from decks.services.classes import (
     JoinRefused,
     class_create,
@@ -38,7 +39,6 @@ from decks.services.progress import (
     student_hardest_cards,
     student_standing,
 )
-from decks.services.teachers import decks_editable_by, is_teacher
 from decks.throttles import count_attempt, failed, over_limit, throttled, too_many
 from decks.views.htmx import HtmxHttpRequest
 

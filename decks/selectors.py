@@ -36,7 +36,11 @@ from decks.models import (
 
 
 def decks_for(user: AbstractBaseUser) -> QuerySet[Deck]:
-    """The decks `user` may study: those of their classes, and those they teach or edit."""
+    """The decks `user` may study: those of their classes, and those they teach or edit.
+
+    The answer's read in `decks.services.study` says the same in SQL;
+    tests/services/study/test_parity.py keeps the two in step.
+    """
     if not user.is_authenticated:
         return Deck.objects.none()
     if user.is_superuser:

@@ -102,7 +102,11 @@ def deck_classes_add(*, deck: Deck, classrooms, today: date) -> list[Classroom]:
 
 
 def upcoming_exam_for(*, student_id: int, deck_id: int, today: date) -> date | None:
-    """The earliest exam still ahead in a class of this student that studies this deck."""
+    """The earliest exam still ahead in a class of this student that studies this deck.
+
+    The rule as the ORM states it; the answer's read in `decks.services.study` states it
+    in SQL, and tests/services/study/test_parity.py keeps the two in step.
+    """
     return Classroom.objects.filter(
         students__pk=student_id, decks__pk=deck_id, exam_date__gt=today
     ).aggregate(exam=Min("exam_date"))["exam"]

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +23,7 @@ from decks.services.classes import (
     class_join,
     class_joined_with,
     class_leave,
-    exam_clamp_apply,
+    class_save,
     join_code_regenerate,
     join_code_shaped,
 )
@@ -316,12 +315,8 @@ def class_update(request: HtmxHttpRequest, pk: int):
         return redirect(classroom)
     form = ClassForm(request.POST, instance=classroom, decks=decks_editable_by(request.user))
     if form.is_valid():
-        # Decks the teacher cannot edit stay assigned; the form only offers their own.
-        kept = set(classroom.decks.exclude(pk__in=decks_editable_by(request.user)))
-        with transaction.atomic():
-            saved = form.save()
-            saved.decks.add(*kept)
-            exam_clamp_apply(classroom=saved, today=today_for_study())
+        with class_save(classroom=classroom, teacher=request.user, today=today_for_study()):
+            form.save()
         messages.success(request, _("Class saved."))
         return redirect(classroom)
     # The form again with its errors beside the fields, and what the teacher typed.

@@ -1,7 +1,5 @@
 """Class pages: joining and leaving, leaderboards, and the teacher's class pages."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -28,7 +26,7 @@ from decks.services.classes import (
     join_code_shaped,
 )
 from decks.services.clock import today_for_study
-from decks.services.exports import csv_row
+from decks.services.exports import class_progress_csv
 from decks.services.leaderboard import PERIODS, SORTABLE, class_leaderboard, is_class_teacher
 from decks.services.progress import (
     class_progress,
@@ -244,20 +242,8 @@ def class_progress_view(request: HtmxHttpRequest, pk: int):
 
 
 def _progress_csv(classroom: Classroom, rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = HttpResponse(class_progress_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="class-{classroom.pk}-progress.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    decks = [m.deck.title for m in rows[0].mastery] if rows else []
-    writer.writerow(csv_row(
-        ["student", "username", "last studied", "due", "streak", "reviews this week", "seen",
-         "can recall", *[f"mastered: {title}" for title in decks]]
-    ))  # fmt: skip
-    for r in rows:
-        writer.writerow(csv_row(
-            [r.name, r.username, r.last_studied or "", r.due, r.streak, r.reviews_this_week,
-             r.seen, r.can_recall, *[f"{m.mastered}/{m.cards}" for m in r.mastery]]
-        ))  # fmt: skip
     return response
 
 

@@ -74,6 +74,10 @@ def classes_taught_by(user: AbstractBaseUser) -> QuerySet[Classroom]:
     return Classroom.objects.filter(teachers=user)
 
 
+def is_class_teacher(user: AbstractBaseUser, classroom: Classroom) -> bool:
+    return classroom.teachers.filter(pk=user.pk).exists()
+
+
 def is_teacher(user: AbstractBaseUser) -> bool:
     return user.is_authenticated and user.groups.filter(name=TEACHERS_GROUP).exists()
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from decks.forms_classes import ClassForm, JoinForm
 from decks.models import Classroom
-from decks.selectors import decks_editable_by, is_teacher
+from decks.selectors import decks_editable_by, is_class_teacher, is_teacher
 from decks.services.classes import (
     JoinRefused,
     class_create,
@@ -27,7 +27,7 @@ from decks.services.classes import (
 )
 from decks.services.clock import today_for_study
 from decks.services.exports import class_progress_csv
-from decks.services.leaderboard import PERIODS, SORTABLE, class_leaderboard, is_class_teacher
+from decks.services.leaderboard import PERIODS, SORTABLE, class_leaderboard
 from decks.services.progress import (
     class_progress,
     days_until,

@@ -20,7 +20,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 from django.db.models import Count, FilteredRelation, Q, QuerySet, Sum
 from django.utils.formats import number_format
-from django.utils.functional import lazy
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -401,6 +401,8 @@ def statistics_for(
 
 WEEK_TICKS_EVERY = 3
 DAY_TICKS_EVERY = 7
+# Names of the ratings, 1 to 5; lazily translated ones too.
+Labels = Mapping[int, str | Promise]
 
 
 @dataclass(frozen=True)
@@ -489,7 +491,7 @@ def _forecast(stats: Statistics) -> Chart | None:
     )
 
 
-def _ratings(stats: Statistics, today: date, rating_labels: Mapping[int, str]) -> Chart | None:
+def _ratings(stats: Statistics, today: date, rating_labels: Labels) -> Chart | None:
     answered = sum(day.total for day in stats.ratings)
     if not answered:
         return None
@@ -612,7 +614,7 @@ def _calibration(stats: Statistics) -> Chart | None:
 
 
 def statistics_charts(
-    stats: Statistics, *, today: date, rating_labels: Mapping[int, str]
+    stats: Statistics, *, today: date, rating_labels: Labels
 ) -> dict[str, Chart | None]:
     """Each figure of the page by name, or None where there is nothing to draw yet.
 

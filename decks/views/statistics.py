@@ -1,5 +1,7 @@
 """A student's statistics page, for all their decks or one, drawn as server-side SVG."""
 
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -12,10 +14,10 @@ from decks.forms import RATING_LABELS
 from decks.selectors import decks_for
 from decks.services.clock import today_for_study
 from decks.services.statistics import Chart, statistics_charts, statistics_for
-from decks.views.htmx import HtmxHttpRequest
+from decks.views.htmx import LoggedInRequest
 
 # How each kind of figure is drawn: the statistics service says what a chart shows.
-DRAWINGS = {
+DRAWINGS: dict[str, Callable[..., SafeString]] = {
     "heatmap": charts.heatmap,
     "bar_chart": charts.bar_chart,
     "stacked_bar_chart": charts.stacked_bar_chart,
@@ -34,7 +36,7 @@ def _draw(chart: Chart | None) -> SafeString | None:
 
 @login_required
 @require_GET
-def statistics(request: HtmxHttpRequest, slug: str | None = None) -> HttpResponse:
+def statistics(request: LoggedInRequest, slug: str | None = None) -> HttpResponse:
     # The picker needs every deck anyway, so the one asked for is found in that list.
     decks = list(decks_for(request.user))
     deck = None

@@ -16,6 +16,7 @@ from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
 from decks.models import Classroom, DailyActivity
+from decks.selectors import is_class_teacher
 from decks.services.classes import display_name
 
 PERIODS = {"week": _("This week"), "month": _("This month"), "all": _("All time")}
@@ -77,10 +78,6 @@ class LeaderboardRow:
         if not self.learned_answers:
             return None
         return self.learned_recalled / self.learned_answers
-
-
-def is_class_teacher(user: AbstractBaseUser, classroom: Classroom) -> bool:
-    return classroom.teachers.filter(pk=user.pk).exists()
 
 
 def _sort_value(row: LeaderboardRow, sort: str):

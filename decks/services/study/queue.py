@@ -389,7 +389,8 @@ def queue_offers(
     while the daily review limit (None: no limit) has room, an unseen card while the daily
     new-card limit has room, or a card answered today below SAME_DAY_REPEAT_BELOW. Anything
     else (not due yet, past a limit, already known today) is refused: accepting it would
-    let a script stretch intervals and inflate "cards cleared".
+    let a script stretch intervals and inflate "cards cleared". The snapshot's SQL picks
+    by the same rule (tests/services/study/test_parity.py checks they agree).
     """
     if state is None:
         return introduced_today < new_limit

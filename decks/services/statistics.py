@@ -25,8 +25,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from decks import charts
-from decks.models import Card, CardState, DailyActivity, Deck, ReviewLog
+from decks.models import AnswerMode, Card, CardState, DailyActivity, Deck, ReviewLog
 from decks.selectors import decks_for
+from decks.services.checked import CheckedRecall, checked_recall_for
 from decks.services.leaderboard import period_start, study_streak
 from decks.services.scheduling import MASTERED_INTERVAL_DAYS, MAX_QUALITY, PASSING_QUALITY
 
@@ -114,10 +115,18 @@ class RatingCalibration:
     rating: int
     pairs: int
     recalled: int
+    # Of the answers given `rating` as a self-rating (shown), those whose next answer was
+    # checked (typed or picked), and how many of those the check found right.
+    checked_pairs: int = 0
+    checked_right: int = 0
 
     @property
     def share(self) -> float | None:
         return self.recalled / self.pairs if self.pairs else None
+
+    @property
+    def checked_share(self) -> float | None:
+        return self.checked_right / self.checked_pairs if self.checked_pairs else None
 
 
 @dataclass(frozen=True)
@@ -131,6 +140,9 @@ class Statistics:
     categories: CardCategories
     calibration: list[RatingCalibration]
     calibration_sentence: str
+    # Typed or picked answers of the recall's weeks, and how many the check found right.
+    checked: CheckedRecall = CheckedRecall()
+    checked_sentence: str = ""
 
     @property
     def total_answers(self) -> int:
@@ -197,10 +209,26 @@ def recall_per_week(
     return [WeekRecall(week, answers[week], recalled[week]) for week in starts]
 
 
-def calibration_from_pairs(rows: Iterable[tuple[int, int, int]]) -> list[RatingCalibration]:
-    """One RatingCalibration per rating from (rating, pairs, recalled) rows; missing ones are 0."""
-    found = {rating: (pairs, recalled) for rating, pairs, recalled in rows}
+def calibration_from_pairs(rows: Iterable[tuple]) -> list[RatingCalibration]:
+    """One RatingCalibration per rating from (rating, pairs, recalled[, checked pairs,
+    checked right]) rows; missing ones are 0."""
+    found = {row[0]: tuple(value or 0 for value in row[1:]) for row in rows}
     return [RatingCalibration(rating, *found.get(rating, (0, 0))) for rating in RATINGS]
+
+
+def checked_calibration_sentence(
+    calibration: Sequence[RatingCalibration], *, min_pairs: int = MIN_CALIBRATION_PAIRS
+) -> str:
+    """The self-rating against the check: how often the student's own top rating held up
+    when the card was next typed or picked. Empty until enough such pairs exist."""
+    solid = [c for c in calibration if c.checked_pairs >= min_pairs]
+    if not solid:
+        return ""
+    top = max(solid, key=lambda c: c.rating)
+    return _(
+        "When you rated a card %(rating)s yourself, the check found your next typed or picked "
+        "answer right %(share)s%% of the time (%(pairs)s answers)."
+    ) % {"rating": top.rating, "share": _percent(top.checked_share), "pairs": top.checked_pairs}
 
 
 def _percent(share: float) -> int:
@@ -344,9 +372,14 @@ def card_categories(*, student: AbstractBaseUser, deck: Deck | None = None) -> C
 # yet. The window runs in the database over the (student, card, sequence) index, so the
 # page reads five rows, not every review of the student.
 _CALIBRATION_SQL = """
-SELECT previous, COUNT(*), SUM(CASE WHEN rating >= %(passing)s THEN 1 ELSE 0 END)
+SELECT previous, COUNT(*), SUM(CASE WHEN rating >= %(passing)s THEN 1 ELSE 0 END),
+       SUM(CASE WHEN previous_by = %(shown)s AND answered_by <> %(shown)s THEN 1 ELSE 0 END),
+       SUM(CASE WHEN previous_by = %(shown)s AND answered_by <> %(shown)s
+                 AND checked_correct = %(yes)s THEN 1 ELSE 0 END)
 FROM (
-  SELECT l.rating, LAG(l.rating) OVER (PARTITION BY l.card_id ORDER BY l.sequence) AS previous
+  SELECT l.rating, l.answered_by, l.checked_correct,
+         LAG(l.rating) OVER (PARTITION BY l.card_id ORDER BY l.sequence) AS previous,
+         LAG(l.answered_by) OVER (PARTITION BY l.card_id ORDER BY l.sequence) AS previous_by
   FROM decks_reviewlog l
   WHERE l.student_id = %(student)s AND l.scheduled = %(yes)s {deck_filter}
 ) paired
@@ -365,6 +398,7 @@ def calibration(*, student: AbstractBaseUser, deck: Deck | None = None) -> list[
         "deck": deck.pk if deck else None,
         "yes": True,
         "passing": PASSING_QUALITY,
+        "shown": AnswerMode.SHOWN.value,
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -374,15 +408,18 @@ def calibration(*, student: AbstractBaseUser, deck: Deck | None = None) -> list[
 def statistics_for(
     *, student: AbstractBaseUser, deck: Deck | None = None, today: date
 ) -> Statistics:
-    """Every figure of the statistics page in five queries.
+    """Every figure of the statistics page in six queries.
 
     The heatmap and the weekly recall share one read of the activity rows: the recall's
-    twelve weeks lie inside the heatmap's year.
+    twelve weeks lie inside the heatmap's year. Checked recall covers the same weeks.
     """
     start = heatmap_start(today)
     activity = daily_activity(student=student, deck=deck, since=start, today=today)
     by_day = {row.day: row.answers for row in activity if row.answers}
     shares = calibration(student=student, deck=deck)
+    checked = checked_recall_for(
+        student_id=student.pk, deck_id=deck.pk if deck else None, since=recall_start(today)
+    )
     return Statistics(
         answers_by_day=by_day,
         heatmap_start=start,
@@ -393,6 +430,8 @@ def statistics_for(
         categories=card_categories(student=student, deck=deck),
         calibration=shares,
         calibration_sentence=calibration_sentence(shares),
+        checked=checked,
+        checked_sentence=checked_calibration_sentence(shares),
     )
 
 
@@ -585,6 +624,39 @@ def _categories(stats: Statistics) -> Chart | None:
     )
 
 
+def _calibration_rows(calibration: Sequence[RatingCalibration]) -> list[charts.Row]:
+    """A bar per rating for the self-rated recall; where the student's self-ratings were
+    followed by checked answers, a second bar: what the check found."""
+    any_checked = any(row.checked_pairs for row in calibration)
+    rows = []
+    for row in calibration:
+        rows.append(
+            charts.Row(
+                _("Rated %(rating)s") % {"rating": row.rating},
+                None if row.share is None else row.share * 100,
+                _("no repeat yet")
+                if row.share is None
+                else _("%(share)s%% of %(pairs)s")
+                % {"share": round(row.share * 100), "pairs": _number(row.pairs)},
+                f"rate-{row.rating}",
+            )
+        )
+        if any_checked:
+            share = row.checked_share
+            rows.append(
+                charts.Row(
+                    _("checked"),
+                    None if share is None else share * 100,
+                    _("no checked answer yet")
+                    if share is None
+                    else _("%(share)s%% of %(pairs)s")
+                    % {"share": round(share * 100), "pairs": _number(row.checked_pairs)},
+                    f"rate-{row.rating} checked-bar",
+                )
+            )
+    return rows
+
+
 def _calibration(stats: Statistics) -> Chart | None:
     if not any(row.pairs for row in stats.calibration):
         return None
@@ -594,18 +666,7 @@ def _calibration(stats: Statistics) -> Chart | None:
         caption=_("Recalled at the next review, by the rating you gave"),
         title=stats.calibration_sentence,
         data={
-            "rows": [
-                charts.Row(
-                    _("Rated %(rating)s") % {"rating": row.rating},
-                    None if row.share is None else row.share * 100,
-                    _("no repeat yet")
-                    if row.share is None
-                    else _("%(share)s%% of %(pairs)s")
-                    % {"share": round(row.share * 100), "pairs": _number(row.pairs)},
-                    f"rate-{row.rating}",
-                )
-                for row in stats.calibration
-            ],
+            "rows": _calibration_rows(stats.calibration),
             "label_name": _("Rating"),
             "value_name": _("Recalled next time"),
             "maximum": 100,

@@ -19,6 +19,7 @@ from decks.admin_forms import ImportConfirmForm, ImportUploadForm
 from decks.importers.detect import FORMAT_LABELS
 from decks.importers.isolation import parse_upload_isolated
 from decks.models import ImportUpload
+from decks.selectors import classes_taught_by, decks_editable_by
 from decks.services.classes import deck_classes_add
 from decks.services.clock import today_for_study
 from decks.services.imports import (
@@ -30,7 +31,6 @@ from decks.services.imports import (
     import_upload_hold,
 )
 from decks.services.media import files_removed_on_failure
-from decks.services.teachers import classes_taught_by, decks_editable_by
 
 
 class ImportWizardAdmin(admin.ModelAdmin):

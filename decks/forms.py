@@ -37,7 +37,8 @@ class AnswerForm(forms.Form):
     verdict = forms.CharField(max_length=200, required=False)
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         rating, override = data.get("rating"), data.get("override_rating")
         if (rating is None) == (override is None):
             raise forms.ValidationError(_("Rate from 1 to 5."))
@@ -73,7 +74,8 @@ class CheckForm(forms.Form):
     option = forms.CharField(required=False)
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         options = self.data.getlist("option") if hasattr(self.data, "getlist") else []
         data["options"] = [o[: MAX_GIVEN_CHARS * 4] for o in options[:OPTIONS]]
         if data.get("mode") == AnswerMode.CHOICE and (

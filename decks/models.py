@@ -433,6 +433,12 @@ class ReviewLog(models.Model):
         super().save(*args, **kwargs)
 
 
+# The auth group whose members are teachers: they use the admin for their decks and classes.
+# Here, beside the models, because both the reads (`decks.selectors`) and the service that
+# keeps the group's permissions (`decks.services.teachers`) name it.
+TEACHERS_GROUP = "Teachers"
+
+
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 

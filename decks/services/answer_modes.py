@@ -31,7 +31,7 @@ _SALT = "decks.answer_check"
 def answer_mode_for(*, student: AbstractBaseUser, deck: Deck) -> str:
     """The student's own way for `deck`, else the deck's."""
     own = (
-        DeckSettings.objects.filter(student=student, deck=deck)
+        DeckSettings.objects.filter(student_id=student.pk, deck=deck)
         .values_list("answer_mode", flat=True)
         .first()
     )
@@ -43,7 +43,7 @@ def answer_mode_set(*, student: AbstractBaseUser, deck: Deck, mode: str) -> None
     if mode not in AnswerMode.values:
         raise ValueError(f"No way to answer called {mode!r}.")
     DeckSettings.objects.update_or_create(
-        student=student, deck=deck, defaults={"answer_mode": mode}
+        student_id=student.pk, deck=deck, defaults={"answer_mode": mode}
     )
 
 

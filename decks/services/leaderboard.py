@@ -16,6 +16,7 @@ from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
 from decks.models import Classroom, DailyActivity
+from decks.selectors import is_class_teacher
 from decks.services.checked import CheckedRecall, checked_recall_by_student
 from decks.services.classes import display_name
 
@@ -86,10 +87,6 @@ class LeaderboardRow:
     @property
     def checked(self) -> float | None:
         return self.checked_right / self.checked_answers if self.checked_answers else None
-
-
-def is_class_teacher(user: AbstractBaseUser, classroom: Classroom) -> bool:
-    return classroom.teachers.filter(pk=user.pk).exists()
 
 
 def _sort_value(row: LeaderboardRow, sort: str):

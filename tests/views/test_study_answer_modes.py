@@ -258,3 +258,32 @@ def test_the_study_page_is_in_dutch_for_dutch_students(logged_in, deck):
     response = logged_in.get(reverse("study", args=[deck.slug]), headers={"Accept-Language": "nl"})
     html = response.content.decode()
     assert "Typ het antwoord" in html and "Controleer" in html
+
+
+@pytest.mark.parametrize("mode", ["typed", "choice"])
+def test_a_seed_deck_can_be_studied_by_typing_and_by_picking(client, student, mode):
+    from django.core.management import call_command
+
+    from decks.models import Deck
+
+    call_command("loaddata", "seed_000_h1_klant_centraal", verbosity=0)
+    deck = Deck.objects.get()
+    enroll(student, deck)
+    client.force_login(student)
+    choose(client, deck, mode)
+    html = client.get(reverse("study", args=[deck.slug])).content.decode()
+    offered = {"typed": 0, "choice": 0, "shown": 0}
+    for _ in range(deck.cards.count()):
+        card = int(re.search(r'name="card" value="(\d+)"', html)[1])
+        if 'name="given"' in html:
+            offered["typed"] += 1
+        elif 'name="choice"' in html:
+            offered["choice"] += 1
+            assert len(set(re.findall(r'name="option" value="([^"]+)"', html))) == 4
+        else:
+            offered["shown"] += 1
+        response = rate(client, deck, deck.cards.get(pk=card), mode=mode, rating=5)
+        html = response.content.decode()
+        if "data-study-done" in html:
+            break
+    assert offered[mode] > 0 and offered["shown"] > 0  # long definitions are shown

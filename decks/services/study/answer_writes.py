@@ -126,7 +126,7 @@ def _placeholder(prefix: str, field: Field, vendor: str) -> str:
     if vendor != "postgresql":
         return name
     # In INSERT ... SELECT a parameter sent without a type (None) would be read as text.
-    db_type = field.cast_db_type(backend_for(vendor))
+    db_type = field.cast_db_type(backend_for(vendor)) or ""
     return f"{name}::{_SHORT_TYPES.get(db_type, db_type)}"
 
 

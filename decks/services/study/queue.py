@@ -458,6 +458,8 @@ def queue_offers(
     new-card limit has room, or a card answered today below SAME_DAY_REPEAT_BELOW. Anything
     else (not due yet, past a limit, already known today, its sibling answered today) is
     refused: accepting it would let a script stretch intervals and inflate "cards cleared".
+    The snapshot's SQL picks by the same rule (tests/services/study/test_parity.py checks
+    they agree).
     """
     # A card whose other direction was answered today waits for tomorrow (buried).
     if state is None:

@@ -55,7 +55,8 @@ class AnswerTarget:
 
 # The answer's one read, written out for the same reason as the queue snapshot: the ORM
 # spent more CPU building this query (a join per way a deck can be yours) than the
-# database spent running it. The access rules are decks_for's, as EXISTS tests.
+# database spent running it. The access rules are decks_for's, as EXISTS tests, and the
+# exam is upcoming_exam_for's (tests/services/study/test_parity.py checks both).
 _TARGET_SQL = """
 SELECT k.id AS card_id, k.key AS card_key, k.front AS card_front, k.back AS card_back,
        k.position AS card_position, k.tags AS card_tags,

@@ -33,6 +33,11 @@ from decks.selectors import (
 )
 from decks.services.classes import class_save
 from decks.services.clock import today_for_study
+from decks.services.directions import (
+    deck_directions_apply,
+    sibling_retirement_sync,
+    sibling_sides_sync,
+)
 from decks.services.imports import import_limits
 from decks.services.media import (
     card_image_remove,
@@ -151,6 +156,10 @@ class CardInline(admin.TabularInline):
     # admin-cards.css the columns share the row and the text wraps inside them.
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4})}}
 
+    def get_queryset(self, request: HttpRequest):
+        # A reverse card follows its forward card: editing the forward one edits both.
+        return super().get_queryset(request).filter(direction=Card.Direction.FORWARD)
+
 
 @admin.register(Deck)
 class DeckAdmin(ImportWizardAdmin, ProgressProtectedAdmin):
@@ -208,6 +217,9 @@ class DeckAdmin(ImportWizardAdmin, ProgressProtectedAdmin):
         super().save_related(request, form, formsets, change)
         if form.cleaned_data.get("add_teacher"):
             form.instance.editors.add(form.cleaned_data["add_teacher"])
+        # After the cards: switched on, or new cards added in a deck studied both ways.
+        if form.instance.both_directions or "both_directions" in form.changed_data:
+            deck_directions_apply(deck=form.instance)
 
     def save_model(self, request: HttpRequest, obj: Deck, form, change: bool) -> None:
         if not change and obj.owner_id is None:
@@ -220,6 +232,8 @@ class DeckAdmin(ImportWizardAdmin, ProgressProtectedAdmin):
             changed = [*formset.new_objects, *(card for card, _ in formset.changed_objects)]
             if changed:
                 _card_media_sync(form.instance, changed, request.user)
+                sibling_sides_sync(cards=changed)
+                sibling_retirement_sync(cards=changed)
 
     @admin.display(description=_("cards"))
     def card_count(self, deck: Deck) -> int:
@@ -260,12 +274,13 @@ class CardAdmin(ProgressProtectedAdmin):
         "deck", "front", "back", "pictures", "front_image", "remove_front_image",
         "back_image", "remove_back_image", "position", "tags", "retired_at", "key",
     )  # fmt: skip
-    list_display = ("front_text", "deck", "position", "tags", "retired_at")
+    list_display = ("front_text", "deck", "direction", "position", "tags", "retired_at")
     list_display_links = ("front_text",)
     # RelatedOnly: the filter lists only decks of cards this teacher may see.
     list_filter = (
         ("deck", admin.RelatedOnlyFieldListFilter),
         StudyStatusFilter,
+        "direction",
     )
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
@@ -311,6 +326,12 @@ class CardAdmin(ProgressProtectedAdmin):
             elif form.cleaned_data.get(f"remove_{side}_image"):
                 card_image_remove(card=obj, side=side)
         _card_media_sync(obj.deck, [obj], request.user)
+        # The other direction gets the same edit, sides swapped, keeping its own progress.
+        obj.refresh_from_db(fields=["front", "back", "tags", "retired_at", "sibling"])
+        sibling_sides_sync(cards=[obj])
+        sibling_retirement_sync(cards=[obj])
+        if obj.deck.both_directions:
+            deck_directions_apply(deck=obj.deck)
 
     @admin.display(description=_("Pictures and sound"))
     def pictures(self, card: Card) -> str:
@@ -337,7 +358,9 @@ class CardAdmin(ProgressProtectedAdmin):
         permissions=["change"],
     )
     def retire(self, request: HttpRequest, queryset):
-        count = queryset.filter(retired_at__isnull=True).update(retired_at=timezone.now())
+        selected = list(queryset.filter(retired_at__isnull=True).values_list("pk", flat=True))
+        count = Card.objects.filter(pk__in=selected).update(retired_at=timezone.now())
+        sibling_retirement_sync(cards=Card.objects.filter(pk__in=selected))
         self.message_user(
             request,
             ngettext("Retired %(count)s card.", "Retired %(count)s cards.", count)
@@ -346,7 +369,9 @@ class CardAdmin(ProgressProtectedAdmin):
 
     @admin.action(description=_("Bring selected cards back into study"), permissions=["change"])
     def restore(self, request: HttpRequest, queryset):
-        count = queryset.exclude(retired_at__isnull=True).update(retired_at=None)
+        selected = list(queryset.exclude(retired_at__isnull=True).values_list("pk", flat=True))
+        count = Card.objects.filter(pk__in=selected).update(retired_at=None)
+        sibling_retirement_sync(cards=Card.objects.filter(pk__in=selected))
         self.message_user(
             request,
             ngettext("Restored %(count)s card.", "Restored %(count)s cards.", count)

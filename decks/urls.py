@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from decks.views import account, classes, media, statistics, study
+from decks.views import account, classes, media, practice, statistics, study
 
 urlpatterns = [
     path("", study.home, name="home"),
@@ -22,6 +22,14 @@ urlpatterns = [
     path(
         "decks/<slug:slug>/export.apkg", study.deck_export, {"fmt": "apkg"}, name="deck_export_apkg"
     ),
+    path("decks/<slug:slug>/practice/", practice.practice_start, name="practice_start"),
+    path("decks/<slug:slug>/test/", practice.deck_test_start, name="deck_test_start"),
+    path("practice/", practice.practice_list, name="practice_list"),
+    path("practice/<int:pk>/", practice.practice_page, name="practice"),
+    path("practice/<int:pk>/answer/", practice.practice_answer, name="practice_answer"),
+    path("classes/<int:pk>/test/", practice.class_test_start, name="class_test_start"),
+    path("classes/<int:pk>/tests/", classes.class_tests_view, name="class_tests"),
+    path("classes/<int:pk>/tests/new/", classes.class_test_new, name="class_test_new"),
     path("accounts/signup/", account.signup, name="signup"),
     path("profile/", account.profile, name="profile"),
     path("account/", account.account, name="account"),

@@ -87,12 +87,19 @@ class CardBuilder:
         if len(sides) > self.limits.max_cards_per_note:
             self.result.errors.append(_too_many_per_note(len(sides), self.limits, where))
             return
+        previous: CardRecord | None = None
         for number, (ordinal, deck_id, front, back) in enumerate(sides, start=1):
             entry = label if number == 1 else f"{label}, card {number}"
             front_html = clean_card_html(self.media.link(front, where))
             back_html = clean_card_html(self.media.link(back, where))
             if front_html and back_html:
-                record = CardRecord(front_html, back_html, note.tags, entry=entry)
+                # The note's previous card, sides swapped: its reverse (and reversed card).
+                reverse = previous is not None and (front_html, back_html) == (
+                    previous.back,
+                    previous.front,
+                )
+                record = CardRecord(front_html, back_html, note.tags, entry=entry, reverse=reverse)
+                previous = record
                 self.result.cards.append(record)
                 self.text_chars += card_text_chars(record)
                 self.card_decks.append(deck_id)

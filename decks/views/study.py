@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from decks.forms import RATING_LABELS, AnswerForm, AnswerModeForm, CheckForm, DeckSettingsForm
+from decks.forms_practice import PracticeStartForm
 from decks.models import AnswerMode, Card, Deck, DeckSettings
 from decks.selectors import decks_for
 from decks.services import answer_modes
@@ -79,6 +80,7 @@ def deck_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "studied_today": cards_studied_today([counts]),
             "cards": cards.get_page(request.GET.get("page")),
             "options_form": DeckSettingsForm(instance=own),
+            "practice_form": PracticeStartForm(),
         },
     )
 
@@ -139,6 +141,7 @@ def _render_session(
         "shown_at": _now_ms(),
         "notice": notice,
         "undo_log_id": undo_log_id,
+        "practice_form": PracticeStartForm(initial={"way": mode}),
         "mode": mode,
         "modes": AnswerMode.choices,
         "presentation": presentation,

@@ -107,7 +107,9 @@ def _counts_from(row: dict) -> QueueCounts:
     new_allowed = max(0, row["new_limit"] - row["n_introduced"])
     reviews_allowed = max(0, row["review_limit"] - row["n_reviewed"])
     # The count stops one past the cap, so "more than the cap" is told from "the cap".
-    due = min(row["n_due_capped"], DUE_COUNT_CAP, reviews_allowed)
+    # Siblings buried for the day are not due today (counted only for decks with siblings).
+    due_today = max(0, row["n_due_capped"] - row.get("n_buried_due", 0))
+    due = min(due_today, DUE_COUNT_CAP, reviews_allowed)
     return QueueCounts(
         due=due,
         new=min(new_allowed, row["n_unseen"]),
@@ -147,7 +149,7 @@ _COUNTS_SQL = """
       - COALESCE(r.again, 0) AS n_repeat,
     (SELECT COUNT(*) FROM decks_cardstate x
      WHERE x.student_id = %(student)s AND x.deck_id = d.id AND x.introduced_on = %(today)s)
-      - COALESCE(r.introduced, 0) AS n_introduced
+      - COALESCE(r.introduced, 0) AS n_introduced{buried_due}
     {extra}
   FROM decks_deck d
   LEFT JOIN decks_decksettings o ON o.student_id = %(student)s AND o.deck_id = d.id
@@ -168,19 +170,64 @@ _COUNTS_SQL = """
 """
 
 
-def _counts_sql(*, extra: str, decks: str) -> str:
-    """_COUNTS_SQL for the decks `decks` selects, with the columns `extra` added."""
-    return fill_slots(_COUNTS_SQL, cursor_joins=CURSOR_JOINS_SQL.strip(), extra=extra, decks=decks)
+# Both directions (decks.services.directions): a card and its sibling are never shown on
+# the same study day, as Anki buries siblings. The cards answered today (a bounded range
+# of an index) name the siblings that wait for tomorrow. Only decks with siblings
+# (Deck.has_siblings) read these parts: every other deck's snapshot is the statement it
+# was, short enough for psycopg's parse cache (tests/services/study/test_sql.py).
+_BURIED_DUE = """(
+      SELECT COUNT(*) FROM decks_cardstate t
+      JOIN decks_card tk ON tk.id = t.card_id
+      JOIN decks_cardstate b ON b.card_id = tk.sibling_id AND b.student_id = %(student)s
+      JOIN decks_card bk ON bk.id = b.card_id
+      WHERE t.student_id = %(student)s AND t.deck_id = d.id AND t.last_review_day = %(today)s
+        AND b.due <= %(today)s AND bk.retired_at IS NULL)"""
+# Unseen siblings of today's cards: the home page's count of new cards leaves them out.
+_BURIED_NEW = """(
+      SELECT COUNT(*) FROM decks_cardstate t
+      JOIN decks_card tk ON tk.id = t.card_id
+      JOIN decks_card bk ON bk.id = tk.sibling_id AND bk.retired_at IS NULL
+      WHERE t.student_id = %(student)s AND t.deck_id = d.id AND t.last_review_day = %(today)s
+        AND NOT EXISTS (SELECT 1 FROM decks_cardstate b
+                        WHERE b.student_id = %(student)s AND b.card_id = bk.id))"""
+
+
+def not_buried_sql(vendor: str, card: str) -> str:
+    """SQL for "card `card`'s sibling was not answered today": one probe of the unique
+    (student, card) index per card. Written as the sibling's last study day compared
+    outside the lookup: with the day inside it, PostgreSQL probed the (student, deck,
+    day) index instead and read every card answered today for each card walked."""
+    return (
+        f"(SELECT b.last_review_day FROM decks_cardstate b WHERE b.student_id = %(student)s"
+        f" AND b.card_id = {card}.sibling_id) IS DISTINCT FROM %(today)s"
+    )
+
+
+def _counts_sql(*, extra: str, decks: str, buried_due: str = "") -> str:
+    """_COUNTS_SQL for the decks `decks` selects, with the columns `extra` added, and the
+    due siblings buried today counted by `buried_due` (nothing when empty)."""
+    return fill_slots(
+        _COUNTS_SQL,
+        cursor_joins=CURSOR_JOINS_SQL.strip(),
+        extra=extra,
+        decks=decks,
+        buried_due=f",\n    {buried_due} AS n_buried_due" if buried_due else "",
+    )
 
 
 # The home page shows every deck's size and how much of it the student has seen: two
 # index-only counts that grow with the deck, which is why the study loop does not use them.
-_OVERVIEW_COLUMNS = """,
+_OVERVIEW_COLUMNS = (
+    """,
     (SELECT COUNT(*) FROM decks_cardstate x
      WHERE x.student_id = %(student)s AND x.deck_id = d.id) - COALESCE(r.seen, 0) AS n_seen,
     (SELECT COUNT(*) FROM decks_card k WHERE k.deck_id = d.id) - COALESCE(r.cards, 0)
-      AS n_cards
+      AS n_cards,
+    CASE WHEN d.has_siblings THEN """
+    + _BURIED_NEW
+    + """ ELSE 0 END AS n_buried_new
 """
+)
 
 # The study loop starts from the student's new-card cursor (the package's cursors):
 # every active card up to it is seen, so the next new card is the first unseen one after
@@ -192,7 +239,7 @@ _UNSEEN_AFTER_CURSOR = """
   FROM decks_card k
   WHERE k.deck_id = %(deck)s AND k.retired_at IS NULL
     AND (k.position, k.id) > (counts.after_position, counts.after_card)
-    AND {not_seen}
+    AND {not_seen}{not_buried_new}
   ORDER BY k.position, k.id
 """
 
@@ -205,7 +252,7 @@ _UNSEEN_AFTER_CURSOR = """
 # afresh (bench/README.md).
 _SNAPSHOT_SQL = """
 SELECT counts.new_limit, counts.review_limit, counts.n_reviewed, counts.n_done,
-       counts.n_cards_done, counts.n_due_capped, counts.n_repeat, counts.n_introduced,
+       counts.n_cards_done, counts.n_due_capped, counts.n_repeat, counts.n_introduced,{buried_due}
        CASE WHEN counts.n_introduced < counts.new_limit THEN (
          SELECT COUNT(*) FROM (SELECT 1 {unseen} LIMIT {new_limit}) unseen)
        ELSE 0 END AS n_unseen,
@@ -218,7 +265,7 @@ LEFT JOIN decks_card c ON c.id = COALESCE(
     SELECT x.card_id FROM decks_cardstate x
     WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND x.due <= %(today)s
       AND NOT EXISTS (SELECT 1 FROM decks_card k
-                      WHERE k.id = x.card_id AND k.retired_at IS NOT NULL)
+                      WHERE k.id = x.card_id AND k.retired_at IS NOT NULL){not_buried_due}
     ORDER BY x.due, x.card_id LIMIT 1) END,
   CASE WHEN counts.n_introduced < counts.new_limit THEN (
     SELECT k.id {unseen} LIMIT 1) END,
@@ -284,21 +331,40 @@ def choices_in_snapshot(vendor: str) -> bool:
     return vendor == "sqlite"
 
 
-def snapshot_sql(new_limit: int, *, vendor: str, choices: bool = False) -> str:
+def snapshot_sql(
+    new_limit: int, *, vendor: str, choices: bool = False, siblings: bool = False
+) -> str:
     """The snapshot statement for a daily new-card limit, formatted (golden files show it).
 
     `choices` adds the next card's multiple-choice candidates where the vendor reads them
-    in the snapshot (`choices_in_snapshot`).
+    in the snapshot (`choices_in_snapshot`). `siblings`: the deck has reverse siblings,
+    and the statement buries them for the day.
     """
     summary = "".join(
         f",\n       CASE WHEN c.id IS NULL THEN {part} END AS {name}"
         for name, part in _SUMMARY_COLUMNS.items()
     )
-    counts = _counts_sql(extra=_SNAPSHOT_COUNT_COLUMNS, decks="= %(deck)s")
-    unseen = fill_slots(_UNSEEN_AFTER_CURSOR, not_seen=not_seen_sql(vendor))
+    counts = _counts_sql(
+        extra=_SNAPSHOT_COUNT_COLUMNS,
+        decks="= %(deck)s",
+        buried_due=_BURIED_DUE if siblings else "",
+    )
+    not_buried = not_buried_sql(vendor, "k")
+    unseen = fill_slots(
+        _UNSEEN_AFTER_CURSOR,
+        not_seen=not_seen_sql(vendor),
+        not_buried_new=f"\n    AND (k.sibling_id IS NULL OR {not_buried})" if siblings else "",
+    )
     return fill_slots(
         _SNAPSHOT_SQL,
         unseen=unseen,
+        buried_due="\n       counts.n_buried_due," if siblings else "",
+        not_buried_due=(
+            f"\n      AND NOT EXISTS (SELECT 1 FROM decks_card k WHERE k.id = x.card_id"
+            f"\n                  AND k.sibling_id IS NOT NULL AND NOT {not_buried})"
+            if siblings
+            else ""
+        ),
         new_limit=str(int(new_limit)),
         state_columns=state_columns_sql("s"),
         summary_columns=summary if summary_in_snapshot(vendor) else "",
@@ -308,8 +374,8 @@ def snapshot_sql(new_limit: int, *, vendor: str, choices: bool = False) -> str:
 
 
 @lru_cache(maxsize=64)
-def _snapshot_sql_compact(new_limit: int, vendor: str, choices: bool) -> str:
-    return compact_sql(snapshot_sql(new_limit, vendor=vendor, choices=choices))
+def _snapshot_sql_compact(new_limit: int, vendor: str, choices: bool, siblings: bool) -> str:
+    return compact_sql(snapshot_sql(new_limit, vendor=vendor, choices=choices, siblings=siblings))
 
 
 _SUMMARY_SQL_COMPACT = compact_sql(SUMMARY_SQL)
@@ -337,7 +403,8 @@ def queue_snapshot(
     params["tomorrow"] = today + timedelta(days=1)
     vendor = connection.vendor
     with connection.cursor() as cursor:
-        cursor.execute(_snapshot_sql_compact(new_limit, vendor, choices), params)
+        sql = _snapshot_sql_compact(new_limit, vendor, choices, deck.has_siblings)
+        cursor.execute(sql, params)
         row = fetch_named(cursor)
     if row is None:  # the deck was deleted since the request found it
         return QueueSnapshot(counts=QueueCounts(due=0, new=0, repeat=0, done_today=0), item=None)
@@ -382,21 +449,24 @@ def queue_offers(
     introduced_today: int,
     review_limit: int | None,
     reviewed_today: int,
+    sibling_today: bool = False,
 ) -> bool:
     """Whether the queue offers this card now, so an answer to it may be recorded.
 
     The same three kinds the snapshot picks from, by the same limits: a card due by today
     while the daily review limit (None: no limit) has room, an unseen card while the daily
     new-card limit has room, or a card answered today below SAME_DAY_REPEAT_BELOW. Anything
-    else (not due yet, past a limit, already known today) is refused: accepting it would
-    let a script stretch intervals and inflate "cards cleared". The snapshot's SQL picks
-    by the same rule (tests/services/study/test_parity.py checks they agree).
+    else (not due yet, past a limit, already known today, its sibling answered today) is
+    refused: accepting it would let a script stretch intervals and inflate "cards cleared".
+    The snapshot's SQL picks by the same rule (tests/services/study/test_parity.py checks
+    they agree).
     """
+    # A card whose other direction was answered today waits for tomorrow (buried).
     if state is None:
-        return introduced_today < new_limit
+        return not sibling_today and introduced_today < new_limit
     if state.last_review_day == today and (state.last_rating or 0) < SAME_DAY_REPEAT_BELOW:
         return True
-    if state.due <= today:
+    if state.due <= today and not sibling_today:
         return review_limit is None or reviewed_today < review_limit
     return False
 
@@ -447,7 +517,7 @@ def queue_counts_per_deck(
         if deck.pk not in rows:  # deleted between the two queries
             continue
         row = rows[deck.pk]
-        row["n_unseen"] = row["n_cards"] - row["n_seen"]
+        row["n_unseen"] = max(0, row["n_cards"] - row["n_seen"] - row["n_buried_new"])
         result.append((deck, row["n_cards"], row["n_seen"], _counts_from(row)))
     return result
 
@@ -455,7 +525,8 @@ def queue_counts_per_deck(
 def overview_sql(decks: int) -> str:
     """The home page's counts for `decks` decks (parameters deck_0, deck_1, ...), formatted."""
     in_list = "IN (" + ", ".join(f"%(deck_{n})s" for n in range(decks)) + ")"
-    return _counts_sql(extra=_OVERVIEW_COLUMNS, decks=in_list).strip()
+    buried_due = f"CASE WHEN d.has_siblings THEN {_BURIED_DUE} ELSE 0 END"
+    return _counts_sql(extra=_OVERVIEW_COLUMNS, decks=in_list, buried_due=buried_due).strip()
 
 
 @lru_cache(maxsize=64)

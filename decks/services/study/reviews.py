@@ -62,6 +62,7 @@ SELECT k.id AS card_id, k.key AS card_key, k.front AS card_front, k.back AS card
        k.position AS card_position, k.tags AS card_tags,
        d.id AS deck_id, d.title AS deck_title, d.slug AS deck_slug,
        d.owner_id AS deck_owner_id, d.new_cards_per_day AS deck_new_cards_per_day,
+       d.has_siblings AS deck_has_siblings,
        (SELECT MIN(r.exam_date) FROM decks_classroom r
         JOIN decks_membership m ON m.classroom_id = r.id AND m.student_id = %(student)s
         JOIN decks_classroom_decks rd ON rd.classroom_id = r.id AND rd.deck_id = d.id
@@ -74,6 +75,8 @@ SELECT k.id AS card_id, k.key AS card_key, k.front AS card_front, k.back AS card
        COALESCE(o.new_per_day, d.new_cards_per_day) AS new_limit,
        o.reviews_per_day AS review_limit,
        COALESCE(a.learned_answers, 0) AS n_reviewed,
+       EXISTS (SELECT 1 FROM decks_cardstate b WHERE b.student_id = %(student)s
+               AND b.card_id = k.sibling_id AND b.last_review_day = %(today)s) AS sibling_today,
        CASE WHEN s.id IS NULL THEN (
          SELECT COUNT(*) FROM decks_cardstate x JOIN decks_card j ON j.id = x.card_id
          WHERE x.student_id = %(student)s AND x.deck_id = d.id
@@ -101,7 +104,7 @@ WHERE k.id = %(card)s AND d.slug = %(slug)s AND k.retired_at IS NULL AND (
 TARGET_SQL = fill_slots(_TARGET_SQL, state_columns=state_columns_sql("s")).strip()
 _TARGET_SQL_COMPACT = compact_sql(TARGET_SQL)
 # Only what the study flow reads; any other field loads on first use, as a deferred one.
-_TARGET_DECK_FIELDS = ["id", "title", "slug", "owner_id", "new_cards_per_day"]
+_TARGET_DECK_FIELDS = ["id", "title", "slug", "owner_id", "new_cards_per_day", "has_siblings"]
 
 
 def answer_target(
@@ -148,6 +151,7 @@ def answer_target(
             introduced_today=row["n_introduced"] or 0,
             review_limit=row["review_limit"],
             reviewed_today=row["n_reviewed"],
+            sibling_today=bool(row["sibling_today"]),
         ),
     )
 

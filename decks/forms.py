@@ -70,8 +70,10 @@ class CheckForm(forms.Form):
     )
     dont_know = forms.BooleanField(required=False)
     choice = forms.IntegerField(min_value=0, max_value=OPTIONS - 1, required=False)
-    # The options as shown, so the result can show them again.
+    # The options as shown, so the result can show them again, and their signature:
+    # a pick is judged only against options the server offered.
     option = forms.CharField(required=False)
+    offered = forms.CharField(required=False, max_length=200)
 
     def clean(self) -> dict:
         super().clean()

@@ -74,3 +74,23 @@ def test_every_main_page_passes_the_axe_audit_and_fits_the_screen(
         page.screenshot(path=f"test-artifacts/a11y-{name}-{size}-{scheme}.png", full_page=True)
     context.close()
     assert problems == []
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_page_showing_a_message_passes_the_axe_audit(browser, live_server, classroom, size):
+    klas, _ = classroom
+    context = browser.new_context(viewport=SIZES[size])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("kim")
+    page.get_by_label("Password").fill("pass-word-123")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    # Following the join link of a class she is in says so on the class page.
+    page.goto(f"{live_server.url}/classes/join/{klas.join_code}/")
+    page.wait_for_load_state("load")
+    assert "You are already in Klas 1A." in page.locator(".messages").inner_text()
+    problems = audit(page)
+    page.screenshot(path=f"test-artifacts/a11y-message-{size}.png", full_page=True)
+    context.close()
+    assert problems == []

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import answer_card, make_card, make_class, make_deck, make_user
+from tests.conftest import answer_card, make_card, make_class, make_deck, make_teacher, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -94,3 +94,24 @@ def test_a_page_showing_a_message_passes_the_axe_audit(browser, live_server, cla
     page.screenshot(path=f"test-artifacts/a11y-message-{size}.png", full_page=True)
     context.close()
     assert problems == []
+
+
+def test_the_join_link_on_the_class_page_wraps_on_a_phone(browser, live_server, classroom):
+    klas, _ = classroom
+    klas.teachers.add(make_teacher())
+    context = browser.new_context(viewport=SIZES["phone"])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("tess")
+    page.get_by_label("Password").fill("pass-word-123")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/classes/{klas.pk}/")
+    link = page.get_by_test_id("join-link")
+    link.scroll_into_view_if_needed()
+    page.screenshot(path="test-artifacts/class-join-link-phone.png", full_page=True)
+    box = link.bounding_box()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert width <= SIZES["phone"]["width"]
+    assert box["x"] + box["width"] <= SIZES["phone"]["width"]

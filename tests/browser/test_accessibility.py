@@ -1,9 +1,12 @@
 """WCAG 2.1 AA audit (axe-core) and layout checks at phone and desktop sizes, light and dark."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
+from decks.models import CardState
 from tests.conftest import answer_card, make_card, make_class, make_deck, make_teacher, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,6 +41,12 @@ def classroom():
     make_card(deck, front="Wat is een KPI?", back="Key Performance Indicator")
     classroom = make_class("Klas 1A", students=[student, make_user("bo")], decks=[deck])
     answer_card(student=student, card=deck.cards.last(), rating=4, seen_reviews=0)
+    # A card seen days ago, typed right today and now mature: the pages show checked
+    # figures (recall, mastered) beside the self-rated ones.
+    first = deck.cards.first()
+    answer_card(student=student, card=first, rating=4, now=timezone.now() - timedelta(days=3))
+    answer_card(student=student, card=first, rating=4, answered_by="typed", checked_correct=True)
+    CardState.objects.filter(student=student, card=first).update(interval=21)
     return classroom, deck
 
 

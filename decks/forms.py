@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from decks.models import AnswerMode, DeckSettings
 from decks.services.answer_check import MAX_GIVEN_CHARS
+from decks.services.answer_modes import OPTION_MAX_CHARS
 from decks.services.choices import OPTIONS
 from decks.services.scheduling import MAX_QUALITY, MIN_QUALITY
 
@@ -79,7 +80,7 @@ class CheckForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         options = self.data.getlist("option") if hasattr(self.data, "getlist") else []
-        data["options"] = [o[: MAX_GIVEN_CHARS * 4] for o in options[:OPTIONS]]
+        data["options"] = [o[:OPTION_MAX_CHARS] for o in options[:OPTIONS]]
         if data.get("mode") == AnswerMode.CHOICE and (
             data.get("choice") is None or len(data["options"]) != OPTIONS
         ):

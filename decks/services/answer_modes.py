@@ -23,7 +23,7 @@ from django.core import signing
 from django.utils.crypto import constant_time_compare
 
 from decks.models import AnswerMode, Card, Deck, DeckSettings
-from decks.services.answer_check import answer_key, typeable
+from decks.services.answer_check import MAX_GIVEN_CHARS, answer_key, typeable
 from decks.services.choices import choice_candidates, choice_options
 
 RIGHT_RATINGS = (3, 4, 5)
@@ -31,6 +31,8 @@ WRONG_RATINGS = (1, 2)
 PROPOSED_WHEN_RIGHT = 4
 _SALT = "decks.answer_check"
 _OPTIONS_SALT = "decks.choice_options"
+# The check keeps this much of each posted option (a typeable answer is far shorter).
+OPTION_MAX_CHARS = MAX_GIVEN_CHARS * 4
 
 
 def answer_mode_for(*, student: AbstractBaseUser, deck: Deck) -> str:
@@ -114,7 +116,9 @@ def options_sign(*, card_id: int, seen: int, student_id: int, options: list[str]
     without reading the deck again); the signature lets the check trust them: options
     edited in the browser, or taken from another card, showing or student, do not verify.
     """
-    value = json.dumps([card_id, seen, student_id, options], ensure_ascii=False)
+    # As the check reads them back: a form turns every line break into CR LF.
+    sent = [" ".join(option[:OPTION_MAX_CHARS].splitlines()) for option in options]
+    value = json.dumps([card_id, seen, student_id, sent], ensure_ascii=False)
     return signing.Signer(salt=_OPTIONS_SALT).signature(value)
 
 

@@ -277,6 +277,15 @@ def test_options_offered_for_another_card_are_refused(logged_in, student, deck):
     assert pick(logged_in, deck, card, 0, options).status_code == 400
 
 
+def test_options_with_line_breaks_verify_as_a_browser_sends_them_back(logged_in, student, deck):
+    card = deck.cards.get(position=1)
+    shown = ["Brussel\nBelgië", "Amsterdam", "Parijs", "Rome"]
+    signed = offered(card, student, shown)["offered"]
+    # A form sends every line break as CR LF.
+    sent = {"option": ["Brussel\r\nBelgië", "Amsterdam", "Parijs", "Rome"], "offered": signed}
+    assert b"Right!" in pick(logged_in, deck, card, 1, sent).content
+
+
 def test_options_without_their_signature_are_refused(logged_in, deck):
     card = deck.cards.get(position=1)
     options = {"option": ["Amsterdam", "Brussel", "Parijs", "Rome"]}

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_tasks_db",
     "decks",
 ]
 
@@ -162,6 +163,15 @@ DATABASES["default"]["TEST"] = {"NAME": TEST_DATABASE_NAME}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Work that must not run in a request thread (the password-reset mail, so the page takes the
+# same time whether an account exists) is a task: stored in the database and run by
+# `manage.py db_worker`, which needs nothing beyond the database (`make run` starts one).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("STAMP_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -171,6 +181,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # django-axes first, so a locked-out username and address never reach the password check.
     "axes.backends.AxesStandaloneBackend",
+    # Marks a log-in whose password is checked, so a lockout refusal is not counted as one.
+    "decks.throttles.PasswordChecked",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = 5
@@ -305,6 +317,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG

@@ -1,10 +1,11 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.contrib.auth.models import User
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from decks.models import DeckSettings
+from decks.services.accounts import password_reset_mail_send
 from decks.services.scheduling import MAX_QUALITY, MIN_QUALITY
 
 RATING_LABELS = {
@@ -76,3 +77,15 @@ class DeckSettingsForm(forms.ModelForm):
             "new_per_day": forms.NumberInput(attrs={"min": 0, "max": 500}),
             "reviews_per_day": forms.NumberInput(attrs={"min": 0, "max": 5000}),
         }
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, whose save only enqueues the mail (`password_reset_mail_send`):
+    the page cannot tell, by its path or its time, whether the address has an account."""
+
+    def save(self, *, domain_override=None, use_https=False, request=None, **kwargs) -> None:
+        password_reset_mail_send.enqueue(
+            email=self.cleaned_data["email"],
+            domain=domain_override or request.get_host(),
+            use_https=use_https,
+        )

@@ -21,6 +21,8 @@ def pytest_configure(config) -> None:
     """Hash test passwords with MD5: the production hasher is slow by design, and the
     suite creates and logs in hundreds of users (timings in bench/README.md)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks run where they are enqueued, so a test sees their effect without a worker.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
 def make_user(username: str | None = None, *, password: str = "pass-word-123", **extra) -> User:

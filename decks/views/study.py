@@ -28,7 +28,7 @@ from decks.services import study as study_loop
 from decks.services.clock import today_for_study
 from decks.services.progress import days_until
 from decks.services.queue import QueueSnapshot, cards_studied_today
-from decks.throttles import succeeded, throttled
+from decks.throttles import remember_device, succeeded, throttled
 from decks.views.exports import export_download
 
 
@@ -270,7 +270,10 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
             if next_url
             else _("Welcome to Stamp! Join your class with the code your teacher gave you."),
         )
-        return redirect(next_url or "home")
+        response = redirect(next_url or "home")
+        # A new student's browser is known from the start, like one that logged in.
+        remember_device(request, response)
+        return response
     return render(
         request,
         "registration/signup.html",

@@ -92,10 +92,26 @@ TEMPLATES = [
 # The throttles' counts (decks/throttles.py) must be shared by every process to mean
 # anything behind a load balancer: Redis when REDIS_URL is set, else this process alone.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# A Redis that accepts connections but never answers must cost a request a fraction of a
+# second, not a thread: past these timeouts the throttles are off (decks/throttles.py).
+REDIS_TIMEOUT_SECONDS = float(os.environ.get("REDIS_TIMEOUT", "0.25"))
+
+
+def redis_cache(location: str) -> dict:
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": location,
+        "OPTIONS": {
+            "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+            "socket_timeout": REDIS_TIMEOUT_SECONDS,
+        },
+    }
+
+
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "throttle": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        redis_cache(REDIS_URL)
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}
     ),

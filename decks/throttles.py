@@ -22,6 +22,7 @@ proxy they see the student, not the proxy.
 
 import ipaddress
 import logging
+import time
 from collections.abc import Callable
 from functools import wraps
 
@@ -43,6 +44,9 @@ _DEVICE_SALT = "decks.throttles.device"
 _DEVICE_MAX_AGE = 365 * 24 * 3600
 # A shared classroom PC remembers this many usernames, the latest first.
 _DEVICE_USERNAMES = 30
+# How long a process leaves a failed throttle cache alone, by the cache's location.
+_CACHE_DOWN_SECONDS = 30.0
+_cache_down_until: dict[str, float] = {}
 
 
 def client_address(request) -> str:
@@ -85,7 +89,13 @@ def _usage(request, group: str, *, increment: bool) -> dict:
     """`group`'s count for the client's address in the current window, and its limit.
 
     If the throttle cache is down, nothing is throttled: log-in and sign-up keep working.
+    Once it failed (refused, or timed out: `REDIS_TIMEOUT`), this process leaves it alone
+    for `_CACHE_DOWN_SECONDS`, so a Redis that never answers costs one request its
+    timeout, not every request.
     """
+    cache = settings.CACHES[settings.RATELIMIT_USE_CACHE].get("LOCATION", "")
+    if time.monotonic() < _cache_down_until.get(cache, 0.0):
+        return {"count": 0, "limit": 1, "time_left": 0}
     try:
         usage = get_usage(
             request,
@@ -95,7 +105,8 @@ def _usage(request, group: str, *, increment: bool) -> dict:
             increment=increment,
         )
     except Exception:  # Redis unreachable or failing; the cache backends raise their own
-        logger.exception("Throttle cache failed; %s is not throttled", group)
+        logger.exception("Throttle cache failed; nothing is throttled for a while")
+        _cache_down_until[cache] = time.monotonic() + _CACHE_DOWN_SECONDS
         usage = None
     return usage or {"count": 0, "limit": 1, "time_left": 0}  # None: RATELIMIT_ENABLE is off
 

@@ -1,10 +1,15 @@
 """Throttles behind the load balancer: who is throttled, counted per client address."""
 
+import contextlib
+import socket
+import threading
+
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from accountmanagement.settings import redis_cache
 from decks.throttles import DEVICE_COOKIE, client_address, seconds_left
 from tests.conftest import make_class, make_user
 
@@ -357,3 +362,58 @@ def test_the_password_reset_throttle_asks_to_wait_until_its_window_ends(client, 
     assert response.status_code == 429
     assert 0 < int(response["Retry-After"]) <= 3600
     assert abs(int(response["Retry-After"]) - window_left) <= 1
+
+
+@pytest.fixture
+def silent_redis():
+    """A server on 127.0.0.1 that accepts connections and never answers; its port, and
+    the connections it accepted."""
+    server = socket.create_server(("127.0.0.1", 0))
+    accepted: list[socket.socket] = []
+
+    def accept_forever():
+        with contextlib.suppress(OSError):
+            while True:
+                accepted.append(server.accept()[0])
+
+    threading.Thread(target=accept_forever, daemon=True).start()
+    yield server.getsockname()[1], accepted
+    server.close()
+    for connection in accepted:
+        connection.close()
+
+
+def within(seconds: float, call, *args):
+    """`call(*args)`, or a failed test if it takes more than `seconds` (the thread left
+    behind ends when the silent server closes)."""
+    result = []
+    thread = threading.Thread(target=lambda: result.append(call(*args)), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert result, f"still waiting after {seconds} s"
+    return result[0]
+
+
+def test_a_redis_that_never_answers_turns_the_throttles_off_within_its_timeout(
+    settings, silent_redis
+):
+    port, accepted = silent_redis
+    settings.CACHES = {**settings.CACHES, "throttle": redis_cache(f"redis://127.0.0.1:{port}/0")}
+    request = RequestFactory().post("/accounts/login/")
+
+    assert within(2, seconds_left, request, "login-failures") == 0  # not throttled
+    connections = len(accepted)
+    # Once failed, the process leaves it alone for a while: no request waits on it again.
+    assert within(1, seconds_left, request, "login-failures") == 0
+    assert len(accepted) == connections
+
+
+def test_with_a_redis_that_never_answers_log_ins_still_work(client, settings, silent_redis):
+    port, _ = silent_redis
+    settings.CACHES = {**settings.CACHES, "throttle": redis_cache(f"redis://127.0.0.1:{port}/1")}
+    make_user("kim")
+    within(2, seconds_left, RequestFactory().get("/"), "login-failures")  # its first look
+
+    log_in(client, "kim", "wrong")
+
+    assert log_in(client, "kim", "pass-word-123").status_code == 302

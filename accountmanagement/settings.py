@@ -117,6 +117,24 @@ CACHES = {
     ),
 }
 
+
+def db_pool_options() -> dict:
+    """psycopg's pool inside each app process (`DB_POOL=1`).
+
+    A pooled connection the database dropped while it sat idle is replaced by a fresh one
+    as a request takes it (decks/backends/postgresql). A request that gets no working
+    connection within `DB_POOL_TIMEOUT` (the connect timeout, 2 s) fails with the 503
+    (decks.middleware).
+    """
+    return {
+        "min_size": int(os.environ.get("DB_POOL_MIN", "2")),
+        "max_size": int(os.environ.get("DB_POOL_MAX", "10")),
+        "timeout": float(
+            os.environ.get("DB_POOL_TIMEOUT", os.environ.get("DB_CONNECT_TIMEOUT", "2"))
+        ),
+    }
+
+
 # SQLite is the embedded default so the app runs with nothing installed; production
 # points DATABASE_URL at PostgreSQL.
 DATABASES = {
@@ -163,11 +181,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # and threads instead of opened per request. Django requires CONN_MAX_AGE = 0 then.
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
-        DATABASES["default"]["OPTIONS"]["pool"] = {
-            "min_size": int(os.environ.get("DB_POOL_MIN", "2")),
-            "max_size": int(os.environ.get("DB_POOL_MAX", "10")),
-            "timeout": int(os.environ.get("DB_POOL_TIMEOUT", "5")),
-        }
+        DATABASES["default"]["OPTIONS"]["pool"] = db_pool_options()
+        # Django's backend, whose pooled connections are checked as they are taken.
+        DATABASES["default"]["ENGINE"] = "decks.backends.postgresql"
     TEST_DATABASE_NAME = os.environ.get("TEST_DATABASE_NAME") or None
 else:
     # Tests use a file, not memory, so threads share it the way app processes would; one

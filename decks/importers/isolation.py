@@ -33,6 +33,8 @@ from decks.importers.detect import parse_upload
 # Seconds the worker waits beyond the child's CPU limit: for I/O and the pickled result.
 _WALL_CLOCK_GRACE = 5
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+# A parse's scratch folder: this prefix, the worker's process id, a random part.
+_SCRATCH_PREFIX = "stamp-parse-"
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,10 @@ def parse_upload_isolated(
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     # The child's temporary files (an Anki collection is unpacked to one) live here, so a
-    # child killed before its own clean-up leaves none behind.
-    scratch = tempfile.mkdtemp(prefix="stamp-parse-")
+    # child killed before its own clean-up leaves none behind; a worker killed during a
+    # parse leaves this folder, which the next parse in any worker removes.
+    _remove_folders_of_dead_workers()
+    scratch = tempfile.mkdtemp(prefix=f"{_SCRATCH_PREFIX}{os.getpid()}-")
     child = context.Process(
         target=_parse_in_child,
         args=(send, scratch, data, filename, format, limits, budget),
@@ -94,6 +98,30 @@ def parse_upload_isolated(
         kind = "timeout"
     problem = Problem(_failure_message(kind, value, budget), file=_name(filename))
     return ParseResult(errors=[problem])
+
+
+def _remove_folders_of_dead_workers() -> None:
+    """Remove the scratch folders of workers that died during a parse (a SIGKILL, the
+    out-of-memory killer), known by the process id in their names."""
+    folder = tempfile.gettempdir()
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        pid = name.removeprefix(_SCRATCH_PREFIX).split("-")[0]
+        if name.startswith(_SCRATCH_PREFIX) and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(os.path.join(folder, name), ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def _parse_in_child(send, scratch, data, filename, format, limits, budget: ParseBudget) -> None:

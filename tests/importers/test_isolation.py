@@ -2,7 +2,10 @@
 
 import os
 import signal
+import subprocess
+import sys
 import tempfile
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -109,3 +112,37 @@ def test_a_parse_stopped_half_way_leaves_no_temporary_file_behind(monkeypatch, t
 
     assert "took more than 1 second," in result.errors[0].message
     assert list(tmp_path.rglob("*")) == []
+
+
+WORKER_PARSING_FOREVER = """
+import os, sys, time
+import django
+django.setup()
+from decks.importers import isolation
+from decks.importers.base import ImportLimits
+isolation.parse_upload = lambda *args, **kwargs: time.sleep(600)
+isolation.parse_upload_isolated(b"front;back\\n", filename="k.csv", limits=ImportLimits())
+"""
+
+
+def test_a_worker_killed_during_a_parse_leaves_no_scratch_folder_behind(tmp_path, monkeypatch):
+    env = {
+        **os.environ,
+        "TMPDIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "accountmanagement.settings",
+    }
+    worker = subprocess.Popen([sys.executable, "-c", WORKER_PARSING_FOREVER], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(tmp_path.glob("stamp-parse-*")) and time.monotonic() < deadline:
+            time.sleep(0.05)  # waiting for the worker to start its parse, not for a race
+        assert list(tmp_path.glob("stamp-parse-*")), "the worker never started parsing"
+    finally:
+        worker.kill()  # SIGKILL: no finally block of the worker runs
+        worker.wait()
+    assert list(tmp_path.glob(f"stamp-parse-{worker.pid}-*"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    parse_upload_isolated(CSV.encode(), filename="klanten.csv", limits=ImportLimits())
+
+    assert list(tmp_path.iterdir()) == []

@@ -357,6 +357,32 @@ class ReviewLog(models.Model):
         super().save(*args, **kwargs)
 
 
+class UndoneAnswer(models.Model):
+    """An answer the student took back: the card and the answer count it was given at.
+
+    Undo sets the card's answer count back, so the form that carried the undone answer
+    would be valid again; a form shown before `undone_at_ms` for this card and count is
+    refused (the answer's one read looks here), and the card shown after the undo, newer,
+    is answered as usual.
+    """
+
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    card = models.ForeignKey(Card, on_delete=models.CASCADE)
+    sequence = models.PositiveIntegerField()
+    # Milliseconds since the epoch, the unit of the study form's `shown_at`.
+    undone_at_ms = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "card", "sequence"], name="undoneanswer_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} took back answer {self.sequence} of {self.card}"
+
+
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 

@@ -15,6 +15,9 @@ SELECT k.id AS card_id, k.key AS card_key, k.front AS card_front, k.back AS card
        COALESCE(o.new_per_day, d.new_cards_per_day) AS new_limit,
        o.reviews_per_day AS review_limit,
        COALESCE(a.learned_answers, 0) AS n_reviewed,
+       (SELECT n.undone_at_ms FROM decks_undoneanswer n
+        WHERE n.student_id = %(student)s AND n.card_id = k.id
+          AND n.sequence = COALESCE(s.reviews, 0)) AS undone_at_ms,
        CASE WHEN s.id IS NULL THEN (
          SELECT COUNT(*) FROM decks_cardstate x JOIN decks_card j ON j.id = x.card_id
          WHERE x.student_id = %(student)s AND x.deck_id = d.id

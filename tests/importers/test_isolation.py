@@ -146,3 +146,32 @@ def test_a_worker_killed_during_a_parse_leaves_no_scratch_folder_behind(tmp_path
     parse_upload_isolated(CSV.encode(), filename="klanten.csv", limits=ImportLimits())
 
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_parse_that_waits_longer_than_its_cpu_limit_but_uses_little_cpu_finishes(monkeypatch):
+    """As a parse queued behind others does: 8 s of wall clock, a fraction of a second of
+    CPU, under a 1 s CPU budget (before: stopped after 1 + 5 s as "took more than 1 s")."""
+    here = parse_upload(CSV.encode(), filename="klanten.csv")
+
+    def slow_but_frugal(*args, **kwargs):
+        deadline = time.monotonic() + 8
+        while time.monotonic() < deadline:
+            time.sleep(0.5)  # off the CPU, as if other parses had it
+            sum(range(20_000))  # and a little work each time it gets it
+        return here
+
+    result = parse_with(monkeypatch, slow_but_frugal)
+
+    assert result.errors == []
+    assert result.cards == here.cards
+
+
+def test_a_parse_stuck_without_using_any_cpu_is_stopped(monkeypatch):
+    monkeypatch.setattr(isolation, "_STUCK_SECONDS", 2)
+
+    def stuck(*args, **kwargs):
+        time.sleep(600)  # as on a lock another thread held at the fork
+
+    result = parse_with(monkeypatch, stuck)
+
+    assert "stopped making progress" in result.errors[0].message

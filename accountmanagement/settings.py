@@ -388,6 +388,9 @@ STAMP_IMPORT_MAX_TEXT_LINES = int(os.environ.get("STAMP_IMPORT_MAX_TEXT_LINES", 
 # The limit is on CPU, not on the clock: a parse waiting behind others is let finish.
 STAMP_IMPORT_PARSE_CPU_SECONDS = int(os.environ.get("STAMP_IMPORT_PARSE_CPU_SECONDS", 20))
 STAMP_IMPORT_PARSE_MEMORY_MB = int(os.environ.get("STAMP_IMPORT_PARSE_MEMORY_MB", 1024))
+# Imports waiting for, or in, the task worker (reading or writing) before a new one is
+# refused with "too many imports are waiting".
+STAMP_IMPORT_QUEUE_MAX = int(os.environ.get("STAMP_IMPORT_QUEUE_MAX", 20))
 # Uploads one teacher may have waiting for their confirm; older ones are dropped.
 STAMP_IMPORT_MAX_PENDING = int(os.environ.get("STAMP_IMPORT_MAX_PENDING", 5))
 # Pictures and sound in one import (decks.importers.media), and one picture in the admin.

@@ -9,6 +9,7 @@ import time_machine
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
+from django.core.signals import setting_changed
 from django.utils import timezone
 
 from decks.importers.base import ImportLimits
@@ -63,6 +64,8 @@ def pytest_configure(config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tasks run where they are enqueued, so a test sees their effect without a worker.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    # A @task made at import time may have opened the configured backend already.
+    setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
 
 
 def make_user(username: str | None = None, *, password: str = "pass-word-123", **extra) -> User:

@@ -30,6 +30,8 @@ def teacher_client(client):
 
 
 def upload(client, data: bytes = CSV, name: str = "woorden.csv", **fields):
+    """Upload as the wizard's first step, and follow it to the preview (the task worker
+    reads the file; in tests tasks run as they are enqueued)."""
     return client.post(
         reverse("admin:decks_deck_import"),
         {
@@ -39,6 +41,7 @@ def upload(client, data: bytes = CSV, name: str = "woorden.csv", **fields):
             "format": "",
             **fields,
         },
+        follow=True,
     )
 
 
@@ -241,7 +244,7 @@ def test_adding_to_the_existing_deck_instead_updates_it_and_makes_no_second_deck
     pending = ImportUpload.objects.get()
 
     preview = teacher_client.post(
-        reverse("admin:decks_deck_import_into", args=[pending.pk, deck.pk])
+        reverse("admin:decks_deck_import_into", args=[pending.pk, deck.pk]), follow=True
     )
     teacher_client.post(reverse("admin:decks_deck_import_confirm", args=[pending.pk]))
 

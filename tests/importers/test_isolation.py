@@ -92,7 +92,7 @@ def test_the_import_preview_shows_the_stopped_parse_as_an_error_and_stores_nothi
     client.force_login(make_teacher())
     upload = SimpleUploadedFile("klanten.csv", CSV.encode())
 
-    response = client.post(reverse("admin:decks_deck_import"), {"file": upload})
+    response = client.post(reverse("admin:decks_deck_import"), {"file": upload}, follow=True)
 
     assert response.status_code == 200
     assert "took more than 1 second," in response.content.decode()

@@ -30,9 +30,11 @@ chromium:
 		echo "Installing Chromium (apt-get)..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# Type checking starts from a baseline in pyproject.toml ([tool.mypy]) that only shrinks.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 # Production answers on PostgreSQL, whose write path SQLite cannot run: on SQLite, `make test`
 # also runs the study loop's tests on this PostgreSQL (its test database is made and dropped).

@@ -60,7 +60,8 @@ class SignUpForm(UserCreationForm):
         help_texts = {"email": _("Only to send you a link if you forget your password.")}
 
     def validate_password_for_user(self, user, **kwargs) -> None:
-        super().validate_password_for_user(user, password_field_name="password1")
+        # django-stubs' BaseUserCreationForm lacks Django's SetPasswordMixin, which defines it.
+        super().validate_password_for_user(user, password_field_name="password1")  # type: ignore[misc]
 
 
 class DeckSettingsForm(forms.ModelForm):

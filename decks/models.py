@@ -81,7 +81,8 @@ class CardQuerySet(models.QuerySet["Card"]):
         return self.filter(retired_at__isnull=True)
 
 
-class CardManager(models.Manager.from_queryset(CardQuerySet)):
+# django-stubs reads from_queryset() only when assigned at module level, not as a base.
+class CardManager(models.Manager.from_queryset(CardQuerySet)):  # type: ignore[misc]
     def get_by_natural_key(self, deck_slug: str, key: str) -> "Card":
         return self.get(deck__slug=deck_slug, key=key)
 
@@ -142,7 +143,7 @@ class Card(models.Model):
     def natural_key(self) -> tuple[str, str]:
         return (*self.deck.natural_key(), self.key)
 
-    natural_key.dependencies = ["decks.deck"]
+    natural_key.dependencies = ["decks.deck"]  # type: ignore[attr-defined]  # Django's way
 
     @property
     def tag_list(self) -> list[str]:

@@ -1,6 +1,6 @@
-from django.urls import include, path, re_path
+from django.urls import path, re_path
 
-from decks.views import account, classes, media, study
+from decks.views import account, classes, media, statistics, study
 
 urlpatterns = [
     path("", study.home, name="home"),
@@ -20,8 +20,8 @@ urlpatterns = [
     path(
         "decks/<slug:slug>/export.apkg", study.deck_export, {"fmt": "apkg"}, name="deck_export_apkg"
     ),
-    path("accounts/signup/", study.signup, name="signup"),
-    path("profile/", classes.profile, name="profile"),
+    path("accounts/signup/", account.signup, name="signup"),
+    path("profile/", account.profile, name="profile"),
     path("account/", account.account, name="account"),
     path("account/export.json", account.account_export, name="account_export"),
     path("account/delete/", account.account_delete_view, name="account_delete"),
@@ -40,5 +40,6 @@ urlpatterns = [
         classes.class_student_view,
         name="class_student",
     ),
-    path("", include("decks.urls_statistics")),
+    path("statistics/", statistics.statistics, name="statistics"),
+    path("statistics/<slug:slug>/", statistics.statistics, name="deck_statistics"),
 ]

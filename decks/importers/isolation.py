@@ -167,6 +167,7 @@ def _alive(pid: int) -> bool:
 
 
 def _parse_in_child(send, scratch, data, filename, format, limits, budget: ParseBudget) -> None:
+    outcome: tuple[str, object]
     try:
         _limit_self(budget)
         tempfile.tempdir = scratch

@@ -6,9 +6,10 @@ cards and recall rate.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Sum
@@ -135,7 +136,7 @@ def class_leaderboard(
             name = student.get_full_name() or student.get_username()
         else:
             name = str(ANONYMOUS) if hidden and not own else display_name(student)
-        figures = sums.get(student.pk, {})
+        figures: Mapping[str, Any] = sums.get(student.pk, {})
         rows.append(
             LeaderboardRow(
                 name=name,

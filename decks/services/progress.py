@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Avg, Count, Max, Q, Sum
 
@@ -252,13 +252,3 @@ def student_hardest_cards(*, classroom: Classroom, student_id: int, limit: int =
 
 def days_until(exam_date: date | None, today: date) -> int | None:
     return (exam_date - today).days if exam_date and exam_date >= today else None
-
-
-def reviews_in_week(*, student_id: int, today: date) -> int:
-    start = today - timedelta(days=today.weekday())
-    return (
-        DailyActivity.objects.filter(
-            student_id=student_id, day__gte=start, day__lte=today
-        ).aggregate(n=Sum("answers"))["n"]
-        or 0
-    )

@@ -306,16 +306,6 @@ def ratings_by_day(
     return ratings_per_day(rows, today=today, days=days)
 
 
-def weekly_recall(
-    *, student: AbstractBaseUser, deck: Deck | None = None, today: date, weeks: int = RECALL_WEEKS
-) -> list[WeekRecall]:
-    """The recall rate of each of the last `weeks` weeks, from the activity rows."""
-    activity = daily_activity(
-        student=student, deck=deck, since=recall_start(today, weeks), today=today
-    )
-    return recall_per_week(activity, today=today, weeks=weeks)
-
-
 def card_categories(*, student: AbstractBaseUser, deck: Deck | None = None) -> CardCategories:
     """Active cards the student may study, by category, in one query.
 

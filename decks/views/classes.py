@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from decks.forms_classes import ClassForm, JoinForm, ProfileForm
+from decks.forms_classes import ClassForm, JoinForm
 from decks.models import Classroom
 from decks.services.classes import (
     JoinRefused,
@@ -26,7 +26,6 @@ from decks.services.classes import (
     exam_clamp_apply,
     join_code_regenerate,
     join_code_shaped,
-    profile_for,
 )
 from decks.services.clock import today_for_study
 from decks.services.exports import csv_row
@@ -41,7 +40,7 @@ from decks.services.progress import (
 )
 from decks.services.teachers import decks_editable_by, is_teacher
 from decks.throttles import count_attempt, failed, seconds_left, throttled, too_many
-from decks.views.study import HtmxHttpRequest
+from decks.views.htmx import HtmxHttpRequest
 
 ITEMS_PER_PAGE = 25
 
@@ -354,14 +353,3 @@ def teach(request: HtmxHttpRequest):
         "decks/teach.html",
         {"form": form, "classes": request.user.classes_taught.all()},
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def profile(request: HtmxHttpRequest):
-    form = ProfileForm(request.POST or None, instance=profile_for(request.user))
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Saved."))
-        return redirect("profile")
-    return render(request, "decks/profile.html", {"form": form})

@@ -22,7 +22,7 @@ from decks.services.statistics import (
     Statistics,
     statistics_for,
 )
-from decks.views.study import HtmxHttpRequest
+from decks.views.htmx import HtmxHttpRequest
 
 WEEK_TICKS_EVERY = 3
 DAY_TICKS_EVERY = 7

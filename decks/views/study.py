@@ -3,20 +3,15 @@
 import time
 
 from django.contrib import messages
-from django.contrib.auth import login
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.middleware import HtmxDetails
+from django.views.decorators.http import require_GET, require_POST
 
-from decks.forms import RATING_LABELS, AnswerForm, DeckSettingsForm, LoginForm, SignUpForm
+from decks.forms import RATING_LABELS, AnswerForm, DeckSettingsForm
 from decks.models import Deck, DeckSettings
 from decks.selectors import decks_for
 from decks.services import study as study_loop
@@ -29,12 +24,8 @@ from decks.services.study import (
     next_deck_to_study,
     today_progress_for,
 )
-from decks.throttles import remember_device, succeeded, throttled
 from decks.views.exports import export_download
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
+from decks.views.htmx import HtmxHttpRequest
 
 
 def _now_ms() -> int:
@@ -229,57 +220,3 @@ def study_undo(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 def deck_export(request: HtmxHttpRequest, slug: str, fmt: str) -> HttpResponse:
     deck = get_object_or_404(decks_for(request.user), slug=slug)
     return export_download([deck], fmt)
-
-
-def _with_next(url: str, next_url: str) -> str:
-    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
-
-
-class LoginView(auth_views.LoginView):
-    """Django's log-in, whose link to sign-up keeps `next`: a join link opened logged out
-    leads to the class whichever of the two the visitor picks."""
-
-    authentication_form = LoginForm
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["signup_url"] = _with_next(reverse("signup"), context.get("next", ""))
-        return context
-
-
-@require_http_methods(["GET", "POST"])
-# Accounts made count, not forms with mistakes.
-@throttled(
-    "signup",
-    gettext_lazy("Too many accounts were made from your network. Try again in an hour."),
-    counts=succeeded,
-)
-def signup(request: HtmxHttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("home")
-    form = SignUpForm(request.POST or None)
-    # Where the visitor was going (a class's join link), kept through the form as log-in does.
-    next_url = request.POST.get("next") or request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = ""
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request,
-            # From a join link the class is next; otherwise there is no deck to pick yet.
-            _("Welcome to Stamp!")
-            if next_url
-            else _("Welcome to Stamp! Join your class with the code your teacher gave you."),
-        )
-        response = redirect(next_url or "home")
-        # A new student's browser is known from the start, like one that logged in.
-        remember_device(request, response)
-        return response
-    return render(
-        request,
-        "registration/signup.html",
-        {"form": form, "next": next_url, "login_url": _with_next(reverse("login"), next_url)},
-    )

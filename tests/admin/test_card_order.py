@@ -8,8 +8,7 @@ from django.urls import reverse
 from decks.admin import DeckAdmin
 from decks.models import Card, CardState, DeckCardsVersion, NewCardCursor
 from decks.services.clock import today_for_study
-from tests.admin.test_deck_import import make_teacher
-from tests.conftest import answer_card, enroll, make_deck, next_card
+from tests.conftest import answer_card, enroll, make_deck, make_teacher, next_card
 
 pytestmark = pytest.mark.django_db
 

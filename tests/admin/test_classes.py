@@ -1,25 +1,11 @@
 """The class form in the admin: the join code a teacher may set."""
 
 import pytest
-from django.urls import reverse
 
-from decks.models import Classroom
-from tests.admin.test_deck_import import make_teacher
-from tests.conftest import make_class
+from tests.admin.conftest import save_join_code
+from tests.conftest import make_class, make_teacher
 
 pytestmark = pytest.mark.django_db
-
-
-def save_join_code(client, classroom: Classroom, code: str, **extra):
-    client.force_login(classroom.teachers.get())
-    page = client.get(reverse("admin:decks_classroom_change", args=[classroom.pk]))
-    form = page.context["adminform"].form
-    data = {name: form.initial.get(name) or "" for name in ("name", "exam_date")}
-    data.update(join_code=code, join_enabled="on", teachers=[classroom.teachers.get().pk], **extra)
-    for formset in page.context["inline_admin_formsets"]:
-        management = formset.formset.management_form
-        data.update({management.add_prefix(k): v for k, v in management.initial.items()})
-    return client.post(reverse("admin:decks_classroom_change", args=[classroom.pk]), data)
 
 
 @pytest.mark.parametrize("code", ["Q", "abcd2345", "ABCD0123", "ABCD23456"])

@@ -9,7 +9,8 @@ from django.urls import reverse
 from decks.importers import isolation
 from decks.models import Card, ImportJob, ImportUpload
 from decks.services.import_jobs import import_job_read, import_job_write
-from tests.admin.test_deck_import import CSV, make_teacher
+from tests.admin.conftest import CSV
+from tests.conftest import make_teacher
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from django.core.management import call_command
 from django.tasks import default_task_backend
 from django.urls import reverse
 
-from tests.conftest import make_user
-from tests.test_settings import run_manage
+from tests.conftest import make_user, run_manage
 
 pytestmark = pytest.mark.django_db
 

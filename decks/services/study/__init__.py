@@ -237,7 +237,7 @@ def today_progress_for(
     student: AbstractBaseUser, *, today: date, overviews: list[DeckOverview]
 ) -> TodayProgress:
     """Today's cards and what is left over the student's decks, and the study streak."""
-    days = DailyActivity.objects.filter(student=student, day__lte=today).values_list(
+    days = DailyActivity.objects.filter(student_id=student.pk, day__lte=today).values_list(
         "day", flat=True
     )
     return TodayProgress(

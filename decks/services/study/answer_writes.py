@@ -28,6 +28,7 @@ models have no receivers.
 
 from contextlib import nullcontext
 from functools import cache
+from typing import cast
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Field, Model
@@ -95,7 +96,8 @@ def answer_rows_write(
 @cache
 def model_fields(model: type[Model], names: tuple[str, ...]) -> tuple[Field, ...]:
     """The fields `names` of `model`, looked up once."""
-    return tuple(model._meta.get_field(name) for name in names)
+    # Only concrete columns are named here, never a reverse relation.
+    return tuple(cast(Field, model._meta.get_field(name)) for name in names)
 
 
 def field_values(instance: Model, names: tuple[str, ...], *, prefix: str) -> dict:

@@ -1,7 +1,10 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.contrib.auth.models import User
 from django.core.validators import MaxLengthValidator
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from decks.models import DeckSettings
@@ -84,9 +87,11 @@ class QueuedPasswordResetForm(PasswordResetForm):
     """Django's reset form, whose save only enqueues the mail (`password_reset_mail_send`):
     the page cannot tell, by its path or its time, whether the address has an account."""
 
-    def save(self, *, domain_override=None, use_https=False, request=None, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # PasswordResetView passes these as keywords; the rest is the mail's, the task's.
+        request: HttpRequest = kwargs["request"]
         password_reset_mail_send.enqueue(
             email=self.cleaned_data["email"],
-            domain=domain_override or request.get_host(),
-            use_https=use_https,
+            domain=kwargs.get("domain_override") or request.get_host(),
+            use_https=bool(kwargs.get("use_https")),
         )

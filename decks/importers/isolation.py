@@ -24,6 +24,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import cast
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -84,7 +85,7 @@ def parse_upload_isolated(
         child.start()
         send.close()
         try:
-            if _answered(receive, child.pid):
+            if _answered(receive, cast(int, child.pid)):  # started: it has a pid
                 outcome = pickle.loads(receive.recv_bytes())
             else:
                 outcome = ("stuck", None)
@@ -139,7 +140,7 @@ def _cpu_ticks(pid: int) -> int | None:
 def _runnable(pid: int) -> bool:
     """Running or waiting for a CPU: a parse behind others, not one stuck on a lock."""
     fields = _proc_stat(pid)
-    return bool(fields) and fields[0] == "R"
+    return fields is not None and fields[0] == "R"
 
 
 def _remove_folders_of_dead_workers() -> None:

@@ -10,6 +10,7 @@ told so at once, instead of waiting behind everyone. Reading keeps its limits on
 
 import logging
 import pickle
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -23,6 +24,7 @@ from decks.models import ImportJob, ImportUpload
 from decks.services.imports import (
     ImportPlan,
     ImportRejected,
+    ImportResult,
     deck_import,
     import_limits,
     import_plan,
@@ -46,14 +48,14 @@ def import_job_start(*, teacher: AbstractBaseUser, upload: ImportUpload) -> Impo
     """Queue `upload` to be read for its preview; ImportQueueFull when the queue is full."""
     if import_queue_full():
         raise ImportQueueFull
-    job = ImportJob.objects.create(teacher=teacher, upload=upload, filename=upload.filename)
+    job = ImportJob.objects.create(teacher_id=teacher.pk, upload=upload, filename=upload.filename)
     import_job_read.enqueue(job_id=str(job.pk))
     return job
 
 
 def import_job_preview(job: ImportJob) -> ImportPlan:
     """The plan the worker made for the preview (`job.stage` is PREVIEW)."""
-    return pickle.loads(bytes(job.plan))
+    return pickle.loads(bytes(job.plan or b""))
 
 
 def import_job_confirm(*, job: ImportJob, retire_missing: bool) -> bool:
@@ -92,7 +94,7 @@ def import_job_read(*, job_id: str) -> None:
             _failed(job_id, [gettext("The upload is gone; upload the file again.")])
             return
         parsed = parse_upload_isolated(
-            bytes(upload.data),
+            bytes(upload.data or b""),
             filename=upload.filename,
             format=upload.format or None,
             limits=import_limits(),
@@ -122,7 +124,8 @@ def import_job_write(*, job_id: str) -> None:
         # The upload is locked and deleted in the import's transaction, and if anything in
         # it fails, the files the import stored go too.
         with files_removed_on_failure(), transaction.atomic():
-            pending = ImportUpload.objects.select_for_update().filter(pk=job.upload_id).first()
+            uploads = ImportUpload.objects.select_for_update()
+            pending = uploads.filter(pk=job.upload_id).first() if job.upload_id else None
             if pending is None:
                 raise ImportRejected(
                     [Problem(gettext("The upload is gone; upload the file again."))]
@@ -132,7 +135,7 @@ def import_job_write(*, job_id: str) -> None:
                 and not decks_editable_by(job.teacher).filter(pk=pending.deck_id).exists()
             ):
                 raise ImportRejected([Problem(gettext("You may not change that deck."))])
-            _, result = deck_import(
+            _, written = deck_import(
                 data=bytes(pending.data),
                 filename=pending.filename,
                 format=pending.format or None,
@@ -148,6 +151,7 @@ def import_job_write(*, job_id: str) -> None:
     except Exception:
         _failed(job_id, [gettext("Writing the import failed unexpectedly; nothing was written.")])
         raise
+    result = cast(ImportResult, written)  # not a dry run: it wrote
     ImportJob.objects.filter(pk=job_id).update(
         stage=ImportJob.Stage.DONE,
         result={

@@ -165,7 +165,7 @@ def _same_answer_stored(
     """The log of this answer if it was already stored: the card's answer at `seen_reviews`
     with the same rating. Read only when an answer was not applied, off the hot path."""
     return ReviewLog.objects.filter(
-        student=student, card_id=card_id, sequence=seen_reviews, rating=rating
+        student_id=student.pk, card_id=card_id, sequence=seen_reviews, rating=rating
     ).first()
 
 

@@ -25,7 +25,13 @@ from decks.admin_import import ImportWizardAdmin
 from decks.html import IMAGE_TYPES, clean_card_html, media_hashes
 from decks.importers.media import MediaRefused, media_file
 from decks.models import Card, CardState, Classroom, Deck, Membership, ReviewLog
-from decks.services.classes import exam_clamp_apply
+from decks.selectors import (
+    cards_editable_by,
+    classes_taught_by,
+    colleagues_of,
+    decks_editable_by,
+)
+from decks.services.classes import class_save
 from decks.services.clock import today_for_study
 from decks.services.imports import import_limits
 from decks.services.media import (
@@ -33,12 +39,6 @@ from decks.services.media import (
     card_image_set,
     media_adopt,
     media_unused_delete,
-)
-from decks.services.teachers import (
-    cards_editable_by,
-    classes_taught_by,
-    colleagues_of,
-    decks_editable_by,
 )
 from decks.templatetags.cards import card_html, card_text
 from decks.views.exports import export_download
@@ -418,17 +418,12 @@ class ClassroomAdmin(admin.ModelAdmin):
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         classroom = form.instance
-        # The form offers only this teacher's decks; a co-teacher's decks stay assigned.
-        kept = (
-            list(classroom.decks.exclude(pk__in=decks_editable_by(request.user))) if change else []
-        )
-        super().save_related(request, form, formsets, change)
-        classroom.decks.add(*kept)
-        # A teacher who creates a class teaches it, so it never disappears from their list.
-        classroom.teachers.add(request.user)
-        if form.cleaned_data.get("add_teacher"):
-            classroom.teachers.add(form.cleaned_data["add_teacher"])
-        exam_clamp_apply(classroom=classroom, today=today_for_study())
+        with class_save(classroom=classroom, teacher=request.user, today=today_for_study()):
+            super().save_related(request, form, formsets, change)
+            # A teacher who creates a class teaches it, so it never disappears from their list.
+            classroom.teachers.add(request.user)
+            if form.cleaned_data.get("add_teacher"):
+                classroom.teachers.add(form.cleaned_data["add_teacher"])
 
 
 def view_on_site(request: HttpRequest, content_type_id: int, object_id: str) -> HttpResponse:

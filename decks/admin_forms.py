@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from decks.importers.detect import FORMAT_LABELS, FORMATS
 from decks.models import Deck
-from decks.services.teachers import decks_editable_by, teacher_named
+from decks.selectors import decks_editable_by, teacher_named
 
 
 class ImportUploadForm(forms.Form):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from decks.admin_forms import ImportConfirmForm, ImportUploadForm
 from decks.importers.detect import FORMAT_LABELS
 from decks.models import ImportJob, ImportUpload
+from decks.selectors import classes_taught_by, decks_editable_by
 from decks.services.classes import deck_classes_add
 from decks.services.clock import today_for_study
 from decks.services.import_jobs import (
@@ -30,7 +31,6 @@ from decks.services.import_jobs import (
     import_queue_full,
 )
 from decks.services.imports import decks_titled, import_limits, import_upload_hold
-from decks.services.teachers import classes_taught_by, decks_editable_by
 
 # Imports wait for the task worker; past STAMP_IMPORT_QUEUE_MAX the teacher is told at once.
 QUEUE_FULL = _(

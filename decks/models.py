@@ -18,6 +18,14 @@ def new_card_key() -> str:
     return uuid.uuid4().hex
 
 
+class AnswerMode(models.TextChoices):
+    """How a card was, or is to be, answered: shown and self-rated, typed, or picked."""
+
+    SHOWN = "shown", _("Show the answer")
+    TYPED = "typed", _("Type the answer")
+    CHOICE = "choice", _("Pick from four")
+
+
 class DeckManager(models.Manager["Deck"]):
     def get_by_natural_key(self, slug: str) -> "Deck":
         return self.get(slug=slug)
@@ -54,6 +62,17 @@ class Deck(models.Model):
         _("new cards per day"),
         default=20,
         help_text=_("How many unseen cards a student is shown per study day."),
+    )
+    answer_mode = models.CharField(
+        _("way to answer"),
+        max_length=8,
+        choices=AnswerMode.choices,
+        default=AnswerMode.SHOWN,
+        db_default=AnswerMode.SHOWN,
+        help_text=_(
+            "How students answer this deck's cards until they pick a way of their own. "
+            "Answers too long to type are always shown."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -364,6 +383,18 @@ class ReviewLog(models.Model):
     # False for the repeats of the same day, which SM-2 logs but does not schedule by.
     scheduled = models.BooleanField(default=True)
     time_taken_ms = models.PositiveIntegerField(null=True, blank=True)
+    # How the answer was given, and for a typed or picked one what the check found:
+    # statistics tell checked answers from self-rated ones by these.
+    # Database defaults, so writers that do not name them (raw SQL, COPY) stay right.
+    answered_by = models.CharField(
+        max_length=8,
+        choices=AnswerMode.choices,
+        default=AnswerMode.SHOWN,
+        db_default=AnswerMode.SHOWN,
+    )
+    checked_correct = models.BooleanField(null=True, blank=True)
+    # The student said "I was right" against the check (a typo it missed).
+    overridden = models.BooleanField(default=False, db_default=False)
     repetitions_before = models.PositiveIntegerField()
     easiness_before = models.DecimalField(max_digits=4, decimal_places=2)
     interval_before = models.PositiveIntegerField()
@@ -384,6 +415,13 @@ class ReviewLog(models.Model):
             models.Index(fields=["student", "deck", "study_day"], name="reviewlog_day"),
             # The statistics page reads a student's last days over all their decks.
             models.Index(fields=["student", "study_day"], name="reviewlog_student_day"),
+            # Checked answers (typed or picked), which honest recall figures read; partial,
+            # so shown answers, most of the log, neither fill nor slow it.
+            models.Index(
+                fields=["student", "study_day"],
+                condition=~models.Q(answered_by="shown"),
+                name="reviewlog_checked_day",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -419,6 +457,12 @@ class UndoneAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} took back answer {self.sequence} of {self.card}"
+
+
+# The auth group whose members are teachers: they use the admin for their decks and classes.
+# Here, beside the models, because both the reads (`decks.selectors`) and the service that
+# keeps the group's permissions (`decks.services.teachers`) name it.
+TEACHERS_GROUP = "Teachers"
 
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -566,6 +610,14 @@ class DeckSettings(models.Model):
     )
     reviews_per_day = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Reviews of seen cards a day; empty for no limit."
+    )
+    answer_mode = models.CharField(
+        max_length=8,
+        choices=AnswerMode.choices,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="How this student answers this deck's cards; empty for the deck's way.",
     )
 
     class Meta:

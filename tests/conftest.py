@@ -203,8 +203,11 @@ def answer_card(
     seen_reviews: int | None = None,
     now: datetime | None = None,
     time_taken_ms: int | None = None,
+    **how,
 ) -> ReviewOutcome:
     """Record `student`'s answer to `card` the production way: its one read, then its write.
+
+    `how` is how the answer was given (`answered_by`, `checked_correct`, `overridden`).
 
     The student must be allowed to study the card's deck (enrolled, owner, editor,
     teacher). `seen_reviews` is the card's answer count when shown; by default its count
@@ -225,6 +228,7 @@ def answer_card(
         seen_reviews=seen_reviews,
         now=now,
         time_taken_ms=time_taken_ms,
+        **how,
     )
 
 

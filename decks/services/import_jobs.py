@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from decks.importers.base import Problem
 from decks.importers.isolation import parse_upload_isolated
 from decks.models import ImportJob, ImportUpload
+from decks.selectors import decks_editable_by
 from decks.services.imports import (
     ImportPlan,
     ImportRejected,
@@ -30,7 +31,6 @@ from decks.services.imports import (
     import_plan,
 )
 from decks.services.media import files_removed_on_failure
-from decks.services.teachers import decks_editable_by
 
 logger = logging.getLogger(__name__)
 

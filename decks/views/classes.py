@@ -1,12 +1,9 @@
 """Class pages: joining and leaving, leaderboards, and the teacher's class pages."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,19 +14,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from decks.forms_classes import ClassForm, JoinForm
 from decks.models import Classroom
+from decks.selectors import decks_editable_by, is_class_teacher, is_teacher
 from decks.services.classes import (
     JoinRefused,
     class_create,
     class_join,
     class_joined_with,
     class_leave,
-    exam_clamp_apply,
+    class_save,
     join_code_regenerate,
     join_code_shaped,
 )
 from decks.services.clock import today_for_study
-from decks.services.exports import csv_row
-from decks.services.leaderboard import PERIODS, SORTABLE, class_leaderboard, is_class_teacher
+from decks.services.exports import class_progress_csv
+from decks.services.leaderboard import PERIODS, SORTABLE, class_leaderboard
 from decks.services.progress import (
     class_progress,
     days_until,
@@ -38,7 +36,6 @@ from decks.services.progress import (
     student_hardest_cards,
     student_standing,
 )
-from decks.services.teachers import decks_editable_by, is_teacher
 from decks.throttles import count_attempt, failed, seconds_left, throttled, too_many
 from decks.views.htmx import HtmxHttpRequest
 
@@ -245,20 +242,8 @@ def class_progress_view(request: HtmxHttpRequest, pk: int):
 
 
 def _progress_csv(classroom: Classroom, rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = HttpResponse(class_progress_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="class-{classroom.pk}-progress.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    decks = [m.deck.title for m in rows[0].mastery] if rows else []
-    writer.writerow(csv_row(
-        ["student", "username", "last studied", "due", "streak", "reviews this week", "seen",
-         "can recall", *[f"mastered: {title}" for title in decks]]
-    ))  # fmt: skip
-    for r in rows:
-        writer.writerow(csv_row(
-            [r.name, r.username, r.last_studied or "", r.due, r.streak, r.reviews_this_week,
-             r.seen, r.can_recall, *[f"{m.mastered}/{m.cards}" for m in r.mastery]]
-        ))  # fmt: skip
     return response
 
 
@@ -316,12 +301,8 @@ def class_update(request: HtmxHttpRequest, pk: int):
         return redirect(classroom)
     form = ClassForm(request.POST, instance=classroom, decks=decks_editable_by(request.user))
     if form.is_valid():
-        # Decks the teacher cannot edit stay assigned; the form only offers their own.
-        kept = set(classroom.decks.exclude(pk__in=decks_editable_by(request.user)))
-        with transaction.atomic():
-            saved = form.save()
-            saved.decks.add(*kept)
-            exam_clamp_apply(classroom=saved, today=today_for_study())
+        with class_save(classroom=classroom, teacher=request.user, today=today_for_study()):
+            form.save()
         messages.success(request, _("Class saved."))
         return redirect(classroom)
     # The form again with its errors beside the fields, and what the teacher typed.

@@ -312,8 +312,8 @@ def test_the_calibration_sentence_says_only_when_the_low_rating_recalls_less(sce
 # Everything at once, as the page asks for it.
 
 
-def test_all_figures_come_from_five_queries(scene, django_assert_num_queries):
-    with django_assert_num_queries(5):
+def test_all_figures_come_from_six_queries(scene, django_assert_num_queries):
+    with django_assert_num_queries(6):
         stats = statistics_for(student=scene["student"], today=TODAY)
     assert stats.total_answers == 8
     assert stats.study_days == 5

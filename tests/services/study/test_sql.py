@@ -27,7 +27,13 @@ from decks.services.study.answer_writes import (
     step_sql,
 )
 from decks.services.study.cursors import cursor_update_sql
-from decks.services.study.queue import SUMMARY_SQL, overview_sql, snapshot_sql, summary_in_snapshot
+from decks.services.study.queue import (
+    SUMMARY_SQL,
+    choices_in_snapshot,
+    overview_sql,
+    snapshot_sql,
+    summary_in_snapshot,
+)
 from decks.services.study.reviews import TARGET_SQL, _apply
 from decks.services.study.sql import compact_sql, fill_slots
 from tests.conftest import make_deck, make_user
@@ -44,6 +50,10 @@ def study_loop_statements(vendor: str) -> dict[str, str]:
         "answer target": TARGET_SQL,
         "queue snapshot (daily new-card limit 20)": snapshot_sql(20, vendor=vendor),
     }
+    if choices_in_snapshot(vendor):
+        statements["queue snapshot with choice candidates (limit 20)"] = snapshot_sql(
+            20, vendor=vendor, choices=True
+        )
     if not summary_in_snapshot(vendor):
         statements["end-of-session summary"] = SUMMARY_SQL
     if vendor == "postgresql":

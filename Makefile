@@ -14,11 +14,14 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-# Installs, migrates, seeds the decks, creates the demo accounts and serves on SQLite.
+# Installs, migrates, seeds the decks, creates the demo accounts and serves on SQLite, with
+# the task worker (reset mails, imports) beside the server; Ctrl-C stops both.
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_decks
 	$(PY) manage.py create_demo_users
+	$(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST)
 
 # The browser test drives Debian's Chromium; install it when it is missing.

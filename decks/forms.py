@@ -1,10 +1,14 @@
+from typing import Any
+
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.contrib.auth.models import User
 from django.core.validators import MaxLengthValidator
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from decks.models import AnswerMode, DeckSettings
+from decks.services.accounts import password_reset_mail_send
 from decks.services.answer_check import MAX_GIVEN_CHARS
 from decks.services.choices import OPTIONS
 from decks.services.scheduling import MAX_QUALITY, MIN_QUALITY
@@ -135,3 +139,17 @@ class DeckSettingsForm(forms.ModelForm):
             "new_per_day": forms.NumberInput(attrs={"min": 0, "max": 500}),
             "reviews_per_day": forms.NumberInput(attrs={"min": 0, "max": 5000}),
         }
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, whose save only enqueues the mail (`password_reset_mail_send`):
+    the page cannot tell, by its path or its time, whether the address has an account."""
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # PasswordResetView passes these as keywords; the rest is the mail's, the task's.
+        request: HttpRequest = kwargs["request"]
+        password_reset_mail_send.enqueue(
+            email=self.cleaned_data["email"],
+            domain=kwargs.get("domain_override") or request.get_host(),
+            use_https=bool(kwargs.get("use_https")),
+        )

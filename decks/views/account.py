@@ -19,7 +19,7 @@ from decks.forms import LoginForm, SignUpForm
 from decks.forms_classes import ProfileForm
 from decks.services.accounts import account_data, account_delete
 from decks.services.classes import profile_for
-from decks.throttles import succeeded, throttled
+from decks.throttles import remember_device, succeeded, throttled
 from decks.views.htmx import HtmxHttpRequest, LoggedInRequest
 
 
@@ -66,7 +66,10 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
             if next_url
             else _("Welcome to Stamp! Join your class with the code your teacher gave you."),
         )
-        return redirect(next_url or "home")
+        response = redirect(next_url or "home")
+        # A new student's browser is known from the start, like one that logged in.
+        remember_device(request, response)
+        return response
     return render(
         request,
         "registration/signup.html",

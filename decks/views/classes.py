@@ -42,7 +42,7 @@ from decks.services.progress import (
     student_hardest_cards,
     student_standing,
 )
-from decks.throttles import count_attempt, failed, over_limit, throttled, too_many
+from decks.throttles import count_attempt, failed, seconds_left, throttled, too_many
 from decks.views.htmx import HtmxHttpRequest
 
 ITEMS_PER_PAGE = 25
@@ -100,8 +100,8 @@ def class_join_view(request: HtmxHttpRequest, code: str = ""):
         return redirect_to_login(request.get_full_path())
     pending = request.method == "GET" and code and request.session.pop(PENDING_JOIN_KEY, "") == code
     # A link carried through log-in joins on this GET: a code tried, like a POST.
-    if pending and over_limit(request, "join"):
-        return too_many(request, str(JOIN_THROTTLED))
+    if pending and (wait := seconds_left(request, "join")):
+        return too_many(request, str(JOIN_THROTTLED), retry_after=wait)
     response = _join(request, code, pending)
     if pending and failed(request, response):
         count_attempt(request, "join")

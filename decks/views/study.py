@@ -345,6 +345,7 @@ def study_answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         rating=data["rating"],
         seen_reviews=data["seen"],
         time_taken_ms=_now_ms() - shown_at if shown_at else None,
+        shown_at_ms=shown_at,
         # Without htmx the answer redirects to the study page, which reads the next card.
         show_next=bool(request.htmx),
         answered_by=verdict.mode if verdict else AnswerMode.SHOWN,
@@ -354,13 +355,15 @@ def study_answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     )
     if result is None:
         raise Http404("No such card in this deck.")
-    if not result.offered:
+    if result.undone:
+        notice = _("That answer was undone; answer the card again here.")
+    elif not result.offered:
         notice = _("That card is not in today's queue; here is the next one.")
-    elif not result.applied:
+    elif not result.applied and result.log is None:
         notice = _("That card was already answered; here is the next one.")
     else:
-        notice = ""
-    undo_log_id = result.log.pk if result.applied else None
+        notice = ""  # recorded now, or this same answer was stored by an earlier try
+    undo_log_id = result.log.pk if result.log else None
     if request.htmx:
         return _render_session(
             request,

@@ -219,7 +219,7 @@ def test_adding_to_the_existing_deck_instead_updates_it_and_makes_no_second_deck
     pending = ImportUpload.objects.get()
 
     preview = teacher_client.post(
-        reverse("admin:decks_deck_import_into", args=[pending.pk, deck.pk])
+        reverse("admin:decks_deck_import_into", args=[pending.pk, deck.pk]), follow=True
     )
     teacher_client.post(reverse("admin:decks_deck_import_confirm", args=[pending.pk]))
 

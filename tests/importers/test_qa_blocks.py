@@ -7,6 +7,7 @@ import pytest
 from decks.html import plain_text
 from decks.importers import qa_blocks
 from decks.importers.base import CardRecord, ParseResult
+from decks.importers.detect import parse_upload
 
 SOURCE = Path(__file__).resolve().parents[2] / "fixtures" / "sources" / "001_9c05d95d9b28b91c.txt"
 
@@ -148,3 +149,10 @@ def test_text_before_the_first_question_is_reported():
 
     assert len(result.cards) == 1
     assert [problem.line for problem in result.warnings] == [2]
+
+
+def test_lines_of_only_equals_signs_are_reported_not_a_crash():
+    result = parse_upload(b"=\n=\n=\n", filename="vragen.txt", format="qa_blocks")
+
+    assert result.cards == []
+    assert result.errors

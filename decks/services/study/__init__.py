@@ -87,6 +87,9 @@ class AnswerResult:
     # False when the queue does not offer the card now (not due, past a daily limit):
     # nothing was recorded.
     offered: bool = True
+    # True when the form carried an answer the student has since taken back: it stays
+    # taken back, and the card is answered again from the form shown after the undo.
+    undone: bool = False
 
 
 def study_snapshot(
@@ -107,6 +110,7 @@ def study_answer(
     rating: int,
     seen_reviews: int,
     time_taken_ms: int | None = None,
+    shown_at_ms: int | None = None,
     show_next: bool = True,
     now: datetime | None = None,
     answered_by: str = AnswerMode.SHOWN,
@@ -118,7 +122,10 @@ def study_answer(
 
     None when the card is retired or not in a deck of `deck_slug` the student may study.
     An answer to a card the queue does not offer now records nothing (`offered` False); a
-    card answered since it was shown is told apart first, as `applied` False.
+    card answered since it was shown is told apart first, as `applied` False. When that
+    earlier answer is this very one (a retry whose first try was stored but never
+    answered), its log comes back, so that it can still be undone. A form shown
+    (`shown_at_ms`) before the answer it carried was undone records nothing (`undone`).
     `answered_by`, `checked_correct` and `overridden` are logged with the answer;
     `choices` reads the next card's multiple-choice candidates with it (`queue_snapshot`).
     """
@@ -131,8 +138,13 @@ def study_answer(
     # review_record, even though the queue may no longer offer it.
     seen_now = target.state.reviews if target.state else 0
     offered = target.offered or seen_now != seen_reviews
+    undone = (
+        seen_now == seen_reviews
+        and target.undone_at_ms is not None
+        and (shown_at_ms or 0) < target.undone_at_ms
+    )
     applied, log = False, None
-    if offered:
+    if offered and not undone:
         outcome = review_record(
             student=student,
             target=target,
@@ -145,6 +157,8 @@ def study_answer(
             overridden=overridden,
         )
         applied, log = outcome.applied, outcome.log
+        if not applied:
+            log = _same_answer_stored(student, card_id, seen_reviews, rating)
     deck = target.card.deck
     following = None
     if show_next:
@@ -152,7 +166,19 @@ def study_answer(
         following = queue_snapshot(
             student=student, deck=deck, today=today, new_limit=target.new_limit, choices=choices
         )
-    return AnswerResult(applied=applied, log=log, deck=deck, next=following, offered=offered)
+    return AnswerResult(
+        applied=applied, log=log, deck=deck, next=following, offered=offered, undone=undone
+    )
+
+
+def _same_answer_stored(
+    student: AbstractBaseUser, card_id: int, seen_reviews: int, rating: int
+) -> ReviewLog | None:
+    """The log of this answer if it was already stored: the card's answer at `seen_reviews`
+    with the same rating. Read only when an answer was not applied, off the hot path."""
+    return ReviewLog.objects.filter(
+        student_id=student.pk, card_id=card_id, sequence=seen_reviews, rating=rating
+    ).first()
 
 
 def study_undo(*, student: AbstractBaseUser, deck: Deck, log_id: int) -> bool:

@@ -18,6 +18,9 @@ SELECT k.id AS card_id, k.key AS card_key, k.front AS card_front, k.back AS card
        COALESCE(a.learned_answers, 0) AS n_reviewed,
        EXISTS (SELECT 1 FROM decks_cardstate b WHERE b.student_id = %(student)s
                AND b.card_id = k.sibling_id AND b.last_review_day = %(today)s) AS sibling_today,
+       (SELECT n.undone_at_ms FROM decks_undoneanswer n
+        WHERE n.student_id = %(student)s AND n.card_id = k.id
+          AND n.sequence = COALESCE(s.reviews, 0)) AS undone_at_ms,
        CASE WHEN s.id IS NULL THEN (
          SELECT COUNT(*) FROM decks_cardstate x JOIN decks_card j ON j.id = x.card_id
          WHERE x.student_id = %(student)s AND x.deck_id = d.id

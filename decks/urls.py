@@ -23,6 +23,8 @@ urlpatterns = [
     path("accounts/signup/", study.signup, name="signup"),
     path("profile/", classes.profile, name="profile"),
     path("account/", account.account, name="account"),
+    path("account/email/", account.account_email, name="account_email"),
+    path("account/password/", account.PasswordChangeView.as_view(), name="password_change"),
     path("account/export.json", account.account_export, name="account_export"),
     path("account/delete/", account.account_delete_view, name="account_delete"),
     path("teach/", classes.teach, name="teach"),
@@ -39,6 +41,11 @@ urlpatterns = [
         "classes/<int:pk>/students/<int:student_id>/",
         classes.class_student_view,
         name="class_student",
+    ),
+    path(
+        "classes/<int:pk>/students/<int:student_id>/password-reset/",
+        classes.class_student_password_reset,
+        name="class_student_password_reset",
     ),
     path("", include("decks.urls_statistics")),
 ]

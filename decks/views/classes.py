@@ -2,6 +2,7 @@
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from decks.forms_classes import ClassForm, JoinForm, ProfileForm
 from decks.models import Classroom
+from decks.services.accounts import ResetRefused, student_password_reset_link
 from decks.services.classes import (
     JoinRefused,
     class_create,
@@ -290,6 +292,10 @@ def class_student_view(request: HtmxHttpRequest, pk: int, student_id: int):
     """One student of the class as the teacher sees them: each deck, and what they forget."""
     classroom = _class_for_teacher(request, pk)
     student = get_object_or_404(classroom.students, pk=student_id)
+    return _student_page(request, classroom, student)
+
+
+def _student_page(request: HtmxHttpRequest, classroom: Classroom, student, **extra):
     today = today_for_study()
     (row,) = class_progress(classroom=classroom, today=today, student_id=student.pk)
     return render(
@@ -297,11 +303,30 @@ def class_student_view(request: HtmxHttpRequest, pk: int, student_id: int):
         "decks/class_student.html",
         {
             "classroom": classroom,
+            "student": student,
             "row": row,
             "standings": student_standing(classroom=classroom, student_id=student.pk, today=today),
             "hardest": student_hardest_cards(classroom=classroom, student_id=student.pk),
+            "reset_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60),
+            **extra,
         },
     )
+
+
+@login_required
+@require_POST
+def class_student_password_reset(request: HtmxHttpRequest, pk: int, student_id: int):
+    """A one-time link for a student who lost the password, shown once to their teacher."""
+    classroom = _class_for_teacher(request, pk)
+    student = get_object_or_404(classroom.students, pk=student_id)
+    try:
+        path = student_password_reset_link(
+            teacher=request.user, student=student, classroom=classroom
+        )
+    except ResetRefused:
+        messages.error(request, _("A teacher's or an administrator's password is not reset here."))
+        return redirect("class_student", pk=classroom.pk, student_id=student.pk)
+    return _student_page(request, classroom, student, reset_url=request.build_absolute_uri(path))
 
 
 @login_required

@@ -1,5 +1,6 @@
 """Reads that several views share."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -12,6 +13,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from decks.models import (
+    Classroom,
     DailyActivity,
     Deck,
     ImportUpload,
@@ -79,11 +81,17 @@ class DeckOverview:
         return self.counts.left
 
 
-def deck_overviews_for(student: AbstractBaseUser, *, today: date) -> list[DeckOverview]:
-    """Every deck the student may study with today's counts, as the study queue counts them."""
+def deck_overviews_for(
+    student: AbstractBaseUser, *, today: date, within: QuerySet[Deck] | None = None
+) -> list[DeckOverview]:
+    """Every deck the student may study (of `within`, if given: a class's decks) with
+    today's counts, as the study queue counts them."""
     from decks.services.study import study_counts_per_deck
 
-    rows = study_counts_per_deck(student=student, decks=decks_for(student), today=today)
+    decks = decks_for(student)
+    if within is not None:
+        decks = decks.filter(pk__in=within.values("pk"))
+    rows = study_counts_per_deck(student=student, decks=decks, today=today)
     return [DeckOverview(deck, cards, seen, counts) for deck, cards, seen, counts in rows]
 
 
@@ -94,6 +102,26 @@ def next_deck_to_study(
     order, that still has cards to study today; None when every deck is done."""
     overviews = deck_overviews_for(student, today=today)
     return next((o for o in overviews if o.deck.pk != after.pk and o.to_study), None)
+
+
+@dataclass(frozen=True)
+class DeckGroup:
+    classroom: Classroom | None  # None: decks of no class the student is in
+    overviews: list[DeckOverview]
+
+
+def overviews_by_class(overviews: list[DeckOverview], classes: list[Classroom]) -> list[DeckGroup]:
+    """The home page's decks under each class the student is in (a deck two classes study
+    shows under both), then the decks of no class; groups without decks are left out."""
+    deck_ids = defaultdict(set)
+    for classroom_id, deck_id in Classroom.decks.through.objects.filter(
+        classroom__in=classes
+    ).values_list("classroom_id", "deck_id"):
+        deck_ids[classroom_id].add(deck_id)
+    groups = [DeckGroup(c, [o for o in overviews if o.deck.pk in deck_ids[c.pk]]) for c in classes]
+    in_a_class = set().union(*deck_ids.values())
+    groups.append(DeckGroup(None, [o for o in overviews if o.deck.pk not in in_a_class]))
+    return [group for group in groups if group.overviews]
 
 
 @dataclass(frozen=True)

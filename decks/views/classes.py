@@ -18,11 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from decks.forms_classes import ClassForm, JoinForm, ProfileForm
 from decks.models import Classroom
+from decks.selectors import deck_overviews_for
 from decks.services.accounts import ResetRefused, student_password_reset_link
 from decks.services.classes import (
     JoinRefused,
     class_create,
     class_join,
+    class_joinable,
     class_joined_with,
     class_leave,
     exam_clamp_apply,
@@ -82,6 +84,8 @@ def class_list(request: HtmxHttpRequest):
 # A join link opened logged out is remembered here, so that the log-in or sign-up it leads
 # to lands back on the link and joins: the student's own log-in is the confirmation.
 PENDING_JOIN_KEY = "pending_join_code"
+# The name of that class, which the log-in and sign-up pages show ("to join Klas 4B").
+PENDING_JOIN_CLASS_KEY = "pending_join_class"
 
 
 JOIN_THROTTLED = gettext_lazy(
@@ -97,6 +101,7 @@ def class_join_view(request: HtmxHttpRequest, code: str = ""):
         # Only a code that could exist is kept: anything else would be a session row per GET.
         if join_code_shaped(code):
             request.session[PENDING_JOIN_KEY] = code
+            _remember_class_to_join(request, code)
         return redirect_to_login(request.get_full_path())
     pending = request.method == "GET" and code and request.session.pop(PENDING_JOIN_KEY, "") == code
     # A link carried through log-in joins on this GET: a code tried, like a POST.
@@ -106,6 +111,22 @@ def class_join_view(request: HtmxHttpRequest, code: str = ""):
     if pending and failed(request, response):
         count_attempt(request, "join")
     return response
+
+
+def _remember_class_to_join(request: HtmxHttpRequest, code: str) -> None:
+    """Keep the name of the class a join link leads to, for the log-in page to show.
+
+    Looking a code up is trying it: a wrong one counts against the join throttle, and
+    past the limit no name is looked up, so the page cannot be used to guess codes.
+    """
+    request.session.pop(PENDING_JOIN_CLASS_KEY, None)
+    if over_limit(request, "join"):
+        return
+    classroom = class_joinable(code=code)
+    if classroom is None:
+        count_attempt(request, "join")
+        return
+    request.session[PENDING_JOIN_CLASS_KEY] = classroom.name
 
 
 def _join(request: HtmxHttpRequest, code: str, pending: bool) -> HttpResponse:
@@ -166,10 +187,13 @@ def _class_page(
 ) -> HttpResponse:
     today = today_for_study()
     teacher = is_class_teacher(request.user, classroom)
+    overviews = deck_overviews_for(request.user, today=today, within=classroom.decks.all())
     context = {
         "classroom": classroom,
         "teacher": teacher,
-        "decks": classroom.decks.order_by("title"),
+        "overviews": overviews,
+        # The first deck with cards left today: joining leads straight into studying.
+        "start": next((o for o in overviews if o.to_study), None),
         "days_to_exam": days_until(classroom.exam_date, today),
         "readiness": None
         if teacher
@@ -205,6 +229,7 @@ def leaderboard(request: HtmxHttpRequest, pk: int):
     )
     context = {
         "classroom": classroom,
+        "teacher": is_class_teacher(request.user, classroom),
         "rows": rows,
         "period": period,
         "periods": PERIODS.items(),

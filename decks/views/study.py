@@ -22,6 +22,7 @@ from decks.selectors import (
     deck_overviews_for,
     decks_for,
     next_deck_to_study,
+    overviews_by_class,
     today_progress_for,
 )
 from decks.services import study as study_loop
@@ -56,6 +57,8 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         "decks/home.html",
         {
             "overviews": overviews,
+            # A student in two classes finds each class's decks under its name.
+            "groups": overviews_by_class(overviews, classes) if len(classes) > 1 else None,
             "total_due": total_due,
             "total_label": f"{total_due}+" if more_due else str(total_due),
             "more_due": more_due,
@@ -240,7 +243,16 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["signup_url"] = _with_next(reverse("signup"), context.get("next", ""))
+        context["joining"] = _class_to_join(self.request, context.get("next", ""))
         return context
+
+
+def _class_to_join(request: HttpRequest, next_url: str) -> str:
+    """The class a join link names, while the visitor logs in or signs up to join it."""
+    code = request.session.get("pending_join_code", "")
+    if not code or next_url != reverse("class_join_code", args=[code]):
+        return ""
+    return request.session.get("pending_join_class", "")
 
 
 @require_http_methods(["GET", "POST"])
@@ -274,5 +286,10 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
     return render(
         request,
         "registration/signup.html",
-        {"form": form, "next": next_url, "login_url": _with_next(reverse("login"), next_url)},
+        {
+            "form": form,
+            "next": next_url,
+            "login_url": _with_next(reverse("login"), next_url),
+            "joining": _class_to_join(request, next_url),
+        },
     )

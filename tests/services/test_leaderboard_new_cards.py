@@ -21,6 +21,10 @@ def classroom():
     noor, kim = make_user("noor", first_name="Noor"), make_user("kim", first_name="Kim")
     for card in deck.cards.all():
         review_record(student=kim, card=card, rating=4, seen_reviews=0, now=local(24, 10))
+    # Noor studied too (one new card), so she is ranked, tied with Kim on cards cleared.
+    review_record(
+        student=noor, card=deck.cards.first(), rating=4, seen_reviews=0, now=local(24, 11)
+    )
     return make_class(students=[noor, kim], decks=[deck])
 
 

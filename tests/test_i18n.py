@@ -99,7 +99,7 @@ def test_the_switch_works_before_logging_in(client):
 
     html = client.get("/").text
     assert "Inloggen" in html
-    assert "Aanmelden" in html
+    assert "Account maken" in html
     assert "Log in" not in html
 
 
@@ -126,14 +126,14 @@ def test_plurals_and_class_labels_in_dutch(client):
 def test_the_exam_date_field_keeps_its_value_in_dutch(client):
     """<input type="date"> reads ISO dates only; a Dutch "05-12-2026" would show empty."""
     teacher = make_user()
-    classroom = make_class("Klas 4B", teachers=[teacher], exam_date=date(2026, 12, 5))
+    classroom = make_class("Klas 4B", teachers=[teacher], exam_date=date(2099, 12, 5))
     client.force_login(teacher)
 
     html = client.get(classroom.get_absolute_url(), headers={"accept-language": "nl"}).text
 
     assert "Toetsdatum" in html
-    assert 'type="date" name="exam_date" value="2026-12-05"' in html
-    assert "zaterdag 5 december 2026" in html
+    assert 'type="date" name="exam_date" value="2099-12-05"' in html
+    assert "zaterdag 5 december 2099" in html
 
 
 STATS_TODAY = date(2026, 11, 25)
@@ -236,11 +236,14 @@ def test_the_account_page_speaks_dutch(client, student):
     dutch = {"accept-language": "nl"}
 
     profile = client.get(reverse("profile"), headers=dutch).text
-    assert f'<a href="{reverse("account")}">Je gegevens downloaden of verwijderen</a>' in profile
+    assert (
+        f'<a href="{reverse("account")}">Je account: wachtwoord, e-mailadres, je gegevens</a>'
+        in profile
+    )
 
     html = client.get(reverse("account"), headers=dutch).text
     for text in [
-        "<h1>Je gegevens</h1>",
+        "<h1>Je account</h1>",
         "Alles downloaden",
         "Mijn gegevens downloaden",
         "Je account verwijderen",

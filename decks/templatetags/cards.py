@@ -27,7 +27,9 @@ def card_text(html: str) -> str:
     text = " ".join(unescape(strip_tags(cleaned)).split())
     if text:
         return text
-    names = [unescape(alt) for alt in _ALT.findall(cleaned)]
+    names = [unescape(alt) for alt in _ALT.findall(cleaned) if alt.strip()]
     if names:
         return _("Picture: %(name)s") % {"name": ", ".join(names)}
+    if "<img" in cleaned:
+        return _("Picture")
     return _("Sound") if "<audio" in cleaned else ""

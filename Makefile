@@ -4,21 +4,32 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format install chromium fixtures messages clean
+.PHONY: run test lint format install install-test chromium fixtures messages clean
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+
+# What running needs (the dependencies), and apart from it what testing adds (the test
+# extra: Playwright, moto, anki, ...), so `make run` stays small.
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(PY) -m pip install --quiet ".[test]"
 	touch $@
 
 install: $(VENV)/.installed
 
-# Installs, migrates, seeds the decks, creates the demo accounts and serves on SQLite.
+install-test: $(VENV)/.installed-test
+
+# Installs, migrates, seeds the decks, creates the demo accounts and serves on SQLite at
+# HOST (default 127.0.0.1:8000; `make run HOST=0.0.0.0:8000` for other machines).
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_decks
-	$(PY) manage.py create_demo_users
+	$(PY) manage.py create_demo_users --host $(HOST)
 	$(PY) manage.py runserver $(HOST)
 
 # The browser test drives Debian's Chromium; install it when it is missing.
@@ -27,7 +38,7 @@ chromium:
 		echo "Installing Chromium (apt-get)..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-lint: install
+lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
@@ -41,7 +52,7 @@ STUDY_LOOP_TESTS := tests/services/test_answer_writes.py tests/services/test_cur
 	tests/reliability/test_faults.py tests/views/test_study.py tests/views/test_study_queries.py
 
 # Installs what the tests need and runs lint, the migration check, the fixture check and pytest.
-test: install chromium lint
+test: install-test chromium lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py build_seed_fixtures --check
 	$(PY) -m pytest
@@ -51,7 +62,7 @@ test: install chromium lint
 	echo "Study loop tests on PostgreSQL ($(STUDY_LOOP_POSTGRES)), as production runs them"; \
 	DATABASE_URL="$(STUDY_LOOP_POSTGRES)" $(PY) -m pytest -q $(STUDY_LOOP_TESTS)
 
-format: install
+format: install-test
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 

@@ -1,9 +1,10 @@
 from django.urls import include, path, re_path
 
-from decks.views import account, classes, media, study
+from decks.views import account, classes, media, site, study
 
 urlpatterns = [
     path("", study.home, name="home"),
+    path("favicon.ico", site.favicon, name="favicon"),
     # decks.html.MEDIA_URL_PREFIX: the only sources card HTML may name.
     re_path(
         r"^media/(?P<sha256>[0-9a-f]{64})\.(?P<ext>[a-z0-9]{2,4})$",

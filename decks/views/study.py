@@ -136,6 +136,9 @@ def _render_session(
             "undo": reverse("study_undo", args=[deck.slug]),
         },
     }
+    if not request.htmx:
+        # The page's key hints name R (play the sound again) only where there is sound.
+        context["has_sound"] = deck.media.filter(content_type__startswith="audio/").exists()
     template = "decks/study.html#session" if request.htmx else "decks/study.html"
     return render(request, template, context, status=status)
 

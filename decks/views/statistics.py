@@ -1,6 +1,6 @@
 """A student's statistics page, for all their decks or one, drawn as server-side SVG."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -28,6 +28,10 @@ WEEK_TICKS_EVERY = 3
 DAY_TICKS_EVERY = 7
 
 
+# Weeks of the phone's heatmap: six months, drawn whole in a phone's width.
+PHONE_HEATMAP_WEEKS = 26
+
+
 def _day_tick(index: int, count: int, day: date, today: date) -> str:
     """Ticks every week, counted back from the last bar so the newest day is labelled."""
     if (count - 1 - index) % DAY_TICKS_EVERY:
@@ -49,7 +53,7 @@ def _number(count: int) -> str:
 def _charts(stats: Statistics, today: date) -> dict[str, SafeString | None]:
     """Each figure as a chart, or None where there is nothing to draw yet."""
     drawn: dict[str, SafeString | None] = dict.fromkeys(
-        ["heatmap", "forecast", "ratings", "recall", "categories", "calibration"]
+        ["heatmap", "heatmap_recent", "forecast", "ratings", "recall", "categories", "calibration"]
     )
     if stats.total_answers:
         drawn["heatmap"] = charts.heatmap(
@@ -69,6 +73,19 @@ def _charts(stats: Statistics, today: date) -> dict[str, SafeString | None]:
             },
             counts=stats.answers_by_day,
             start=stats.heatmap_start,
+            today=today,
+            unit=_("answers"),
+        )
+        # A year of weeks is too wide for a phone: there the last six months stand in its
+        # place (stamp's charts.css picks one by width), whole and saying what they show.
+        recent_start = max(stats.heatmap_start, today - timedelta(weeks=PHONE_HEATMAP_WEEKS - 1))
+        recent_start -= timedelta(days=recent_start.weekday())
+        drawn["heatmap_recent"] = charts.heatmap(
+            chart_id="chart-heatmap-recent",
+            caption=_("Answers in the past six months"),
+            title=_("Answers per day since %(start)s.") % {"start": charts.day_label(recent_start)},
+            counts={day: n for day, n in stats.answers_by_day.items() if day >= recent_start},
+            start=recent_start,
             today=today,
             unit=_("answers"),
         )

@@ -151,6 +151,38 @@
     if (event.persisted && document.body.hasAttribute("data-fresh")) window.location.reload();
   });
 
+  // A table wider than its box scrolls sideways inside it, which a phone shows no sign of:
+  // say so above the table, and fade its right edge while columns are still hidden there.
+  function markScrollingTables() {
+    document.querySelectorAll(".table-scroll").forEach(function (box) {
+      const overflows = box.scrollWidth > box.clientWidth + 1;
+      let hint = box.previousElementSibling;
+      if (!hint || !hint.matches("[data-scroll-hint]")) hint = null;
+      if (!overflows) {
+        box.removeAttribute("data-scrolls");
+        if (hint) hint.hidden = true;
+        return;
+      }
+      const atEnd = box.scrollLeft + box.clientWidth >= box.scrollWidth - 1;
+      box.dataset.scrolls = atEnd ? "end" : "more";
+      if (!hint) {
+        hint = document.createElement("p");
+        hint.className = "scroll-hint";
+        hint.dataset.scrollHint = "";
+        hint.textContent = document.body.dataset.scrollText || "Scroll sideways for more columns →";
+        box.before(hint);
+      }
+      hint.hidden = false;
+      if (!box.dataset.scrollWatched) {
+        box.dataset.scrollWatched = "";
+        box.addEventListener("scroll", markScrollingTables, { passive: true });
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", markScrollingTables);
+  window.addEventListener("resize", markScrollingTables);
+  document.addEventListener("htmx:afterSettle", markScrollingTables);
+
   // Parts of a page that refresh themselves (the leaderboard) do so only while the tab
   // is visible; a polling trigger with a filter would need eval, which the CSP forbids.
   window.setInterval(function () {

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from decks.forms_classes import ClassForm, JoinForm, ProfileForm
 from decks.models import Classroom
-from decks.selectors import deck_overviews_for
 from decks.services.accounts import ResetRefused, student_password_reset_link
 from decks.services.classes import (
     JoinRefused,
@@ -43,6 +42,7 @@ from decks.services.progress import (
     student_hardest_cards,
     student_standing,
 )
+from decks.services.study import deck_overviews_for
 from decks.services.teachers import decks_editable_by, is_teacher
 from decks.throttles import count_attempt, failed, over_limit, throttled, too_many
 from decks.views.study import HtmxHttpRequest

@@ -6,10 +6,9 @@ from playwright.sync_api import expect
 
 from decks.models import DailyActivity
 from decks.services.clock import today_for_study
-from decks.services.reviews import review_record
 from tests.browser.test_admin_import import log_in_as_teacher, make_teacher
 from tests.browser.test_class_progress_layout import TITLES
-from tests.conftest import enroll, make_card, make_class, make_deck, make_user
+from tests.conftest import answer_card, enroll, make_card, make_class, make_deck, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +30,7 @@ def klas(db):
     students = [make_user(f"s{n}", first_name="Student", last_name=f"Nummer {n}") for n in range(3)]
     classroom = make_class("Klas 1A", students=students, decks=decks, teachers=[teacher])
     for card in decks[0].cards.all():
-        review_record(student=students[0], card=card, rating=2, seen_reviews=0)
+        answer_card(student=students[0], card=card, rating=2, seen_reviews=0)
     return classroom
 
 

@@ -10,8 +10,7 @@ from decks.importers.base import CardRecord, ParseResult
 from decks.importers.seeds import SeedDocument, build_seed
 from decks.models import Card, CardState, Deck, ReviewLog
 from decks.services.clock import today_for_study
-from decks.services.queue import next_card
-from decks.services.reviews import review_record
+from tests.conftest import answer_card, enroll, next_card
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +48,8 @@ def test_seeding_twice_doubles_nothing():
 def test_seeding_again_keeps_every_students_progress(student):
     seed()
     card = Card.objects.order_by("pk").first()
-    review_record(student=student, card=card, rating=5, seen_reviews=0)
+    enroll(student, card.deck)
+    answer_card(student=student, card=card, rating=5, seen_reviews=0)
     state_before = CardState.objects.values().get()
     seed()
     assert CardState.objects.values().get() == state_before
@@ -62,8 +62,9 @@ def test_a_seed_card_retired_and_restored_by_seeding_is_offered_to_students_past
     deck = Deck.objects.order_by("pk").first()
     first = deck.cards.order_by("position", "id").first()
     Card.objects.filter(pk=first.pk).update(retired_at=timezone.now())
+    enroll(student, deck)
     for card in deck.cards.active().order_by("position", "id")[:3]:
-        review_record(student=student, card=card, rating=5, seen_reviews=0)
+        answer_card(student=student, card=card, rating=5, seen_reviews=0)
     seed()
     item = next_card(student=student, deck=deck, today=today_for_study())
     assert (item.kind, item.card.pk) == ("new", first.pk)
@@ -106,7 +107,8 @@ def test_a_reworded_seed_card_keeps_its_students_progress(student, settings, tmp
     settings.BASE_DIR = tmp_path
     seed_with_corrections(tmp_path, {})
     card = Card.objects.get(deck__slug=DOCUMENT.slug)
-    review_record(student=student, card=card, rating=4, seen_reviews=0)
+    enroll(student, card.deck)
+    answer_card(student=student, card=card, rating=4, seen_reviews=0)
     state_before = CardState.objects.values().get()
 
     seed_with_corrections(tmp_path, {"cards": {"Dog": {"front": "Wat kenmerkt een dog?"}}})
@@ -123,7 +125,8 @@ def test_a_split_seed_card_keeps_its_history_on_the_part_asking_the_old_question
     settings.BASE_DIR = tmp_path
     seed_with_corrections(tmp_path, {})
     card = Card.objects.get(deck__slug=DOCUMENT.slug)
-    review_record(student=student, card=card, rating=4, seen_reviews=0)
+    enroll(student, card.deck)
+    answer_card(student=student, card=card, rating=4, seen_reviews=0)
     split = {
         "front": "Wat kenmerkt een dog?",
         "back": "<p>Een klant die zelden winstgevend wordt.</p>",

@@ -3,8 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from decks.services.reviews import review_record
-from tests.conftest import make_class, make_deck, make_user
+from tests.conftest import answer_card, make_class, make_deck, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +62,7 @@ def test_after_joining_the_class_page_leads_with_start_studying(client, student,
 def test_start_studying_skips_a_deck_done_for_today(client, student, klas_4b):
     klas_4b.students.add(student)
     done = klas_4b.decks.get(title="Begrippen")
-    review_record(student=student, card=done.cards.get(), rating=5, seen_reviews=0)
+    answer_card(student=student, card=done.cards.get(), rating=5, seen_reviews=0)
     client.force_login(student)
     page = client.get(klas_4b.get_absolute_url()).content.decode()
     casussen = reverse("study", args=[klas_4b.decks.get(title="Casussen").slug])

@@ -117,6 +117,7 @@ def _render_session(
     notice: str = "",
     status: int = 200,
     undo_log_id: int | None = None,
+    unsaved: dict | None = None,
 ) -> HttpResponse:
     """The study page, or for htmx its session fragment, showing `snapshot` (read if None)."""
     snapshot = snapshot or study_loop.study_snapshot(student=request.user, deck=deck)
@@ -131,6 +132,8 @@ def _render_session(
         "shown_at": _now_ms(),
         "notice": notice,
         "undo_log_id": undo_log_id,
+        # An answer that came back through the log-in, offered again on its own card only.
+        "unsaved": unsaved if _still_shown(unsaved, snapshot.item) else None,
         # Reversed once here: the partial names each twice (action and hx-post).
         "urls": {
             "answer": reverse("study_answer", args=[deck.slug]),
@@ -150,7 +153,56 @@ def study(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     deck = get_object_or_404(decks_for(request.user), slug=slug)
     # After a plain-form answer the redirect names the answer that can be undone.
     undo = request.GET.get("undo", "")
-    return _render_session(request, deck, undo_log_id=int(undo) if undo.isdigit() else None)
+    return _render_session(
+        request,
+        deck,
+        undo_log_id=int(undo) if undo.isdigit() else None,
+        unsaved=_unsaved_answer(request.GET),
+    )
+
+
+def _still_shown(unsaved: dict | None, item) -> bool:
+    """Whether the answer carried back is for the card shown, as it was when answered."""
+    return bool(unsaved and item) and (unsaved["card"], unsaved["seen"]) == (
+        item.card.pk,
+        item.seen_reviews,
+    )
+
+
+# An answer posted after the session ended travels through the log-in in these parameters
+# of the study page's address (a GET, which only shows), to be offered again on its card.
+UNSAVED_ANSWER_FIELDS = ("card", "seen", "rating")
+
+
+def _unsaved_answer(data) -> dict | None:
+    """The answer a study page's address carries back from the log-in, if it reads."""
+    if not all(data.get(name) for name in UNSAVED_ANSWER_FIELDS):
+        return None
+    form = AnswerForm({name: data[name] for name in UNSAVED_ANSWER_FIELDS})
+    if not form.is_valid():
+        return None
+    answer = form.cleaned_data
+    return {**answer, "label": RATING_LABELS[answer["rating"]]}
+
+
+def _answer_after_session_ended(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """An answer posted without a session (logged out in another tab, or expired).
+
+    Nothing is recorded and nothing of the deck is shown; the answer goes into the log-in's
+    `next`, the study page with the answer in its address, so that after logging in the
+    student is back at the card with that answer offered again (it still names the card's
+    answer count, so saving it twice records it once). htmx gets a fragment for the card's
+    place, never the log-in page inside the card; a plain form goes to the log-in.
+    """
+    study_url = reverse("study", args=[slug])
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        answer = {name: form.cleaned_data[name] for name in UNSAVED_ANSWER_FIELDS}
+        study_url = f"{study_url}?{urlencode(answer)}"
+    login_url = _with_next(reverse("login"), study_url)
+    if request.htmx:
+        return render(request, "decks/study.html#session_ended", {"login_url": login_url})
+    return redirect(login_url)
 
 
 @login_required
@@ -169,9 +221,13 @@ def study_next(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return redirect("study", slug=following.deck.slug)
 
 
-@login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def study_answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    if request.method == "GET":
+        # Only an old log-in `next` or a bookmark gets here: the study page, not a 405.
+        return redirect("study", slug=slug)
+    if not request.user.is_authenticated:
+        return _answer_after_session_ended(request, slug)
     form = AnswerForm(request.POST)
     if not form.is_valid():
         deck = get_object_or_404(decks_for(request.user), slug=slug)

@@ -127,8 +127,9 @@ def _render_session(
         "counts": snapshot.counts,
         "studied_today": cards_studied_today([snapshot.counts]),
         "summary": snapshot.summary,
-        # Lazy labels, translated into the request's language as the buttons render.
-        "ratings": RATING_LABELS.items(),
+        # Lazy labels, translated into the request's language as the buttons render, each
+        # with the days until the card comes back if given that rating.
+        "ratings": _ratings(snapshot.item),
         "shown_at": _now_ms(),
         "notice": notice,
         "undo_log_id": undo_log_id,
@@ -159,6 +160,11 @@ def study(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         undo_log_id=int(undo) if undo.isdigit() else None,
         unsaved=_unsaved_answer(request.GET),
     )
+
+
+def _ratings(item) -> list[tuple[int, str, int | None]]:
+    intervals = study_loop.rating_intervals(item, today=today_for_study()) if item else {}
+    return [(value, label, intervals.get(value)) for value, label in RATING_LABELS.items()]
 
 
 def _still_shown(unsaved: dict | None, item) -> bool:

@@ -28,6 +28,7 @@ from decks.models import Classroom, DailyActivity, Deck, ReviewLog
 from decks.selectors import decks_for
 from decks.services.clock import today_for_study
 from decks.services.leaderboard import study_streak
+from decks.services.scheduling import MAX_QUALITY, MIN_QUALITY, comes_back_in
 from decks.services.study.card_states import STATE_FIELDS
 from decks.services.study.cursors import (
     new_card_cursor_forget,
@@ -49,6 +50,7 @@ from decks.services.study.reviews import (
     answer_target,
     review_record,
     review_undo,
+    schedule_of,
 )
 
 # What code outside the package may use: the front below and these from behind it.
@@ -73,6 +75,7 @@ __all__ = [
     "next_deck_to_study",
     "overviews_by_class",
     "queue_snapshot",
+    "rating_intervals",
     "review_record",
     "study_answer",
     "study_counts_per_deck",
@@ -202,6 +205,19 @@ def next_deck_to_study(
     order, that still has cards to study today; None when every deck is done."""
     overviews = deck_overviews_for(student, today=today)
     return next((o for o in overviews if o.deck.pk != after.pk and o.to_study), None)
+
+
+def rating_intervals(item: QueueItem, *, today: date) -> dict[int, int]:
+    """For each rating, the days until `item`'s card comes back if given it now (0: later
+    today), as the answer would schedule it (`scheduling.comes_back_in`). An exam's clamp,
+    which only ever brings a date closer, is not read here: it costs the answer a query."""
+    state = item.state
+    already = (state.due - today).days if state and state.last_review_day == today else None
+    current = schedule_of(state)
+    return {
+        rating: comes_back_in(current, rating, days_already_set=already)
+        for rating in range(MIN_QUALITY, MAX_QUALITY + 1)
+    }
 
 
 @dataclass(frozen=True)

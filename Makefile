@@ -48,7 +48,8 @@ lint: install-test
 STUDY_LOOP_POSTGRES ?= postgres://postgres@127.0.0.1:5432/stamp
 STUDY_LOOP_TESTS := tests/services/study/ \
 	tests/reliability/test_exactly_once.py tests/reliability/test_cursor_races.py \
-	tests/reliability/test_faults.py tests/views/test_study.py tests/views/test_study_queries.py
+	tests/reliability/test_faults.py tests/views/test_study.py tests/views/test_study_queries.py \
+	tests/views/test_study_repeat_gap.py tests/views/test_study_session_ended.py
 
 # Days the clock is moved ahead for the suite's second run (tests/conftest.py reads it):
 # a test that depends on today's date fails the day it is written, not a year later.

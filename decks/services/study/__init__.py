@@ -37,6 +37,7 @@ from decks.services.study.cursors import (
     new_card_cursors_repair,
 )
 from decks.services.study.queue import (
+    REPEAT_GAP_CARDS,
     QueueCounts,
     QueueItem,
     QueueSnapshot,
@@ -56,6 +57,7 @@ from decks.services.study.reviews import (
 # What code outside the package may use: the front below and these from behind it.
 __all__ = [
     "MAX_TIME_TAKEN_MS",
+    "REPEAT_GAP_CARDS",
     "STATE_FIELDS",
     "AnswerResult",
     "DeckGroup",

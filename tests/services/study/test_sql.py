@@ -27,7 +27,14 @@ from decks.services.study.answer_writes import (
     step_sql,
 )
 from decks.services.study.cursors import cursor_update_sql
-from decks.services.study.queue import SUMMARY_SQL, overview_sql, snapshot_sql, summary_in_snapshot
+from decks.services.study.queue import (
+    SUMMARY_SQL,
+    overview_sql,
+    repeat_ready_in_snapshot,
+    repeat_ready_sql,
+    snapshot_sql,
+    summary_in_snapshot,
+)
 from decks.services.study.reviews import TARGET_SQL, _apply
 from decks.services.study.sql import compact_sql, fill_slots
 from tests.conftest import make_deck, make_user
@@ -46,6 +53,8 @@ def study_loop_statements(vendor: str) -> dict[str, str]:
     }
     if not summary_in_snapshot(vendor):
         statements["end-of-session summary"] = SUMMARY_SQL
+    if not repeat_ready_in_snapshot(vendor):
+        statements["a repeat that waited a few cards"] = repeat_ready_sql()
     if vendor == "postgresql":
         for first_answer in (True, False):
             for move_cursor in (True, False):

@@ -18,6 +18,14 @@ def new_card_key() -> str:
     return uuid.uuid4().hex
 
 
+class AnswerMode(models.TextChoices):
+    """How a card was, or is to be, answered: shown and self-rated, typed, or picked."""
+
+    SHOWN = "shown", _("Show the answer")
+    TYPED = "typed", _("Type the answer")
+    CHOICE = "choice", _("Pick from four")
+
+
 class DeckManager(models.Manager["Deck"]):
     def get_by_natural_key(self, slug: str) -> "Deck":
         return self.get(slug=slug)
@@ -55,6 +63,17 @@ class Deck(models.Model):
         default=20,
         help_text=_("How many unseen cards a student is shown per study day."),
     )
+    answer_mode = models.CharField(
+        _("way to answer"),
+        max_length=8,
+        choices=AnswerMode.choices,
+        default=AnswerMode.SHOWN,
+        db_default=AnswerMode.SHOWN,
+        help_text=_(
+            "How students answer this deck's cards until they pick a way of their own. "
+            "Answers too long to type are always shown."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -81,7 +100,8 @@ class CardQuerySet(models.QuerySet["Card"]):
         return self.filter(retired_at__isnull=True)
 
 
-class CardManager(models.Manager.from_queryset(CardQuerySet)):
+# django-stubs reads from_queryset() only when assigned at module level, not as a base.
+class CardManager(models.Manager.from_queryset(CardQuerySet)):  # type: ignore[misc]
     def get_by_natural_key(self, deck_slug: str, key: str) -> "Card":
         return self.get(deck__slug=deck_slug, key=key)
 
@@ -142,7 +162,7 @@ class Card(models.Model):
     def natural_key(self) -> tuple[str, str]:
         return (*self.deck.natural_key(), self.key)
 
-    natural_key.dependencies = ["decks.deck"]
+    natural_key.dependencies = ["decks.deck"]  # type: ignore[attr-defined]  # Django's way
 
     @property
     def tag_list(self) -> list[str]:
@@ -326,6 +346,18 @@ class ReviewLog(models.Model):
     # False for the repeats of the same day, which SM-2 logs but does not schedule by.
     scheduled = models.BooleanField(default=True)
     time_taken_ms = models.PositiveIntegerField(null=True, blank=True)
+    # How the answer was given, and for a typed or picked one what the check found:
+    # statistics tell checked answers from self-rated ones by these.
+    # Database defaults, so writers that do not name them (raw SQL, COPY) stay right.
+    answered_by = models.CharField(
+        max_length=8,
+        choices=AnswerMode.choices,
+        default=AnswerMode.SHOWN,
+        db_default=AnswerMode.SHOWN,
+    )
+    checked_correct = models.BooleanField(null=True, blank=True)
+    # The student said "I was right" against the check (a typo it missed).
+    overridden = models.BooleanField(default=False, db_default=False)
     repetitions_before = models.PositiveIntegerField()
     easiness_before = models.DecimalField(max_digits=4, decimal_places=2)
     interval_before = models.PositiveIntegerField()
@@ -346,6 +378,13 @@ class ReviewLog(models.Model):
             models.Index(fields=["student", "deck", "study_day"], name="reviewlog_day"),
             # The statistics page reads a student's last days over all their decks.
             models.Index(fields=["student", "study_day"], name="reviewlog_student_day"),
+            # Checked answers (typed or picked), which honest recall figures read; partial,
+            # so shown answers, most of the log, neither fill nor slow it.
+            models.Index(
+                fields=["student", "study_day"],
+                condition=~models.Q(answered_by="shown"),
+                name="reviewlog_checked_day",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -355,6 +394,12 @@ class ReviewLog(models.Model):
         if self.pk is not None and not self._state.adding:
             raise ValueError("Review logs are append-only.")
         super().save(*args, **kwargs)
+
+
+# The auth group whose members are teachers: they use the admin for their decks and classes.
+# Here, beside the models, because both the reads (`decks.selectors`) and the service that
+# keeps the group's permissions (`decks.services.teachers`) name it.
+TEACHERS_GROUP = "Teachers"
 
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -502,6 +547,14 @@ class DeckSettings(models.Model):
     )
     reviews_per_day = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Reviews of seen cards a day; empty for no limit."
+    )
+    answer_mode = models.CharField(
+        max_length=8,
+        choices=AnswerMode.choices,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="How this student answers this deck's cards; empty for the deck's way.",
     )
 
     class Meta:

@@ -1,6 +1,6 @@
-from django.urls import include, path, re_path
+from django.urls import path, re_path
 
-from decks.views import account, classes, media, site, study
+from decks.views import account, classes, media, site, statistics, study
 
 urlpatterns = [
     path("", study.home, name="home"),
@@ -15,14 +15,16 @@ urlpatterns = [
     path("decks/<slug:slug>/study/", study.study, name="study"),
     path("decks/<slug:slug>/options/", study.deck_options, name="deck_options"),
     path("decks/<slug:slug>/study/answer/", study.study_answer, name="study_answer"),
+    path("decks/<slug:slug>/study/check/", study.study_check, name="study_check"),
+    path("decks/<slug:slug>/study/mode/", study.study_mode, name="study_mode"),
     path("decks/<slug:slug>/study/next/", study.study_next, name="study_next"),
     path("decks/<slug:slug>/study/undo/", study.study_undo, name="study_undo"),
     path("decks/<slug:slug>/export.csv", study.deck_export, {"fmt": "csv"}, name="deck_export_csv"),
     path(
         "decks/<slug:slug>/export.apkg", study.deck_export, {"fmt": "apkg"}, name="deck_export_apkg"
     ),
-    path("accounts/signup/", study.signup, name="signup"),
-    path("profile/", classes.profile, name="profile"),
+    path("accounts/signup/", account.signup, name="signup"),
+    path("profile/", account.profile, name="profile"),
     path("account/", account.account, name="account"),
     path("account/email/", account.account_email, name="account_email"),
     path("account/password/", account.PasswordChangeView.as_view(), name="password_change"),
@@ -48,5 +50,6 @@ urlpatterns = [
         classes.class_student_password_reset,
         name="class_student_password_reset",
     ),
-    path("", include("decks.urls_statistics")),
+    path("statistics/", statistics.statistics, name="statistics"),
+    path("statistics/<slug:slug>/", statistics.statistics, name="deck_statistics"),
 ]

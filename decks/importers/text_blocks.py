@@ -9,6 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from html import escape
+from typing import cast
 
 from django.utils.translation import gettext
 
@@ -309,7 +310,7 @@ def _add_numbered_item(
         and isinstance(blocks[-1], Paragraph)
         and not blocks[-1].text.endswith(":")
     ):
-        recovered.insert(0, ListItem(blocks.pop().text))
+        recovered.insert(0, ListItem(cast(Paragraph, blocks.pop()).text))
     start = position - len(recovered)
     blocks.append(ItemList(True, [*recovered, item], start=start))
     if start != 1:

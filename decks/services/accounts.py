@@ -13,7 +13,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from decks.models import CardState, Classroom, ReviewLog
-from decks.services.teachers import is_teacher
+from decks.selectors import is_teacher
 
 logger = logging.getLogger(__name__)
 

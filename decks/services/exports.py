@@ -1,4 +1,4 @@
-"""Taking a deck back out: CSV for spreadsheets, .apkg for Anki."""
+"""Taking a deck back out: CSV for spreadsheets, .apkg for Anki; a class's progress as CSV."""
 
 import csv
 import hashlib
@@ -6,7 +6,7 @@ import io
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from html import escape
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
@@ -16,6 +16,7 @@ from django.core.files.storage import default_storage
 
 from decks.html import MEDIA_EXTENSIONS, MEDIA_URL, clean_card_html, media_hashes
 from decks.models import Deck
+from decks.services.progress import StudentProgress
 
 # Spreadsheet apps run a cell that starts with one of these as a formula (OWASP "CSV
 # injection"); a leading apostrophe makes it text. The CSV importer strips it again.
@@ -36,6 +37,28 @@ def csv_row(values: Iterable[object]) -> list[str]:
     """Every cell of an exported row escaped alike: a spreadsheet runs any cell that opens
     like a formula, whoever typed it (a student's name, a deck's title, a card)."""
     return [csv_cell(str(value)) for value in values]
+
+
+def class_progress_csv(rows: Sequence[StudentProgress]) -> str:
+    """The teacher's progress page as CSV, one row per student and a column per deck.
+
+    With a BOM, so Excel reads the accents; every cell escaped by `csv_row`, as a
+    student's name is typed by the student. The decks' columns follow the first row's.
+    """
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    decks = [m.deck.title for m in rows[0].mastery] if rows else []
+    writer.writerow(csv_row(
+        ["student", "username", "last studied", "due", "streak", "reviews this week", "seen",
+         "can recall", *[f"mastered: {title}" for title in decks]]
+    ))  # fmt: skip
+    for r in rows:
+        writer.writerow(csv_row(
+            [r.name, r.username, r.last_studied or "", r.due, r.streak, r.reviews_this_week,
+             r.seen, r.can_recall, *[f"{m.mastered}/{m.cards}" for m in r.mastery]]
+        ))  # fmt: skip
+    return out.getvalue()
 
 
 def deck_csv_chunks(deck: Deck) -> Iterator[bytes]:

@@ -2,11 +2,12 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Avg, Count, Max, Q, Sum
 
 from decks.models import Card, CardState, Classroom, DailyActivity, Deck, ReviewLog
+from decks.services.checked import CheckedRecall, checked_recall_by_student
 from decks.services.leaderboard import period_start, study_streak
 from decks.services.scheduling import MIN_EASINESS_HUNDREDTHS, PASSING_QUALITY
 
@@ -38,6 +39,8 @@ class StudentProgress:
     can_recall: int = 0
     cards: int = 0  # the class decks' active cards: what "seen" and "can recall" count from
     mastery: list[DeckMastery] = field(default_factory=list)
+    # "Can recall" and mastery rest on self-ratings; this is what checks found.
+    checked: CheckedRecall = field(default_factory=CheckedRecall)
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,11 @@ def class_progress(
         row = rows[state["student_id"]]
         row.due, row.seen, row.can_recall = state["due"], state["seen"], state["recall"]
         row.last_studied = state["last"]
+    checked = checked_recall_by_student(
+        student_ids=list(rows), deck_ids=[deck.pk for deck in decks]
+    )
     for row in rows.values():
+        row.checked = checked.get(row.student_id, CheckedRecall())
         row.streak = study_streak(days[row.student_id], today)
         row.reviews_this_week = week.get(row.student_id) or 0
         row.cards = sum(cards.values())
@@ -252,13 +259,3 @@ def student_hardest_cards(*, classroom: Classroom, student_id: int, limit: int =
 
 def days_until(exam_date: date | None, today: date) -> int | None:
     return (exam_date - today).days if exam_date and exam_date >= today else None
-
-
-def reviews_in_week(*, student_id: int, today: date) -> int:
-    start = today - timedelta(days=today.weekday())
-    return (
-        DailyActivity.objects.filter(
-            student_id=student_id, day__gte=start, day__lte=today
-        ).aggregate(n=Sum("answers"))["n"]
-        or 0
-    )

@@ -1,36 +1,117 @@
-"""The student's own account: password and e-mail address, download everything, or
-delete it."""
+"""Accounts: sign-up and log-in, the profile, password and e-mail address, and the
+student's own data (download everything, or delete it)."""
 
 import json
 
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from decks.forms import EmailChangeForm
+from decks.forms import EmailChangeForm, LoginForm, SignUpForm
+from decks.forms_classes import ProfileForm
 from decks.services.accounts import account_data, account_delete, account_email_change
-from decks.views.study import HtmxHttpRequest
+from decks.services.classes import profile_for
+from decks.throttles import succeeded, throttled
+from decks.views.htmx import HtmxHttpRequest, LoggedInRequest
+
+
+def _with_next(url: str, next_url: str) -> str:
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+class LoginView(auth_views.LoginView):
+    """Django's log-in, whose link to sign-up keeps `next`: a join link opened logged out
+    leads to the class whichever of the two the visitor picks."""
+
+    authentication_form = LoginForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["signup_url"] = _with_next(reverse("signup"), context.get("next", ""))
+        context["joining"] = _class_to_join(self.request, context.get("next", ""))
+        return context
+
+
+def _class_to_join(request: HttpRequest, next_url: str) -> str:
+    """The class a join link names, while the visitor logs in or signs up to join it."""
+    code = request.session.get("pending_join_code", "")
+    if not code or next_url != reverse("class_join_code", args=[code]):
+        return ""
+    return request.session.get("pending_join_class", "")
+
+
+@require_http_methods(["GET", "POST"])
+# Accounts made count, not forms with mistakes.
+@throttled(
+    "signup",
+    gettext_lazy("Too many accounts were made from your network. Try again in an hour."),
+    counts=succeeded,
+)
+def signup(request: HtmxHttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignUpForm(request.POST or None)
+    # Where the visitor was going (a class's join link), kept through the form as log-in does.
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request,
+            # From a join link the class is next; otherwise there is no deck to pick yet.
+            _("Welcome to Stamp!")
+            if next_url
+            else _("Welcome to Stamp! Join your class with the code your teacher gave you."),
+        )
+        return redirect(next_url or "home")
+    return render(
+        request,
+        "registration/signup.html",
+        {
+            "form": form,
+            "next": next_url,
+            "login_url": _with_next(reverse("login"), next_url),
+            "joining": _class_to_join(request, next_url),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: LoggedInRequest):
+    form = ProfileForm(request.POST or None, instance=profile_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("profile")
+    return render(request, "decks/profile.html", {"form": form})
 
 
 @login_required
 @require_GET
-def account(request: HtmxHttpRequest):
+def account(request: LoggedInRequest):
     return _account_page(request, EmailChangeForm(user=request.user))
 
 
-def _account_page(request: HtmxHttpRequest, email_form: EmailChangeForm, status: int = 200):
+def _account_page(request: LoggedInRequest, email_form: EmailChangeForm, status: int = 200):
     return render(request, "decks/account.html", {"email_form": email_form}, status=status)
 
 
 @login_required
 @require_POST
-def account_email(request: HtmxHttpRequest):
+def account_email(request: LoggedInRequest):
     form = EmailChangeForm(request.POST, user=request.user)
     if not form.is_valid():
         return _account_page(request, form, status=400)
@@ -58,7 +139,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 @require_GET
-def account_export(request: HtmxHttpRequest) -> HttpResponse:
+def account_export(request: LoggedInRequest) -> HttpResponse:
     data = json.dumps(account_data(user=request.user), ensure_ascii=False, indent=2)
     response = HttpResponse(data, content_type="application/json; charset=utf-8")
     filename = f"stamp-{request.user.get_username()}.json"
@@ -68,7 +149,7 @@ def account_export(request: HtmxHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_delete_view(request: HtmxHttpRequest):
+def account_delete_view(request: LoggedInRequest):
     if request.method == "POST":
         if request.POST.get("username") != request.user.get_username():
             messages.error(request, _("Type your username exactly to confirm."))

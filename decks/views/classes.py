@@ -1,13 +1,10 @@
 """Class pages: joining and leaving, leaderboards, and the teacher's class pages."""
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from decks.forms_classes import ClassForm, JoinForm, ProfileForm
+from decks.forms_classes import ClassForm, JoinForm
 from decks.models import Classroom
+from decks.selectors import decks_editable_by, is_class_teacher, is_teacher
 from decks.services.accounts import ResetRefused, student_password_reset_link
 from decks.services.classes import (
     JoinRefused,
@@ -26,14 +24,13 @@ from decks.services.classes import (
     class_joinable,
     class_joined_with,
     class_leave,
-    exam_clamp_apply,
+    class_save,
     join_code_regenerate,
     join_code_shaped,
-    profile_for,
 )
 from decks.services.clock import today_for_study
-from decks.services.exports import csv_row
-from decks.services.leaderboard import PERIODS, SORTABLE, class_leaderboard, is_class_teacher
+from decks.services.exports import class_progress_csv
+from decks.services.leaderboard import PERIODS, SORTABLE, class_leaderboard
 from decks.services.progress import (
     class_progress,
     days_until,
@@ -43,9 +40,8 @@ from decks.services.progress import (
     student_standing,
 )
 from decks.services.study import deck_overviews_for
-from decks.services.teachers import decks_editable_by, is_teacher
 from decks.throttles import count_attempt, failed, over_limit, throttled, too_many
-from decks.views.study import HtmxHttpRequest
+from decks.views.htmx import HtmxHttpRequest
 
 ITEMS_PER_PAGE = 25
 
@@ -273,20 +269,8 @@ def class_progress_view(request: HtmxHttpRequest, pk: int):
 
 
 def _progress_csv(classroom: Classroom, rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = HttpResponse(class_progress_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="class-{classroom.pk}-progress.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    decks = [m.deck.title for m in rows[0].mastery] if rows else []
-    writer.writerow(csv_row(
-        ["student", "username", "last studied", "due", "streak", "reviews this week", "seen",
-         "can recall", *[f"mastered: {title}" for title in decks]]
-    ))  # fmt: skip
-    for r in rows:
-        writer.writerow(csv_row(
-            [r.name, r.username, r.last_studied or "", r.due, r.streak, r.reviews_this_week,
-             r.seen, r.can_recall, *[f"{m.mastered}/{m.cards}" for m in r.mastery]]
-        ))  # fmt: skip
     return response
 
 
@@ -367,12 +351,8 @@ def class_update(request: HtmxHttpRequest, pk: int):
         return redirect(classroom)
     form = ClassForm(request.POST, instance=classroom, decks=decks_editable_by(request.user))
     if form.is_valid():
-        # Decks the teacher cannot edit stay assigned; the form only offers their own.
-        kept = set(classroom.decks.exclude(pk__in=decks_editable_by(request.user)))
-        with transaction.atomic():
-            saved = form.save()
-            saved.decks.add(*kept)
-            exam_clamp_apply(classroom=saved, today=today_for_study())
+        with class_save(classroom=classroom, teacher=request.user, today=today_for_study()):
+            form.save()
         messages.success(request, _("Class saved."))
         return redirect(classroom)
     # The form again with its errors beside the fields, and what the teacher typed.
@@ -404,14 +384,3 @@ def teach(request: HtmxHttpRequest):
         "decks/teach.html",
         {"form": form, "classes": request.user.classes_taught.all()},
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def profile(request: HtmxHttpRequest):
-    form = ProfileForm(request.POST or None, instance=profile_for(request.user))
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Saved."))
-        return redirect("profile")
-    return render(request, "decks/profile.html", {"form": form})

@@ -28,7 +28,31 @@
     }
     const card = studyCard();
     if (!card) return;
+    // After a check: 1-5 press the rating buttons the check offers.
+    if (card.querySelector("[data-checked]")) {
+      if (/^[1-5]$/.test(event.key)) {
+        const rating = card.querySelector('[data-checked] button[name="rating"][value="' + event.key + '"]');
+        if (rating && !rating.disabled) {
+          event.preventDefault();
+          if (window.htmx) window.htmx.process(card);
+          rating.click();
+        }
+      }
+      return;
+    }
     const details = card.querySelector("[data-reveal]");
+    if (!details) return;
+    // Picking: 1-4 choose an option while the answer is not shown.
+    const choices = card.querySelector("[data-choices]");
+    if (choices && !details.open && /^[1-4]$/.test(event.key)) {
+      const option = choices.querySelectorAll('button[name="choice"]')[Number(event.key) - 1];
+      if (option && !option.disabled) {
+        event.preventDefault();
+        if (window.htmx) window.htmx.process(card);
+        option.click();
+      }
+      return;
+    }
     if (!details.open && (event.key === " " || event.key === "Enter")) {
       // A focused link or button keeps its own Space and Enter.
       if (event.target.closest("a, button")) return;
@@ -102,8 +126,16 @@
   // users continue where the new content is.
   document.addEventListener("htmx:afterSettle", function (event) {
     const target = event.detail && event.detail.target;
-    if (!target || target.id !== "session") return;
-    const next = document.querySelector("#session .reveal-button, #session [data-study-done] h2");
+    if (!target) return;
+    if (target.id !== "session") {
+      // A checked answer swapped in: the proposed rating takes focus, so Enter accepts it.
+      const proposed = document.querySelector("#session [data-checked] [data-proposed]");
+      if (proposed) proposed.focus({ preventScroll: true });
+      return;
+    }
+    const next = document.querySelector("#session [data-typed-input]")
+      || document.querySelector("#session [data-choices] button")
+      || document.querySelector("#session .reveal-button, #session [data-study-done] h2");
     if (next) next.focus({ preventScroll: true });
     playFrontSounds();
   });

@@ -8,6 +8,7 @@ The study loop is the hot path: `queue_snapshot` reads the next card together wi
 every count the page shows in one query, whatever the size of the deck.
 """
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -17,6 +18,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 
 from decks.models import Card, CardState, Deck, DeckSettings
+from decks.services.choices import CANDIDATES_EACH_SIDE
 from decks.services.scheduling import SAME_DAY_REPEAT_BELOW
 from decks.services.study.card_states import as_date, fetch_named, state_columns_sql, state_from_row
 from decks.services.study.cursors import CURSOR_JOINS_SQL, CURSOR_START_SQL, not_seen_sql
@@ -89,6 +91,9 @@ class QueueSnapshot:
     item: QueueItem | None
     # Only when nothing is left today: the end-of-session summary (one more query).
     summary: SessionSummary | None = None
+    # Asked for with `choices` where the snapshot can read them (SQLite): the answers of
+    # the cards around the next one, for its multiple-choice options. None: not read.
+    choice_candidates: list[str] | None = None
 
 
 # With no review limit set, a day's reviews are bounded only by what is due.
@@ -206,7 +211,7 @@ SELECT counts.new_limit, counts.review_limit, counts.n_reviewed, counts.n_done,
        ELSE 0 END AS n_unseen,
        c.id AS card_id, c.key AS card_key, c.front AS card_front, c.back AS card_back,
        c.position AS card_position, c.tags AS card_tags,
-       {state_columns}{summary_columns}
+       {state_columns}{summary_columns}{choice_columns}
 FROM ({counts}) counts
 LEFT JOIN decks_card c ON c.id = COALESCE({repeat_ready}
   CASE WHEN counts.n_reviewed < counts.review_limit THEN (
@@ -303,8 +308,39 @@ def summary_in_snapshot(vendor: str) -> bool:
     return vendor != "postgresql"
 
 
-def snapshot_sql(new_limit: int, *, vendor: str) -> str:
-    """The snapshot statement for a daily new-card limit, formatted (golden files show it)."""
+# For picking from four: the answers of up to CANDIDATES_EACH_SIDE cards on each side of the
+# next card in deck order (decks.services.choices), two bounded ranges of the deck's
+# (position, id) index, as one JSON array. Read by the snapshot on SQLite, where an
+# answer's writes are four statements, so a picked answer stays within eight queries;
+# PostgreSQL reads them with choice_candidates, a query of its own, keeping the
+# snapshot's text within psycopg's parse cache.
+_CHOICE_COLUMN = fill_slots(
+    """,
+       CASE WHEN c.id IS NOT NULL THEN (SELECT json_group_array(side) FROM (
+         SELECT side FROM (SELECT k.back AS side FROM decks_card k
+           WHERE k.deck_id = %(deck)s AND k.retired_at IS NULL
+             AND (k.position, k.id) > (c.position, c.id)
+           ORDER BY k.position, k.id LIMIT {each})
+         UNION ALL
+         SELECT side FROM (SELECT k.back AS side FROM decks_card k
+           WHERE k.deck_id = %(deck)s AND k.retired_at IS NULL
+             AND (k.position, k.id) < (c.position, c.id)
+           ORDER BY k.position DESC, k.id DESC LIMIT {each})
+       )) END AS choice_candidates""",
+    each=str(CANDIDATES_EACH_SIDE),
+)
+
+
+def choices_in_snapshot(vendor: str) -> bool:
+    return vendor == "sqlite"
+
+
+def snapshot_sql(new_limit: int, *, vendor: str, choices: bool = False) -> str:
+    """The snapshot statement for a daily new-card limit, formatted (golden files show it).
+
+    `choices` adds the next card's multiple-choice candidates where the vendor reads them
+    in the snapshot (`choices_in_snapshot`).
+    """
     summary = "".join(
         f",\n       CASE WHEN c.id IS NULL THEN {part} END AS {name}"
         for name, part in _SUMMARY_COLUMNS.items()
@@ -323,27 +359,34 @@ def snapshot_sql(new_limit: int, *, vendor: str) -> str:
         new_limit=str(int(new_limit)),
         state_columns=state_columns_sql("s"),
         summary_columns=summary if summary_in_snapshot(vendor) else "",
+        choice_columns=_CHOICE_COLUMN if choices and choices_in_snapshot(vendor) else "",
         counts=counts,
     ).strip()
 
 
 @lru_cache(maxsize=64)
-def _snapshot_sql_compact(new_limit: int, vendor: str) -> str:
-    return compact_sql(snapshot_sql(new_limit, vendor=vendor))
+def _snapshot_sql_compact(new_limit: int, vendor: str, choices: bool) -> str:
+    return compact_sql(snapshot_sql(new_limit, vendor=vendor, choices=choices))
 
 
 _SUMMARY_SQL_COMPACT = compact_sql(SUMMARY_SQL)
 
 
 def queue_snapshot(
-    *, student: AbstractBaseUser, deck: Deck, today: date, new_limit: int | None = None
+    *,
+    student: AbstractBaseUser,
+    deck: Deck,
+    today: date,
+    new_limit: int | None = None,
+    choices: bool = False,
 ) -> QueueSnapshot:
     """The next card to answer in `deck` with today's counts, in one query.
 
     Its cost does not grow with the deck: every part reads a bounded range of an index
     (see the SQL above), and the next new card is looked for after the student's cursor.
     `new_limit` is the student's daily new-card limit for the deck when the caller has
-    read it already (the answer's target has); otherwise it is read here.
+    read it already (the answer's target has); otherwise it is read here. `choices` reads
+    the next card's multiple-choice candidates too, on SQLite in the same query.
     """
     if new_limit is None:
         new_limit = new_card_limit(student=student, deck=deck)
@@ -351,7 +394,7 @@ def queue_snapshot(
     params["tomorrow"] = today + timedelta(days=1)
     vendor = connection.vendor
     with connection.cursor() as cursor:
-        cursor.execute(_snapshot_sql_compact(new_limit, vendor), params)
+        cursor.execute(_snapshot_sql_compact(new_limit, vendor, choices), params)
         row = fetch_named(cursor)
     if row is None:  # the deck was deleted since the request found it
         return QueueSnapshot(counts=QueueCounts(due=0, new=0, repeat=0, done_today=0), item=None)
@@ -365,7 +408,11 @@ def queue_snapshot(
     item = _item_from(row, student=student, deck=deck, today=today)
     if not repeat_ready_in_snapshot(vendor) and item.kind != "repeat" and counts.repeat:
         item = _repeat_ready(student=student, deck=deck, today=today, params=params) or item
-    return QueueSnapshot(counts=counts, item=item)
+    candidates = None
+    if choices and choices_in_snapshot(vendor):
+        # SQLite reads the ready repeat in the snapshot too: these are the shown card's.
+        candidates = json.loads(row["choice_candidates"] or "[]")
+    return QueueSnapshot(counts=counts, item=item, choice_candidates=candidates)
 
 
 def _item_from(row: dict, *, student: AbstractBaseUser, deck: Deck, today: date) -> QueueItem:
@@ -418,7 +465,8 @@ def queue_offers(
     while the daily review limit (None: no limit) has room, an unseen card while the daily
     new-card limit has room, or a card answered today below SAME_DAY_REPEAT_BELOW. Anything
     else (not due yet, past a limit, already known today) is refused: accepting it would
-    let a script stretch intervals and inflate "cards cleared".
+    let a script stretch intervals and inflate "cards cleared". The snapshot's SQL picks
+    by the same rule (tests/services/study/test_parity.py checks they agree).
     """
     if state is None:
         return introduced_today < new_limit

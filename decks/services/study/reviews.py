@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils import timezone
 
-from decks.models import Card, CardState, Deck, ReviewLog
+from decks.models import AnswerMode, Card, CardState, Deck, ReviewLog
 from decks.services.activity import activity_take_out
 from decks.services.clock import today_for_study
 from decks.services.scheduling import (
@@ -55,7 +55,8 @@ class AnswerTarget:
 
 # The answer's one read, written out for the same reason as the queue snapshot: the ORM
 # spent more CPU building this query (a join per way a deck can be yours) than the
-# database spent running it. The access rules are decks_for's, as EXISTS tests.
+# database spent running it. The access rules are decks_for's, as EXISTS tests, and the
+# exam is upcoming_exam_for's (tests/services/study/test_parity.py checks both).
 _TARGET_SQL = """
 SELECT k.id AS card_id, k.key AS card_key, k.front AS card_front, k.back AS card_back,
        k.position AS card_position, k.tags AS card_tags,
@@ -180,6 +181,9 @@ def review_record(
     seen_reviews: int,
     now: datetime | None = None,
     time_taken_ms: int | None = None,
+    answered_by: str = AnswerMode.SHOWN,
+    checked_correct: bool | None = None,
+    overridden: bool = False,
 ) -> ReviewOutcome:
     """Apply one answer to `target.card` atomically and exactly once.
 
@@ -190,6 +194,8 @@ def review_record(
     compare-and-set on that count, and the log is unique on it. Only the first answer of
     a study day moves the SM-2 schedule; later same-day repeats are logged and update
     what the queue needs.
+    `answered_by`, `checked_correct` and `overridden` say how the answer was given and
+    what its check found (decks.services.answer_modes), so the log tells them apart.
     """
     validate_quality(rating)
     now = now or timezone.now()
@@ -204,6 +210,7 @@ def review_record(
         )
     log = _apply(state, rating=rating, now=now, today=today, exam_date=target.exam_date)
     log.time_taken_ms = _clamp_time_taken(time_taken_ms)
+    log.answered_by, log.checked_correct, log.overridden = answered_by, checked_correct, overridden
     first_answer = state.pk is None
     applied = answer_rows_write(
         state=state,

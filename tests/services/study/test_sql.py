@@ -29,6 +29,7 @@ from decks.services.study.answer_writes import (
 from decks.services.study.cursors import cursor_update_sql
 from decks.services.study.queue import (
     SUMMARY_SQL,
+    choices_in_snapshot,
     overview_sql,
     repeat_ready_in_snapshot,
     repeat_ready_sql,
@@ -51,6 +52,10 @@ def study_loop_statements(vendor: str) -> dict[str, str]:
         "answer target": TARGET_SQL,
         "queue snapshot (daily new-card limit 20)": snapshot_sql(20, vendor=vendor),
     }
+    if choices_in_snapshot(vendor):
+        statements["queue snapshot with choice candidates (limit 20)"] = snapshot_sql(
+            20, vendor=vendor, choices=True
+        )
     if not summary_in_snapshot(vendor):
         statements["end-of-session summary"] = SUMMARY_SQL
     if not repeat_ready_in_snapshot(vendor):

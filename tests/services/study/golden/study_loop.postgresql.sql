@@ -187,10 +187,10 @@ ORDER BY s.last_reviewed_at, s.card_id LIMIT 1;
 -- answer write, first answer, moving the cursor
 WITH answered_state AS (
   INSERT INTO decks_cardstate (
-    "student_id", "card_id", "deck_id", "repetitions",
-    "easiness", "interval", "due", "lapses",
-    "reviews", "last_rating", "last_review_day", "last_reviewed_at",
-    "introduced_on")
+    student_id, card_id, deck_id, repetitions,
+    easiness, interval, due, lapses,
+    reviews, last_rating, last_review_day, last_reviewed_at,
+    introduced_on)
   VALUES (
     %(s_student_id)s, %(s_card_id)s, %(s_deck_id)s, %(s_repetitions)s,
     %(s_easiness)s, %(s_interval)s, %(s_due)s, %(s_lapses)s,
@@ -200,17 +200,17 @@ WITH answered_state AS (
 ),
 answer_log AS (
   INSERT INTO decks_reviewlog (
-    "student_id", "card_id", "deck_id", "sequence",
-    "rating", "reviewed_at", "study_day", "scheduled",
-    "time_taken_ms", "repetitions_before", "easiness_before", "interval_before",
-    "due_before", "repetitions_after", "easiness_after", "interval_after",
-    "due_after")
+    student_id, card_id, deck_id, sequence,
+    rating, reviewed_at, study_day, scheduled,
+    time_taken_ms, answered_by, checked_correct, overridden,
+    repetitions_before, easiness_before, interval_before, due_before,
+    repetitions_after, easiness_after, interval_after, due_after)
   SELECT
-    %(l_student_id)s::integer, %(l_card_id)s::bigint, %(l_deck_id)s::bigint, %(l_sequence)s::integer,
-    %(l_rating)s::smallint, %(l_reviewed_at)s::timestamp with time zone, %(l_study_day)s::date, %(l_scheduled)s::boolean,
-    %(l_time_taken_ms)s::integer, %(l_repetitions_before)s::integer, %(l_easiness_before)s::numeric(4, 2), %(l_interval_before)s::integer,
-    %(l_due_before)s::date, %(l_repetitions_after)s::integer, %(l_easiness_after)s::numeric(4, 2), %(l_interval_after)s::integer,
-    %(l_due_after)s::date
+    %(l_student_id)s::int, %(l_card_id)s::bigint, %(l_deck_id)s::bigint, %(l_sequence)s::int,
+    %(l_rating)s::smallint, %(l_reviewed_at)s::timestamptz, %(l_study_day)s::date, %(l_scheduled)s::bool,
+    %(l_time_taken_ms)s::int, %(l_answered_by)s::text, %(l_checked_correct)s::bool, %(l_overridden)s::bool,
+    %(l_repetitions_before)s::int, %(l_easiness_before)s::numeric, %(l_interval_before)s::int, %(l_due_before)s::date,
+    %(l_repetitions_after)s::int, %(l_easiness_after)s::numeric, %(l_interval_after)s::int, %(l_due_after)s::date
   FROM answered_state
   RETURNING id
 ),
@@ -220,8 +220,8 @@ answer_activity AS (
     answers, cards, learned_answers, learned_recalled,
     mastered_delta, time_ms)
   SELECT
-    %(l_student_id)s::integer, %(l_deck_id)s::bigint, %(l_study_day)s::date, %(a_answers)s::integer,
-    %(a_cards)s::integer, %(a_learned_answers)s::integer, %(a_learned_recalled)s::integer, %(a_mastered_delta)s::integer,
+    %(l_student_id)s::int, %(l_deck_id)s::bigint, %(l_study_day)s::date, %(a_answers)s::int,
+    %(a_cards)s::int, %(a_learned_answers)s::int, %(a_learned_recalled)s::int, %(a_mastered_delta)s::int,
     %(a_time_ms)s::bigint
   FROM answered_state
   WHERE true
@@ -272,10 +272,10 @@ SELECT (SELECT id FROM answered_state) AS state_id, (SELECT id FROM answer_log) 
 -- answer write, first answer, not moving the cursor
 WITH answered_state AS (
   INSERT INTO decks_cardstate (
-    "student_id", "card_id", "deck_id", "repetitions",
-    "easiness", "interval", "due", "lapses",
-    "reviews", "last_rating", "last_review_day", "last_reviewed_at",
-    "introduced_on")
+    student_id, card_id, deck_id, repetitions,
+    easiness, interval, due, lapses,
+    reviews, last_rating, last_review_day, last_reviewed_at,
+    introduced_on)
   VALUES (
     %(s_student_id)s, %(s_card_id)s, %(s_deck_id)s, %(s_repetitions)s,
     %(s_easiness)s, %(s_interval)s, %(s_due)s, %(s_lapses)s,
@@ -285,17 +285,17 @@ WITH answered_state AS (
 ),
 answer_log AS (
   INSERT INTO decks_reviewlog (
-    "student_id", "card_id", "deck_id", "sequence",
-    "rating", "reviewed_at", "study_day", "scheduled",
-    "time_taken_ms", "repetitions_before", "easiness_before", "interval_before",
-    "due_before", "repetitions_after", "easiness_after", "interval_after",
-    "due_after")
+    student_id, card_id, deck_id, sequence,
+    rating, reviewed_at, study_day, scheduled,
+    time_taken_ms, answered_by, checked_correct, overridden,
+    repetitions_before, easiness_before, interval_before, due_before,
+    repetitions_after, easiness_after, interval_after, due_after)
   SELECT
-    %(l_student_id)s::integer, %(l_card_id)s::bigint, %(l_deck_id)s::bigint, %(l_sequence)s::integer,
-    %(l_rating)s::smallint, %(l_reviewed_at)s::timestamp with time zone, %(l_study_day)s::date, %(l_scheduled)s::boolean,
-    %(l_time_taken_ms)s::integer, %(l_repetitions_before)s::integer, %(l_easiness_before)s::numeric(4, 2), %(l_interval_before)s::integer,
-    %(l_due_before)s::date, %(l_repetitions_after)s::integer, %(l_easiness_after)s::numeric(4, 2), %(l_interval_after)s::integer,
-    %(l_due_after)s::date
+    %(l_student_id)s::int, %(l_card_id)s::bigint, %(l_deck_id)s::bigint, %(l_sequence)s::int,
+    %(l_rating)s::smallint, %(l_reviewed_at)s::timestamptz, %(l_study_day)s::date, %(l_scheduled)s::bool,
+    %(l_time_taken_ms)s::int, %(l_answered_by)s::text, %(l_checked_correct)s::bool, %(l_overridden)s::bool,
+    %(l_repetitions_before)s::int, %(l_easiness_before)s::numeric, %(l_interval_before)s::int, %(l_due_before)s::date,
+    %(l_repetitions_after)s::int, %(l_easiness_after)s::numeric, %(l_interval_after)s::int, %(l_due_after)s::date
   FROM answered_state
   RETURNING id
 ),
@@ -305,8 +305,8 @@ answer_activity AS (
     answers, cards, learned_answers, learned_recalled,
     mastered_delta, time_ms)
   SELECT
-    %(l_student_id)s::integer, %(l_deck_id)s::bigint, %(l_study_day)s::date, %(a_answers)s::integer,
-    %(a_cards)s::integer, %(a_learned_answers)s::integer, %(a_learned_recalled)s::integer, %(a_mastered_delta)s::integer,
+    %(l_student_id)s::int, %(l_deck_id)s::bigint, %(l_study_day)s::date, %(a_answers)s::int,
+    %(a_cards)s::int, %(a_learned_answers)s::int, %(a_learned_recalled)s::int, %(a_mastered_delta)s::int,
     %(a_time_ms)s::bigint
   FROM answered_state
   WHERE true
@@ -325,17 +325,17 @@ WITH answered_state AS (
 ),
 answer_log AS (
   INSERT INTO decks_reviewlog (
-    "student_id", "card_id", "deck_id", "sequence",
-    "rating", "reviewed_at", "study_day", "scheduled",
-    "time_taken_ms", "repetitions_before", "easiness_before", "interval_before",
-    "due_before", "repetitions_after", "easiness_after", "interval_after",
-    "due_after")
+    student_id, card_id, deck_id, sequence,
+    rating, reviewed_at, study_day, scheduled,
+    time_taken_ms, answered_by, checked_correct, overridden,
+    repetitions_before, easiness_before, interval_before, due_before,
+    repetitions_after, easiness_after, interval_after, due_after)
   SELECT
-    %(l_student_id)s::integer, %(l_card_id)s::bigint, %(l_deck_id)s::bigint, %(l_sequence)s::integer,
-    %(l_rating)s::smallint, %(l_reviewed_at)s::timestamp with time zone, %(l_study_day)s::date, %(l_scheduled)s::boolean,
-    %(l_time_taken_ms)s::integer, %(l_repetitions_before)s::integer, %(l_easiness_before)s::numeric(4, 2), %(l_interval_before)s::integer,
-    %(l_due_before)s::date, %(l_repetitions_after)s::integer, %(l_easiness_after)s::numeric(4, 2), %(l_interval_after)s::integer,
-    %(l_due_after)s::date
+    %(l_student_id)s::int, %(l_card_id)s::bigint, %(l_deck_id)s::bigint, %(l_sequence)s::int,
+    %(l_rating)s::smallint, %(l_reviewed_at)s::timestamptz, %(l_study_day)s::date, %(l_scheduled)s::bool,
+    %(l_time_taken_ms)s::int, %(l_answered_by)s::text, %(l_checked_correct)s::bool, %(l_overridden)s::bool,
+    %(l_repetitions_before)s::int, %(l_easiness_before)s::numeric, %(l_interval_before)s::int, %(l_due_before)s::date,
+    %(l_repetitions_after)s::int, %(l_easiness_after)s::numeric, %(l_interval_after)s::int, %(l_due_after)s::date
   FROM answered_state
   RETURNING id
 ),
@@ -345,8 +345,8 @@ answer_activity AS (
     answers, cards, learned_answers, learned_recalled,
     mastered_delta, time_ms)
   SELECT
-    %(l_student_id)s::integer, %(l_deck_id)s::bigint, %(l_study_day)s::date, %(a_answers)s::integer,
-    %(a_cards)s::integer, %(a_learned_answers)s::integer, %(a_learned_recalled)s::integer, %(a_mastered_delta)s::integer,
+    %(l_student_id)s::int, %(l_deck_id)s::bigint, %(l_study_day)s::date, %(a_answers)s::int,
+    %(a_cards)s::int, %(a_learned_answers)s::int, %(a_learned_recalled)s::int, %(a_mastered_delta)s::int,
     %(a_time_ms)s::bigint
   FROM answered_state
   WHERE true
@@ -405,17 +405,17 @@ WITH answered_state AS (
 ),
 answer_log AS (
   INSERT INTO decks_reviewlog (
-    "student_id", "card_id", "deck_id", "sequence",
-    "rating", "reviewed_at", "study_day", "scheduled",
-    "time_taken_ms", "repetitions_before", "easiness_before", "interval_before",
-    "due_before", "repetitions_after", "easiness_after", "interval_after",
-    "due_after")
+    student_id, card_id, deck_id, sequence,
+    rating, reviewed_at, study_day, scheduled,
+    time_taken_ms, answered_by, checked_correct, overridden,
+    repetitions_before, easiness_before, interval_before, due_before,
+    repetitions_after, easiness_after, interval_after, due_after)
   SELECT
-    %(l_student_id)s::integer, %(l_card_id)s::bigint, %(l_deck_id)s::bigint, %(l_sequence)s::integer,
-    %(l_rating)s::smallint, %(l_reviewed_at)s::timestamp with time zone, %(l_study_day)s::date, %(l_scheduled)s::boolean,
-    %(l_time_taken_ms)s::integer, %(l_repetitions_before)s::integer, %(l_easiness_before)s::numeric(4, 2), %(l_interval_before)s::integer,
-    %(l_due_before)s::date, %(l_repetitions_after)s::integer, %(l_easiness_after)s::numeric(4, 2), %(l_interval_after)s::integer,
-    %(l_due_after)s::date
+    %(l_student_id)s::int, %(l_card_id)s::bigint, %(l_deck_id)s::bigint, %(l_sequence)s::int,
+    %(l_rating)s::smallint, %(l_reviewed_at)s::timestamptz, %(l_study_day)s::date, %(l_scheduled)s::bool,
+    %(l_time_taken_ms)s::int, %(l_answered_by)s::text, %(l_checked_correct)s::bool, %(l_overridden)s::bool,
+    %(l_repetitions_before)s::int, %(l_easiness_before)s::numeric, %(l_interval_before)s::int, %(l_due_before)s::date,
+    %(l_repetitions_after)s::int, %(l_easiness_after)s::numeric, %(l_interval_after)s::int, %(l_due_after)s::date
   FROM answered_state
   RETURNING id
 ),
@@ -425,8 +425,8 @@ answer_activity AS (
     answers, cards, learned_answers, learned_recalled,
     mastered_delta, time_ms)
   SELECT
-    %(l_student_id)s::integer, %(l_deck_id)s::bigint, %(l_study_day)s::date, %(a_answers)s::integer,
-    %(a_cards)s::integer, %(a_learned_answers)s::integer, %(a_learned_recalled)s::integer, %(a_mastered_delta)s::integer,
+    %(l_student_id)s::int, %(l_deck_id)s::bigint, %(l_study_day)s::date, %(a_answers)s::int,
+    %(a_cards)s::int, %(a_learned_answers)s::int, %(a_learned_recalled)s::int, %(a_mastered_delta)s::int,
     %(a_time_ms)s::bigint
   FROM answered_state
   WHERE true

@@ -1,12 +1,8 @@
 import json
 
+from decks.html import plain_text
 from decks.importers.base import CardRecord
-from decks.importers.seed_corrections import (
-    Corrections,
-    corrected_cards,
-    load_corrections,
-    plain_text,
-)
+from decks.seeds.corrections import Corrections, corrected_cards, load_corrections
 
 SOURCE = "Dog: een klant die weinig oplevert.\nPartner: een klant die de relatie als sterk beleeft."
 
@@ -148,4 +144,32 @@ def test_a_fix_that_is_not_text_is_an_error(tmp_path):
 
     assert [problem.message for problem in problems] == [
         "x.corrections.json: card 'Dog': 'fix' must hold text only"
+    ]
+
+
+def test_a_replaced_card_names_the_card_asking_its_question_and_its_split_parts_stay():
+    entry = {
+        "replaced_by": "Partner",
+        "split": [{"front": "Wat doe je met een dog?", "back": "<p>Afstoten</p>"}],
+    }
+
+    result = corrected_cards(
+        make_cards("Dog", "Partner"), Corrections(cards={"Dog": entry}), SOURCE
+    )
+
+    assert [(card.identity, card.replaced_by) for card in result.cards] == [
+        ("Dog", "Partner"),
+        ("Wat doe je met een dog?", ""),
+        ("Partner", ""),
+    ]
+
+
+def test_a_replaced_by_that_is_not_text_is_an_error(tmp_path):
+    path = tmp_path / "x.corrections.json"
+    path.write_text(json.dumps({"cards": {"Dog": {"replaced_by": ["Partner"]}}}), encoding="utf-8")
+
+    _, problems = load_corrections(path)
+
+    assert [problem.message for problem in problems] == [
+        "x.corrections.json: card 'Dog': 'replaced_by' must be a str"
     ]

@@ -153,3 +153,30 @@ class QueuedPasswordResetForm(PasswordResetForm):
             domain=kwargs.get("domain_override") or request.get_host(),
             use_https=bool(kwargs.get("use_https")),
         )
+
+
+class EmailChangeForm(forms.Form):
+    """A new address for password-reset links, confirmed with the current password: a
+    borrowed, logged-in laptop must not be enough to take the account over by mail."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        required=False,
+        help_text=_("Only to send you a link if you forget your password. Empty for none."),
+    )
+    password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["email"].initial = user.email
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your current password."))
+        return password

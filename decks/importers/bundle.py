@@ -14,7 +14,13 @@ from pathlib import PurePosixPath
 
 from decks.importers import csv as csv_importer
 from decks.importers.archive import ByteBudget, PackageError, is_unsafe_name, read_member
-from decks.importers.base import ImportLimits, ParseResult, Problem, human_size
+from decks.importers.base import (
+    ImportLimits,
+    ParseResult,
+    Problem,
+    human_size,
+    title_from_file_name,
+)
 from decks.importers.decoding import decode_text
 from decks.importers.media import MediaCollector, MediaLimitExceeded
 
@@ -60,7 +66,7 @@ def parse(archive: zipfile.ZipFile, *, limits: ImportLimits) -> ParseResult:
     result.warnings[:0] = decoded.warnings
     result.warnings.extend(media.problems())
     result.media = media.by_hash()
-    result.deck_title = PurePosixPath(table).stem or None
+    result.deck_title = title_from_file_name(table)
     return result
 
 

@@ -145,7 +145,7 @@ def _add_marked_card(
         front, answer = _term_card(prompt.removesuffix("=").strip(), answer)
     else:  # a bare term stays a term; a question or an instruction gets its punctuation
         front = _question_prompt(prompt) if is_question(prompt) else sentence_case(prompt)
-    blocks, problems = answer_blocks(answer)
+    blocks, problems = answer_blocks(answer, keep_lines=True)
     result.warnings.extend(problems)
     result.cards.append(
         CardRecord(front=text_html(front), back=blocks_to_html(blocks), tags=tags, line=number)
@@ -208,7 +208,7 @@ def _add_card(
         front, answer = _term_card(term, answer)
     else:
         front = _question_prompt(line)
-    blocks, problems = answer_blocks(answer)
+    blocks, problems = answer_blocks(answer, keep_lines=True)
     result.warnings.extend(problems)
     result.cards.append(
         CardRecord(front=text_html(front), back=blocks_to_html(blocks), tags=tags, line=number)

@@ -45,7 +45,7 @@ def test_a_file_in_a_folder_is_found_by_its_name_alone():
 
 
 def test_the_deck_is_named_after_the_table(bundle):
-    assert parse_upload(bundle, filename="upload.zip").deck_title == "kaarten"
+    assert parse_upload(bundle, filename="upload.zip").deck_title == "Kaarten"
 
 
 def test_a_missing_picture_is_a_warning_naming_the_file_and_the_line():

@@ -157,8 +157,11 @@ def test_card_lists_and_emphasis_render_as_written(logged_in, student):
     assert "<ol><li>Strategie</li><li>Tactiek</li></ol>" in html
 
 
-def test_get_is_not_allowed_on_the_answer_url(logged_in, deck):
-    assert logged_in.get(reverse("study_answer", args=[deck.slug])).status_code == 405
+def test_a_get_on_the_answer_url_records_nothing_and_opens_the_study_page(logged_in, deck):
+    # Never a 405: a log-in's `next` or a bookmark may name this address.
+    response = logged_in.get(reverse("study_answer", args=[deck.slug]))
+    assert response["Location"] == reverse("study", args=[deck.slug])
+    assert not ReviewLog.objects.exists()
 
 
 def test_a_deck_of_a_class_i_am_not_in_is_not_found(logged_in):

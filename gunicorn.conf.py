@@ -9,7 +9,10 @@ of machines, can serve the same students behind a load balancer.
 import multiprocessing
 import os
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+# Loopback only: nginx in front (deploy/nginx.conf) is what faces the network, reading slow
+# clients whole and writing the X-Forwarded-For the app trusts. Reachable from outside,
+# anyone could send gunicorn slow headers, or an X-Forwarded-For of their choosing.
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # The usual 2 x cores + 1: the study loop waits on the database more than on the CPU.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_tasks_db",
     "decks",
 ]
 
@@ -102,14 +103,46 @@ TEMPLATES = [
 # The throttles' counts (decks/throttles.py) must be shared by every process to mean
 # anything behind a load balancer: Redis when REDIS_URL is set, else this process alone.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# A Redis that accepts connections but never answers must cost a request a fraction of a
+# second, not a thread: past these timeouts the throttles are off (decks/throttles.py).
+REDIS_TIMEOUT_SECONDS = float(os.environ.get("REDIS_TIMEOUT", "0.25"))
+
+
+def redis_cache(location: str) -> dict:
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": location,
+        "OPTIONS": {
+            "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+            "socket_timeout": REDIS_TIMEOUT_SECONDS,
+        },
+    }
+
+
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "throttle": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        redis_cache(REDIS_URL)
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}
     ),
 }
+
+
+def db_pool_options() -> dict:
+    """psycopg's pool inside each app process (`DB_POOL=1`).
+
+    A pooled connection the database dropped while it sat idle is replaced by a fresh one
+    as a request takes it (decks/backends/postgresql). A request that gets no working
+    connection within `DB_POOL_TIMEOUT` (the connect timeout, 2 s) fails with the 503
+    (decks.middleware).
+    """
+    return {
+        "min_size": env_int("DB_POOL_MIN", 2),
+        "max_size": env_int("DB_POOL_MAX", 10),
+        "timeout": env_int("DB_POOL_TIMEOUT", env_int("DB_CONNECT_TIMEOUT", 2)),
+    }
+
 
 # SQLite is the embedded default so the app runs with nothing installed; production
 # points DATABASE_URL at PostgreSQL.
@@ -155,11 +188,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # and threads instead of opened per request. Django requires CONN_MAX_AGE = 0 then.
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
-        DATABASES["default"]["OPTIONS"]["pool"] = {
-            "min_size": env_int("DB_POOL_MIN", 2),
-            "max_size": env_int("DB_POOL_MAX", 10),
-            "timeout": env_int("DB_POOL_TIMEOUT", 5),
-        }
+        DATABASES["default"]["OPTIONS"]["pool"] = db_pool_options()
+        # Django's backend, whose pooled connections are checked as they are taken.
+        DATABASES["default"]["ENGINE"] = "decks.backends.postgresql"
     TEST_DATABASE_NAME = os.environ.get("TEST_DATABASE_NAME") or None
 else:
     # Tests use a file, not memory, so threads share it the way app processes would; one
@@ -171,6 +202,15 @@ DATABASES["default"]["TEST"] = {"NAME": TEST_DATABASE_NAME}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Work that must not run in a request thread (the password-reset mail, so the page takes the
+# same time whether an account exists) is a task: stored in the database and run by
+# `manage.py db_worker`, which needs nothing beyond the database (`make run` starts one).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("STAMP_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -180,6 +220,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # django-axes first, so a locked-out username and address never reach the password check.
     "axes.backends.AxesStandaloneBackend",
+    # Marks a log-in whose password is checked, so a lockout refusal is not counted as one.
+    "decks.throttles.PasswordChecked",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = 5
@@ -314,6 +356,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
@@ -342,10 +387,13 @@ STAMP_IMPORT_MAX_CARDS_PER_NOTE = env_int("STAMP_IMPORT_MAX_CARDS_PER_NOTE", 50)
 STAMP_IMPORT_MAX_TEXT_LINES = env_int("STAMP_IMPORT_MAX_TEXT_LINES", 100_000)
 # Each upload is parsed in a child process with these limits (decks/importers/isolation.py):
 # CPU seconds, and memory beyond the worker's own size, well above what the worst upload the
-# benchmark knows costs (bench/README.md).
-# The CPU limit plus 5 s of grace stays inside gunicorn's 30 s timeout.
+# benchmark knows costs (bench/README.md). The limit is on CPU, not on the clock: a parse
+# waiting behind others is let finish.
 STAMP_IMPORT_PARSE_CPU_SECONDS = env_int("STAMP_IMPORT_PARSE_CPU_SECONDS", 20)
 STAMP_IMPORT_PARSE_MEMORY_MB = env_int("STAMP_IMPORT_PARSE_MEMORY_MB", 1024)
+# Imports waiting for, or in, the task worker (reading or writing) before a new one is
+# refused with "too many imports are waiting".
+STAMP_IMPORT_QUEUE_MAX = env_int("STAMP_IMPORT_QUEUE_MAX", 20)
 # Uploads one teacher may have waiting for their confirm; older ones are dropped.
 STAMP_IMPORT_MAX_PENDING = env_int("STAMP_IMPORT_MAX_PENDING", 5)
 # Pictures and sound in one import (decks.importers.media), and one picture in the admin.

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy
 
 from decks import admin as decks_admin
+from decks.forms import QueuedPasswordResetForm
 from decks.throttles import login_failures_capped, throttled
 from decks.views import account
 
@@ -34,8 +35,8 @@ urlpatterns = [
     path(
         "accounts/password-reset/",
         throttled("password-reset", PASSWORD_RESET_THROTTLED)(
-            # The mail signs as the app, not as the host name Django would use.
-            auth_views.PasswordResetView.as_view(extra_email_context={"site_name": "Stamp"})
+            # The mail goes out from a task: the page is the same whether the account exists.
+            auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm)
         ),
         name="password_reset",
     ),

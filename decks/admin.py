@@ -210,8 +210,18 @@ class DeckAdmin(ImportWizardAdmin, ProgressProtectedAdmin):
 
     def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
         if db_field.name == "editors":
-            kwargs["queryset"] = colleagues_of(request.user)
+            # The owner edits the deck anyway: offering them as its editor says nothing.
+            kwargs["queryset"] = colleagues_of(request.user).exclude(pk=self._owner_id(request))
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _owner_id(self, request: HttpRequest) -> int | None:
+        """The deck's owner on its change page; on the add page the teacher, who becomes it."""
+        object_id = (
+            request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+        )
+        if object_id is None:
+            return None if request.user.is_superuser else request.user.pk
+        return Deck.objects.filter(pk=object_id).values_list("owner_id", flat=True).first()
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)

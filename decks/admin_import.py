@@ -1,40 +1,56 @@
-"""The admin's import wizard: upload and preview, import into another deck, confirm, offer
-the deck to classes.
+"""The admin's import wizard: upload, follow the import, preview, import into another
+deck, confirm, offer the deck to classes.
 
-Nothing is written until the teacher confirms: the upload waits in the database
-(`ImportUpload`), so any app process can take the confirmation.
+Nothing is read or written in the request: the upload waits in the database
+(`ImportUpload`) and the task worker reads it, and once confirmed writes it
+(`decks.services.import_jobs`); the teacher's page follows the job (`ImportJob`). Any app
+process can take any step.
 """
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from decks.admin_forms import ImportConfirmForm, ImportUploadForm
 from decks.importers.detect import FORMAT_LABELS
-from decks.importers.isolation import parse_upload_isolated
-from decks.models import ImportUpload
+from decks.models import ImportJob, ImportUpload
 from decks.selectors import classes_taught_by, decks_editable_by
 from decks.services.classes import deck_classes_add
 from decks.services.clock import today_for_study
-from decks.services.imports import (
-    ImportRejected,
-    deck_import,
-    decks_titled,
-    import_limits,
-    import_plan,
-    import_upload_hold,
+from decks.services.import_jobs import (
+    ImportQueueFull,
+    import_job_confirm,
+    import_job_preview,
+    import_job_start,
+    import_queue_full,
 )
-from decks.services.media import files_removed_on_failure
+from decks.services.imports import decks_titled, import_limits, import_upload_hold
+
+# Imports wait for the task worker; past STAMP_IMPORT_QUEUE_MAX the teacher is told at once.
+QUEUE_FULL = _(
+    "Too many imports are waiting to be read or written right now. Try again in a few minutes."
+)
+
+
+def _imported_message(job: ImportJob) -> str:
+    return gettext(
+        "Imported %(file)s into “%(deck)s”: %(added)s added, %(updated)s updated, "
+        "%(unchanged)s unchanged, %(retired)s retired."
+    ) % {
+        "file": job.filename,
+        **{k: job.result[k] for k in ("added", "updated", "unchanged", "retired")},
+        "deck": job.result["deck_title"],
+    }
 
 
 class ImportWizardAdmin(admin.ModelAdmin):
-    """The deck admin's four import pages, at /admin/decks/deck/import/..."""
+    """The deck admin's import pages, at /admin/decks/deck/import/..."""
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -49,6 +65,11 @@ class ImportWizardAdmin(admin.ModelAdmin):
                 "import/done/<int:deck_id>/",
                 wrap(self.import_done_view),
                 name="decks_deck_import_done",
+            ),
+            path(
+                "import/job/<uuid:job_id>/",
+                wrap(self.import_job_view),
+                name="decks_deck_import_job",
             ),
             path(
                 "import/<uuid:upload_id>/confirm/",
@@ -83,31 +104,22 @@ class ImportWizardAdmin(admin.ModelAdmin):
             max_bytes=limits.max_bytes,
         )
         if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            data = upload.read()
-            deck = form.cleaned_data["deck"]
-            parsed = parse_upload_isolated(
-                data,
-                filename=upload.name,
-                format=form.cleaned_data["format"] or None,
-                limits=limits,
-            )
-            plan = import_plan(
-                parsed=parsed, deck=deck, new_title=form.cleaned_data["new_deck_title"]
-            )
-            pending = None
-            if plan.ok:
+            # The task worker reads the file (import_jobs); this thread only stores it.
+            if import_queue_full():
+                form.add_error(None, QUEUE_FULL)
+            else:
+                upload = form.cleaned_data["file"]
+                deck = form.cleaned_data["deck"]
                 pending = import_upload_hold(
                     teacher=request.user,
                     now=timezone.now(),
                     filename=upload.name[:255],
-                    data=data,
+                    data=upload.read(),
                     format=form.cleaned_data["format"],
                     deck=deck,
-                    new_deck_title=plan.deck_title if deck is None else "",
-                    media_members={sha256: media.member for sha256, media in parsed.media.items()},
+                    new_deck_title=form.cleaned_data["new_deck_title"] if deck is None else "",
                 )
-            return self._preview(request, plan=plan, filename=upload.name, pending=pending)
+                return self._job_started(request, pending)
         return TemplateResponse(
             request, "admin/decks/deck/import_form.html", self._context(request, form=form)
         )
@@ -142,16 +154,57 @@ class ImportWizardAdmin(admin.ModelAdmin):
             return redirect("admin:decks_deck_import")
         pending = get_object_or_404(ImportUpload, pk=upload_id, uploaded_by=request.user)
         deck = get_object_or_404(decks_editable_by(request.user), pk=deck_id)
-        parsed = parse_upload_isolated(
-            bytes(pending.data),
-            filename=pending.filename,
-            format=pending.format or None,
-            limits=import_limits(),
-        )
         pending.deck, pending.new_deck_title = deck, ""
         pending.save(update_fields=["deck", "new_deck_title"])
-        plan = import_plan(parsed=parsed, deck=deck)
-        return self._preview(request, plan=plan, filename=pending.filename, pending=pending)
+        return self._job_started(request, pending)
+
+    def _job_started(self, request: HttpRequest, pending: ImportUpload) -> HttpResponse:
+        """Queue the upload's reading and show its page; the form again if the queue is full."""
+        try:
+            job = import_job_start(teacher=request.user, upload=pending)
+        except ImportQueueFull:
+            messages.error(request, QUEUE_FULL)
+            return redirect("admin:decks_deck_import")
+        return redirect(reverse("admin:decks_deck_import_job", args=[job.pk]))
+
+    def import_job_view(self, request: HttpRequest, job_id) -> HttpResponse:
+        """An import in the task worker: its progress while it runs, the preview once the
+        file is read, and where it ended once written."""
+        self._require_import_permission(request)
+        job = get_object_or_404(ImportJob, pk=job_id, teacher=request.user)
+        if job.stage == ImportJob.Stage.PREVIEW:
+            plan = import_job_preview(job)
+            pending = job.upload if plan.ok else None
+            return self._preview(request, plan=plan, filename=job.filename, pending=pending)
+        if job.stage == ImportJob.Stage.DONE:
+            messages.success(request, _imported_message(job))
+            return redirect(reverse("admin:decks_deck_import_done", args=[job.result["deck"]]))
+        if job.stage == ImportJob.Stage.FAILED:
+            for problem in job.result.get("problems", []):
+                messages.error(request, problem)
+            return redirect("admin:decks_deck_import")
+        steps = [ImportJob.Stage.PARSING, ImportJob.Stage.WRITING]
+        done = {
+            ImportJob.Stage.QUEUED: 0,
+            ImportJob.Stage.PARSING: 0,
+            ImportJob.Stage.WRITING_QUEUED: 1,
+            ImportJob.Stage.WRITING: 1,
+        }[job.stage]
+        return TemplateResponse(
+            request,
+            "admin/decks/deck/import_job.html",
+            self._context(
+                request,
+                title=gettext("Importing %(file)s") % {"file": job.filename},
+                job=job,
+                steps=[
+                    (step.label, index < done, step == job.stage)
+                    for index, step in enumerate(steps)
+                ],
+                progress=done,
+                progress_max=len(steps),
+            ),
+        )
 
     def import_confirm_view(self, request: HttpRequest, upload_id) -> HttpResponse:
         """Step 2: write everything in one transaction, or nothing."""
@@ -160,49 +213,23 @@ class ImportWizardAdmin(admin.ModelAdmin):
             return redirect("admin:decks_deck_import")
         form = ImportConfirmForm(request.POST)
         form.is_valid()
-        try:
-            # The upload is locked and deleted in the import's transaction, so a double
-            # click or a second tab confirms it once; the other finds it gone (404). If
-            # anything in it fails, the files the import stored go too.
-            with files_removed_on_failure(), transaction.atomic():
-                pending = get_object_or_404(
-                    ImportUpload.objects.select_for_update(), pk=upload_id, uploaded_by=request.user
-                )
-                if (
-                    pending.deck_id
-                    and not decks_editable_by(request.user).filter(pk=pending.deck_id).exists()
-                ):
-                    raise PermissionDenied
-                _, result = deck_import(
-                    data=bytes(pending.data),
-                    filename=pending.filename,
-                    format=pending.format or None,
-                    owner=request.user,
-                    deck=pending.deck,
-                    new_title=pending.new_deck_title,
-                    retire_missing=form.cleaned_data.get("retire_missing", False),
-                )
-                pending.delete()
-        except ImportRejected as rejected:
-            for problem in rejected.problems:
-                messages.error(request, str(problem))
-            return redirect("admin:decks_deck_import")
-        messages.success(
-            request,
-            gettext(
-                "Imported %(file)s into “%(deck)s”: %(added)s added, %(updated)s updated, "
-                "%(unchanged)s unchanged, %(retired)s retired."
-            )
-            % {
-                "file": pending.filename,
-                "deck": result.deck.title,
-                "added": result.added,
-                "updated": result.updated,
-                "unchanged": result.unchanged,
-                "retired": result.retired,
-            },
+        pending = get_object_or_404(ImportUpload, pk=upload_id, uploaded_by=request.user)
+        job = (
+            ImportJob.objects.filter(upload=pending, teacher=request.user)
+            .order_by("-created_at")
+            .first()
         )
-        return redirect(reverse("admin:decks_deck_import_done", args=[result.deck.pk]))
+        if job is None:
+            raise Http404("This upload has no preview.")
+        try:
+            # Once: a double click or a second tab finds it confirmed and follows it.
+            import_job_confirm(
+                job=job, retire_missing=form.cleaned_data.get("retire_missing", False)
+            )
+        except ImportQueueFull:
+            messages.error(request, QUEUE_FULL)
+            return redirect(reverse("admin:decks_deck_import_job", args=[job.pk]))
+        return redirect(reverse("admin:decks_deck_import_job", args=[job.pk]))
 
     def import_done_view(self, request: HttpRequest, deck_id: int) -> HttpResponse:
         """The import's last page: a deck reaches students only in a class, so offer them.

@@ -1,10 +1,14 @@
+from typing import Any
+
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.contrib.auth.models import User
 from django.core.validators import MaxLengthValidator
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from decks.models import AnswerMode, DeckSettings
+from decks.services.accounts import password_reset_mail_send
 from decks.services.answer_check import MAX_GIVEN_CHARS
 from decks.services.answer_modes import OPTION_MAX_CHARS
 from decks.services.choices import OPTIONS
@@ -138,3 +142,44 @@ class DeckSettingsForm(forms.ModelForm):
             "new_per_day": forms.NumberInput(attrs={"min": 0, "max": 500}),
             "reviews_per_day": forms.NumberInput(attrs={"min": 0, "max": 5000}),
         }
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, whose save only enqueues the mail (`password_reset_mail_send`):
+    the page cannot tell, by its path or its time, whether the address has an account."""
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # PasswordResetView passes these as keywords; the rest is the mail's, the task's.
+        request: HttpRequest = kwargs["request"]
+        password_reset_mail_send.enqueue(
+            email=self.cleaned_data["email"],
+            domain=kwargs.get("domain_override") or request.get_host(),
+            use_https=bool(kwargs.get("use_https")),
+        )
+
+
+class EmailChangeForm(forms.Form):
+    """A new address for password-reset links, confirmed with the current password: a
+    borrowed, logged-in laptop must not be enough to take the account over by mail."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        required=False,
+        help_text=_("Only to send you a link if you forget your password. Empty for none."),
+    )
+    password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["email"].initial = user.email
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your current password."))
+        return password

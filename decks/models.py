@@ -236,6 +236,43 @@ class ImportUpload(models.Model):
         return f"{self.filename} by {self.uploaded_by}"
 
 
+class ImportJob(models.Model):
+    """One upload's way through the task worker: read (the preview), then, once confirmed,
+    written. The teacher's page shows its stage until it is done.
+
+    Parsing and writing run in `manage.py db_worker`, never in a thread that serves
+    students; this row is how the page and the worker talk.
+    """
+
+    class Stage(models.TextChoices):
+        QUEUED = "queued", _("Waiting for its turn")
+        PARSING = "parsing", _("Reading the file")
+        PREVIEW = "preview", _("Read")
+        WRITING_QUEUED = "writing-queued", _("Waiting for its turn to be written")
+        WRITING = "writing", _("Storing pictures and sound, writing the cards")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Not imported")
+
+    # Stages in which a job waits for, or holds, the task worker.
+    ACTIVE = (Stage.QUEUED, Stage.PARSING, Stage.WRITING_QUEUED, Stage.WRITING)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    teacher = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    upload = models.ForeignKey(ImportUpload, null=True, blank=True, on_delete=models.SET_NULL)
+    filename = models.CharField(max_length=255)
+    stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.QUEUED)
+    retire_missing = models.BooleanField(default=False)
+    # The preview, as `decks.services.imports.import_plan` made it (pickled), until confirmed.
+    plan = models.BinaryField(null=True, blank=True)
+    # What the teacher is told once it ends: the deck and its counts, or the problems.
+    result = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.filename} by {self.teacher}: {self.stage}"
+
+
 def media_storage_name(sha256: str, extension: str) -> str:
     """Where a file lives in storage: named by its content, so it is stored once."""
     return f"media/{sha256[:2]}/{sha256}.{extension}"
@@ -431,6 +468,32 @@ class ReviewLog(models.Model):
         if self.pk is not None and not self._state.adding:
             raise ValueError("Review logs are append-only.")
         super().save(*args, **kwargs)
+
+
+class UndoneAnswer(models.Model):
+    """An answer the student took back: the card and the answer count it was given at.
+
+    Undo sets the card's answer count back, so the form that carried the undone answer
+    would be valid again; a form shown before `undone_at_ms` for this card and count is
+    refused (the answer's one read looks here), and the card shown after the undo, newer,
+    is answered as usual.
+    """
+
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    card = models.ForeignKey(Card, on_delete=models.CASCADE)
+    sequence = models.PositiveIntegerField()
+    # Milliseconds since the epoch, the unit of the study form's `shown_at`.
+    undone_at_ms = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "card", "sequence"], name="undoneanswer_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} took back answer {self.sequence} of {self.card}"
 
 
 # The auth group whose members are teachers: they use the admin for their decks and classes.

@@ -1,9 +1,10 @@
 from django.urls import path, re_path
 
-from decks.views import account, classes, media, practice, statistics, study
+from decks.views import account, classes, media, practice, site, statistics, study
 
 urlpatterns = [
     path("", study.home, name="home"),
+    path("favicon.ico", site.favicon, name="favicon"),
     # decks.html.MEDIA_URL_PREFIX: the only sources card HTML may name.
     re_path(
         r"^media/(?P<sha256>[0-9a-f]{64})\.(?P<ext>[a-z0-9]{2,4})$",
@@ -33,6 +34,8 @@ urlpatterns = [
     path("accounts/signup/", account.signup, name="signup"),
     path("profile/", account.profile, name="profile"),
     path("account/", account.account, name="account"),
+    path("account/email/", account.account_email, name="account_email"),
+    path("account/password/", account.PasswordChangeView.as_view(), name="password_change"),
     path("account/export.json", account.account_export, name="account_export"),
     path("account/delete/", account.account_delete_view, name="account_delete"),
     path("teach/", classes.teach, name="teach"),
@@ -49,6 +52,11 @@ urlpatterns = [
         "classes/<int:pk>/students/<int:student_id>/",
         classes.class_student_view,
         name="class_student",
+    ),
+    path(
+        "classes/<int:pk>/students/<int:student_id>/password-reset/",
+        classes.class_student_password_reset,
+        name="class_student_password_reset",
     ),
     path("statistics/", statistics.statistics, name="statistics"),
     path("statistics/<slug:slug>/", statistics.statistics, name="deck_statistics"),

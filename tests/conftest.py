@@ -12,6 +12,7 @@ import time_machine
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.files.storage import default_storage
+from django.core.signals import setting_changed
 from django.utils import timezone
 
 from decks.importers.base import ImportLimits
@@ -66,6 +67,10 @@ def pytest_configure(config) -> None:
     """Hash test passwords with MD5: the production hasher is slow by design, and the
     suite creates and logs in hundreds of users (timings in bench/README.md)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks run where they are enqueued, so a test sees their effect without a worker.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    # A @task made at import time may have opened the configured backend already.
+    setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
 
 
 def make_user(username: str | None = None, *, password: str = "pass-word-123", **extra) -> User:

@@ -68,6 +68,7 @@ def test_a_picture_only_front_is_listed_by_what_it_shows():
         "Picture: klantpiramide"
     )
     assert card_text(f"Welke lagen? <img src='/media/{SHA}.png' alt='x'>") == "Welke lagen?"
+    assert card_text(f'<img src="/media/{SHA}.png" alt="">') == "Picture"
 
 
 def test_every_accepted_type_has_the_extension_it_is_served_under():

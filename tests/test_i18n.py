@@ -98,7 +98,7 @@ def test_the_switch_works_before_logging_in(client):
 
     html = client.get("/").text
     assert "Inloggen" in html
-    assert "Aanmelden" in html
+    assert "Account maken" in html
     assert "Log in" not in html
 
 
@@ -235,11 +235,14 @@ def test_the_account_page_speaks_dutch(client, student):
     dutch = {"accept-language": "nl"}
 
     profile = client.get(reverse("profile"), headers=dutch).text
-    assert f'<a href="{reverse("account")}">Je gegevens downloaden of verwijderen</a>' in profile
+    assert (
+        f'<a href="{reverse("account")}">Je account: wachtwoord, e-mailadres, je gegevens</a>'
+        in profile
+    )
 
     html = client.get(reverse("account"), headers=dutch).text
     for text in [
-        "<h1>Je gegevens</h1>",
+        "<h1>Je account</h1>",
         "Alles downloaden",
         "Mijn gegevens downloaden",
         "Je account verwijderen",

@@ -95,6 +95,15 @@ def test_without_a_bucket_media_are_files_under_media_root():
     assert result.stdout.strip() == "FileSystemStorage"
 
 
+def test_in_production_the_language_cookie_is_secure_like_the_others():
+    code = (
+        "from django.conf import settings as s; print(s.LANGUAGE_COOKIE_SECURE, "
+        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.LANGUAGE_COOKIE_SAMESITE)"
+    )
+    result = run_manage("shell", "--no-imports", "-c", code, env=PRODUCTION)
+    assert result.stdout.split() == ["True", "True", "True", "Lax"]
+
+
 def test_a_whole_number_setting_reads_the_environment(monkeypatch):
     monkeypatch.setenv("STAMP_TEST_NUMBER", "42")
     assert env_int("STAMP_TEST_NUMBER", 7) == 42

@@ -1,10 +1,16 @@
 """Throttles behind the load balancer: who is throttled, counted per client address."""
 
+import contextlib
+import socket
+import threading
+
 import pytest
-from django.test import RequestFactory
+from django.conf import settings as django_settings
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from decks.throttles import client_address
+from accountmanagement.settings import redis_cache
+from decks.throttles import DEVICE_COOKIE, client_address, seconds_left
 from tests.conftest import make_class, make_user
 
 pytestmark = pytest.mark.django_db
@@ -264,3 +270,150 @@ def test_an_address_the_proxy_wrote_with_a_port_or_in_another_form_is_read_plain
 ):
     settings.STAMP_TRUSTED_PROXIES = 1
     assert client_address(request_from(entry)) == client_is
+
+
+def test_a_class_of_30_behind_one_address_all_get_in_though_some_mistype_and_one_hammers(
+    settings, django_user_model
+):
+    """The school's morning: every student on a browser that never logged in before."""
+    settings.STAMP_THROTTLE_RATES = {**settings.STAMP_THROTTLE_RATES, "login-failures": "20/15m"}
+    students = [make_user(f"leerling{n}") for n in range(30)]
+    hammerer, typists = students[0], students[1:6]
+    hammering_browser = Client()
+    for _ in range(20):  # 5 wrong passwords, then 15 refused by the username's lockout
+        log_in(hammering_browser, hammerer.username, "wrong")
+    browsers = {student: Client() for student in students[1:]}
+    for student in typists:
+        assert log_in(browsers[student], student.username, "typo").status_code == 200
+
+    answers = [
+        log_in(browsers[student], student.username, "pass-word-123").status_code
+        for student in students[1:]
+    ]
+
+    assert answers == [302] * 29
+
+
+def test_lockout_refusals_do_not_count_toward_the_address_cap(client, settings):
+    settings.STAMP_THROTTLE_RATES = {**settings.STAMP_THROTTLE_RATES, "login-failures": "6/15m"}
+    make_user("sam")
+    make_user("kim")
+    for _ in range(10):
+        log_in(client, "sam", "wrong")  # 5 real failures, then 5 refusals
+
+    assert log_in(Client(), "kim", "pass-word-123").status_code == 302
+
+
+def test_a_student_who_just_signed_up_logs_in_while_the_address_is_capped(client, settings):
+    settings.STAMP_THROTTLE_RATES = {**settings.STAMP_THROTTLE_RATES, "login-failures": "3/15m"}
+    password = "a-long-pass-phrase-9"
+    client.post(
+        reverse("signup"), {"username": "noor", "password1": password, "password2": password}
+    )
+    client.post(reverse("logout"))
+    for attempt in range(3):
+        log_in(Client(), f"user{attempt}", "wrong")
+
+    assert log_in(client, "noor", password).status_code == 302
+
+
+def test_a_shared_pc_knows_every_student_who_logged_in_on_it(client, settings):
+    settings.STAMP_THROTTLE_RATES = {**settings.STAMP_THROTTLE_RATES, "login-failures": "3/15m"}
+    for name in ("kim", "noor", "sam"):
+        make_user(name)
+        assert log_in(client, name, "pass-word-123").status_code == 302
+        client.post(reverse("logout"))
+    for attempt in range(3):
+        log_in(Client(), f"user{attempt}", "wrong")
+
+    assert [log_in(client, name, "pass-word-123").status_code for name in ("kim", "noor")] == [
+        302,
+        302,
+    ]
+
+
+def test_the_device_cookie_is_signed_and_does_not_hold_the_username(client):
+    make_user("kimberley")
+    log_in(client, "kimberley", "pass-word-123")
+
+    cookie = client.cookies[DEVICE_COOKIE]
+
+    assert "kimberley" not in cookie.value
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
+    assert cookie["max-age"] == 365 * 24 * 3600
+
+
+def test_the_language_cookie_is_same_site_and_http_only(client):
+    response = client.post(reverse("set_language"), {"language": "nl", "next": "/"})
+
+    cookie = response.cookies[django_settings.LANGUAGE_COOKIE_NAME]
+    assert cookie["samesite"] == "Lax"
+    assert cookie["httponly"]
+
+
+def test_the_password_reset_throttle_asks_to_wait_until_its_window_ends(client, settings):
+    settings.STAMP_THROTTLE_RATES = {**settings.STAMP_THROTTLE_RATES, "password-reset": "1/h"}
+    client.post(reverse("password_reset"), {"email": "sam@example.org"})
+
+    response = client.post(reverse("password_reset"), {"email": "sam@example.org"})
+
+    window_left = seconds_left(RequestFactory().post("/accounts/password-reset/"), "password-reset")
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600
+    assert abs(int(response["Retry-After"]) - window_left) <= 1
+
+
+@pytest.fixture
+def silent_redis():
+    """A server on 127.0.0.1 that accepts connections and never answers; its port, and
+    the connections it accepted."""
+    server = socket.create_server(("127.0.0.1", 0))
+    accepted: list[socket.socket] = []
+
+    def accept_forever():
+        with contextlib.suppress(OSError):
+            while True:
+                accepted.append(server.accept()[0])
+
+    threading.Thread(target=accept_forever, daemon=True).start()
+    yield server.getsockname()[1], accepted
+    server.close()
+    for connection in accepted:
+        connection.close()
+
+
+def within(seconds: float, call, *args):
+    """`call(*args)`, or a failed test if it takes more than `seconds` (the thread left
+    behind ends when the silent server closes)."""
+    result = []
+    thread = threading.Thread(target=lambda: result.append(call(*args)), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert result, f"still waiting after {seconds} s"
+    return result[0]
+
+
+def test_a_redis_that_never_answers_turns_the_throttles_off_within_its_timeout(
+    settings, silent_redis
+):
+    port, accepted = silent_redis
+    settings.CACHES = {**settings.CACHES, "throttle": redis_cache(f"redis://127.0.0.1:{port}/0")}
+    request = RequestFactory().post("/accounts/login/")
+
+    assert within(2, seconds_left, request, "login-failures") == 0  # not throttled
+    connections = len(accepted)
+    # Once failed, the process leaves it alone for a while: no request waits on it again.
+    assert within(1, seconds_left, request, "login-failures") == 0
+    assert len(accepted) == connections
+
+
+def test_with_a_redis_that_never_answers_log_ins_still_work(client, settings, silent_redis):
+    port, _ = silent_redis
+    settings.CACHES = {**settings.CACHES, "throttle": redis_cache(f"redis://127.0.0.1:{port}/1")}
+    make_user("kim")
+    within(2, seconds_left, RequestFactory().get("/"), "login-failures")  # its first look
+
+    log_in(client, "kim", "wrong")
+
+    assert log_in(client, "kim", "pass-word-123").status_code == 302

@@ -275,6 +275,9 @@ def _warn_other_types(other_types: Counter[str], result: ParseResult) -> None:
         )
 
 
+ANKI_DEFAULT_DECK = "Default"
+
+
 def _name_decks(decks: dict[int, str], card_decks: list[int], result: ParseResult) -> None:
     """The deck the cards are in gives the title; subdecks below it become tags."""
     paths = {deck_id: decks.get(deck_id, "").split("::") for deck_id in set(card_decks)}
@@ -287,6 +290,9 @@ def _name_decks(decks: dict[int, str], card_decks: list[int], result: ParseResul
     else:
         most_used = Counter(deck for deck in card_decks if deck in paths).most_common(1)[0][0]
         result.deck_title = paths[most_used][-1]
+    # Anki's own catch-all deck names nothing: the file's name says more.
+    if result.deck_title == ANKI_DEFAULT_DECK:
+        result.deck_title = None
     if len(paths) == 1:
         return
     for index, (card, deck_id) in enumerate(zip(result.cards, card_decks, strict=True)):

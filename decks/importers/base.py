@@ -141,3 +141,22 @@ def human_size(count: int) -> str:
     if count >= 1024:
         return f"{count / 1024:.0f} KB"
     return f"{count} bytes"
+
+
+# Extensions an upload's name may end in, removed from the title it suggests (twice:
+# "kaarten.csv.zip").
+_FILE_EXTENSION = re.compile(r"\.(?:csv|tsv|tab|txt|text|zip|apkg|colpkg|json|md)$", re.IGNORECASE)
+
+
+def title_from_file_name(name: str) -> str | None:
+    """A readable deck title from an upload's file name: "verkoop_basis.csv" becomes
+    "Verkoop basis". Underscores are word breaks; so are hyphens and dots in a name without
+    spaces ("klant-centraal"), which a name with spaces ("E-mail etiquette") keeps."""
+    stem = name.replace("\\", "/").rsplit("/", 1)[-1]
+    for _ in range(2):
+        stem = _FILE_EXTENSION.sub("", stem)
+    stem = stem.replace("_", " ")
+    if " " not in stem.strip():
+        stem = re.sub(r"[-.]+", " ", stem)
+    stem = " ".join(stem.split())
+    return stem[:1].upper() + stem[1:] or None

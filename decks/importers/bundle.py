@@ -14,9 +14,15 @@ from pathlib import PurePosixPath
 
 from decks.importers import csv as csv_importer
 from decks.importers.archive import ByteBudget, PackageError, is_unsafe_name, read_member
-from decks.importers.base import ImportLimits, ParseResult, human_size
+from decks.importers.base import (
+    ImportLimits,
+    ParseResult,
+    Problem,
+    human_size,
+    title_from_file_name,
+)
 from decks.importers.decoding import decode_text
-from decks.importers.media import MediaCollector
+from decks.importers.media import MediaCollector, MediaLimitExceeded
 
 TABLE_EXTENSIONS = {".csv", ".tsv", ".tab", ".txt"}
 
@@ -51,13 +57,16 @@ def parse(archive: zipfile.ZipFile, *, limits: ImportLimits) -> ParseResult:
     members = _media_members([info.filename for info in infos if info.filename != table])
     media = MediaCollector(archive, members, limits)
     is_tsv = PurePosixPath(table).suffix.lower() in {".tsv", ".tab"}
-    result = csv_importer.parse(
-        decoded.text, limits=limits, delimiter="\t" if is_tsv else None, media=media
-    )
+    try:
+        result = csv_importer.parse(
+            decoded.text, limits=limits, delimiter="\t" if is_tsv else None, media=media
+        )
+    except MediaLimitExceeded as exceeded:  # the whole import is refused, as for a package
+        return ParseResult(errors=[Problem(str(exceeded), entry=f"entry {table}")])
     result.warnings[:0] = decoded.warnings
     result.warnings.extend(media.problems())
     result.media = media.by_hash()
-    result.deck_title = PurePosixPath(table).stem or None
+    result.deck_title = title_from_file_name(table)
     return result
 
 

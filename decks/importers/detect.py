@@ -30,6 +30,7 @@ from decks.importers.base import (
     front_key,
     human_size,
     snippet,
+    title_from_file_name,
     too_much_card_text,
 )
 from decks.importers.decoding import decode_text, looks_binary, looks_like_utf16
@@ -308,7 +309,7 @@ def _post_process(result: ParseResult, name: str, limits: ImportLimits, text_bud
     elif not result.cards and not result.errors:
         result.errors.append(Problem(gettext("no cards were found in the file")))
     if result.deck_title is None:
-        result.deck_title = PurePath(name).stem or None
+        result.deck_title = title_from_file_name(name)
 
 
 def _check_card_text(result: ParseResult, budget: int) -> None:

@@ -3,12 +3,13 @@
 Every pattern and cap in the importers bounds what a file may cost, but a mistake in any of
 them, or in Pillow, zstd or SQLite underneath, would otherwise cost the worker that serves
 students. The parse runs in a forked child with a CPU limit (`RLIMIT_CPU`) and a memory
-limit (`RLIMIT_AS`, the worker's own size plus a budget); the worker waits at most a
-little longer than the CPU limit and kills the child after that. The child reads no
-database and writes nothing: it only turns bytes into a `ParseResult`, which it sends back
-pickled. Whatever goes wrong, the teacher gets an error naming the file, and the worker
-goes on. (A child forked from a threaded worker could, rarely, wait forever on a lock
-another thread held at the fork; the wall-clock kill ends that too.)
+limit (`RLIMIT_AS`, the worker's own size plus a budget). The limit is on CPU, not on the
+clock: a parse that waits for the CPU behind other parses is let finish. The child reads
+no database and writes nothing: it only turns bytes into a `ParseResult`, which it sends
+back pickled. Whatever goes wrong, the teacher gets an error naming the file, and the
+worker goes on. (A child forked from a threaded worker could, rarely, wait forever on a
+lock another thread held at the fork: one that sleeps without using any CPU for
+`_STUCK_SECONDS` is killed.)
 """
 
 import contextlib
@@ -20,8 +21,10 @@ import resource
 import shutil
 import signal
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import cast
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -30,9 +33,15 @@ from django.utils.translation import ngettext
 from decks.importers.base import ImportLimits, ParseResult, Problem
 from decks.importers.detect import parse_upload
 
-# Seconds the worker waits beyond the child's CPU limit: for I/O and the pickled result.
-_WALL_CLOCK_GRACE = 5
+# The child is stopped by its CPU limit, not by the clock: a parse waiting for the CPU
+# behind other parses (runnable, using its share) is let finish. Only a child that sleeps
+# without using any CPU this long is taken as stuck (a lock copied by the fork) and killed.
+_STUCK_SECONDS = 10
+# Checks of the child's state while it parses.
+_POLL_SECONDS = 0.5
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+# A parse's scratch folder: this prefix, the worker's process id, a random part.
+_SCRATCH_PREFIX = "stamp-parse-"
 
 
 @dataclass(frozen=True)
@@ -63,8 +72,10 @@ def parse_upload_isolated(
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     # The child's temporary files (an Anki collection is unpacked to one) live here, so a
-    # child killed before its own clean-up leaves none behind.
-    scratch = tempfile.mkdtemp(prefix="stamp-parse-")
+    # child killed before its own clean-up leaves none behind; a worker killed during a
+    # parse leaves this folder, which the next parse in any worker removes.
+    _remove_folders_of_dead_workers()
+    scratch = tempfile.mkdtemp(prefix=f"{_SCRATCH_PREFIX}{os.getpid()}-")
     child = context.Process(
         target=_parse_in_child,
         args=(send, scratch, data, filename, format, limits, budget),
@@ -74,10 +85,10 @@ def parse_upload_isolated(
         child.start()
         send.close()
         try:
-            if receive.poll(budget.cpu_seconds + _WALL_CLOCK_GRACE):
+            if _answered(receive, cast(int, child.pid)):  # started: it has a pid
                 outcome = pickle.loads(receive.recv_bytes())
             else:
-                outcome = ("timeout", None)
+                outcome = ("stuck", None)
         except EOFError:  # the child died before it could answer
             outcome = ("died", None)
         finally:
@@ -94,6 +105,66 @@ def parse_upload_isolated(
         kind = "timeout"
     problem = Problem(_failure_message(kind, value, budget), file=_name(filename))
     return ParseResult(errors=[problem])
+
+
+def _answered(receive, pid: int) -> bool:
+    """Wait for the child's answer for as long as it works: False once it has slept
+    without using any CPU for `_STUCK_SECONDS` (its CPU limit ends a busy one itself)."""
+    cpu, idle_since = _cpu_ticks(pid), time.monotonic()
+    while not receive.poll(_POLL_SECONDS):
+        now_cpu = _cpu_ticks(pid)
+        if now_cpu is None:  # gone: its pipe says so on the next poll
+            return receive.poll(_POLL_SECONDS)
+        if now_cpu != cpu or _runnable(pid):
+            cpu, idle_since = now_cpu, time.monotonic()
+        elif time.monotonic() - idle_since > _STUCK_SECONDS:
+            return False
+    return True
+
+
+def _proc_stat(pid: int) -> list[str] | None:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            text = stat.read()
+    except OSError:
+        return None
+    return text[text.rindex(")") + 2 :].split()  # after "pid (name) "
+
+
+def _cpu_ticks(pid: int) -> int | None:
+    """CPU the process has used (user and system, in clock ticks); None once it is gone."""
+    fields = _proc_stat(pid)
+    return int(fields[11]) + int(fields[12]) if fields else None
+
+
+def _runnable(pid: int) -> bool:
+    """Running or waiting for a CPU: a parse behind others, not one stuck on a lock."""
+    fields = _proc_stat(pid)
+    return fields is not None and fields[0] == "R"
+
+
+def _remove_folders_of_dead_workers() -> None:
+    """Remove the scratch folders of workers that died during a parse (a SIGKILL, the
+    out-of-memory killer), known by the process id in their names."""
+    folder = tempfile.gettempdir()
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        pid = name.removeprefix(_SCRATCH_PREFIX).split("-")[0]
+        if name.startswith(_SCRATCH_PREFIX) and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(os.path.join(folder, name), ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def _parse_in_child(send, scratch, data, filename, format, limits, budget: ParseBudget) -> None:
@@ -155,6 +226,11 @@ def _failure_message(kind: str, detail: str | None, budget: ParseBudget) -> str:
             "Split it into smaller files, or check that it is a deck export.",
             budget.cpu_seconds,
         ) % {"seconds": budget.cpu_seconds}
+    if kind == "stuck":
+        return _(
+            "Reading the file stopped making progress, so it was stopped. Try again, or "
+            "split it into smaller files."
+        )
     if kind == "memory":
         return _(
             "Reading the file needed more than %(mb)s MB of memory, so it was stopped. "

@@ -19,7 +19,6 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import unescape
-from pathlib import PurePosixPath
 from urllib.parse import unquote
 
 import filetype
@@ -235,7 +234,8 @@ class MediaCollector:
             if media is not None:
                 self.refused[media.name] = "it is a sound, shown where a picture belongs"
             return ""
-        alt = unescape(attributes.get("alt", "")) or PurePosixPath(media.name).stem
+        # The author's alt text, or none: a file name is no description (decks.services.media).
+        alt = unescape(attributes.get("alt", ""))
         return image_html(media.url, alt=alt, width=media.width, height=media.height)
 
     def _sound(self, name: str, entry: str) -> str:

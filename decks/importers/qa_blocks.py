@@ -145,7 +145,7 @@ def _add_marked_card(
         front, answer = _term_card(prompt.removesuffix("=").strip(), answer)
     else:  # a bare term stays a term; a question or an instruction gets its punctuation
         front = _question_prompt(prompt) if is_question(prompt) else sentence_case(prompt)
-    blocks, problems = answer_blocks(answer)
+    blocks, problems = answer_blocks(answer, keep_lines=True)
     result.warnings.extend(problems)
     result.cards.append(
         CardRecord(front=text_html(front), back=blocks_to_html(blocks), tags=tags, line=number)
@@ -201,10 +201,14 @@ def _add_card(
         result.errors.append(Problem(f"question without an answer: {line!r}", number))
         return
     if line.endswith("="):
-        front, answer = _term_card(line.removesuffix("=").strip(), answer)
+        term = line.removesuffix("=").strip()
+        if not term.strip("= "):
+            result.errors.append(Problem(f"a line of '=' with no term before it: {line!r}", number))
+            return
+        front, answer = _term_card(term, answer)
     else:
         front = _question_prompt(line)
-    blocks, problems = answer_blocks(answer)
+    blocks, problems = answer_blocks(answer, keep_lines=True)
     result.warnings.extend(problems)
     result.cards.append(
         CardRecord(front=text_html(front), back=blocks_to_html(blocks), tags=tags, line=number)
@@ -216,7 +220,7 @@ def _question_prompt(line: str) -> str:
     line = sentence_case(line)
     if line.endswith("?"):
         return line
-    if line.split()[0].lower() in INSTRUCTION_WORDS:
+    if line.split()[:1] and line.split()[0].lower() in INSTRUCTION_WORDS:
         return line.rstrip(" :.") + "."
     return line.rstrip(" :.") + "?"
 
@@ -232,6 +236,6 @@ def _term_card(term: str, answer: list[tuple[int, str]]) -> tuple[str, list[tupl
     repeated = re.match(rf"{re.escape(term)}\s*=\s*", first_line, re.IGNORECASE)
     if repeated:
         first_line = first_line[repeated.end() :]
-    if first_line.split()[0].lower() in _REMARK_VERBS:
+    if first_line.split()[:1] and first_line.split()[0].lower() in _REMARK_VERBS:
         return about_prompt(term), [(first_number, f"{term} {first_line}"), *rest]
     return definition_prompt(term), [(first_number, first_line), *rest]

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import cast
 
+from django.utils.translation import gettext
+
 from decks.html import clean_card_html
 from decks.importers.base import Problem
 
@@ -193,16 +195,24 @@ def text_html(text: str) -> str:
     return clean_card_html(escape(text, quote=False))
 
 
-def answer_blocks(lines: list[tuple[int, str]]) -> tuple[list[Block], list[Problem]]:
+def answer_blocks(
+    lines: list[tuple[int, str]], *, keep_lines: bool = False
+) -> tuple[list[Block], list[Problem]]:
     """Read an answer's (line number, text) lines into paragraphs and lists.
 
     Restores what conversion lost: wrapped lines rejoin their paragraph or item, a
     numbered list whose first numbers went missing ("De klant" / "2. De strategie", or
     "- a" / "- b" / "3. c") gets them back, and a list whose first dash went missing
     ("Sales 1.0: ..." / "- Sales 2.0: ...") gets its first item back.
+
+    With `keep_lines` (answers a teacher typed line by line) a line joins the one above
+    only when they are clearly one wrapped sentence (`wraps_onto`); every other line stays
+    a paragraph of its own, and the lines that were joined are named in a warning, so the
+    preview says so.
     """
     blocks: list[Block] = []
     problems: list[Problem] = []
+    joined: list[int] = []
     for number, raw in lines:
         marker = read_marker(raw)
         line = marker.text if marker else tidy(raw)
@@ -210,7 +220,8 @@ def answer_blocks(lines: list[tuple[int, str]]) -> tuple[list[Block], list[Probl
             continue
         last = blocks[-1] if blocks else None
         if marker is None:
-            _add_text_line(blocks, line)
+            if _add_text_line(blocks, line, keep_lines=keep_lines) and keep_lines:
+                joined.append(number)
         elif marker.kind == "bullet":
             if isinstance(last, ItemList) and not last.ordered:
                 last.items.append(ListItem(sentence_case(line)))
@@ -220,20 +231,53 @@ def answer_blocks(lines: list[tuple[int, str]]) -> tuple[list[Block], list[Probl
                 blocks.append(ItemList(False, [ListItem(sentence_case(line))]))
         else:
             problems.extend(_add_numbered_item(blocks, marker, line, number))
+    if joined:
+        problems.append(
+            Problem(
+                gettext(
+                    "answer lines joined as one wrapped sentence (check the card): "
+                    "line %(lines)s joined to the line above"
+                )
+                % {"lines": ", ".join(map(str, joined))},
+                joined[0],
+            )
+        )
     return blocks, problems
 
 
-def _add_text_line(blocks: list[Block], line: str) -> None:
+# Words a sentence does not end on: a line ending on one was wrapped mid-sentence.
+_MID_SENTENCE_WORDS = {
+    # Not "aan", "op", "in", "door", "mee": Dutch sentences end on them ("beveelt je aan").
+    "de", "het", "een", "en", "of", "van", "voor", "met", "te", "naar", "als", "dat", "die",
+    "dan", "maar", "want", "the", "a", "an", "and", "or", "to", "for", "with", "from",
+}  # fmt: skip
+
+
+def wraps_onto(text: str, line: str) -> bool:
+    """Whether `line` clearly carries on the sentence `text` ends with: it opens in lower
+    case or mid-phrase, or `text` ends on a comma, a hyphen or a word no sentence ends on."""
+    if continues_previous(line):
+        return True
+    last_word = text.rsplit(None, 1)[-1].lower() if text.strip() else ""
+    return text.endswith((",", "-")) or last_word in _MID_SENTENCE_WORDS
+
+
+def _add_text_line(blocks: list[Block], line: str, *, keep_lines: bool = False) -> bool:
+    """Add a text line to the answer; True when it was joined to the line above."""
     last = blocks[-1] if blocks else None
     if isinstance(last, ItemList) and continues_previous(line):
         item = last.items[-1]
         item.text = join_wrapped(item.text, line)
-    elif isinstance(last, Paragraph) and (
-        continues_previous(line) or not (ends_sentence(last.text) or last.text.endswith(":"))
-    ):
+        return True
+    if isinstance(last, Paragraph) and not (ends_sentence(last.text) or last.text.endswith(":")):
+        if wraps_onto(last.text, line) if keep_lines else True:
+            last.text = join_wrapped(last.text, line)
+            return True
+    elif isinstance(last, Paragraph) and continues_previous(line):
         last.text = join_wrapped(last.text, line)
-    else:
-        blocks.append(Paragraph(sentence_case(line)))
+        return True
+    blocks.append(Paragraph(sentence_case(line)))
+    return False
 
 
 def _lost_its_bullet(paragraph: Paragraph, item_text: str) -> bool:

@@ -1,9 +1,73 @@
-"""A student's own data: all of it out as JSON, or the account gone for good."""
+"""A student's own account: its e-mail address, all its data out as JSON, or the account
+gone for good; and the way back in a teacher can give a student who lost the password."""
 
+import logging
+
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.tasks import task
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
-from decks.models import CardState, ReviewLog
+from decks.models import CardState, Classroom, ReviewLog
+from decks.selectors import is_teacher
+
+logger = logging.getLogger(__name__)
+
+
+def account_email_change(*, user: AbstractBaseUser, email: str) -> None:
+    """Set the address a forgotten-password link is sent to (empty: none)."""
+    user.email = get_user_model().objects.normalize_email(email)
+    user.save(update_fields=["email"])
+
+
+class ResetRefused(Exception):
+    """The teacher may not reset this account's password."""
+
+
+def student_password_reset_link(
+    *, teacher: AbstractBaseUser, student: AbstractBaseUser, classroom: Classroom
+) -> str:
+    """A one-time link (path) on which `student` chooses a new password, for their teacher
+    to hand over when the student has no e-mail address or no longer reads it.
+
+    It is Django's own reset link: it stops working once the password changes or after
+    PASSWORD_RESET_TIMEOUT, and the old password keeps working until it is used. Teachers,
+    staff and superusers are refused, so a teacher can never take over a colleague's
+    account through a class they both sit in. Each link made is logged, in the admin's
+    history of the student's account and in the application log.
+    """
+    if not classroom.teachers.filter(pk=teacher.pk).exists():
+        raise ResetRefused("Only a teacher of the class may reset a student's password.")
+    if not classroom.students.filter(pk=student.pk).exists():
+        raise ResetRefused("The account is not a student of this class.")
+    if student.is_staff or student.is_superuser or is_teacher(student):
+        raise ResetRefused("A teacher's or an administrator's password is not reset here.")
+    LogEntry.objects.log_actions(
+        user_id=teacher.pk,
+        queryset=[student],
+        action_flag=CHANGE,
+        change_message=f"Password-reset link made by a teacher of class {classroom.pk}.",
+        single_object=True,
+    )
+    logger.info(
+        "Teacher %s made a password-reset link for student %s (class %s).",
+        teacher.pk,
+        student.pk,
+        classroom.pk,
+    )
+    return reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(student.pk)),
+            "token": default_token_generator.make_token(student),
+        },
+    )
 
 
 def _iso(value) -> str | None:
@@ -71,3 +135,20 @@ def account_delete(*, user: AbstractBaseUser) -> None:
     """Delete the account with its schedule, review log, activity and memberships."""
     with transaction.atomic():
         user.delete()
+
+
+@task
+def password_reset_mail_send(*, email: str, domain: str, use_https: bool) -> None:
+    """Send the password-reset mail to every active account with `email`, if there is any.
+
+    A task, so that the reset page does the same work, and takes the same time, whether
+    the address has an account or not: the page only enqueues this; the lookup and the
+    mail happen in the task worker, where nobody times them.
+    """
+    form = PasswordResetForm({"email": email})
+    if form.is_valid():
+        form.save(
+            domain_override=domain,
+            use_https=use_https,
+            extra_email_context={"site_name": "Stamp"},  # signed as the app, not the host
+        )

@@ -55,6 +55,11 @@ def class_join(*, student: AbstractBaseUser, code: str) -> Classroom:
     return classroom
 
 
+def class_joinable(*, code: str) -> Classroom | None:
+    """The class this code lets a student join now, if any: named on a join link's log-in."""
+    return Classroom.objects.filter(join_code=normalise_code(code), join_enabled=True).first()
+
+
 def class_joined_with(*, student: AbstractBaseUser, code: str) -> Classroom | None:
     """The class with this code if `student` is already in it: a member who opens the
     join link again is told so instead of being "joined" a second time."""

@@ -20,7 +20,7 @@ from decks.html import MEDIA_TAG, media_hashes
 from decks.importers.base import CardRecord, ImportLimits, ParseResult, Problem, front_key
 from decks.importers.isolation import parse_upload_isolated
 from decks.importers.media import MediaFile
-from decks.models import Card, CardState, Deck, ImportUpload
+from decks.models import Card, CardState, Deck, ImportJob, ImportUpload
 from decks.services.directions import (
     deck_directions_apply,
     reverse_cards_ensure,
@@ -315,6 +315,10 @@ def import_uploads_purge(*, now: datetime) -> int:
     previews again would otherwise keep their stored files for good.
     """
     deleted, _ = ImportUpload.objects.filter(created_at__lt=now - ImportUpload.TTL).delete()
+    # Their jobs too, once no worker holds them: a preview never confirmed keeps its plan.
+    ImportJob.objects.filter(updated_at__lt=now - ImportUpload.TTL).exclude(
+        stage__in=ImportJob.ACTIVE
+    ).delete()
     return deleted
 
 

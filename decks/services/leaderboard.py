@@ -76,7 +76,10 @@ class LeaderboardRow:
     learned_recalled: int = 0
     checked_answers: int = 0
     checked_right: int = 0
-    rank: int = 0
+    # None for a student with no activity in the period: listed below the ranked, unranked,
+    # so that on a period's first day a student with 0 answers is not "1st" with one with 40.
+    rank: int | None = 0
+    active: bool = True
 
     @property
     def recall(self) -> float | None:
@@ -161,14 +164,19 @@ def class_leaderboard(
                 learned_recalled=figures.get("learned_recalled") or 0,
                 streak=study_streak(days_by_student[student.pk], today),
                 mastered=max(0, mastered.get(student.pk) or 0),
+                active=student.pk in sums,
                 checked_answers=checked.get(student.pk, CheckedRecall()).answers,
                 checked_right=checked.get(student.pk, CheckedRecall()).right,
             )
         )
+    idle = sorted((row for row in rows if not row.active), key=lambda row: row.name.casefold())
+    rows = [row for row in rows if row.active]
     # Within a tie, who learned more new cards stands higher in the list (not in rank).
     rows.sort(
         key=lambda row: (_sort_value(row, sort), row.cards, row.new_cards), reverse=descending
     )
+    for row in idle:
+        row.rank = None
     # Ranks always follow the chosen column from best to worst.
     best_first = sorted(rows, key=lambda row: _sort_value(row, sort), reverse=True)
     rank_of = dict(
@@ -180,4 +188,4 @@ def class_leaderboard(
     )
     for row in rows:
         row.rank = rank_of[id(row)]
-    return rows
+    return rows + idle

@@ -139,9 +139,10 @@ def media_unused_delete(*, deck: Deck) -> int:
 
 
 def image_tag(media: Media, *, alt: str = "") -> str:
-    """The card HTML that shows a stored picture."""
+    """The card HTML that shows a stored picture. Its alt text is empty unless given: the
+    card's own text says what the picture is about, and a file name ("IMG_2041") is noise
+    to a screen reader, or on a picture-only front may even give the answer away."""
     url = media_url(media.sha256, media.content_type)
-    alt = alt or PurePosixPath(media.name).stem
     return image_html(url, alt=alt, width=media.width, height=media.height)
 
 

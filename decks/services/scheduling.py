@@ -90,6 +90,22 @@ def next_schedule(current: Schedule, quality: int) -> Schedule:
     )
 
 
+def comes_back_in(current: Schedule, quality: int, *, days_already_set: int | None = None) -> int:
+    """Days until a card answered now with `quality` is shown again, for the rating buttons.
+
+    0 (today) for a rating SM-2 repeats the same day (below SAME_DAY_REPEAT_BELOW).
+    Otherwise the interval `next_schedule` gives, or, for a card already answered today,
+    `days_already_set`: only the day's first answer moves the schedule, so a repeat rated
+    4 or 5 keeps the date its first answer set.
+    """
+    validate_quality(quality)
+    if quality < SAME_DAY_REPEAT_BELOW:
+        return 0
+    if days_already_set is not None:
+        return days_already_set
+    return next_schedule(current, quality).interval
+
+
 def study_day(local_moment: datetime, rollover_hour: int = ROLLOVER_HOUR) -> date:
     """The study day a local time belongs to: days start at `rollover_hour`, not midnight."""
     return (local_moment - timedelta(hours=rollover_hour)).date()

@@ -515,6 +515,31 @@ def _heatmap(stats: Statistics, today: date) -> Chart | None:
     )
 
 
+# Weeks of the phone's heatmap: six months, drawn whole in a phone's width.
+PHONE_HEATMAP_WEEKS = 26
+
+
+def _heatmap_recent(stats: Statistics, today: date) -> Chart | None:
+    """A year of weeks is too wide for a phone: there the last six months stand in its place
+    (charts.css picks one by the screen's width), drawn whole and saying what they show."""
+    if not stats.total_answers:
+        return None
+    start = max(stats.heatmap_start, today - timedelta(weeks=PHONE_HEATMAP_WEEKS - 1))
+    start -= timedelta(days=start.weekday())
+    return Chart(
+        "heatmap",
+        chart_id="chart-heatmap-recent",
+        caption=_("Answers in the past six months"),
+        title=_("Answers per day since %(start)s.") % {"start": charts.day_label(start)},
+        data={
+            "counts": {day: n for day, n in stats.answers_by_day.items() if day >= start},
+            "start": start,
+            "today": today,
+            "unit": _("answers"),
+        },
+    )
+
+
 def _forecast(stats: Statistics) -> Chart | None:
     due_total = sum(day.count for day in stats.forecast)
     if not due_total:
@@ -698,6 +723,7 @@ def statistics_charts(
     """
     return {
         "heatmap": _heatmap(stats, today),
+        "heatmap_recent": _heatmap_recent(stats, today),
         "forecast": _forecast(stats),
         "ratings": _ratings(stats, today, rating_labels),
         "recall": _recall(stats),

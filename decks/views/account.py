@@ -1,5 +1,5 @@
-"""Accounts: sign-up and log-in, the profile, and the student's own data (download everything,
-or delete it)."""
+"""Accounts: sign-up and log-in, the profile, password and e-mail address, and the
+student's own data (download everything, or delete it)."""
 
 import json
 
@@ -7,19 +7,19 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from decks.forms import LoginForm, SignUpForm
+from decks.forms import EmailChangeForm, LoginForm, SignUpForm
 from decks.forms_classes import ProfileForm
-from decks.services.accounts import account_data, account_delete
+from decks.services.accounts import account_data, account_delete, account_email_change
 from decks.services.classes import profile_for
-from decks.throttles import succeeded, throttled
+from decks.throttles import remember_device, succeeded, throttled
 from decks.views.htmx import HtmxHttpRequest, LoggedInRequest
 
 
@@ -36,7 +36,16 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["signup_url"] = _with_next(reverse("signup"), context.get("next", ""))
+        context["joining"] = _class_to_join(self.request, context.get("next", ""))
         return context
+
+
+def _class_to_join(request: HttpRequest, next_url: str) -> str:
+    """The class a join link names, while the visitor logs in or signs up to join it."""
+    code = request.session.get("pending_join_code", "")
+    if not code or next_url != reverse("class_join_code", args=[code]):
+        return ""
+    return request.session.get("pending_join_class", "")
 
 
 @require_http_methods(["GET", "POST"])
@@ -66,11 +75,19 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
             if next_url
             else _("Welcome to Stamp! Join your class with the code your teacher gave you."),
         )
-        return redirect(next_url or "home")
+        response = redirect(next_url or "home")
+        # A new student's browser is known from the start, like one that logged in.
+        remember_device(request, response)
+        return response
     return render(
         request,
         "registration/signup.html",
-        {"form": form, "next": next_url, "login_url": _with_next(reverse("login"), next_url)},
+        {
+            "form": form,
+            "next": next_url,
+            "login_url": _with_next(reverse("login"), next_url),
+            "joining": _class_to_join(request, next_url),
+        },
     )
 
 
@@ -88,7 +105,39 @@ def profile(request: LoggedInRequest):
 @login_required
 @require_GET
 def account(request: LoggedInRequest):
-    return render(request, "decks/account.html")
+    return _account_page(request, EmailChangeForm(user=request.user))
+
+
+def _account_page(request: LoggedInRequest, email_form: EmailChangeForm, status: int = 200):
+    return render(request, "decks/account.html", {"email_form": email_form}, status=status)
+
+
+@login_required
+@require_POST
+def account_email(request: LoggedInRequest):
+    form = EmailChangeForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _account_page(request, form, status=400)
+    account_email_change(user=request.user, email=form.cleaned_data["email"])
+    messages.success(
+        request,
+        _("Your e-mail address is saved.")
+        if form.cleaned_data["email"]
+        else _("Your e-mail address is removed."),
+    )
+    return redirect("account")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change (old password, new one twice, the session kept), back on the
+    account page with a message instead of a page of its own."""
+
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("account")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your password is changed."))
+        return super().form_valid(form)
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -19,10 +20,12 @@ from decks.forms_classes import ClassForm, JoinForm
 from decks.forms_practice import ClassTestForm
 from decks.models import Classroom
 from decks.selectors import decks_editable_by, is_class_teacher, is_teacher
+from decks.services.accounts import ResetRefused, student_password_reset_link
 from decks.services.classes import (
     JoinRefused,
     class_create,
     class_join,
+    class_joinable,
     class_joined_with,
     class_leave,
     class_save,
@@ -42,7 +45,8 @@ from decks.services.progress import (
     student_hardest_cards,
     student_standing,
 )
-from decks.throttles import count_attempt, failed, over_limit, throttled, too_many
+from decks.services.study import deck_overviews_for
+from decks.throttles import count_attempt, failed, over_limit, seconds_left, throttled, too_many
 from decks.views.htmx import HtmxHttpRequest
 
 ITEMS_PER_PAGE = 25
@@ -82,6 +86,8 @@ def class_list(request: HtmxHttpRequest):
 # A join link opened logged out is remembered here, so that the log-in or sign-up it leads
 # to lands back on the link and joins: the student's own log-in is the confirmation.
 PENDING_JOIN_KEY = "pending_join_code"
+# The name of that class, which the log-in and sign-up pages show ("to join Klas 4B").
+PENDING_JOIN_CLASS_KEY = "pending_join_class"
 
 
 JOIN_THROTTLED = gettext_lazy(
@@ -97,15 +103,32 @@ def class_join_view(request: HtmxHttpRequest, code: str = ""):
         # Only a code that could exist is kept: anything else would be a session row per GET.
         if join_code_shaped(code):
             request.session[PENDING_JOIN_KEY] = code
+            _remember_class_to_join(request, code)
         return redirect_to_login(request.get_full_path())
     pending = request.method == "GET" and code and request.session.pop(PENDING_JOIN_KEY, "") == code
     # A link carried through log-in joins on this GET: a code tried, like a POST.
-    if pending and over_limit(request, "join"):
-        return too_many(request, str(JOIN_THROTTLED))
+    if pending and (wait := seconds_left(request, "join")):
+        return too_many(request, str(JOIN_THROTTLED), retry_after=wait)
     response = _join(request, code, pending)
     if pending and failed(request, response):
         count_attempt(request, "join")
     return response
+
+
+def _remember_class_to_join(request: HtmxHttpRequest, code: str) -> None:
+    """Keep the name of the class a join link leads to, for the log-in page to show.
+
+    Looking a code up is trying it: a wrong one counts against the join throttle, and
+    past the limit no name is looked up, so the page cannot be used to guess codes.
+    """
+    request.session.pop(PENDING_JOIN_CLASS_KEY, None)
+    if over_limit(request, "join"):
+        return
+    classroom = class_joinable(code=code)
+    if classroom is None:
+        count_attempt(request, "join")
+        return
+    request.session[PENDING_JOIN_CLASS_KEY] = classroom.name
 
 
 def _join(request: HtmxHttpRequest, code: str, pending: bool) -> HttpResponse:
@@ -169,10 +192,13 @@ def _class_page(
 ) -> HttpResponse:
     today = today_for_study()
     teacher = is_class_teacher(request.user, classroom)
+    overviews = deck_overviews_for(request.user, today=today, within=classroom.decks.all())
     context = {
         "classroom": classroom,
         "teacher": teacher,
-        "decks": classroom.decks.order_by("title"),
+        "overviews": overviews,
+        # The first deck with cards left today: joining leads straight into studying.
+        "start": next((o for o in overviews if o.to_study), None),
         "days_to_exam": days_until(classroom.exam_date, today),
         "readiness": None
         if teacher
@@ -218,6 +244,7 @@ def leaderboard(request: HtmxHttpRequest, pk: int):
     )
     context = {
         "classroom": classroom,
+        "teacher": is_class_teacher(request.user, classroom),
         "rows": rows,
         "period": period,
         "periods": PERIODS.items(),
@@ -299,6 +326,10 @@ def class_student_view(request: HtmxHttpRequest, pk: int, student_id: int):
     """One student of the class as the teacher sees them: each deck, and what they forget."""
     classroom = _class_for_teacher(request, pk)
     student = get_object_or_404(classroom.students, pk=student_id)
+    return _student_page(request, classroom, student)
+
+
+def _student_page(request: HtmxHttpRequest, classroom: Classroom, student, **extra):
     today = today_for_study()
     (row,) = class_progress(classroom=classroom, today=today, student_id=student.pk)
     return render(
@@ -306,12 +337,31 @@ def class_student_view(request: HtmxHttpRequest, pk: int, student_id: int):
         "decks/class_student.html",
         {
             "classroom": classroom,
+            "student": student,
             "row": row,
             "standings": student_standing(classroom=classroom, student_id=student.pk, today=today),
             "hardest": student_hardest_cards(classroom=classroom, student_id=student.pk),
             "tests": finished_tests_of(student_ids=[student.pk], decks=list(classroom.decks.all())),
+            "reset_days": settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60),
+            **extra,
         },
     )
+
+
+@login_required
+@require_POST
+def class_student_password_reset(request: HtmxHttpRequest, pk: int, student_id: int):
+    """A one-time link for a student who lost the password, shown once to their teacher."""
+    classroom = _class_for_teacher(request, pk)
+    student = get_object_or_404(classroom.students, pk=student_id)
+    try:
+        path = student_password_reset_link(
+            teacher=request.user, student=student, classroom=classroom
+        )
+    except ResetRefused:
+        messages.error(request, _("A teacher's or an administrator's password is not reset here."))
+        return redirect("class_student", pk=classroom.pk, student_id=student.pk)
+    return _student_page(request, classroom, student, reset_url=request.build_absolute_uri(path))
 
 
 @login_required

@@ -8,8 +8,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from decks.forms import RATING_LABELS, AnswerForm, AnswerModeForm, CheckForm, DeckSettingsForm
 from decks.forms_practice import PracticeStartForm
@@ -25,6 +26,7 @@ from decks.services.study import (
     cards_studied_today,
     deck_overviews_for,
     next_deck_to_study,
+    overviews_by_class,
     today_progress_for,
 )
 from decks.views.exports import export_download
@@ -51,6 +53,8 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         "decks/home.html",
         {
             "overviews": overviews,
+            # A student in two classes finds each class's decks under its name.
+            "groups": overviews_by_class(overviews, classes) if len(classes) > 1 else None,
             "total_due": total_due,
             "total_label": f"{total_due}+" if more_due else str(total_due),
             "more_due": more_due,
@@ -110,6 +114,7 @@ def _render_session(
     notice: str = "",
     status: int = 200,
     undo_log_id: int | None = None,
+    unsaved: dict | None = None,
     checked: dict | None = None,
 ) -> HttpResponse:
     """The study page, or for htmx its session fragment, showing `snapshot` (read if None).
@@ -136,12 +141,15 @@ def _render_session(
         "counts": snapshot.counts,
         "studied_today": cards_studied_today([snapshot.counts]),
         "summary": snapshot.summary,
-        # Lazy labels, translated into the request's language as the buttons render.
-        "ratings": RATING_LABELS.items(),
+        # Lazy labels, translated into the request's language as the buttons render, each
+        # with the days until the card comes back if given that rating.
+        "ratings": _ratings(snapshot.item),
         "shown_at": _now_ms(),
         "notice": notice,
         "undo_log_id": undo_log_id,
         "practice_form": PracticeStartForm(initial={"way": mode}),
+        # An answer that came back through the log-in, offered again on its own card only.
+        "unsaved": unsaved if _still_shown(unsaved, snapshot.item) else None,
         "mode": mode,
         "modes": AnswerMode.choices,
         "presentation": presentation,
@@ -149,6 +157,9 @@ def _render_session(
         # Reversed once here: the partial names each twice (action and hx-post).
         "urls": _study_urls(deck),
     }
+    if not request.htmx:
+        # The page's key hints name R (play the sound again) only where there is sound.
+        context["has_sound"] = deck.media.filter(content_type__startswith="audio/").exists()
     template = "decks/study.html#session" if request.htmx else "decks/study.html"
     return render(request, template, context, status=status)
 
@@ -209,7 +220,57 @@ def study(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         deck,
         mode=answer_modes.answer_mode_for(student=request.user, deck=deck),
         undo_log_id=int(undo) if undo.isdigit() else None,
+        unsaved=_unsaved_answer(request.GET),
     )
+
+
+def _ratings(item) -> list[tuple[int, str, int | None]]:
+    intervals = study_loop.rating_intervals(item, today=today_for_study()) if item else {}
+    return [(value, label, intervals.get(value)) for value, label in RATING_LABELS.items()]
+
+
+def _still_shown(unsaved: dict | None, item) -> bool:
+    """Whether the answer carried back is for the card shown, as it was when answered."""
+    return bool(unsaved and item) and (unsaved["card"], unsaved["seen"]) == (
+        item.card.pk,
+        item.seen_reviews,
+    )
+
+
+# An answer posted after the session ended travels through the log-in in these parameters
+# of the study page's address (a GET, which only shows), to be offered again on its card.
+UNSAVED_ANSWER_FIELDS = ("card", "seen", "rating")
+
+
+def _unsaved_answer(data) -> dict | None:
+    """The answer a study page's address carries back from the log-in, if it reads."""
+    if not all(data.get(name) for name in UNSAVED_ANSWER_FIELDS):
+        return None
+    form = AnswerForm({name: data[name] for name in UNSAVED_ANSWER_FIELDS})
+    if not form.is_valid():
+        return None
+    answer = form.cleaned_data
+    return {**answer, "label": RATING_LABELS[answer["rating"]]}
+
+
+def _answer_after_session_ended(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """An answer posted without a session (logged out in another tab, or expired).
+
+    Nothing is recorded and nothing of the deck is shown; the answer goes into the log-in's
+    `next`, the study page with the answer in its address, so that after logging in the
+    student is back at the card with that answer offered again (it still names the card's
+    answer count, so saving it twice records it once). htmx gets a fragment for the card's
+    place, never the log-in page inside the card; a plain form goes to the log-in.
+    """
+    study_url = reverse("study", args=[slug])
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        answer = {name: form.cleaned_data[name] for name in UNSAVED_ANSWER_FIELDS}
+        study_url = f"{study_url}?{urlencode(answer)}"
+    login_url = f"{reverse('login')}?{urlencode({'next': study_url})}"
+    if request.htmx:
+        return render(request, "decks/study.html#session_ended", {"login_url": login_url})
+    return redirect(login_url)
 
 
 @login_required
@@ -319,9 +380,13 @@ def study_next(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return redirect("study", slug=following.deck.slug)
 
 
-@login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def study_answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    if request.method == "GET":
+        # Only an old log-in `next` or a bookmark gets here: the study page, not a 405.
+        return redirect("study", slug=slug)
+    if not request.user.is_authenticated:
+        return _answer_after_session_ended(request, slug)
     form = AnswerForm(request.POST)
     if not form.is_valid():
         deck = get_object_or_404(decks_for(request.user), slug=slug)
@@ -362,6 +427,7 @@ def study_answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         rating=data["rating"],
         seen_reviews=data["seen"],
         time_taken_ms=_now_ms() - shown_at if shown_at else None,
+        shown_at_ms=shown_at,
         # Without htmx the answer redirects to the study page, which reads the next card.
         show_next=bool(request.htmx),
         answered_by=verdict.mode if verdict else AnswerMode.SHOWN,
@@ -371,13 +437,15 @@ def study_answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     )
     if result is None:
         raise Http404("No such card in this deck.")
-    if not result.offered:
+    if result.undone:
+        notice = _("That answer was undone; answer the card again here.")
+    elif not result.offered:
         notice = _("That card is not in today's queue; here is the next one.")
-    elif not result.applied:
+    elif not result.applied and result.log is None:
         notice = _("That card was already answered; here is the next one.")
     else:
-        notice = ""
-    undo_log_id = result.log.pk if result.applied else None
+        notice = ""  # recorded now, or this same answer was stored by an earlier try
+    undo_log_id = result.log.pk if result.log else None
     if request.htmx:
         return _render_session(
             request,

@@ -140,6 +140,41 @@
     playFrontSounds();
   });
 
+  // Logging in again (in another tab, say) gives the browser a new CSRF token in its cookie,
+  // while this page still holds the old one in its forms and hx-headers: every request
+  // takes the cookie's current token, so an answer is not refused for the page's age.
+  function csrfCookie() {
+    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    const token = csrfCookie();
+    if (!token) return;
+    event.detail.headers["X-CSRFToken"] = token;
+    // Django reads the form's field before the header.
+    if (event.detail.parameters && event.detail.parameters.csrfmiddlewaretoken !== undefined) {
+      event.detail.parameters.csrfmiddlewaretoken = token;
+    }
+  });
+
+  // A token refused all the same (no cookie to read, or it changed under the request):
+  // read the page again, which hands out a fresh token, before sending the answer again.
+  function freshToken() {
+    return fetch(window.location.href, { credentials: "same-origin", headers: { "HX-Request": "false" } })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        const match = html.match(/name="csrfmiddlewaretoken" value="([^"]+)"/);
+        const token = csrfCookie() || (match && match[1]) || "";
+        if (!token) return;
+        document.querySelectorAll('input[name="csrfmiddlewaretoken"]').forEach(function (input) {
+          input.value = token;
+        });
+        document.body.setAttribute("hx-headers", JSON.stringify({ "X-CSRFToken": token }));
+      })
+      .catch(function () {});
+  }
+
   // When an answer cannot be delivered (the server answered 503, or the network failed),
   // keep the card on screen and offer to send the very same answer again: it carries the
   // card's answer count, so the server applies it once however often it arrives.
@@ -166,13 +201,28 @@
     }
     const submitter = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent
       && event.detail.requestConfig.triggeringEvent.submitter;
+    const refused = event.detail.xhr && event.detail.xhr.status === 403;
     notice.querySelector("button").onclick = function () {
       notice.remove();
-      if (submitter) submitter.click();
-      else window.htmx.trigger(form, "submit");
+      const send = function () {
+        if (submitter) submitter.click();
+        else window.htmx.trigger(form, "submit");
+      };
+      if (refused) freshToken().then(send);
+      else send();
     };
     notice.querySelector("button").focus();
   }
+  // With DEBUG on, django-htmx puts Django's error page in place of the whole page when a
+  // request fails (its listener on document). A failed answer must keep the card and offer
+  // to send it again in development as in production: caught first, on the way down.
+  window.addEventListener("htmx:beforeOnLoad", function (event) {
+    const elt = event.detail && event.detail.elt;
+    const xhr = event.detail && event.detail.xhr;
+    if (xhr && xhr.status >= 400 && elt && elt.closest && elt.closest("#session")) {
+      event.stopPropagation();
+    }
+  }, true);
   document.addEventListener("htmx:responseError", offerRetry);
   document.addEventListener("htmx:sendError", offerRetry);
 
@@ -182,6 +232,38 @@
   window.addEventListener("pageshow", function (event) {
     if (event.persisted && document.body.hasAttribute("data-fresh")) window.location.reload();
   });
+
+  // A table wider than its box scrolls sideways inside it, which a phone shows no sign of:
+  // say so above the table, and fade its right edge while columns are still hidden there.
+  function markScrollingTables() {
+    document.querySelectorAll(".table-scroll").forEach(function (box) {
+      const overflows = box.scrollWidth > box.clientWidth + 1;
+      let hint = box.previousElementSibling;
+      if (!hint || !hint.matches("[data-scroll-hint]")) hint = null;
+      if (!overflows) {
+        box.removeAttribute("data-scrolls");
+        if (hint) hint.hidden = true;
+        return;
+      }
+      const atEnd = box.scrollLeft + box.clientWidth >= box.scrollWidth - 1;
+      box.dataset.scrolls = atEnd ? "end" : "more";
+      if (!hint) {
+        hint = document.createElement("p");
+        hint.className = "scroll-hint";
+        hint.dataset.scrollHint = "";
+        hint.textContent = document.body.dataset.scrollText || "Scroll sideways for more columns →";
+        box.before(hint);
+      }
+      hint.hidden = false;
+      if (!box.dataset.scrollWatched) {
+        box.dataset.scrollWatched = "";
+        box.addEventListener("scroll", markScrollingTables, { passive: true });
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", markScrollingTables);
+  window.addEventListener("resize", markScrollingTables);
+  document.addEventListener("htmx:afterSettle", markScrollingTables);
 
   // Parts of a page that refresh themselves (the leaderboard) do so only while the tab
   // is visible; a polling trigger with a filter would need eval, which the CSP forbids.

@@ -10,6 +10,8 @@ CSV = b"voorkant;achterkant\nDe fiets;The bicycle\nHet ijsje;The ice cream\n"
 
 
 def upload(client, data: bytes = CSV, name: str = "woorden.csv", **fields):
+    """Upload as the wizard's first step, and follow it to the preview (the task worker
+    reads the file; in tests tasks run as they are enqueued)."""
     return client.post(
         reverse("admin:decks_deck_import"),
         {
@@ -19,6 +21,7 @@ def upload(client, data: bytes = CSV, name: str = "woorden.csv", **fields):
             "format": "",
             **fields,
         },
+        follow=True,
     )
 
 

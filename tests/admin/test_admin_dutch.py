@@ -60,6 +60,7 @@ def test_the_import_problems_are_dutch(client, teacher):
         reverse("admin:decks_deck_import"),
         {"file": SimpleUploadedFile("leeg.csv", b"front,back\n"), "format": ""},
         headers=DUTCH,
+        follow=True,
     )
 
     assert "leeg.csv: er zijn geen kaarten in het bestand gevonden" in response.text
@@ -72,6 +73,7 @@ def test_a_problem_on_a_line_names_the_line_in_dutch(client, teacher):
         reverse("admin:decks_deck_import"),
         {"file": SimpleUploadedFile("woorden.csv", data), "format": ""},
         headers=DUTCH,
+        follow=True,
     )
 
     assert "woorden.csv, regel 3: &quot;fiets&quot; wordt twee keer gevraagd" in response.text

@@ -186,11 +186,11 @@ def test_the_preview_of_a_new_deck_says_a_deck_of_that_name_exists_and_offers_it
     )
     deck = Deck.objects.get()
 
-    response = upload(teacher_client)  # the file's own name: woorden
+    response = upload(teacher_client)  # the title from the file name: Woorden
     html = response.content.decode()
 
     assert response.context["namesakes"] == [deck]
-    assert "You already have a deck named “woorden”" in html
+    assert "You already have a deck named “Woorden”" in html
     pending = ImportUpload.objects.get()
     assert reverse("admin:decks_deck_import_into", args=[pending.pk, deck.pk]) in html
 
@@ -219,7 +219,7 @@ def test_adding_to_the_existing_deck_instead_updates_it_and_makes_no_second_deck
     pending = ImportUpload.objects.get()
 
     preview = teacher_client.post(
-        reverse("admin:decks_deck_import_into", args=[pending.pk, deck.pk])
+        reverse("admin:decks_deck_import_into", args=[pending.pk, deck.pk]), follow=True
     )
     teacher_client.post(reverse("admin:decks_deck_import_confirm", args=[pending.pk]))
 

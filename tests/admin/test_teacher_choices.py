@@ -34,7 +34,21 @@ def test_the_deck_editor_list_offers_editors_of_ones_decks_but_no_stranger(clien
     deck.editors.add(make_teacher("lotte"))
     client.force_login(staff)
     url = reverse("admin:decks_deck_change", args=[deck.pk])
-    assert choices(client, url, "editors") == {"tess", "kim", "lotte"}
+    assert choices(client, url, "editors") == {"kim", "lotte"}
+
+
+def test_the_deck_editor_list_never_offers_the_decks_owner(client, staff):
+    deck = make_deck(owner=make_teacher("kim2"))
+    deck.editors.add(staff)
+    client.force_login(staff)
+    url = reverse("admin:decks_deck_change", args=[deck.pk])
+    assert "kim2" not in choices(client, url, "editors")
+    assert "tess" in choices(client, url, "editors")
+
+
+def test_a_new_decks_editor_list_leaves_out_the_teacher_who_will_own_it(client, staff):
+    client.force_login(staff)
+    assert "tess" not in choices(client, reverse("admin:decks_deck_add"), "editors")
 
 
 def test_a_superuser_picks_from_every_teacher(client, staff):

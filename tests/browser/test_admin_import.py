@@ -74,3 +74,29 @@ def test_a_teacher_imports_an_anki_deck_with_50_pictures_and_20_sounds(
     deck = Deck.objects.get(title="Stamp media")
     assert deck.cards.count() == 50
     assert deck.media.count() == 70
+
+
+def test_an_import_waiting_for_the_task_worker_shows_its_progress_and_moves_on_by_itself(
+    page, live_server, screenshot, tmp_path, settings
+):
+    """With the tasks queued and no worker yet, the page shows where the import is; when
+    the worker has read the file, the page turns into the preview by itself."""
+    from decks.models import ImportJob
+    from decks.services.import_jobs import import_job_read
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    make_teacher()
+    source = tmp_path / "klant.csv"
+    source.write_text(CSV, encoding="utf-8")
+    log_in_as_teacher(page, live_server)
+    page.get_by_role("link", name="Import deck").click()
+    page.set_input_files("#id_file", str(source))
+    page.click("input[value='Preview import']")
+
+    assert page.locator("progress").get_attribute("value") == "0"
+    assert "Waiting for its turn" in page.get_by_role("status").inner_text()
+    screenshot("admin-import-progress")
+    import_job_read.call(job_id=str(ImportJob.objects.get().pk))
+
+    page.get_by_test_id("import-counts").wait_for(timeout=10_000)  # the page's own refresh
+    assert "Cards to add\t2" in page.get_by_test_id("import-counts").inner_text()

@@ -29,3 +29,18 @@ def test_the_demo_student_can_study_the_seed_decks_through_the_demo_class():
     call_command("seed_decks", stdout=StringIO())
     call_command("create_demo_users", stdout=StringIO())
     assert decks_for(User.objects.get(username="student")).count() == 3
+
+
+def test_the_printed_log_in_address_is_the_host_the_app_runs_on(monkeypatch):
+    monkeypatch.setenv("HOST", "0.0.0.0:8125")
+    out = StringIO()
+    call_command("create_demo_users", stdout=out)
+    assert "http://0.0.0.0:8125/accounts/login/" in out.getvalue()
+    assert "8000" not in out.getvalue()
+
+
+def test_the_host_option_wins_over_the_environment(monkeypatch):
+    monkeypatch.setenv("HOST", "0.0.0.0:8125")
+    out = StringIO()
+    call_command("create_demo_users", "--host", "stamp.local:9000", stdout=out)
+    assert "http://stamp.local:9000/accounts/login/" in out.getvalue()

@@ -45,7 +45,7 @@ def test_a_file_in_a_folder_is_found_by_its_name_alone():
 
 
 def test_the_deck_is_named_after_the_table(bundle):
-    assert parse_upload(bundle, filename="upload.zip").deck_title == "kaarten"
+    assert parse_upload(bundle, filename="upload.zip").deck_title == "Kaarten"
 
 
 def test_a_missing_picture_is_a_warning_naming_the_file_and_the_line():
@@ -74,3 +74,14 @@ def test_the_per_file_cap_applies_to_zipped_pictures(bundle):
     result = parse_upload(bundle, filename="kaarten.zip", limits=limits)
     assert len(result.cards) == 2
     assert "kaart.png" in " ".join(str(w) for w in result.warnings)
+
+
+def test_a_zip_with_more_pictures_than_one_import_may_hold_is_refused_with_the_media_limit():
+    rows = "".join(f'"<img src=""p{n}.png"">";b{n}\n' for n in range(5))
+    pictures = {f"p{n}.png": png(4 + n, 4) for n in range(5)}
+    upload = make_zip({"kaarten.csv": ("voorkant;achterkant\n" + rows).encode(), **pictures})
+
+    result = parse_upload(upload, filename="kaarten.zip", limits=ImportLimits(max_media_files=3))
+
+    assert result.cards == []
+    assert "more than 3 pictures and sounds" in result.errors[0].message

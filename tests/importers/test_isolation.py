@@ -2,7 +2,10 @@
 
 import os
 import signal
+import subprocess
+import sys
 import tempfile
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -89,7 +92,7 @@ def test_the_import_preview_shows_the_stopped_parse_as_an_error_and_stores_nothi
     client.force_login(make_teacher())
     upload = SimpleUploadedFile("klanten.csv", CSV.encode())
 
-    response = client.post(reverse("admin:decks_deck_import"), {"file": upload})
+    response = client.post(reverse("admin:decks_deck_import"), {"file": upload}, follow=True)
 
     assert response.status_code == 200
     assert "took more than 1 second," in response.content.decode()
@@ -109,3 +112,66 @@ def test_a_parse_stopped_half_way_leaves_no_temporary_file_behind(monkeypatch, t
 
     assert "took more than 1 second," in result.errors[0].message
     assert list(tmp_path.rglob("*")) == []
+
+
+WORKER_PARSING_FOREVER = """
+import os, sys, time
+import django
+django.setup()
+from decks.importers import isolation
+from decks.importers.base import ImportLimits
+isolation.parse_upload = lambda *args, **kwargs: time.sleep(600)
+isolation.parse_upload_isolated(b"front;back\\n", filename="k.csv", limits=ImportLimits())
+"""
+
+
+def test_a_worker_killed_during_a_parse_leaves_no_scratch_folder_behind(tmp_path, monkeypatch):
+    env = {
+        **os.environ,
+        "TMPDIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "accountmanagement.settings",
+    }
+    worker = subprocess.Popen([sys.executable, "-c", WORKER_PARSING_FOREVER], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(tmp_path.glob("stamp-parse-*")) and time.monotonic() < deadline:
+            time.sleep(0.05)  # waiting for the worker to start its parse, not for a race
+        assert list(tmp_path.glob("stamp-parse-*")), "the worker never started parsing"
+    finally:
+        worker.kill()  # SIGKILL: no finally block of the worker runs
+        worker.wait()
+    assert list(tmp_path.glob(f"stamp-parse-{worker.pid}-*"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    parse_upload_isolated(CSV.encode(), filename="klanten.csv", limits=ImportLimits())
+
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_parse_that_waits_longer_than_its_cpu_limit_but_uses_little_cpu_finishes(monkeypatch):
+    """As a parse queued behind others does: 8 s of wall clock, a fraction of a second of
+    CPU, under a 1 s CPU budget (before: stopped after 1 + 5 s as "took more than 1 s")."""
+    here = parse_upload(CSV.encode(), filename="klanten.csv")
+
+    def slow_but_frugal(*args, **kwargs):
+        deadline = time.monotonic() + 8
+        while time.monotonic() < deadline:
+            time.sleep(0.5)  # off the CPU, as if other parses had it
+            sum(range(20_000))  # and a little work each time it gets it
+        return here
+
+    result = parse_with(monkeypatch, slow_but_frugal)
+
+    assert result.errors == []
+    assert result.cards == here.cards
+
+
+def test_a_parse_stuck_without_using_any_cpu_is_stopped(monkeypatch):
+    monkeypatch.setattr(isolation, "_STUCK_SECONDS", 2)
+
+    def stuck(*args, **kwargs):
+        time.sleep(600)  # as on a lock another thread held at the fork
+
+    result = parse_with(monkeypatch, stuck)
+
+    assert "stopped making progress" in result.errors[0].message

@@ -120,16 +120,16 @@ def test_pictures_and_sounds_of_a_modern_anki_package_become_the_cards_media(pac
     assert result.errors == [] and result.warnings == []
     picture, sound = sha(files["kaart.png"]), sha(files["europa.mp3"])
     first = result.cards[0]
-    assert first.front == f'<img src="/media/{picture}.png" alt="kaart" width="40" height="30">'
+    assert first.front == f'<img src="/media/{picture}.png" alt="" width="40" height="30">'
     assert (
         first.back == f'Europa <audio controls="" preload="none" src="/media/{sound}.mp3"></audio>'
     )
     assert {media.name: media.data for media in result.media.values()} == files
 
 
-def test_a_pictures_alt_text_is_ankis_alt_else_the_files_name(package):
+def test_a_pictures_alt_text_is_ankis_alt_else_empty_never_the_files_name(package):
     fronts = [card.front for card in apkg.parse(package).cards]
-    assert 'alt="kaart"' in fronts[0]
+    assert 'alt=""' in fronts[0]
     assert 'alt="Een kat"' in fronts[1]
 
 

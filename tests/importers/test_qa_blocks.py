@@ -7,6 +7,7 @@ import pytest
 from decks.html import plain_text
 from decks.importers import qa_blocks
 from decks.importers.base import CardRecord, ParseResult
+from decks.importers.detect import parse_upload
 
 SOURCE = Path(__file__).resolve().parents[2] / "fixtures" / "sources" / "001_9c05d95d9b28b91c.txt"
 
@@ -25,7 +26,8 @@ def test_the_document_gives_exactly_15_cards(flashcards):
 
 
 def test_the_document_parses_without_problems(flashcards):
-    assert flashcards.warnings == []
+    # The only notes: which answer lines were joined as wrapped sentences.
+    assert all("joined as one wrapped sentence" in w.message for w in flashcards.warnings)
     assert flashcards.errors == []
 
 
@@ -148,3 +150,44 @@ def test_text_before_the_first_question_is_reported():
 
     assert len(result.cards) == 1
     assert [problem.line for problem in result.warnings] == [2]
+
+
+def test_lines_of_only_equals_signs_are_reported_not_a_crash():
+    result = parse_upload(b"=\n=\n=\n", filename="vragen.txt", format="qa_blocks")
+
+    assert result.cards == []
+    assert result.errors
+
+
+def test_an_answer_of_sentences_on_their_own_lines_keeps_its_lines():
+    text = (
+        "H2 Relaties\nWaarom is vertrouwen belangrijk?\n"
+        "De klant blijft langer\nHij beveelt je aan\nHij koopt meer\n"
+    )
+    result = qa_blocks.parse(text)
+    (card,) = result.cards
+    assert (
+        card.back == "<p>De klant blijft langer</p><p>Hij beveelt je aan</p><p>Hij koopt meer</p>"
+    )
+    assert result.warnings == []
+
+
+def test_one_sentence_wrapped_over_lines_is_joined_and_the_preview_says_so():
+    text = (
+        "H2 Relaties\nWat is accountmanagement?\n"
+        "Het onderhouden van de\nrelatie met de belangrijkste\nklanten van het bedrijf.\n"
+    )
+    result = qa_blocks.parse(text)
+    (card,) = result.cards
+    assert card.back == (
+        "<p>Het onderhouden van de relatie met de belangrijkste klanten van het bedrijf.</p>"
+    )
+    (note,) = result.warnings
+    assert note.line == 4
+    assert "line 4, 5 joined to the line above" in note.message
+
+
+def test_a_line_after_one_ending_on_an_article_is_joined_even_with_a_capital():
+    text = "H2\nWat doet een accountmanager?\nHij bouwt een relatie met de\nKlant op\n"
+    (card,) = qa_blocks.parse(text).cards
+    assert card.back == "<p>Hij bouwt een relatie met de Klant op</p>"

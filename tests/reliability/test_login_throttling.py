@@ -48,3 +48,11 @@ def test_a_username_longer_than_any_account_is_refused_before_authenticating(cli
     assert response.status_code == 200
     assert "at most 150 characters (it has 300)" in response.content.decode()
     assert not AccessAttempt.objects.exists()  # the lockout table was never asked to store it
+
+
+def test_the_fifth_wrong_password_is_answered_with_the_lockout(client):
+    make_user("sam")
+
+    answers = [log_in(client, "wrong").status_code for _ in range(5)]
+
+    assert answers == [200, 200, 200, 200, 429]

@@ -94,6 +94,7 @@ def test_the_viewers_own_row_is_marked(scene):
 
 
 def test_sorting_by_a_column_orders_the_rows(scene):
+    answer(scene["bram"], scene["deck"].cards.first(), 4, local(24, 11))  # one day studied
     rows = class_leaderboard(
         classroom=scene["classroom"], viewer=scene["anna"], today=WEDNESDAY, sort="days",
         descending=False,
@@ -149,3 +150,21 @@ def test_rebuilding_activity_from_the_review_log_equals_the_live_figures(scene):
     activity_rebuild()
     assert sorted(DailyActivity.objects.values_list(*fields)) == live
     assert len(live) == 4
+
+
+def test_a_student_without_activity_in_the_period_is_listed_below_unranked(today):
+    deck = make_deck(cards=1)
+    active, idle = make_user("kim"), make_user("aad")
+    classroom = make_class(students=[active, idle], decks=[deck])
+    DailyActivity.objects.create(student=active, deck=deck, day=today, cards=3, learned_answers=0)
+    rows = class_leaderboard(classroom=classroom, viewer=active, today=today)
+    assert [(row.name, row.rank) for row in rows] == [("kim", 1), ("aad", None)]
+
+
+def test_an_idle_student_stays_below_even_in_ascending_order(today):
+    deck = make_deck(cards=1)
+    active, idle = make_user("kim"), make_user("aad")
+    classroom = make_class(students=[active, idle], decks=[deck])
+    DailyActivity.objects.create(student=active, deck=deck, day=today, cards=3, learned_answers=2)
+    rows = class_leaderboard(classroom=classroom, viewer=active, today=today, descending=False)
+    assert [row.name for row in rows] == ["kim", "aad"]

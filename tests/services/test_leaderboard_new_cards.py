@@ -21,6 +21,8 @@ def classroom():
     classroom = make_class(students=[noor, kim], decks=[deck])
     for card in deck.cards.all():
         answer_card(student=kim, card=card, rating=4, seen_reviews=0, now=local(24, 10))
+    # Noor studied too (one new card), so she is ranked, tied with Kim on cards cleared.
+    answer_card(student=noor, card=deck.cards.first(), rating=4, seen_reviews=0, now=local(24, 11))
     return classroom
 
 

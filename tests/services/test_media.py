@@ -110,7 +110,7 @@ def test_a_picture_added_to_a_card_shows_after_its_text(card):
         card=card, side="front", name="kaart.png", data=png(40, 30), limits=ImportLimits()
     )
     url = f"/media/{sha(png(40, 30))}.png"
-    assert card.front == f'Welk werelddeel?<br><img src="{url}" alt="kaart" width="40" height="30">'
+    assert card.front == f'Welk werelddeel?<br><img src="{url}" alt="" width="40" height="30">'
     assert card.deck.media.get().name == "kaart.png"
 
 
@@ -144,9 +144,9 @@ def test_anki_opens_the_export_with_every_picture_and_sound_byte_for_byte(packag
     assert anki_files == files
     fields = sorted(" | ".join(note) for note in notes)
     assert fields == [
-        '<img src="kaart.png" alt="kaart" width="40" height="30"> | Europa [sound:europa.mp3]',
-        'Azië <img src="kaart.png" alt="kaart" width="40" height="30"> | een werelddeel',
-        'de kat <img src="kat.jpg" alt="kat" width="4" height="3"> | the cat',
+        '<img src="kaart.png" alt="" width="40" height="30"> | Europa [sound:europa.mp3]',
+        'Azië <img src="kaart.png" alt="" width="40" height="30"> | een werelddeel',
+        'de kat <img src="kat.jpg" alt="" width="4" height="3"> | the cat',
     ]
 
 

@@ -11,6 +11,7 @@ from decks.services.scheduling import (
     MAX_INTERVAL_DAYS,
     Schedule,
     clamp_to_exam,
+    comes_back_in,
     due_after,
     next_schedule,
     study_day,
@@ -144,3 +145,23 @@ def test_without_an_exam_the_due_date_is_unchanged():
     assert clamp_to_exam(date(2027, 1, 1), today=date(2026, 1, 1), exam_date=None) == date(
         2027, 1, 1
     )
+
+
+@pytest.mark.parametrize(
+    ("current", "quality", "days"),
+    [
+        (Schedule(), 1, 0),
+        (Schedule(), 3, 0),  # a pass, but SM-2 repeats it the same day
+        (Schedule(), 4, 1),
+        (Schedule(repetitions=1, easiness=2.5, interval=1), 5, 6),
+        (Schedule(repetitions=3, easiness=2.5, interval=30), 4, 75),
+    ],
+)
+def test_a_rating_says_when_the_card_comes_back(current, quality, days):
+    assert comes_back_in(current, quality) == days
+
+
+def test_a_card_answered_today_keeps_the_date_its_first_answer_set():
+    current = Schedule(repetitions=0, easiness=2.2, interval=1)
+    assert comes_back_in(current, 5, days_already_set=1) == 1
+    assert comes_back_in(current, 2, days_already_set=1) == 0

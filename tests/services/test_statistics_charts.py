@@ -41,8 +41,19 @@ def stats(**figures) -> Statistics:
 def test_with_nothing_to_show_every_chart_is_left_out():
     charts = statistics_charts(stats(), today=TODAY, rating_labels=LABELS)
     assert charts == dict.fromkeys(
-        ["heatmap", "forecast", "ratings", "recall", "categories", "calibration"]
+        ["heatmap", "heatmap_recent", "forecast", "ratings", "recall", "categories", "calibration"]
     )
+
+
+def test_a_phone_gets_the_past_six_months_of_the_heatmap_from_a_monday():
+    answers = {TODAY - timedelta(days=300): 2, TODAY - timedelta(days=10): 4}
+    recent = statistics_charts(stats(answers_by_day=answers), today=TODAY, rating_labels=LABELS)[
+        "heatmap_recent"
+    ]
+    assert recent.caption == "Answers in the past six months"
+    assert recent.data["start"].weekday() == 0
+    assert 26 * 7 - 7 < (TODAY - recent.data["start"]).days < 26 * 7
+    assert recent.data["counts"] == {TODAY - timedelta(days=10): 4}
 
 
 def test_the_forecast_is_a_bar_per_day_with_today_labelled_and_counted_in_its_title():

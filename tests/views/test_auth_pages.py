@@ -5,6 +5,8 @@ import re
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
+from django.core.management import call_command
+from django.tasks import default_task_backend
 from django.urls import reverse
 
 from tests.conftest import make_user, run_manage
@@ -12,6 +14,8 @@ from tests.conftest import make_user, run_manage
 pytestmark = pytest.mark.django_db
 
 WRONG_PASSWORD = "Please enter a correct username and password"
+# The throttle's count lives in the cache; the page itself reads no account at all.
+QUERIES_OF_A_RESET_POST = 0
 
 
 def test_a_wrong_password_is_reported_once(client):
@@ -88,3 +92,33 @@ def test_the_password_reset_mail_is_signed_by_stamp_not_the_host_name(client, ma
 
     assert "The Stamp team" in mailoutbox[0].body
     assert "testserver team" not in mailoutbox[0].body
+
+
+@pytest.mark.parametrize("email", ["noor@example.org", "nobody@example.org"])
+def test_the_reset_page_only_enqueues_the_mail_whether_or_not_the_account_exists(
+    client, settings, django_assert_num_queries, email
+):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    make_user("noor", email="noor@example.org")
+    client.get(reverse("password_reset"))  # the session and CSRF cookie, as a browser has
+
+    with django_assert_num_queries(QUERIES_OF_A_RESET_POST):
+        response = client.post(reverse("password_reset"), {"email": email})
+
+    assert response["Location"] == reverse("password_reset_done")
+    assert not mail.outbox
+    (queued,) = default_task_backend.results
+    assert queued.task.name == "password_reset_mail_send"
+    assert queued.kwargs["email"] == email
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection as it ends
+def test_the_reset_mail_is_sent_by_the_task_worker(client, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    make_user("noor", email="noor@example.org")
+    client.post(reverse("password_reset"), {"email": "noor@example.org"})
+    assert not mail.outbox
+
+    call_command("db_worker", "--batch", "--no-startup-delay")
+
+    assert "/accounts/reset/" in mail.outbox[0].body

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -84,7 +85,18 @@ def test_the_same_answer_posted_twice_logs_one_review(logged_in, deck, student):
     response = logged_in.post(url, answer_data(first, 4), headers=HTMX)
     assert ReviewLog.objects.filter(student=student).count() == 1
     assert CardState.objects.get(student=student, card=first).reviews == 1
+    assert response.status_code == 200
+
+
+def test_another_rating_for_a_card_answered_since_it_was_shown_is_told_so(logged_in, deck):
+    first = deck.cards.get(position=1)
+    url = reverse("study_answer", args=[deck.slug])
+    logged_in.post(url, answer_data(first, 4), headers=HTMX)
+
+    response = logged_in.post(url, answer_data(first, 2), headers=HTMX)
+
     assert b"already answered" in response.content
+    assert b'name="log"' not in response.content
 
 
 def test_a_card_from_another_deck_is_not_found(logged_in, deck):
@@ -145,8 +157,11 @@ def test_card_lists_and_emphasis_render_as_written(logged_in, student):
     assert "<ol><li>Strategie</li><li>Tactiek</li></ol>" in html
 
 
-def test_get_is_not_allowed_on_the_answer_url(logged_in, deck):
-    assert logged_in.get(reverse("study_answer", args=[deck.slug])).status_code == 405
+def test_a_get_on_the_answer_url_records_nothing_and_opens_the_study_page(logged_in, deck):
+    # Never a 405: a log-in's `next` or a bookmark may name this address.
+    response = logged_in.get(reverse("study_answer", args=[deck.slug]))
+    assert response["Location"] == reverse("study", args=[deck.slug])
+    assert not ReviewLog.objects.exists()
 
 
 def test_a_deck_of_a_class_i_am_not_in_is_not_found(logged_in):
@@ -340,3 +355,55 @@ def test_a_page_number_past_the_end_shows_the_last_page_of_cards(client, student
 
     assert response.status_code == 200
     assert response.context["cards"].number == 2
+
+
+def form_on(response, rating: int) -> dict:
+    """The answer form the page shows, as the browser would post it with `rating`."""
+    html = response.content.decode()
+    fields = {
+        name: re.search(rf'name="{name}" value="(\d*)"', html).group(1)
+        for name in ("card", "seen", "shown_at")
+    }
+    return {**fields, "rating": rating}
+
+
+def test_replaying_an_answers_form_after_its_undo_records_nothing(logged_in, deck):
+    page = logged_in.get(reverse("study", args=[deck.slug]))
+    original = form_on(page, 4)
+    logged_in.post(reverse("study_answer", args=[deck.slug]), original, headers=HTMX)
+    log = ReviewLog.objects.get()
+    logged_in.post(reverse("study_undo", args=[deck.slug]), {"log": log.pk}, headers=HTMX)
+
+    replies = [
+        logged_in.post(reverse("study_answer", args=[deck.slug]), original, headers=HTMX)
+        for _ in range(20)
+    ]
+
+    assert not ReviewLog.objects.exists()
+    assert not CardState.objects.exists()
+    assert b"That answer was undone" in replies[-1].content
+    assert replies[-1].context["item"].card.pk == int(original["card"])
+
+
+def test_after_an_undo_the_card_shown_again_is_answered_as_usual(logged_in, deck):
+    page = logged_in.get(reverse("study", args=[deck.slug]))
+    logged_in.post(reverse("study_answer", args=[deck.slug]), form_on(page, 4), headers=HTMX)
+    undone = logged_in.post(
+        reverse("study_undo", args=[deck.slug]), {"log": ReviewLog.objects.get().pk}, headers=HTMX
+    )
+
+    logged_in.post(reverse("study_answer", args=[deck.slug]), form_on(undone, 2), headers=HTMX)
+
+    assert list(ReviewLog.objects.values_list("rating", flat=True)) == [2]
+
+
+def test_a_retried_answer_whose_first_try_was_stored_offers_to_undo_it(logged_in, deck):
+    page = logged_in.get(reverse("study", args=[deck.slug]))
+    form = form_on(page, 4)
+    logged_in.post(reverse("study_answer", args=[deck.slug]), form, headers=HTMX)  # the 503
+
+    retried = logged_in.post(reverse("study_answer", args=[deck.slug]), form, headers=HTMX)
+
+    log = ReviewLog.objects.get()
+    assert b"already answered" not in retried.content
+    assert f'name="log" value="{log.pk}"'.encode() in retried.content

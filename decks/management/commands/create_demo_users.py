@@ -1,3 +1,5 @@
+import os
+
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
 
@@ -18,6 +20,14 @@ class Command(BaseCommand):
         "Create (or reset) the demo student and teacher, and a demo class with the seed "
         "decks that both are in; print their log-ins."
     )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--host",
+            default=os.environ.get("HOST") or "127.0.0.1:8000",
+            help="Where the app is served (host:port), for the printed log-in address; "
+            "default $HOST, as `make run` sets it, else 127.0.0.1:8000.",
+        )
 
     def handle(self, *args, **options) -> None:
         teachers = teachers_group_ensure()
@@ -42,7 +52,7 @@ class Command(BaseCommand):
         classroom.teachers.add(users["teacher"])
         classroom.students.add(users["student"])
         classroom.decks.add(*seed_decks)
-        self.stdout.write("Demo log-ins (http://127.0.0.1:8000/accounts/login/):")
+        self.stdout.write(f"Demo log-ins (http://{options['host']}/accounts/login/):")
         for username, password, _, teacher in DEMO_USERS:
             role = "teacher" if teacher else "student"
             self.stdout.write(f"  {role:8}  username: {username:8}  password: {password}")

@@ -16,16 +16,19 @@ bench/ and the tests outside tests/services/study/ import from `decks.services.s
 The SM-2 arithmetic itself is `decks.services.scheduling`, which knows nothing of Django.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from decks.models import AnswerMode, DailyActivity, Deck, ReviewLog
+from decks.models import AnswerMode, Classroom, DailyActivity, Deck, ReviewLog
 from decks.selectors import decks_for
 from decks.services.clock import today_for_study
 from decks.services.leaderboard import study_streak
+from decks.services.scheduling import MAX_QUALITY, MIN_QUALITY, comes_back_in
 from decks.services.study.card_states import STATE_FIELDS
 from decks.services.study.cursors import (
     new_card_cursor_forget,
@@ -34,6 +37,7 @@ from decks.services.study.cursors import (
     new_card_cursors_repair,
 )
 from decks.services.study.queue import (
+    REPEAT_GAP_CARDS,
     QueueCounts,
     QueueItem,
     QueueSnapshot,
@@ -47,13 +51,16 @@ from decks.services.study.reviews import (
     answer_target,
     review_record,
     review_undo,
+    schedule_of,
 )
 
 # What code outside the package may use: the front below and these from behind it.
 __all__ = [
     "MAX_TIME_TAKEN_MS",
+    "REPEAT_GAP_CARDS",
     "STATE_FIELDS",
     "AnswerResult",
+    "DeckGroup",
     "DeckOverview",
     "QueueCounts",
     "QueueItem",
@@ -68,7 +75,9 @@ __all__ = [
     "new_card_cursors_broken",
     "new_card_cursors_repair",
     "next_deck_to_study",
+    "overviews_by_class",
     "queue_snapshot",
+    "rating_intervals",
     "review_record",
     "study_answer",
     "study_counts_per_deck",
@@ -87,6 +96,9 @@ class AnswerResult:
     # False when the queue does not offer the card now (not due, past a daily limit):
     # nothing was recorded.
     offered: bool = True
+    # True when the form carried an answer the student has since taken back: it stays
+    # taken back, and the card is answered again from the form shown after the undo.
+    undone: bool = False
 
 
 def study_snapshot(
@@ -107,6 +119,7 @@ def study_answer(
     rating: int,
     seen_reviews: int,
     time_taken_ms: int | None = None,
+    shown_at_ms: int | None = None,
     show_next: bool = True,
     now: datetime | None = None,
     answered_by: str = AnswerMode.SHOWN,
@@ -118,7 +131,10 @@ def study_answer(
 
     None when the card is retired or not in a deck of `deck_slug` the student may study.
     An answer to a card the queue does not offer now records nothing (`offered` False); a
-    card answered since it was shown is told apart first, as `applied` False.
+    card answered since it was shown is told apart first, as `applied` False. When that
+    earlier answer is this very one (a retry whose first try was stored but never
+    answered), its log comes back, so that it can still be undone. A form shown
+    (`shown_at_ms`) before the answer it carried was undone records nothing (`undone`).
     `answered_by`, `checked_correct` and `overridden` are logged with the answer;
     `choices` reads the next card's multiple-choice candidates with it (`queue_snapshot`).
     """
@@ -131,8 +147,13 @@ def study_answer(
     # review_record, even though the queue may no longer offer it.
     seen_now = target.state.reviews if target.state else 0
     offered = target.offered or seen_now != seen_reviews
+    undone = (
+        seen_now == seen_reviews
+        and target.undone_at_ms is not None
+        and (shown_at_ms or 0) < target.undone_at_ms
+    )
     applied, log = False, None
-    if offered:
+    if offered and not undone:
         outcome = review_record(
             student=student,
             target=target,
@@ -145,6 +166,8 @@ def study_answer(
             overridden=overridden,
         )
         applied, log = outcome.applied, outcome.log
+        if not applied:
+            log = _same_answer_stored(student, card_id, seen_reviews, rating)
     deck = target.card.deck
     following = None
     if show_next:
@@ -152,7 +175,19 @@ def study_answer(
         following = queue_snapshot(
             student=student, deck=deck, today=today, new_limit=target.new_limit, choices=choices
         )
-    return AnswerResult(applied=applied, log=log, deck=deck, next=following, offered=offered)
+    return AnswerResult(
+        applied=applied, log=log, deck=deck, next=following, offered=offered, undone=undone
+    )
+
+
+def _same_answer_stored(
+    student: AbstractBaseUser, card_id: int, seen_reviews: int, rating: int
+) -> ReviewLog | None:
+    """The log of this answer if it was already stored: the card's answer at `seen_reviews`
+    with the same rating. Read only when an answer was not applied, off the hot path."""
+    return ReviewLog.objects.filter(
+        student_id=student.pk, card_id=card_id, sequence=seen_reviews, rating=rating
+    ).first()
 
 
 def study_undo(*, student: AbstractBaseUser, deck: Deck, log_id: int) -> bool:
@@ -191,9 +226,15 @@ class DeckOverview:
         return self.counts.left
 
 
-def deck_overviews_for(student: AbstractBaseUser, *, today: date) -> list[DeckOverview]:
-    """Every deck the student may study with today's counts, as the study queue counts them."""
-    rows = study_counts_per_deck(student=student, decks=decks_for(student), today=today)
+def deck_overviews_for(
+    student: AbstractBaseUser, *, today: date, within: QuerySet[Deck] | None = None
+) -> list[DeckOverview]:
+    """Every deck the student may study (of `within`, if given: a class's decks) with
+    today's counts, as the study queue counts them."""
+    decks = decks_for(student)
+    if within is not None:
+        decks = decks.filter(pk__in=within.values("pk"))
+    rows = study_counts_per_deck(student=student, decks=decks, today=today)
     return [DeckOverview(deck, cards, seen, counts) for deck, cards, seen, counts in rows]
 
 
@@ -204,6 +245,39 @@ def next_deck_to_study(
     order, that still has cards to study today; None when every deck is done."""
     overviews = deck_overviews_for(student, today=today)
     return next((o for o in overviews if o.deck.pk != after.pk and o.to_study), None)
+
+
+def rating_intervals(item: QueueItem, *, today: date) -> dict[int, int]:
+    """For each rating, the days until `item`'s card comes back if given it now (0: later
+    today), as the answer would schedule it (`scheduling.comes_back_in`). An exam's clamp,
+    which only ever brings a date closer, is not read here: it costs the answer a query."""
+    state = item.state
+    already = (state.due - today).days if state and state.last_review_day == today else None
+    current = schedule_of(state)
+    return {
+        rating: comes_back_in(current, rating, days_already_set=already)
+        for rating in range(MIN_QUALITY, MAX_QUALITY + 1)
+    }
+
+
+@dataclass(frozen=True)
+class DeckGroup:
+    classroom: Classroom | None  # None: decks of no class the student is in
+    overviews: list[DeckOverview]
+
+
+def overviews_by_class(overviews: list[DeckOverview], classes: list[Classroom]) -> list[DeckGroup]:
+    """The home page's decks under each class the student is in (a deck two classes study
+    shows under both), then the decks of no class; groups without decks are left out."""
+    deck_ids = defaultdict(set)
+    for classroom_id, deck_id in Classroom.decks.through.objects.filter(
+        classroom__in=classes
+    ).values_list("classroom_id", "deck_id"):
+        deck_ids[classroom_id].add(deck_id)
+    groups = [DeckGroup(c, [o for o in overviews if o.deck.pk in deck_ids[c.pk]]) for c in classes]
+    in_a_class = set().union(*deck_ids.values())
+    groups.append(DeckGroup(None, [o for o in overviews if o.deck.pk not in in_a_class]))
+    return [group for group in groups if group.overviews]
 
 
 @dataclass(frozen=True)

@@ -260,7 +260,7 @@ SELECT counts.new_limit, counts.review_limit, counts.n_reviewed, counts.n_done,
        c.position AS card_position, c.tags AS card_tags,
        {state_columns}{summary_columns}{choice_columns}
 FROM ({counts}) counts
-LEFT JOIN decks_card c ON c.id = COALESCE(
+LEFT JOIN decks_card c ON c.id = COALESCE({repeat_ready}
   CASE WHEN counts.n_reviewed < counts.review_limit THEN (
     SELECT x.card_id FROM decks_cardstate x
     WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND x.due <= %(today)s
@@ -298,6 +298,57 @@ _SUMMARY_COLUMNS = {
 SUMMARY_SQL = "SELECT " + ",\n       ".join(
     f"{part} AS {name}" for name, part in _SUMMARY_COLUMNS.items()
 )
+
+
+# Other cards answered before a failed card comes back, when there are other cards to show.
+REPEAT_GAP_CARDS = 3
+
+# A failed card comes back after a few cards (Anki's learning step in spirit), not after
+# all of the day's new cards: today's repeat answered longest ago, once REPEAT_GAP_CARDS
+# other cards of the deck were answered after it (its time is at most that of the answer
+# REPEAT_GAP_CARDS + 1 back), reading the states answered today. On SQLite it is the
+# snapshot's first choice (an answer there stays within eight queries); on PostgreSQL it
+# would push the snapshot past psycopg's parse cache (see compact_sql), so it is a query
+# of its own, run only while the snapshot offers another card and repeats wait.
+_REPEAT_READY_CONDITION = """
+  s.student_id = %(student)s AND s.deck_id = %(deck)s AND c.retired_at IS NULL
+  AND s.last_review_day = %(today)s AND s.last_rating < %(again)s
+  AND s.last_reviewed_at <= (
+    SELECT y.last_reviewed_at FROM decks_cardstate y
+    WHERE y.student_id = %(student)s AND y.deck_id = %(deck)s AND y.last_review_day = %(today)s
+    ORDER BY y.last_reviewed_at DESC LIMIT 1 OFFSET {gap})
+ORDER BY s.last_reviewed_at, s.card_id LIMIT 1
+"""
+_REPEAT_READY_IN_SNAPSHOT = """
+  (SELECT s.card_id FROM decks_cardstate s JOIN decks_card c ON c.id = s.card_id
+   WHERE {condition}),"""
+REPEAT_READY_SQL = """
+SELECT c.id AS card_id, c.key AS card_key, c.front AS card_front, c.back AS card_back,
+       c.position AS card_position, c.tags AS card_tags,
+       {state_columns}
+FROM decks_cardstate s JOIN decks_card c ON c.id = s.card_id
+WHERE {condition}
+"""
+
+
+def _repeat_ready_condition() -> str:
+    return fill_slots(_REPEAT_READY_CONDITION, gap=str(REPEAT_GAP_CARDS)).strip()
+
+
+def repeat_ready_sql() -> str:
+    """The ready repeat with its card and state, PostgreSQL's query of its own."""
+    return fill_slots(
+        REPEAT_READY_SQL, state_columns=state_columns_sql("s"), condition=_repeat_ready_condition()
+    ).strip()
+
+
+def repeat_ready_in_snapshot(vendor: str) -> bool:
+    return vendor != "postgresql"
+
+
+@lru_cache(maxsize=1)
+def _repeat_ready_sql_compact() -> str:
+    return compact_sql(repeat_ready_sql())
 
 
 def summary_in_snapshot(vendor: str) -> bool:
@@ -355,8 +406,14 @@ def snapshot_sql(
         not_seen=not_seen_sql(vendor),
         not_buried_new=f"\n    AND (k.sibling_id IS NULL OR {not_buried})" if siblings else "",
     )
+    repeat_ready = (
+        fill_slots(_REPEAT_READY_IN_SNAPSHOT, condition=_repeat_ready_condition())
+        if repeat_ready_in_snapshot(vendor)
+        else ""
+    )
     return fill_slots(
         _SNAPSHOT_SQL,
+        repeat_ready=repeat_ready,
         unseen=unseen,
         buried_due="\n       counts.n_buried_due," if siblings else "",
         not_buried_due=(
@@ -415,19 +472,38 @@ def queue_snapshot(
                 cursor.execute(_SUMMARY_SQL_COMPACT, params)
                 row.update(fetch_named(cursor))
         return QueueSnapshot(counts=counts, item=None, summary=_summary_from(row))
+    item = _item_from(row, student=student, deck=deck, today=today)
+    if not repeat_ready_in_snapshot(vendor) and item.kind != "repeat" and counts.repeat:
+        item = _repeat_ready(student=student, deck=deck, today=today, params=params) or item
+    candidates = None
+    if choices and choices_in_snapshot(vendor):
+        # SQLite reads the ready repeat in the snapshot too: these are the shown card's.
+        candidates = json.loads(row["choice_candidates"] or "[]")
+    return QueueSnapshot(counts=counts, item=item, choice_candidates=candidates)
+
+
+def _item_from(row: dict, *, student: AbstractBaseUser, deck: Deck, today: date) -> QueueItem:
     card = Card(
         pk=row["card_id"], deck=deck, key=row["card_key"], front=row["card_front"],
         back=row["card_back"], position=row["card_position"], tags=row["card_tags"],
     )  # fmt: skip
     state = state_from_row(row, student_id=student.pk, card=card, deck_id=deck.pk)
     if state is None:
-        item = QueueItem(card=card, state=None, kind="new")
-    else:
-        item = QueueItem(card=card, state=state, kind="due" if state.due <= today else "repeat")
-    candidates = None
-    if choices and choices_in_snapshot(vendor):
-        candidates = json.loads(row["choice_candidates"] or "[]")
-    return QueueSnapshot(counts=counts, item=item, choice_candidates=candidates)
+        return QueueItem(card=card, state=None, kind="new")
+    return QueueItem(card=card, state=state, kind="due" if state.due <= today else "repeat")
+
+
+def _repeat_ready(
+    *, student: AbstractBaseUser, deck: Deck, today: date, params: dict
+) -> QueueItem | None:
+    """Today's repeat that has waited REPEAT_GAP_CARDS other cards, if any (REPEAT_READY_SQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _repeat_ready_sql_compact(),
+            {name: params[name] for name in ("student", "deck", "today", "again")},
+        )
+        row = fetch_named(cursor)
+    return _item_from(row, student=student, deck=deck, today=today) if row else None
 
 
 def _summary_from(row: dict) -> SessionSummary:

@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils import timezone
 
-from decks.models import AnswerMode, Card, CardState, Deck, ReviewLog
+from decks.models import AnswerMode, Card, CardState, Deck, ReviewLog, UndoneAnswer
 from decks.services.activity import activity_take_out
 from decks.services.clock import today_for_study
 from decks.services.scheduling import (
@@ -51,6 +51,9 @@ class AnswerTarget:
     new_limit: int | None = None
     # The queue offers this card now (`queue_offers`); an answer to any other is refused.
     offered: bool = True
+    # When the answer at the card's current count was taken back (ms since the epoch):
+    # a form shown before then carried that answer (`UndoneAnswer`).
+    undone_at_ms: int | None = None
 
 
 # The answer's one read, written out for the same reason as the queue snapshot: the ORM
@@ -77,6 +80,9 @@ SELECT k.id AS card_id, k.key AS card_key, k.front AS card_front, k.back AS card
        COALESCE(a.learned_answers, 0) AS n_reviewed,
        EXISTS (SELECT 1 FROM decks_cardstate b WHERE b.student_id = %(student)s
                AND b.card_id = k.sibling_id AND b.last_review_day = %(today)s) AS sibling_today,
+       (SELECT n.undone_at_ms FROM decks_undoneanswer n
+        WHERE n.student_id = %(student)s AND n.card_id = k.id
+          AND n.sequence = COALESCE(s.reviews, 0)) AS undone_at_ms,
        CASE WHEN s.id IS NULL THEN (
          SELECT COUNT(*) FROM decks_cardstate x JOIN decks_card j ON j.id = x.card_id
          WHERE x.student_id = %(student)s AND x.deck_id = d.id
@@ -144,6 +150,7 @@ def answer_target(
         exam_date=as_date(row["exam_date"]),
         cursor_ok=bool(row["cursor_ok"]),
         new_limit=row["new_limit"],
+        undone_at_ms=row["undone_at_ms"],
         offered=queue_offers(
             state,
             today=today,
@@ -310,4 +317,11 @@ def review_undo(*, student: AbstractBaseUser, deck_id: int, log_id: int) -> Revi
             state.save(update_fields=SCHEDULE_FIELDS)
         activity_take_out(log=latest)
         ReviewLog.objects.filter(pk=latest.pk).delete()
+        # The form that carried it would be valid again: remember it was taken back.
+        UndoneAnswer.objects.update_or_create(
+            student=student,
+            card_id=latest.card_id,
+            sequence=latest.sequence,
+            defaults={"undone_at_ms": int(timezone.now().timestamp() * 1000)},
+        )
     return latest

@@ -31,6 +31,8 @@ from decks.services.study.queue import (
     SUMMARY_SQL,
     choices_in_snapshot,
     overview_sql,
+    repeat_ready_in_snapshot,
+    repeat_ready_sql,
     snapshot_sql,
     summary_in_snapshot,
 )
@@ -59,6 +61,8 @@ def study_loop_statements(vendor: str) -> dict[str, str]:
         )
     if not summary_in_snapshot(vendor):
         statements["end-of-session summary"] = SUMMARY_SQL
+    if not repeat_ready_in_snapshot(vendor):
+        statements["a repeat that waited a few cards"] = repeat_ready_sql()
     if vendor == "postgresql":
         for first_answer in (True, False):
             for move_cursor in (True, False):

@@ -18,6 +18,9 @@ SELECT k.id AS card_id, k.key AS card_key, k.front AS card_front, k.back AS card
        COALESCE(a.learned_answers, 0) AS n_reviewed,
        EXISTS (SELECT 1 FROM decks_cardstate b WHERE b.student_id = %(student)s
                AND b.card_id = k.sibling_id AND b.last_review_day = %(today)s) AS sibling_today,
+       (SELECT n.undone_at_ms FROM decks_undoneanswer n
+        WHERE n.student_id = %(student)s AND n.card_id = k.id
+          AND n.sequence = COALESCE(s.reviews, 0)) AS undone_at_ms,
        CASE WHEN s.id IS NULL THEN (
          SELECT COUNT(*) FROM decks_cardstate x JOIN decks_card j ON j.id = x.card_id
          WHERE x.student_id = %(student)s AND x.deck_id = d.id
@@ -266,6 +269,29 @@ SELECT (SELECT COUNT(*) FROM decks_reviewlog l
      WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND x.due > %(today)s) AS summary_next_due,
        (SELECT COUNT(*) FROM decks_cardstate x
      WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND x.due = %(tomorrow)s) AS summary_due_tomorrow;
+
+-- a repeat that waited a few cards
+SELECT c.id AS card_id, c.key AS card_key, c.front AS card_front, c.back AS card_back,
+       c.position AS card_position, c.tags AS card_tags,
+       s.id AS state_id,
+       s."repetitions" AS state_repetitions,
+       s."easiness" AS state_easiness,
+       s."interval" AS state_interval,
+       s."due" AS state_due,
+       s."lapses" AS state_lapses,
+       s."reviews" AS state_reviews,
+       s."last_rating" AS state_last_rating,
+       s."last_review_day" AS state_last_review_day,
+       s."last_reviewed_at" AS state_last_reviewed_at,
+       s."introduced_on" AS state_introduced_on
+FROM decks_cardstate s JOIN decks_card c ON c.id = s.card_id
+WHERE s.student_id = %(student)s AND s.deck_id = %(deck)s AND c.retired_at IS NULL
+  AND s.last_review_day = %(today)s AND s.last_rating < %(again)s
+  AND s.last_reviewed_at <= (
+    SELECT y.last_reviewed_at FROM decks_cardstate y
+    WHERE y.student_id = %(student)s AND y.deck_id = %(deck)s AND y.last_review_day = %(today)s
+    ORDER BY y.last_reviewed_at DESC LIMIT 1 OFFSET 3)
+ORDER BY s.last_reviewed_at, s.card_id LIMIT 1;
 
 -- answer write, first answer, moving the cursor
 WITH answered_state AS (

@@ -1,6 +1,6 @@
 from django.urls import include, path, re_path
 
-from decks.views import account, classes, media, study
+from decks.views import account, classes, media, offline, study
 
 urlpatterns = [
     path("", study.home, name="home"),
@@ -10,6 +10,7 @@ urlpatterns = [
         media.media_file,
         name="media_file",
     ),
+    path("offline/", offline.offline_page, name="study_offline"),
     path("decks/<slug:slug>/", study.deck_detail, name="deck_detail"),
     path("decks/<slug:slug>/study/", study.study, name="study"),
     path("decks/<slug:slug>/options/", study.deck_options, name="deck_options"),

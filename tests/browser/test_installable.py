@@ -1,0 +1,31 @@
+"""Chromium offers to install Stamp: its own installability check finds nothing missing."""
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.browser.conftest import ARTIFACTS, CHROMIUM
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_chromium_finds_the_home_page_installable(live_server, tmp_path, monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        # A persistent profile: an ordinary context is incognito, which is never installable.
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            viewport={"width": 420, "height": 800},
+        )
+        page = context.pages[0] if context.pages else context.new_page()
+        page.goto(f"{live_server.url}/")
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        cdp = context.new_cdp_session(page)
+        errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+        manifest = cdp.send("Page.getAppManifest")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "installable-home.png"))
+        context.close()
+    assert errors == []
+    assert manifest["url"].endswith("/manifest.webmanifest")

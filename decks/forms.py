@@ -76,3 +76,22 @@ class DeckSettingsForm(forms.ModelForm):
             "new_per_day": forms.NumberInput(attrs={"min": 0, "max": 500}),
             "reviews_per_day": forms.NumberInput(attrs={"min": 0, "max": 5000}),
         }
+
+
+class ReminderForm(forms.Form):
+    """One reminder a day: how, and at which hour of the site's time zone."""
+
+    by_email = forms.BooleanField(label=_("By e-mail"), required=False)
+    email = forms.EmailField(label=_("E-mail address"), required=False)
+    by_push = forms.BooleanField(
+        label=_("As a notification on the devices where I turned them on"), required=False
+    )
+    hour = forms.TypedChoiceField(
+        label=_("At"), choices=[(h, f"{h:02d}:00") for h in range(24)], coerce=int, initial=18
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("by_email") and not data.get("email"):
+            self.add_error("email", _("Give the address the reminder should go to."))
+        return data

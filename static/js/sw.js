@@ -64,3 +64,26 @@ self.addEventListener("fetch", function (event) {
     }));
   }
 });
+
+// A daily reminder (decks.services.reminders): its text and the deck to open.
+self.addEventListener("push", function (event) {
+  let data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (error) { data = {}; }
+  event.waitUntil(self.registration.showNotification(data.title || "Stamp", {
+    body: data.body || "",
+    icon: self.STAMP.shell.find(function (url) { return url.indexOf("icon-192") !== -1; }),
+    tag: "stamp-reminder",
+    data: { url: data.url || "/" },
+  }));
+});
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  const url = new URL(event.notification.data.url, self.location.origin).href;
+  event.waitUntil(self.clients.matchAll({ type: "window" }).then(function (windows) {
+    for (const client of windows) {
+      if (client.url === url && "focus" in client) return client.focus();
+    }
+    return self.clients.openWindow(url);
+  }));
+});

@@ -11,12 +11,14 @@ urlpatterns = [
         name="media_file",
     ),
     path("offline/", offline.offline_page, name="study_offline"),
+    path("study/sync/", offline.study_sync, name="study_sync"),
     path("decks/<slug:slug>/", study.deck_detail, name="deck_detail"),
     path("decks/<slug:slug>/study/", study.study, name="study"),
     path("decks/<slug:slug>/options/", study.deck_options, name="deck_options"),
     path("decks/<slug:slug>/study/answer/", study.study_answer, name="study_answer"),
     path("decks/<slug:slug>/study/next/", study.study_next, name="study_next"),
     path("decks/<slug:slug>/study/undo/", study.study_undo, name="study_undo"),
+    path("decks/<slug:slug>/study/pack/", offline.study_pack_view, name="study_pack"),
     path("decks/<slug:slug>/export.csv", study.deck_export, {"fmt": "csv"}, name="deck_export_csv"),
     path(
         "decks/<slug:slug>/export.apkg", study.deck_export, {"fmt": "apkg"}, name="deck_export_apkg"

@@ -1,9 +1,15 @@
 """Studying without a connection: the page the service worker keeps for it."""
 
+import json
+
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET, require_POST
+
+from decks.selectors import decks_for
+from decks.services.offline import MAX_ANSWERS, OfflineAnswer, offline_answers_apply, study_pack
 
 
 @require_GET
@@ -13,3 +19,36 @@ def offline_page(request: HttpRequest) -> HttpResponse:
     from what the device stored for the student."""
     # Rendered as for a visitor, so the kept copy names no one and reads no session.
     return render(request, "decks/offline.html", {"user": AnonymousUser(), "messages": []})
+
+
+@login_required
+@require_GET
+def study_pack_view(request: HttpRequest, slug: str) -> JsonResponse:
+    """Today's study pack for the deck, which the study page keeps on the device."""
+    deck = get_object_or_404(decks_for(request.user), slug=slug)
+    return JsonResponse(study_pack(student=request.user, deck=deck))
+
+
+@login_required
+@require_POST
+def study_sync(request: HttpRequest) -> JsonResponse:
+    """Apply the answers a device made offline, in order; say what became of each."""
+    try:
+        data = json.loads(request.body)
+        answers = [
+            OfflineAnswer(
+                id=str(item["id"])[:64],
+                pack=str(item["pack"]),
+                card=int(item["card"]),
+                seen=int(item["seen"]),
+                rating=int(item["rating"]),
+                answered_at=int(item["answered_at"]),
+                taken_ms=int(item["taken_ms"]) if item.get("taken_ms") is not None else None,
+            )
+            for item in data["answers"]
+        ]
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"error": "not a list of answers"}, status=400)
+    if len(answers) > MAX_ANSWERS:
+        return JsonResponse({"error": "too many answers"}, status=413)
+    return JsonResponse({"results": offline_answers_apply(student=request.user, answers=answers)})

@@ -13,8 +13,7 @@ one for a card answered meanwhile on another device, is not applied again.
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
@@ -126,7 +125,7 @@ def offline_answers_apply(
         except signing.BadSignature:
             outcomes.append(_outcome(answer, "unknown"))
             continue
-        answered_at = datetime.fromtimestamp(answer.answered_at / 1000, tz=dt_timezone.utc)
+        answered_at = datetime.fromtimestamp(answer.answered_at / 1000, tz=UTC)
         if pack["u"] != student.pk:
             outcomes.append(_outcome(answer, "unknown"))
         elif answer.answered_at < pack["t"] or answered_at > now + CLOCK_SKEW:

@@ -6,10 +6,18 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from decks.forms import RATING_LABELS
 from decks.selectors import decks_for
-from decks.services.offline import MAX_ANSWERS, OfflineAnswer, offline_answers_apply, study_pack
+from decks.services.offline import (
+    MAX_ANSWERS,
+    SAVED,
+    OfflineAnswer,
+    offline_answers_apply,
+    study_pack,
+)
 
 
 @require_GET
@@ -18,7 +26,11 @@ def offline_page(request: HttpRequest) -> HttpResponse:
     the service worker keeps one copy for whoever uses the device, and the script fills it
     from what the device stored for the student."""
     # Rendered as for a visitor, so the kept copy names no one and reads no session.
-    return render(request, "decks/offline.html", {"user": AnonymousUser(), "messages": []})
+    return render(
+        request,
+        "decks/offline.html",
+        {"user": AnonymousUser(), "messages": [], "ratings": RATING_LABELS.items()},
+    )
 
 
 @login_required
@@ -51,4 +63,43 @@ def study_sync(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": "not a list of answers"}, status=400)
     if len(answers) > MAX_ANSWERS:
         return JsonResponse({"error": "too many answers"}, status=413)
-    return JsonResponse({"results": offline_answers_apply(student=request.user, answers=answers)})
+    results = offline_answers_apply(student=request.user, answers=answers)
+    return JsonResponse({"results": results, "message": sync_message(results)})
+
+
+def sync_message(results: list[dict]) -> str:
+    """What the page tells the student: how many were saved, and why any were not."""
+    saved = sum(r["status"] in SAVED for r in results)
+    elsewhere = sum(r["status"] == "answered_elsewhere" for r in results)
+    refused = len(results) - saved - elsewhere
+    lines = []
+    if saved:
+        lines.append(
+            ngettext(
+                "%(n)d answer made offline is saved.",
+                "%(n)d answers made offline are saved.",
+                saved,
+            )
+            % {"n": saved}
+        )
+    if elsewhere:
+        lines.append(
+            ngettext(
+                "%(n)d answer made offline was not saved: its card was answered meanwhile on "
+                "another device.",
+                "%(n)d answers made offline were not saved: their cards were answered meanwhile "
+                "on another device.",
+                elsewhere,
+            )
+            % {"n": elsewhere}
+        )
+    if refused:
+        lines.append(
+            ngettext(
+                "%(n)d answer made offline was not saved: its time or card was not right.",
+                "%(n)d answers made offline were not saved: their time or card was not right.",
+                refused,
+            )
+            % {"n": refused}
+        )
+    return " ".join(lines)

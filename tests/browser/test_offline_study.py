@@ -1,0 +1,154 @@
+"""Studying with the network off: the day's pack carries on, answers wait on the device and
+are stored exactly once when the connection returns."""
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from decks.models import CardState, ReviewLog
+from decks.services import study as study_loop
+from decks.services.scheduling import Schedule, due_after, next_schedule, study_day
+from tests.browser.conftest import ARTIFACTS, CHROMIUM
+from tests.conftest import enroll, make_deck, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def app(live_server, tmp_path, monkeypatch):
+    """A persistent Chromium profile (service workers run there, as in an installed app)."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            viewport={"width": 420, "height": 860},
+        )
+        yield context
+        context.close()
+
+
+def log_in_and_open(context, live_server, deck):
+    page = context.pages[0] if context.pages else context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/?next=/decks/{deck.slug}/study/")
+    page.get_by_label("Username").fill("noor")
+    page.get_by_label("Password").fill("pass-word-123")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_selector("body[data-pack-kept]")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    return page
+
+
+def rate(page, rating, next_front):
+    page.keyboard.press("Space")
+    page.keyboard.press(str(rating))
+    expect(page.get_by_test_id("front")).to_have_text(next_front)
+
+
+@pytest.fixture
+def deck():
+    student = make_user("noor")
+    deck = make_deck("Klant centraal", slug="klant-centraal", cards=12)
+    enroll(student, deck)
+    return deck
+
+
+RATINGS = [4, 5, 4, 5, 5, 4, 4, 5, 4, 5]
+
+
+def test_ten_cards_studied_offline_are_stored_once_with_the_online_schedule(app, live_server, deck):
+    page = log_in_and_open(app, live_server, deck)
+    app.set_offline(True)
+    # The first answer cannot reach the server: the page carries on from the pack.
+    rate(page, RATINGS[0], "Question 2")
+    expect(page.get_by_test_id("offline-banner")).to_have_text(
+        "You are offline. 1 answer waits to be sent."
+    )
+    # Opening the deck again with no connection: the service worker's page and the pack.
+    page.reload()
+    expect(page.get_by_test_id("front")).to_have_text("Question 2")
+    for n, rating in enumerate(RATINGS[1:], start=3):
+        rate(page, rating, f"Question {n}")
+    expect(page.get_by_test_id("offline-banner")).to_have_text(
+        "You are offline. 10 answers wait to be sent."
+    )
+    expect(page.get_by_test_id("left")).to_have_text("2")  # 12 new cards, 10 answered
+    page.screenshot(path=str(ARTIFACTS / "offline-banner.png"), full_page=True)
+    assert not ReviewLog.objects.exists()
+
+    page.close()  # closed offline: nothing is lost
+    app.set_offline(False)
+    page = app.new_page()
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_test_id("sync-notice")).to_have_text("10 answers made offline are saved.")
+    page.screenshot(path=str(ARTIFACTS / "offline-saved.png"), full_page=True)
+
+    logs = list(ReviewLog.objects.order_by("reviewed_at"))
+    assert [log.rating for log in logs] == RATINGS
+    assert [log.card.front for log in logs] == [f"Question {n}" for n in range(1, 11)]
+    for log in logs:
+        state = CardState.objects.get(card=log.card)
+        assert state.reviews == 1
+        day = study_day(log.reviewed_at.astimezone())
+        assert state.due == due_after(day, next_schedule(Schedule(), log.rating))
+
+
+def test_an_answer_for_a_card_answered_meanwhile_elsewhere_is_reported_and_sent_twice_once(
+    app, live_server, deck
+):
+    page = log_in_and_open(app, live_server, deck)
+    app.set_offline(True)
+    rate(page, 5, "Question 2")
+    rate(page, 4, "Question 3")
+    # Meanwhile, on another device that was online, the first card was answered.
+    first = deck.cards.get(front="Question 1")
+    study_loop.study_answer(
+        student=first.deck.classrooms.get().students.get(),
+        deck_slug=deck.slug,
+        card_id=first.pk,
+        rating=2,
+        seen_reviews=0,
+    )
+    # Keep a copy of the queue to send again later.
+    sent = page.evaluate(
+        """() => new Promise(resolve => { const r = indexedDB.open('stamp-offline');
+             r.onsuccess = () => {
+               const q = r.result.transaction('queue').objectStore('queue').getAll();
+               q.onsuccess = () => resolve(q.result); }; })"""
+    )
+    app.set_offline(False)
+    notice = page.get_by_test_id("sync-notice")
+    expect(notice).to_contain_text("1 answer made offline is saved.")
+    expect(notice).to_contain_text(
+        "1 answer made offline was not saved: its card was answered meanwhile on another device."
+    )
+    assert sorted(ReviewLog.objects.values_list("card__front", "rating")) == [
+        ("Question 1", 2),
+        ("Question 2", 4),
+    ]
+    # The same answers again (a second tab, a retry): nothing is stored twice.
+    page.evaluate(
+        """items => new Promise(resolve => { const r = indexedDB.open('stamp-offline');
+             r.onsuccess = () => { const t = r.result.transaction('queue', 'readwrite');
+             items.forEach(i => t.objectStore('queue').put(i)); t.oncomplete = resolve; }; })""",
+        sent,
+    )
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_test_id("sync-notice")).to_contain_text("1 answer made offline is saved.")
+    assert ReviewLog.objects.count() == 2
+
+
+def test_logging_out_clears_the_pack_and_the_queue_from_the_device(app, live_server, deck):
+    page = log_in_and_open(app, live_server, deck)
+    count = """() => new Promise(resolve => { const r = indexedDB.open('stamp-offline');
+        r.onsuccess = () => { const q = r.result.transaction('packs').objectStore('packs').count();
+        q.onsuccess = () => resolve(q.result); }; })"""
+    assert page.evaluate(count) == 1
+    page.goto(f"{live_server.url}/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log out").click()
+    assert page.evaluate(count) == 0
+    app.set_offline(True)
+    page.goto(f"{live_server.url}/decks/{deck.slug}/study/")
+    expect(page.locator("[data-offline-app]")).to_contain_text("Nothing is kept on this device")

@@ -161,11 +161,12 @@
 
   function answerOffline(cardId, seen, rating, shownAt) {
     const record = current.record;
-    const answeredAt = Date.now();
+    // In the server's time: the device's clock may be off, the time since the pack is not.
+    const answeredAt = Date.now() + (record.offset || 0);
     const id = String(answeredAt).padStart(15, "0") + "-" + Math.random().toString(36).slice(2, 10);
     const item = { id: id, user: user || record.user, slug: record.slug, pack: record.pack.token,
       card: cardId, seen: seen, rating: rating, answered_at: answeredAt,
-      taken_ms: shownAt ? answeredAt - shownAt : null };
+      taken_ms: shownAt ? Date.now() - shownAt : null };
     applyAnswer(record, cardId, rating, id);
     return put("queue", item).then(function () { return put("packs", record); });
   }
@@ -262,7 +263,7 @@
       return response.json();
     }).then(function (pack) {
       const record = { key: packKey(pack.deck.slug), user: user, slug: pack.deck.slug,
-        pack: pack, state: freshState(pack) };
+        pack: pack, state: freshState(pack), offset: pack.made_at - Date.now() };
       return put("packs", record).then(function () {
         return put("meta", { key: "user", id: user });
       }).then(function () {
@@ -313,9 +314,11 @@
     pending = null;
     get("packs", packKey(slug)).then(function (record) {
       if (!record) return;
-      current = { record: record, shownAt: answer.shownAt };
+      // shown_at is the server's time; the device's clock is `offset` behind it.
+      const shownAt = answer.shownAt ? answer.shownAt - (record.offset || 0) : null;
+      current = { record: record, shownAt: shownAt };
       // The card on screen is the pack's next one unless the mirror missed an answer.
-      return answerOffline(answer.card, answer.seen, answer.rating, answer.shownAt)
+      return answerOffline(answer.card, answer.seen, answer.rating, shownAt)
         .then(function () { render(record); });
     });
   });

@@ -87,7 +87,10 @@ class ReminderForm(forms.Form):
         label=_("As a notification on the devices where I turned them on"), required=False
     )
     hour = forms.TypedChoiceField(
-        label=_("At"), choices=[(h, f"{h:02d}:00") for h in range(24)], coerce=int, initial=18
+        label=_("At what time"),
+        choices=[(h, f"{h:02d}:00") for h in range(24)],
+        coerce=int,
+        initial=18,
     )
 
     def clean(self):

@@ -21,10 +21,20 @@ def test_chromium_finds_the_home_page_installable(live_server, tmp_path, monkeyp
         page = context.pages[0] if context.pages else context.new_page()
         page.goto(f"{live_server.url}/")
         page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
         cdp = context.new_cdp_session(page)
         errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
         manifest = cdp.send("Page.getAppManifest")
         ARTIFACTS.mkdir(exist_ok=True)
+        # Headless Chromium draws no install button: the page shows what Chromium reported.
+        page.evaluate(
+            """report => { const p = document.createElement('pre');
+                 p.style.cssText = 'white-space:pre-wrap;background:#fff6d6;padding:8px;margin:0';
+                 p.textContent = report; document.body.prepend(p); }""",
+            f"Page.getInstallabilityErrors: {errors or 'none'}\n"
+            f"manifest: {manifest['url']}\n"
+            f"service worker: {page.evaluate('navigator.serviceWorker.controller?.scriptURL')}",
+        )
         page.screenshot(path=str(ARTIFACTS / "installable-home.png"))
         context.close()
     assert errors == []

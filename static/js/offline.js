@@ -18,6 +18,7 @@
   if (!("indexedDB" in window)) return;
 
   const MEDIA_CACHE = "stamp-media";
+  const PAGES_CACHE = "stamp-pages";
   const REPEAT_BELOW = 4;
   const user = body.dataset.user || "";
   const strings = document.querySelector("[data-offline-strings]");
@@ -267,8 +268,12 @@
       return put("packs", record).then(function () {
         return put("meta", { key: "user", id: user });
       }).then(function () {
-        if (!("caches" in window) || !pack.media.length) return null;
-        return caches.open(MEDIA_CACHE).then(function (cache) { return cache.addAll(pack.media); });
+        if (!("caches" in window)) return null;
+        const page = body.dataset.offlinePageUrl;
+        return Promise.all([
+          page ? caches.open(PAGES_CACHE).then(function (cache) { return cache.add(page); }) : null,
+          caches.open(MEDIA_CACHE).then(function (cache) { return cache.addAll(pack.media); }),
+        ]);
       }).then(function () { body.dataset.packKept = pack.made_at; });
     }).catch(function () {});
   }

@@ -34,7 +34,11 @@ function fromCache(request, cacheName) {
 }
 
 function offlinePage() {
-  return caches.match(self.STAMP.offlinePage, { ignoreVary: true }).then(function (page) {
+  // The copy the study page last refreshed (in the language the student uses now), else
+  // the one kept at install.
+  return fromCache(self.STAMP.offlinePage, PAGES).then(function (page) {
+    return page || caches.match(self.STAMP.offlinePage, { ignoreVary: true });
+  }).then(function (page) {
     return page || new Response("Offline", { status: 503, headers: { "Content-Type": "text/plain" } });
   });
 }

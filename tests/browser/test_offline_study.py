@@ -14,19 +14,33 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def app(live_server, tmp_path, monkeypatch):
-    """A persistent Chromium profile (service workers run there, as in an installed app)."""
+def chromium(tmp_path, monkeypatch):
+    """Starts Chromium on one persistent profile (service workers run there, as in an
+    installed app); started again, it finds what the device kept."""
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            viewport={"width": 420, "height": 860},
-        )
-        yield context
-        context.close()
+        started = []
+
+        def start():
+            context = playwright.chromium.launch_persistent_context(
+                str(tmp_path / "profile"),
+                executable_path=CHROMIUM,
+                args=["--headless", "--no-sandbox", "--disable-gpu",
+                      "--disable-background-networking"],
+                viewport={"width": 420, "height": 860},
+            )  # fmt: skip
+            started.append(context)
+            return context
+
+        yield start
+        for context in started:
+            context.close()
+
+
+@pytest.fixture
+def app(chromium):
+    return chromium()
 
 
 def log_in_and_open(context, live_server, deck):
@@ -57,7 +71,10 @@ def deck():
 RATINGS = [4, 5, 4, 5, 5, 4, 4, 5, 4, 5]
 
 
-def test_ten_cards_studied_offline_are_stored_once_with_the_online_schedule(app, live_server, deck):
+def test_ten_cards_studied_offline_are_stored_once_with_the_online_schedule(
+    chromium, live_server, deck
+):
+    app = chromium()
     page = log_in_and_open(app, live_server, deck)
     app.set_offline(True)
     # The first answer cannot reach the server: the page carries on from the pack.
@@ -77,9 +94,9 @@ def test_ten_cards_studied_offline_are_stored_once_with_the_online_schedule(app,
     page.screenshot(path=str(ARTIFACTS / "offline-banner.png"), full_page=True)
     assert not ReviewLog.objects.exists()
 
-    page.close()  # closed offline: nothing is lost
-    app.set_offline(False)
-    page = app.new_page()
+    app.close()  # the browser closed offline: nothing is lost
+    app = chromium()
+    page = app.pages[0] if app.pages else app.new_page()
     page.goto(f"{live_server.url}/")
     expect(page.get_by_test_id("sync-notice")).to_have_text("10 answers made offline are saved.")
     page.screenshot(path=str(ARTIFACTS / "offline-saved.png"), full_page=True)

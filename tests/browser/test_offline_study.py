@@ -8,7 +8,8 @@ from decks.models import CardState, ReviewLog
 from decks.services import study as study_loop
 from decks.services.scheduling import Schedule, due_after, next_schedule, study_day
 from tests.browser.conftest import ARTIFACTS, CHROMIUM
-from tests.conftest import enroll, make_deck, make_user
+from tests.conftest import enroll, make_card, make_deck, make_media, make_user
+from tests.media_samples import pyramid
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -169,3 +170,26 @@ def test_logging_out_clears_the_pack_and_the_queue_from_the_device(app, live_ser
     app.set_offline(True)
     page.goto(f"{live_server.url}/decks/{deck.slug}/study/")
     expect(page.locator("[data-offline-app]")).to_contain_text("Nothing is kept on this device")
+
+
+def test_a_cards_picture_shows_when_the_deck_is_opened_offline(app, live_server):
+    student = make_user("noor")
+    deck = make_deck("Klantpiramide", slug="klantpiramide")
+    picture = make_media(deck, data=pyramid(600, 400), name="klantpiramide.png")
+    make_card(
+        deck,
+        front=f'Welke lagen?<img src="/media/{picture.sha256}.png" alt="klantpiramide">',
+        back="Top, groot, middel, klein",
+    )
+    enroll(student, deck)
+    page = log_in_and_open(app, live_server, deck)
+    # Only the service worker's copy may serve it: the browser's own cache is emptied.
+    app.new_cdp_session(page).send("Network.clearBrowserCache")
+    app.set_offline(True)
+    page.reload()
+    page.wait_for_selector("[data-offline-session]")
+    page.wait_for_function(
+        "() => { const img = document.querySelector('[data-testid=front] img');"
+        " return img && img.complete && img.naturalWidth === 600; }"
+    )
+    page.screenshot(path=str(ARTIFACTS / "offline-picture.png"), full_page=True)

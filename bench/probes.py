@@ -75,7 +75,7 @@ def _seen_state(user: User, deck: Deck, card_id: int, **schedule) -> CardState:
 
 def _cursor_after_last_seen(user: User, deck: Deck) -> None:
     """Where the study loop leaves the student's new-card cursor: at the last card seen."""
-    from decks.services.cursors import new_card_cursor_update
+    from decks.services.study import new_card_cursor_update
 
     new_card_cursor_update(student_id=user.pk, deck_id=deck.pk)
 
@@ -374,7 +374,7 @@ def _timed_ms(call, repeats: int) -> tuple[object, dict]:
 
 
 def _snapshot_ms(user: User, deck: Deck, today: date, repeats: int = 25) -> dict:
-    from decks.services.queue import queue_snapshot
+    from decks.services.study import queue_snapshot
 
     # As the answer passes it: read with the card it answered.
     new_limit = deck.new_cards_per_day
@@ -387,7 +387,7 @@ def _snapshot_ms(user: User, deck: Deck, today: date, repeats: int = 25) -> dict
 
 def _cursor_update_ms(user: User, deck: Deck, repeats: int = 25) -> dict:
     """The statement a card's first answer adds: moving the trusted cursor up."""
-    from decks.services.cursors import new_card_cursor_update
+    from decks.services.study import new_card_cursor_update
 
     return _timed_ms(lambda: new_card_cursor_update(student_id=user.pk, deck_id=deck.pk), repeats)[
         1
@@ -403,7 +403,7 @@ def deck_scaling(*, today: date) -> dict:
     today; and the cursor update that a card's first answer runs. The query count is one
     in every case; this measures whether its work stays the same.
     """
-    from decks.services.cursors import new_card_cursor_forget
+    from decks.services.study import new_card_cursor_forget
 
     user, created = User.objects.get_or_create(username=SCALE_USER)
     if created:

@@ -264,7 +264,7 @@ class DeckCardsVersion(models.Model):
     """How often a deck's set of active cards or their order has changed.
 
     Students' new-card cursors made before the latest change are not trusted
-    (decks.services.cursors). A table of its own, written only by a trigger on the card
+    (decks.services.study.cursors). A table of its own, written only by a trigger on the card
     table (migration 0010), so no save of a deck (the admin's form, `loaddata`)
     can write back an older count. No row means version 0.
     """

@@ -1,8 +1,8 @@
-"""Reads that several views share."""
+"""Reads that several views share.
 
-from dataclasses import dataclass
-from datetime import date
-from typing import Any
+The study loop's reads (the home page's deck overviews, today's progress, the next deck
+to study) live with the loop, in `decks.services.study`.
+"""
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import (
@@ -12,7 +12,6 @@ from django.db.models import (
 from django.utils import timezone
 
 from decks.models import (
-    DailyActivity,
     Deck,
     ImportUpload,
     Media,
@@ -52,75 +51,4 @@ def pending_upload_with_media(user: AbstractBaseUser, sha256: str) -> ImportUplo
         )
         .order_by("-created_at")
         .first()
-    )
-
-
-@dataclass(frozen=True)
-class DeckOverview:
-    deck: Deck
-    cards: int
-    seen: int
-    counts: Any  # decks.services.study's QueueCounts
-
-    @property
-    def due(self) -> int:
-        return self.counts.due
-
-    @property
-    def new(self) -> int:
-        return self.counts.new
-
-    @property
-    def repeat(self) -> int:
-        return self.counts.repeat
-
-    @property
-    def to_study(self) -> int:
-        return self.counts.left
-
-
-def deck_overviews_for(student: AbstractBaseUser, *, today: date) -> list[DeckOverview]:
-    """Every deck the student may study with today's counts, as the study queue counts them."""
-    from decks.services.study import study_counts_per_deck
-
-    rows = study_counts_per_deck(student=student, decks=decks_for(student), today=today)
-    return [DeckOverview(deck, cards, seen, counts) for deck, cards, seen, counts in rows]
-
-
-def next_deck_to_study(
-    student: AbstractBaseUser, *, today: date, after: Deck
-) -> DeckOverview | None:
-    """The deck to offer when `after` is done for today: the first, in the home page's
-    order, that still has cards to study today; None when every deck is done."""
-    overviews = deck_overviews_for(student, today=today)
-    return next((o for o in overviews if o.deck.pk != after.pk and o.to_study), None)
-
-
-@dataclass(frozen=True)
-class TodayProgress:
-    cards: int
-    streak: int
-    left: int
-
-    @property
-    def share_done(self) -> int:
-        """Percent of today's work done, for the progress bar."""
-        total = self.cards + self.left
-        return round(100 * self.cards / total) if total else 100
-
-
-def today_progress_for(
-    student: AbstractBaseUser, *, today: date, overviews: list[DeckOverview]
-) -> TodayProgress:
-    """Today's cards and what is left over the student's decks, and the study streak."""
-    from decks.services.leaderboard import study_streak
-    from decks.services.queue import cards_studied_today
-
-    days = DailyActivity.objects.filter(student=student, day__lte=today).values_list(
-        "day", flat=True
-    )
-    return TodayProgress(
-        cards=cards_studied_today(o.counts for o in overviews),
-        streak=study_streak(days.distinct(), today),
-        left=sum(o.to_study for o in overviews),
     )

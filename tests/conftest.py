@@ -1,20 +1,60 @@
 """Small helpers that make test data."""
 
-from datetime import date
+import os
+from datetime import UTC, date, datetime, timedelta
 from itertools import count
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from decks.importers.base import ImportLimits
 from decks.importers.media import media_file
 from decks.models import Card, Classroom, Deck, Media
+from decks.services.clock import today_for_study
 from decks.services.media import media_store
+from decks.services.study import (
+    QueueCounts,
+    QueueItem,
+    ReviewOutcome,
+    answer_target,
+    queue_snapshot,
+    review_record,
+)
 from tests.media_samples import png
 
 _serial = count(1)
+
+# The study package's test seams (the answer write path fixture among them), for every test.
+pytest_plugins = ["tests.services.study.seams"]
+
+
+# Days to move the clock ahead for the whole run (0: today). CI runs the suite once moved
+# ten years, so a test that only passes near the day it was written fails at once.
+CLOCK_AHEAD_DAYS = int(os.environ.get("STAMP_TEST_CLOCK_AHEAD_DAYS", "0"))
+
+
+@pytest.fixture(autouse=True)
+def _clock_moved_ahead(request):
+    """Run each test with the app's clock (datetime, date, time) moved ahead, if asked.
+
+    The live server of browser tests runs in this process and moves too; Chromium's clock
+    does not, so a browser test must not compare the page's time with the server's.
+    """
+    if not CLOCK_AHEAD_DAYS:
+        yield
+        return
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=CLOCK_AHEAD_DAYS), tick=True):
+        yield
+
+
+def pytest_report_header(config) -> str | None:
+    if CLOCK_AHEAD_DAYS:
+        return f"clock moved ahead {CLOCK_AHEAD_DAYS} days (STAMP_TEST_CLOCK_AHEAD_DAYS)"
+    return None
 
 
 def pytest_configure(config) -> None:
@@ -118,27 +158,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
         )
 
 
-def pytest_generate_tests(metafunc) -> None:
-    """Tests that name `answer_write_path` run once per way an answer can be written here.
-
-    On PostgreSQL both: the one statement production runs and the steps SQLite runs.
-    """
-    if "answer_write_path" in metafunc.fixturenames:
-        from django.db import connection
-
-        paths = ["one statement", "steps"] if connection.vendor == "postgresql" else ["steps"]
-        metafunc.parametrize("answer_write_path", paths, indirect=True)
-
-
-@pytest.fixture
-def answer_write_path(request, monkeypatch) -> str:
-    from decks.services import answer_writes
-
-    if request.param == "steps":
-        monkeypatch.setattr(answer_writes, "write_in_one_statement", answer_writes.write_in_steps)
-    return request.param
-
-
 @pytest.fixture(autouse=True)
 def _fresh_throttles():
     """Each test starts with no throttle counted: the suite logs in from one address."""
@@ -146,3 +165,46 @@ def _fresh_throttles():
 
     caches["throttle"].clear()
     yield
+
+
+def next_card(*, student: User, deck: Deck, today: date) -> QueueItem | None:
+    """The card the student should answer next in `deck`, or None when today is done."""
+    return queue_snapshot(student=student, deck=deck, today=today).item
+
+
+def queue_counts(*, student: User, deck: Deck, today: date) -> QueueCounts:
+    """What is left for today and how many answers were given today."""
+    return queue_snapshot(student=student, deck=deck, today=today).counts
+
+
+def answer_card(
+    *,
+    student: User,
+    card: Card,
+    rating: int,
+    seen_reviews: int | None = None,
+    now: datetime | None = None,
+    time_taken_ms: int | None = None,
+) -> ReviewOutcome:
+    """Record `student`'s answer to `card` the production way: its one read, then its write.
+
+    The student must be allowed to study the card's deck (enrolled, owner, editor,
+    teacher). `seen_reviews` is the card's answer count when shown; by default its count
+    now, an answer to the card as it stands. Unlike the study view, an answer to a card
+    the queue does not offer now is recorded too, so a test can set up any history.
+    """
+    now = now or timezone.now()
+    target = answer_target(
+        student=student, deck_slug=card.deck.slug, card_id=card.pk, today=today_for_study(now)
+    )
+    assert target is not None, f"{student} may not study {card.deck}, or the card is retired"
+    if seen_reviews is None:
+        seen_reviews = target.state.reviews if target.state else 0
+    return review_record(
+        student=student,
+        target=target,
+        rating=rating,
+        seen_reviews=seen_reviews,
+        now=now,
+        time_taken_ms=time_taken_ms,
+    )

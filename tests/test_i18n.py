@@ -13,9 +13,8 @@ from django.utils import translation
 
 from decks.importers.detect import FORMAT_LABELS
 from decks.models import CardState
-from decks.services.reviews import review_record
 from decks.services.statistics import RatingCalibration, calibration_sentence
-from tests.conftest import enroll, make_class, make_deck, make_user
+from tests.conftest import answer_card, enroll, make_class, make_deck, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -124,16 +123,16 @@ def test_plurals_and_class_labels_in_dutch(client):
 
 
 def test_the_exam_date_field_keeps_its_value_in_dutch(client):
-    """<input type="date"> reads ISO dates only; a Dutch "05-12-2026" would show empty."""
+    """<input type="date"> reads ISO dates only; a Dutch "05-12-2099" would show empty."""
     teacher = make_user()
-    classroom = make_class("Klas 4B", teachers=[teacher], exam_date=date(2026, 12, 5))
+    classroom = make_class("Klas 4B", teachers=[teacher], exam_date=date(2099, 12, 5))
     client.force_login(teacher)
 
     html = client.get(classroom.get_absolute_url(), headers={"accept-language": "nl"}).text
 
     assert "Toetsdatum" in html
-    assert 'type="date" name="exam_date" value="2026-12-05"' in html
-    assert "zaterdag 5 december 2026" in html
+    assert 'type="date" name="exam_date" value="2099-12-05"' in html
+    assert "zaterdag 5 december 2099" in html
 
 
 STATS_TODAY = date(2026, 11, 25)
@@ -149,7 +148,7 @@ def studied_statistics(client, student, monkeypatch):
     for days_ago, rating in ((9, 4), (8, 5), (2, 3)):
         for card in deck.cards.all():
             state = CardState.objects.filter(student=student, card=card).first()
-            review_record(
+            answer_card(
                 student=student, card=card, rating=rating,
                 seen_reviews=state.reviews if state else 0, now=noon - timedelta(days=days_ago),
             )  # fmt: skip

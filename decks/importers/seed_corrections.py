@@ -20,17 +20,22 @@ from decks.importers.base import CardRecord, Problem
 from decks.importers.text_blocks import text_html
 
 _TAG = re.compile(r"<[^>]+>")
-CARD_FIELDS = {"front", "back", "fix", "tags", "split", "key_from"}
-EXTRA_CARD_FIELDS = {"front", "back", "tags", "source", "key_from"}
+CARD_FIELDS = {"front", "back", "fix", "tags", "split", "key_from", "replaced_by"}
+EXTRA_CARD_FIELDS = {"front", "back", "tags", "source", "key_from", "replaced_by"}
 NEW_CARD_FIELDS = {*EXTRA_CARD_FIELDS, "after"}
 
 
 @dataclass(frozen=True)
 class SeedCard:
-    """A card of a seed deck, with the text its key is hashed from."""
+    """A card of a seed deck, with the text its key is hashed from.
+
+    `replaced_by` names the identity of the card that asks its question now: the card
+    leaves its deck, and seed_decks moves its students' history onto that card.
+    """
 
     record: CardRecord
     identity: str
+    replaced_by: str = ""
 
 
 @dataclass
@@ -157,7 +162,7 @@ def _corrected(card: CardRecord, entry: dict[str, Any], stale: list[str]) -> lis
     front = text_html(entry["front"]) if "front" in entry else card.front
     tags = tuple(entry["tags"]) if "tags" in entry else card.tags
     corrected = CardRecord(front, clean_card_html(back), tags, card.line, card.entry)
-    parts = [SeedCard(corrected, entry.get("key_from", prompt))]
+    parts = [SeedCard(corrected, entry.get("key_from", prompt), entry.get("replaced_by", ""))]
     return parts + [_extra_card(part, card) for part in entry.get("split", [])]
 
 
@@ -169,7 +174,7 @@ def _extra_card(entry: dict[str, Any], neighbour: CardRecord) -> SeedCard:
     tags = tuple(entry["tags"]) if "tags" in entry else neighbour.tags
     back = clean_card_html(entry.get("back", ""))
     record = CardRecord(text_html(entry["front"]), back, tags, neighbour.line)
-    return SeedCard(record, entry.get("key_from", entry["front"]))
+    return SeedCard(record, entry.get("key_from", entry["front"]), entry.get("replaced_by", ""))
 
 
 def _missing_quotes(corrections: Corrections, source_text: str) -> list[str]:

@@ -9,6 +9,12 @@ The fixtures are Django serializer output with natural keys and no primary keys,
 loading them into a database that already has the decks updates cards in place. A
 card's key is a hash of its generated prompt, not of its reviewed wording: stable across
 rebuilds, reorderings and rewordings.
+
+A deck may be built from several documents (the three H1 documents make one deck), and a
+card may be `replaced_by` a card that asks the same question, in its deck or another.
+The keys stay those of the decks the cards were first published in; `moved_seed_cards.json`
+records which old decks and cards now live where, so seed_decks can move the students'
+history there before loading the fixtures.
 """
 
 import hashlib
@@ -35,11 +41,9 @@ NEW_CARDS_PER_DAY = 20
 @dataclass(frozen=True)
 class SeedDocument:
     source_file: str  # in fixtures/sources/
-    fixture_file: str  # in fixtures/
+    # The deck its cards were first published in: their keys, and the students' history on
+    # them, live there until seed_decks moves them into the deck that holds them now.
     slug: str
-    title: str
-    description: str
-    source: str
     parse: Callable[[str], ParseResult]
 
     @property
@@ -47,45 +51,43 @@ class SeedDocument:
         return f"{Path(self.source_file).stem}.corrections.json"
 
 
-SEED_DOCUMENTS = (
-    SeedDocument(
-        source_file="000_05763b97e5e249aa.txt",
-        fixture_file="seed_000_samenvatting_h1_klant_centraal.json",
-        slug="samenvatting-h1-klant-centraal",
-        title="Samenvatting H1: de klant centraal",
+@dataclass(frozen=True)
+class SeedDeck:
+    """One deck, built from one document or several (the H1 documents make one deck).
+
+    The cards follow in the order of `documents`: the H1 summary first, as it follows the
+    book; then the notes, whose CRM and sales cards the flashcards' later ones build on.
+    """
+
+    fixture_file: str  # in fixtures/
+    slug: str
+    title: str
+    description: str
+    source: str
+    documents: tuple[SeedDocument, ...]
+
+
+SEED_DECKS = (
+    SeedDeck(
+        fixture_file="seed_000_h1_klant_centraal.json",
+        slug="h1-klant-centraal",
+        title="H1: de klant centraal",
         description=(
-            "Begrippen en opsommingen uit hoofdstuk 1 van een samenvatting van Inleiding "
-            "Sales: klantbegrippen, customer delight, NPS en de drie waardestrategieën."
+            "Hoofdstuk 1 van Inleiding Sales: klantbegrippen, klanttevredenheid en NPS, de "
+            "waardestrategieën, big data, CRM (STAMP), het salesproces en sales 1.0 tot 3.0."
         ),
-        source="Inleiding Sales, H1 — samenvatting H1–H4 (inkijkexemplaar)",
-        parse=notes.parse,
-    ),
-    SeedDocument(
-        source_file="001_9c05d95d9b28b91c.txt",
-        fixture_file="seed_001_h1_flashcards_klant_centraal.json",
-        slug="h1-flashcards-klant-centraal",
-        title="H1 Flashcards: klant centraal",
-        description=(
-            "Vragen over hoofdstuk 1: CRM, de klantrelatiecyclus, verwachtingsmanagement, "
-            "het salesproces en sales 1.0 tot 3.0."
+        source="Inleiding Sales, H1 — samenvatting, flashcards en aantekeningen",
+        documents=(
+            SeedDocument("000_05763b97e5e249aa.txt", "samenvatting-h1-klant-centraal", notes.parse),
+            SeedDocument(
+                "002_4bbd570fe2bb803c.txt", "h1-aantekeningen-klant-centraal", notes.parse
+            ),
+            SeedDocument(
+                "001_9c05d95d9b28b91c.txt", "h1-flashcards-klant-centraal", qa_blocks.parse
+            ),
         ),
-        source="Inleiding Sales, H1 — flashcards",
-        parse=qa_blocks.parse,
     ),
-    SeedDocument(
-        source_file="002_4bbd570fe2bb803c.txt",
-        fixture_file="seed_002_h1_aantekeningen_klant_centraal.json",
-        slug="h1-aantekeningen-klant-centraal",
-        title="H1 Aantekeningen: klant centraal",
-        description=(
-            "Aantekeningen bij hoofdstuk 1: klantbegrippen, verwachtingen, soorten sales "
-            "en de elementen van CRM (ezelsbruggetje STAMP)."
-        ),
-        source="Inleiding Sales, H1 — aantekeningen",
-        parse=notes.parse,
-    ),
-    SeedDocument(
-        source_file="003_bbe4ca5e4c55b098.txt",
+    SeedDeck(
         fixture_file="seed_003_h7_accountmanager_klantmanagement_crm.json",
         slug="h7-accountmanager-klantmanagement-crm",
         title="7.5 Accountmanager, klantmanagement en CRM",
@@ -94,10 +96,15 @@ SEED_DOCUMENTS = (
             "klantenpiramides, CRM en customer lifetime value."
         ),
         source="Inleiding Sales, H7.5 — flashcards van een flashcardwebsite",
-        parse=flashcard_site.parse,
+        documents=(
+            SeedDocument(
+                "003_bbe4ca5e4c55b098.txt",
+                "h7-accountmanager-klantmanagement-crm",
+                flashcard_site.parse,
+            ),
+        ),
     ),
-    SeedDocument(
-        source_file="004_a38dd5dc440a45bb.txt",
+    SeedDeck(
         fixture_file="seed_004_h7_teleselling_en_accountmanagement.json",
         slug="h7-teleselling-en-accountmanagement",
         title="Teleselling en H7: accountmanagement voor strategische klanten",
@@ -106,25 +113,67 @@ SEED_DOCUMENTS = (
             "hoe je accountmanagement invoert en organiseert."
         ),
         source="Inleiding Sales, H7 — aantekeningen (met teleselling)",
-        parse=notes.parse,
+        documents=(
+            SeedDocument(
+                "004_a38dd5dc440a45bb.txt", "h7-teleselling-en-accountmanagement", notes.parse
+            ),
+        ),
     ),
 )
+SEED_DOCUMENTS = tuple(document for deck in SEED_DECKS for document in deck.documents)
+# Where seed_decks reads which old decks and cards now live elsewhere.
+MOVES_FILE = "moved_seed_cards.json"
 
 
 @dataclass
 class SeedBuild:
-    """One document parsed and corrected into fixture objects, with what went wrong."""
+    """One document parsed and corrected into cards, with what went wrong.
+
+    `keys` are the cards' keys in the deck the document was first published as, computed
+    over every card, the replaced ones too, so no key shifts when a card leaves.
+    """
 
     document: SeedDocument
     cards: list[SeedCard]
     warnings: list[Problem] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
 
+    @property
+    def keys(self) -> list[str]:
+        return card_keys([card.identity for card in self.cards])
+
+
+@dataclass
+class SeedDeckBuild:
+    """One deck's cards (the ones replaced left out) with their keys, ready to write."""
+
+    deck: SeedDeck
+    cards: list[tuple[SeedCard, str]]
+    warnings: list[Problem] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+
     def objects(self) -> list[dict]:
-        return seed_fixture_objects(self.document, self.cards)
+        return seed_fixture_objects(self.deck, self.cards)
 
     def json(self) -> str:
         return fixture_json(self.objects())
+
+
+@dataclass
+class SeedDecksBuild:
+    decks: list[SeedDeckBuild]
+    # What seed_decks moves before loading the fixtures: old deck slugs into the deck that
+    # holds their cards now, and each replaced card's (slug, key) to its replacement's.
+    moved_decks: list[tuple[str, str]]
+    moved_cards: list[tuple[tuple[str, str], tuple[str, str]]]
+
+    def moves_json(self) -> str:
+        return fixture_json(
+            {
+                "decks": [{"from": old, "to": new} for old, new in self.moved_decks],
+                "cards": [{"from": list(old), "to": list(new)} for old, new in self.moved_cards],
+            }
+        )
 
 
 def build_seed(document: SeedDocument, sources_dir: Path) -> SeedBuild:
@@ -164,26 +213,80 @@ def card_keys(identities: list[str]) -> list[str]:
     return keys
 
 
-def seed_fixture_objects(document: SeedDocument, cards: list[SeedCard]) -> list[dict]:
-    deck = {
+def build_seed_decks(decks: tuple[SeedDeck, ...], sources_dir: Path) -> SeedDecksBuild:
+    """Build `decks` from their documents, resolving each `replaced_by` among all of them.
+
+    A replaced card leaves its deck; its old (slug, key) is recorded against the card
+    whose identity it names, so students' history can follow. A name no kept card has, or
+    that several have, is a warning (and the card stays), as is a key two kept cards of one
+    deck share.
+    """
+    builds = {deck.slug: [build_seed(doc, sources_dir) for doc in deck.documents] for deck in decks}
+    kept: dict[str, list[tuple[str, str]]] = {}  # identity -> (deck slug, key)
+    for deck in decks:
+        for build in builds[deck.slug]:
+            for card, key in zip(build.cards, build.keys, strict=True):
+                if not card.replaced_by:
+                    kept.setdefault(_name(card.identity), []).append((deck.slug, key))
+    results, moved_cards = [], []
+    for deck in decks:
+        cards, warnings, errors = [], [], []
+        for build in builds[deck.slug]:
+            warnings += build.warnings
+            errors += build.errors
+            file = build.document.corrections_file
+            for card, key in zip(build.cards, build.keys, strict=True):
+                if not card.replaced_by:
+                    cards.append((card, key))
+                    continue
+                targets = kept.get(_name(card.replaced_by), [])
+                if len(targets) != 1:
+                    how = "no kept card has" if not targets else "several kept cards have"
+                    message = f"{card.identity!r} is replaced by {card.replaced_by!r}, which {how}"
+                    warnings.append(Problem(f"{file}: {message}"))
+                    # Kept where it is: dropping it would leave its students' history behind.
+                    cards.append((card, key))
+                    continue
+                moved_cards.append(((build.document.slug, key), targets[0]))
+        keys = [key for _, key in cards]
+        warnings += [
+            Problem(f"{deck.fixture_file}: two cards have the key {key} ({card.identity!r})")
+            for (card, key) in cards
+            if keys.count(key) > 1
+        ]
+        results.append(SeedDeckBuild(deck, cards, warnings, errors))
+    moved_decks = [
+        (document.slug, deck.slug)
+        for deck in decks
+        for document in deck.documents
+        if document.slug != deck.slug
+    ]
+    return SeedDecksBuild(results, moved_decks, moved_cards)
+
+
+def _name(identity: str) -> str:
+    return plain_text(identity).casefold()
+
+
+def seed_fixture_objects(deck: SeedDeck, cards: list[tuple[SeedCard, str]]) -> list[dict]:
+    deck_object = {
         "model": "decks.deck",
         "fields": {
-            "title": document.title,
-            "slug": document.slug,
-            "description": document.description,
-            "source": document.source,
+            "title": deck.title,
+            "slug": deck.slug,
+            "description": deck.description,
+            "source": deck.source,
             "owner": None,
             "new_cards_per_day": NEW_CARDS_PER_DAY,
             "created_at": SEEDED_AT,
             "updated_at": SEEDED_AT,
         },
     }
-    keys = card_keys([card.identity for card in cards])
     card_objects = [
         {
             "model": "decks.card",
             "fields": {
-                "deck": [document.slug],
+                "deck": [deck.slug],
                 "key": key,
                 "front": card.record.front,
                 "back": card.record.back,
@@ -193,17 +296,11 @@ def seed_fixture_objects(document: SeedDocument, cards: list[SeedCard]) -> list[
                 "updated_at": SEEDED_AT,
             },
         }
-        for position, (card, key) in enumerate(zip(cards, keys, strict=True), start=1)
+        for position, (card, key) in enumerate(cards, start=1)
     ]
-    return [deck, *card_objects]
+    return [deck_object, *card_objects]
 
 
-def fixture_json(objects: list[dict]) -> str:
+def fixture_json(objects: list[dict] | dict) -> str:
     """The fixture file's exact text: the same bytes for the same objects, every time."""
     return json.dumps(objects, indent=2, ensure_ascii=False) + "\n"
-
-
-def build_seed_fixture(path: Path) -> list[dict]:
-    """The fixture objects for the seed document at `path`."""
-    document = next(doc for doc in SEED_DOCUMENTS if doc.source_file == path.name)
-    return build_seed(document, path.parent).objects()

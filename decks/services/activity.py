@@ -38,7 +38,7 @@ def activity_on_conflict_sql(row: str = ACTIVITY_TABLE) -> str:
 def activity_take_out(*, log: ReviewLog) -> None:
     """Take one review back out of its day's activity row (undo), inside undo's transaction.
 
-    An answer adds to the row in its own write (decks.services.answer_writes); the row
+    An answer adds to the row in its own write (decks.services.study.answer_writes); the row
     exists then, and goes once it counts nothing.
     """
     figures = activity_figures(log)

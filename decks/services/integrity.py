@@ -14,8 +14,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from decks.models import CardState, ReviewLog
-from decks.services.card_states import STATE_FIELDS
 from decks.services.scheduling import Schedule, is_lapse, next_schedule
+from decks.services.study import STATE_FIELDS
 
 
 @dataclass(frozen=True)

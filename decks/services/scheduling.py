@@ -100,11 +100,6 @@ def due_after(today: date, schedule: Schedule) -> date:
     return today + timedelta(days=schedule.interval)
 
 
-def needs_same_day_repeat(quality: int) -> bool:
-    """SM-2 asks for items rated below 4 to be repeated until they reach 4."""
-    return quality < SAME_DAY_REPEAT_BELOW
-
-
 MASTERED_INTERVAL_DAYS = 21
 
 

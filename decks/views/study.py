@@ -18,16 +18,17 @@ from django_htmx.middleware import HtmxDetails
 
 from decks.forms import RATING_LABELS, AnswerForm, DeckSettingsForm, LoginForm, SignUpForm
 from decks.models import Deck, DeckSettings
-from decks.selectors import (
-    deck_overviews_for,
-    decks_for,
-    next_deck_to_study,
-    today_progress_for,
-)
+from decks.selectors import decks_for
 from decks.services import study as study_loop
 from decks.services.clock import today_for_study
 from decks.services.progress import days_until
-from decks.services.queue import QueueSnapshot, cards_studied_today
+from decks.services.study import (
+    QueueSnapshot,
+    cards_studied_today,
+    deck_overviews_for,
+    next_deck_to_study,
+    today_progress_for,
+)
 from decks.throttles import succeeded, throttled
 from decks.views.exports import export_download
 

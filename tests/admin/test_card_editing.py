@@ -5,9 +5,8 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
-from decks.services.reviews import review_record
 from tests.admin.test_deck_import import make_teacher
-from tests.conftest import make_card, make_class, make_deck, make_user
+from tests.conftest import answer_card, make_card, make_class, make_deck, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +113,7 @@ def test_the_hardest_cards_page_edits_with_a_way_back(client, teacher):
     card = make_card(deck)
     student = make_user()
     classroom = make_class(students=[student], decks=[deck], teachers=[teacher])
-    review_record(student=student, card=card, rating=1, seen_reviews=0)
+    answer_card(student=student, card=card, rating=1, seen_reviews=0)
 
     html = client.get(reverse("class_items", args=[classroom.pk])).text
 

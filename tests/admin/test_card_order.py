@@ -8,10 +8,8 @@ from django.urls import reverse
 from decks.admin import DeckAdmin
 from decks.models import Card, CardState, DeckCardsVersion, NewCardCursor
 from decks.services.clock import today_for_study
-from decks.services.queue import next_card
-from decks.services.reviews import review_record
 from tests.admin.test_deck_import import make_teacher
-from tests.conftest import make_deck
+from tests.conftest import answer_card, enroll, make_deck, next_card
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +27,9 @@ def teacher(client):
 def studied_deck(teacher, student):
     """Three cards, all answered by the student, so their cursor is past the last one."""
     deck = make_deck("Mine", cards=3, owner=teacher)
+    enroll(student, deck)
     for card in deck.cards.order_by("position"):
-        review_record(student=student, card=card, rating=5, seen_reviews=0)
+        answer_card(student=student, card=card, rating=5, seen_reviews=0)
     assert NewCardCursor.objects.filter(student=student, deck=deck).exists()
     return deck
 
@@ -69,10 +68,11 @@ def test_an_unseen_card_moved_to_the_front_is_offered_as_new(client, student, st
 
 def test_a_card_brought_back_from_retirement_is_offered_as_new(client, student, teacher):
     deck = make_deck("Mine", cards=3, owner=teacher)
+    enroll(student, deck)
     first = deck.cards.get(position=1)
     Card.objects.filter(pk=first.pk).update(retired_at=RETIRED)
     for card in deck.cards.active().order_by("position"):
-        review_record(student=student, card=card, rating=5, seen_reviews=0)
+        answer_card(student=student, card=card, rating=5, seen_reviews=0)
     client.post(
         reverse("admin:decks_card_changelist"),
         {"action": "restore", "_selected_action": [first.pk]},

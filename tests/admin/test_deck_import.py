@@ -8,9 +8,8 @@ from django.urls import reverse
 
 from decks.models import Card, Deck, ImportUpload
 from decks.services.classes import class_create
-from decks.services.reviews import review_record
 from decks.services.teachers import TEACHERS_GROUP, teachers_group_ensure
-from tests.conftest import make_card, make_deck, make_user
+from tests.conftest import answer_card, enroll, make_card, make_deck, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +161,8 @@ def test_card_text_typed_in_the_admin_is_sanitised(teacher_client):
 def test_a_teacher_cannot_delete_a_card_students_have_studied(teacher_client, student):
     tess = teacher_client.session["_auth_user_id"]
     card = make_card(make_deck("Mine", owner_id=tess))
-    review_record(student=student, card=card, rating=4, seen_reviews=0)
+    enroll(student, card.deck)
+    answer_card(student=student, card=card, rating=4, seen_reviews=0)
     teacher_client.post(reverse("admin:decks_card_delete", args=[card.pk]), {"post": "yes"})
     assert Card.objects.filter(pk=card.pk).exists()
 

@@ -4,8 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from decks.services.reviews import review_record
-from tests.conftest import make_card, make_class, make_deck, make_user
+from tests.conftest import answer_card, make_card, make_class, make_deck, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,7 +37,7 @@ def classroom():
     )
     make_card(deck, front="Wat is een KPI?", back="Key Performance Indicator")
     classroom = make_class("Klas 1A", students=[student, make_user("bo")], decks=[deck])
-    review_record(student=student, card=deck.cards.last(), rating=4, seen_reviews=0)
+    answer_card(student=student, card=deck.cards.last(), rating=4, seen_reviews=0)
     return classroom, deck
 
 

@@ -2,8 +2,7 @@
 
 import pytest
 
-from decks.services.reviews import review_record
-from tests.conftest import make_class, make_deck, make_user
+from tests.conftest import answer_card, make_class, make_deck, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,7 +57,7 @@ def test_the_hardest_cards_page_does_not_widen_a_phone_screen(browser, live_serv
     student = make_user("sam")
     classroom = make_class("Klas 1A", students=[student], decks=[deck], teachers=[teacher])
     for card in deck.cards.all():
-        review_record(student=student, card=card, rating=2, seen_reviews=0)
+        answer_card(student=student, card=card, rating=2, seen_reviews=0)
     page = browser.new_page(viewport={"width": 360, "height": 800})
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", "tess")

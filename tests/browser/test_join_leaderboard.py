@@ -4,8 +4,7 @@ import pytest
 from django.utils import timezone
 
 from decks.models import StudentProfile
-from decks.services.reviews import review_record
-from tests.conftest import make_class, make_deck, make_user
+from tests.conftest import answer_card, make_class, make_deck, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,8 +18,8 @@ def test_a_student_joins_with_a_code_and_finds_the_class_leaderboard(page, live_
     for student, cards in zip(classmates, (3, 1, 2), strict=True):
         for card in deck.cards.all()[:cards]:
             # New yesterday, due and cleared today: only due cards count on the board.
-            review_record(student=student, card=card, rating=4, seen_reviews=0, now=yesterday)
-            review_record(student=student, card=card, rating=4, seen_reviews=1)
+            answer_card(student=student, card=card, rating=4, seen_reviews=0, now=yesterday)
+            answer_card(student=student, card=card, rating=4, seen_reviews=1)
     make_user("noor", first_name="Noor")
 
     page.goto(f"{live_server.url}/accounts/login/?next=/classes/join/KLAS1AAA/")

@@ -46,3 +46,24 @@ def test_a_malformed_corrections_file_fails_and_leaves_the_fixture_alone(project
 
     assert "card 'Dog' has an unknown field 'bak'" in err.getvalue()
     assert (project / FIXTURE).read_bytes() == before
+
+
+def test_a_card_replaced_by_a_card_no_deck_keeps_is_reported_by_name(project):
+    edit_corrections(project, lambda c: c["cards"]["Dog"].update({"replaced_by": "Kat"}))
+    out = StringIO()
+
+    call_command("build_seed_fixtures", "--check", stdout=out)
+
+    (warning,) = [line for line in out.getvalue().splitlines() if "'Kat'" in line]
+    assert warning.startswith(f"  warning: {CORRECTIONS}: ")
+    assert warning.endswith("is replaced by 'Kat', which no kept card has")
+
+
+def test_the_moves_are_rebuilt_with_the_fixtures(project):
+    moves = project / "moved_seed_cards.json"
+    committed = moves.read_bytes()
+    moves.write_text("{}", encoding="utf-8")
+
+    call_command("build_seed_fixtures", stdout=StringIO())
+
+    assert moves.read_bytes() == committed

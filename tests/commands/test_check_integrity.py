@@ -7,8 +7,7 @@ from django.core.management import CommandError, call_command
 
 from decks.models import Card, CardState, DeckCardsVersion, NewCardCursor, ReviewLog
 from decks.services.integrity import integrity_mismatches, integrity_repair
-from decks.services.reviews import review_record
-from tests.conftest import make_card, make_deck
+from tests.conftest import answer_card, enroll, make_card, make_deck
 
 pytestmark = pytest.mark.django_db
 NOON = datetime(2026, 11, 23, 11, tzinfo=UTC)
@@ -17,9 +16,10 @@ NOON = datetime(2026, 11, 23, 11, tzinfo=UTC)
 @pytest.fixture
 def studied(student):
     deck = make_deck(cards=2)
+    enroll(student, deck)
     for card in deck.cards.all():
         for day, (seen, rating) in enumerate([(0, 5), (1, 2), (2, 4)]):
-            review_record(student=student, card=card, rating=rating, seen_reviews=seen,
+            answer_card(student=student, card=card, rating=rating, seen_reviews=seen,
                           now=NOON + timedelta(days=day))  # fmt: skip
     return deck
 

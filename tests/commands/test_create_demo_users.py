@@ -28,4 +28,4 @@ def test_the_demo_student_cannot_use_the_admin():
 def test_the_demo_student_can_study_the_seed_decks_through_the_demo_class():
     call_command("seed_decks", stdout=StringIO())
     call_command("create_demo_users", stdout=StringIO())
-    assert decks_for(User.objects.get(username="student")).count() == 5
+    assert decks_for(User.objects.get(username="student")).count() == 3

@@ -20,8 +20,8 @@ from decks.models import (
 from decks.selectors import decks_for
 from decks.services.activity import activity_rebuild
 from decks.services.clock import today_for_study
-from decks.services.cursors import new_card_cursors_broken
 from decks.services.scheduling import Schedule, due_after, next_schedule
+from decks.services.study import new_card_cursors_broken
 from decks.services.teachers import is_teacher
 
 pytestmark = pytest.mark.django_db

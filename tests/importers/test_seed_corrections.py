@@ -149,3 +149,31 @@ def test_a_fix_that_is_not_text_is_an_error(tmp_path):
     assert [problem.message for problem in problems] == [
         "x.corrections.json: card 'Dog': 'fix' must hold text only"
     ]
+
+
+def test_a_replaced_card_names_the_card_asking_its_question_and_its_split_parts_stay():
+    entry = {
+        "replaced_by": "Partner",
+        "split": [{"front": "Wat doe je met een dog?", "back": "<p>Afstoten</p>"}],
+    }
+
+    result = corrected_cards(
+        make_cards("Dog", "Partner"), Corrections(cards={"Dog": entry}), SOURCE
+    )
+
+    assert [(card.identity, card.replaced_by) for card in result.cards] == [
+        ("Dog", "Partner"),
+        ("Wat doe je met een dog?", ""),
+        ("Partner", ""),
+    ]
+
+
+def test_a_replaced_by_that_is_not_text_is_an_error(tmp_path):
+    path = tmp_path / "x.corrections.json"
+    path.write_text(json.dumps({"cards": {"Dog": {"replaced_by": ["Partner"]}}}), encoding="utf-8")
+
+    _, problems = load_corrections(path)
+
+    assert [problem.message for problem in problems] == [
+        "x.corrections.json: card 'Dog': 'replaced_by' must be a str"
+    ]

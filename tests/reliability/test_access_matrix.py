@@ -26,9 +26,8 @@ from decks.models import (
     Membership,
     ReviewLog,
 )
-from decks.services.reviews import review_record
 from decks.services.teachers import TEACHERS_GROUP, teachers_group_ensure
-from tests.conftest import make_class, make_deck, make_media, make_user
+from tests.conftest import answer_card, make_class, make_deck, make_media, make_user
 from tests.importers.packages import make_zip
 from tests.media_samples import mp3, png
 
@@ -60,7 +59,7 @@ def world():
     class_a = make_class("Class A", students=[student_a], teachers=[teacher_a], decks=[deck_a])
     make_class("Class B", students=[student_b], teachers=[teacher_b], decks=[deck_b])
     card_a = deck_a.cards.first()
-    log = review_record(student=student_a, card=card_a, rating=4, seen_reviews=0).log
+    log = answer_card(student=student_a, card=card_a, rating=4, seen_reviews=0).log
     upload = ImportUpload.objects.create(
         uploaded_by=teacher_a, filename="a.csv", data=b"front,back\nx,y\n", new_deck_title="New"
     )

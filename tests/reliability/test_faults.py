@@ -8,8 +8,8 @@ from django.db import OperationalError, connection
 from django.urls import reverse
 
 from decks.models import CardState, ReviewLog
-from decks.services import answer_writes
 from tests.conftest import enroll, make_deck
+from tests.services.study.seams import activity_step_failing
 
 pytestmark = pytest.mark.django_db
 
@@ -22,14 +22,7 @@ def activity_write_failing(message: str):
     database; on SQLite they are written one by one, and the activity step raises.
     """
     if connection.vendor != "postgresql":
-        step_sql = answer_writes._step_compact
-
-        def failing_at_activity(name: str, vendor: str) -> str:
-            if name == "answer_activity":
-                raise OperationalError(message)
-            return step_sql(name, vendor)
-
-        with mock.patch.object(answer_writes, "_step_compact", side_effect=failing_at_activity):
+        with activity_step_failing(message):
             yield
         return
     with connection.cursor() as cursor:

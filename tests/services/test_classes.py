@@ -11,8 +11,7 @@ from decks.services.classes import (
     exam_clamp_apply,
     join_code_regenerate,
 )
-from decks.services.reviews import review_record
-from tests.conftest import make_class, make_deck, make_user
+from tests.conftest import answer_card, enroll, make_class, make_deck, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +59,7 @@ def test_an_upcoming_exam_clamps_the_due_date_but_not_the_sm2_interval(student):
     make_class(students=[student], decks=[deck], exam_date=date(2026, 11, 27))
     card = deck.cards.get()
     for day, seen in [(20, 0), (21, 1)]:  # intervals 1, then 6: due 27 Nov, exam day itself
-        review_record(student=student, card=card, rating=5, seen_reviews=seen,
+        answer_card(student=student, card=card, rating=5, seen_reviews=seen,
                       now=datetime(2026, 11, day, 12, tzinfo=UTC))  # fmt: skip
     state = CardState.objects.get()
     assert state.interval == 6
@@ -71,7 +70,7 @@ def test_an_exam_in_another_class_does_not_clamp(student):
     deck = make_deck(cards=1)
     make_class(students=[student], decks=[deck])
     make_class(decks=[deck], exam_date=date(2026, 11, 22))  # not the student's class
-    review_record(student=student, card=deck.cards.get(), rating=5, seen_reviews=0,
+    answer_card(student=student, card=deck.cards.get(), rating=5, seen_reviews=0,
                   now=datetime(2026, 11, 20, 12, tzinfo=UTC))  # fmt: skip
     assert CardState.objects.get().due == date(2026, 11, 21)
 
@@ -79,7 +78,7 @@ def test_an_exam_in_another_class_does_not_clamp(student):
 def test_setting_an_exam_brings_forward_cards_already_scheduled_past_it(student):
     deck = make_deck(cards=1)
     classroom = make_class(students=[student], decks=[deck])
-    review_record(student=student, card=deck.cards.get(), rating=5, seen_reviews=0,
+    answer_card(student=student, card=deck.cards.get(), rating=5, seen_reviews=0,
                   now=datetime(2026, 11, 20, 12, tzinfo=UTC))  # fmt: skip
     CardState.objects.update(due=date(2027, 2, 1), interval=60)
     classroom.exam_date = date(2026, 12, 10)
@@ -91,7 +90,8 @@ def test_setting_an_exam_brings_forward_cards_already_scheduled_past_it(student)
 
 def test_joining_a_class_with_an_exam_brings_forward_the_students_cards(student):
     deck = make_deck(cards=1)
-    review_record(student=student, card=deck.cards.get(), rating=5, seen_reviews=0)
+    enroll(student, deck)
+    answer_card(student=student, card=deck.cards.get(), rating=5, seen_reviews=0)
     CardState.objects.update(due=date(2099, 1, 1))
     make_class(decks=[deck], exam_date=date(2098, 6, 1), join_code="EXAMKLAS")
     class_join(student=student, code="EXAMKLAS")

@@ -6,9 +6,7 @@ import pytest
 from decks.models import Card, CardState, Deck, ReviewLog
 from decks.services.clock import today_for_study
 from decks.services.imports import ImportRejected, deck_import
-from decks.services.queue import next_card
-from decks.services.reviews import review_record
-from tests.conftest import make_card, make_deck, make_user
+from tests.conftest import answer_card, enroll, make_card, make_deck, make_user, next_card
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +39,8 @@ def test_reimporting_updates_cards_matched_by_front_and_keeps_progress():
     deck = make_deck()
     card = make_card(deck, front="De fiets", back="bike")
     student = make_user()
-    review_record(student=student, card=card, rating=5, seen_reviews=0)
+    enroll(student, deck)
+    answer_card(student=student, card=card, rating=5, seen_reviews=0)
     _, result = import_csv(CSV, deck=deck)
     card.refresh_from_db()
     assert (result.added, result.updated) == (1, 1)
@@ -76,7 +75,8 @@ def test_retiring_missing_cards_keeps_their_history():
     deck = make_deck()
     old = make_card(deck, front="Oude vraag", back="Oud antwoord")
     student = make_user()
-    review_record(student=student, card=old, rating=4, seen_reviews=0)
+    enroll(student, deck)
+    answer_card(student=student, card=old, rating=4, seen_reviews=0)
     plan, result = import_csv(CSV, deck=deck, retire_missing=True)
     assert old.pk in plan.missing_with_progress
     assert result.retired == 1
@@ -123,9 +123,10 @@ def test_a_reimport_restores_a_retired_card_that_is_back_in_the_file():
 
 def test_a_card_back_from_retirement_is_offered_to_a_student_who_studied_past_it(student):
     deck = make_deck()
+    enroll(student, deck)
     import_csv(CSV, deck=deck)
     Card.objects.filter(front="De fiets").update(retired_at="2026-01-01T00:00:00Z")
-    review_record(student=student, card=Card.objects.get(front="Het ijsje"), rating=5,
+    answer_card(student=student, card=Card.objects.get(front="Het ijsje"), rating=5,
                   seen_reviews=0)  # fmt: skip
     import_csv(CSV, deck=deck)
     item = next_card(student=student, deck=deck, today=today_for_study())
@@ -134,9 +135,10 @@ def test_a_card_back_from_retirement_is_offered_to_a_student_who_studied_past_it
 
 def test_cards_added_by_a_reimport_are_offered_after_the_ones_studied(student):
     deck = make_deck()
+    enroll(student, deck)
     import_csv(CSV, deck=deck)
     for card in deck.cards.order_by("position"):
-        review_record(student=student, card=card, rating=5, seen_reviews=0)
+        answer_card(student=student, card=card, rating=5, seen_reviews=0)
     import_csv(CSV + "Het huis,The house,woorden\n", deck=deck)
     item = next_card(student=student, deck=deck, today=today_for_study())
     assert (item.kind, item.card.front) == ("new", "Het huis")

@@ -12,8 +12,7 @@ from decks.services.leaderboard import (
     competition_ranks,
     study_streak,
 )
-from decks.services.reviews import review_record
-from tests.conftest import make_class, make_deck, make_user
+from tests.conftest import answer_card, make_class, make_deck, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +26,7 @@ def local(day: int, hour: int, minute: int = 0) -> datetime:
 
 def answer(student, card, rating, when):
     state = CardState.objects.filter(student=student, card=card).first()
-    review_record(
+    answer_card(
         student=student, card=card, rating=rating, seen_reviews=state.reviews if state else 0,
         now=when,
     )  # fmt: skip

@@ -5,8 +5,7 @@ from datetime import date
 import pytest
 
 from decks.services.leaderboard import class_leaderboard
-from decks.services.reviews import review_record
-from tests.conftest import make_class, make_deck, make_user
+from tests.conftest import answer_card, make_class, make_deck, make_user
 from tests.services.test_leaderboard import local
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +18,10 @@ def classroom():
     deck = make_deck(cards=32)
     # Noor first, so that only the tie-break puts Kim above her.
     noor, kim = make_user("noor", first_name="Noor"), make_user("kim", first_name="Kim")
+    classroom = make_class(students=[noor, kim], decks=[deck])
     for card in deck.cards.all():
-        review_record(student=kim, card=card, rating=4, seen_reviews=0, now=local(24, 10))
-    return make_class(students=[noor, kim], decks=[deck])
+        answer_card(student=kim, card=card, rating=4, seen_reviews=0, now=local(24, 10))
+    return classroom
 
 
 def rows(classroom, viewer):

@@ -5,8 +5,7 @@ import pytest
 
 from decks.models import CardState
 from decks.services.progress import class_progress, item_analysis
-from decks.services.reviews import review_record
-from tests.conftest import make_class, make_deck, make_user
+from tests.conftest import answer_card, make_class, make_deck, make_user
 
 pytestmark = pytest.mark.django_db
 NOON = datetime(2026, 11, 23, 11, tzinfo=UTC)
@@ -35,8 +34,8 @@ def test_item_recall_and_average_rating_come_from_the_class_answers():
     card = deck.cards.get()
     student = make_user()
     classroom = make_class(students=[student], decks=[deck])
-    review_record(student=student, card=card, rating=5, seen_reviews=0, now=NOON)
-    review_record(student=student, card=card, rating=2, seen_reviews=1,
+    answer_card(student=student, card=card, rating=5, seen_reviews=0, now=NOON)
+    answer_card(student=student, card=card, rating=2, seen_reviews=1,
                   now=datetime(2026, 11, 24, 11, tzinfo=UTC))  # fmt: skip
     item = item_analysis(classroom=classroom)[0]
     assert (item.learned_recalled, item.learned_answers, item.average_rating) == (0, 1, 3.5)
@@ -47,7 +46,7 @@ def test_class_progress_counts_the_backlog_and_mastery_per_deck():
     student = make_user()
     classroom = make_class(students=[student], decks=[deck])
     first = deck.cards.first()
-    review_record(student=student, card=first, rating=5, seen_reviews=0, now=NOON)
+    answer_card(student=student, card=first, rating=5, seen_reviews=0, now=NOON)
     row = class_progress(classroom=classroom, today=date(2026, 11, 25))[0]
     assert (row.due, row.seen, row.can_recall, row.reviews_this_week) == (1, 1, 1, 1)
     assert row.last_studied == date(2026, 11, 23)
@@ -56,7 +55,7 @@ def test_class_progress_counts_the_backlog_and_mastery_per_deck():
 
 def seen_by(student, *cards) -> None:
     for card in cards:
-        review_record(student=student, card=card, rating=3, seen_reviews=0, now=NOON)
+        answer_card(student=student, card=card, rating=3, seen_reviews=0, now=NOON)
 
 
 def test_item_analysis_leaves_out_cards_nobody_in_the_class_has_seen():
@@ -72,7 +71,9 @@ def test_item_analysis_leaves_out_cards_nobody_in_the_class_has_seen():
 def test_item_analysis_ignores_what_students_of_other_classes_have_seen():
     deck = make_deck(cards=1)
     classroom = make_class(students=[make_user()], decks=[deck])
-    seen_by(make_user(), deck.cards.get())
+    elsewhere = make_user()
+    make_class(students=[elsewhere], decks=[deck])
+    seen_by(elsewhere, deck.cards.get())
 
     assert item_analysis(classroom=classroom) == []
 

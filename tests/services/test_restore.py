@@ -7,8 +7,7 @@ from decks.services.accounts import account_data
 from decks.services.exports import deck_to_csv
 from decks.services.imports import deck_import
 from decks.services.restore import reviews_restore
-from decks.services.reviews import review_record
-from tests.conftest import make_card, make_deck
+from tests.conftest import answer_card, enroll, make_card, make_deck
 
 pytestmark = pytest.mark.django_db
 NOON = datetime(2026, 11, 2, 11, tzinfo=UTC)
@@ -18,12 +17,13 @@ STATE_FIELDS = ["repetitions", "easiness", "interval", "due", "lapses", "reviews
 
 def test_a_deck_export_plus_the_review_log_restores_every_schedule(student):
     deck = make_deck("Woorden")
+    enroll(student, deck)
     for n in range(3):
         make_card(deck, front=f"Vraag <b>{n}</b>", back=f"Antwoord {n}", tags="h1")
     for day, rating in enumerate([5, 4, 2, 4, 3]):
         for card in deck.cards.all():
             state = CardState.objects.filter(student=student, card=card).first()
-            review_record(student=student, card=card, rating=rating,
+            answer_card(student=student, card=card, rating=rating,
                           seen_reviews=state.reviews if state else 0,
                           now=NOON + timedelta(days=day * 3))  # fmt: skip
     csv_export, data = deck_to_csv(deck), account_data(user=student)

@@ -17,7 +17,6 @@ import pytest
 from django.utils import timezone
 
 from decks.models import CardState
-from decks.services.reviews import review_record
 from decks.services.statistics import (
     NOT_ENOUGH_ANSWERS,
     CardCategories,
@@ -38,7 +37,7 @@ from decks.services.statistics import (
     statistics_for,
     weekly_recall,
 )
-from tests.conftest import enroll, make_deck, make_user
+from tests.conftest import answer_card, enroll, make_deck, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +51,7 @@ def local(month: int, day: int, hour: int, minute: int = 0, year: int = 2026) ->
 
 def answer(student, card, rating, when):
     state = CardState.objects.filter(student=student, card=card).first()
-    outcome = review_record(
+    outcome = answer_card(
         student=student, card=card, rating=rating, seen_reviews=state.reviews if state else 0,
         now=when,
     )  # fmt: skip
@@ -226,7 +225,9 @@ def test_cards_are_counted_by_category_for_the_decks_the_student_may_study(scene
 def test_retired_cards_and_decks_the_student_cannot_study_are_not_counted(scene):
     student = scene["student"]
     left_behind = make_deck(cards=1)
-    answer(student, left_behind.cards.get(), 5, local(11, 20, 12))  # no class gives it
+    class_left = enroll(student, left_behind)
+    answer(student, left_behind.cards.get(), 5, local(11, 20, 12))
+    class_left.delete()  # no class gives it now
     scene["cards"][4].retired_at = timezone.now()
     scene["cards"][4].save()
     assert card_categories(student=student) == CardCategories(new=1, learning=3)

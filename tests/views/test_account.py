@@ -5,8 +5,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from decks.models import CardState, DailyActivity, ReviewLog
-from decks.services.reviews import review_record
-from tests.conftest import enroll, make_deck, make_user
+from tests.conftest import answer_card, enroll, make_deck, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def studied(client, student):
     deck = make_deck("Klant centraal", cards=2)
     enroll(student, deck)
-    review_record(student=student, card=deck.cards.first(), rating=4, seen_reviews=0)
+    answer_card(student=student, card=deck.cards.first(), rating=4, seen_reviews=0)
     client.force_login(student)
     return deck
 
@@ -32,7 +31,8 @@ def test_a_student_downloads_all_their_data_as_json(client, studied):
 
 def test_the_export_holds_no_one_elses_data(client, studied):
     other = make_user("otto")
-    review_record(student=other, card=studied.cards.last(), rating=1, seen_reviews=0)
+    enroll(other, studied)
+    answer_card(student=other, card=studied.cards.last(), rating=1, seen_reviews=0)
     data = json.loads(client.get(reverse("account_export")).content)
     assert len(data["reviews"]) == 1
 

@@ -3,8 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from decks.services.reviews import review_record
-from tests.conftest import make_class, make_deck, make_user
+from tests.conftest import answer_card, make_class, make_deck, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +19,7 @@ def class_with_answers(teacher, *, cards: int, seen: int, decks: int = 1):
     classroom = make_class("Klas 1A", students=[student], decks=made, teachers=[teacher])
     for deck in made:
         for card in deck.cards.all()[:seen]:
-            review_record(student=student, card=card, rating=2, seen_reviews=0)
+            answer_card(student=student, card=card, rating=2, seen_reviews=0)
     return classroom, student, made
 
 

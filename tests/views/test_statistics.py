@@ -5,8 +5,7 @@ import pytest
 from django.urls import reverse
 
 from decks.models import CardState
-from decks.services.reviews import review_record
-from tests.conftest import enroll, make_deck, make_user
+from tests.conftest import answer_card, enroll, make_deck, make_user
 
 # decks/urls.py does not include the statistics URLs yet; this module's URLs add them.
 pytestmark = pytest.mark.django_db
@@ -33,7 +32,7 @@ def fixed_today(monkeypatch):
 
 def answer(student, card, rating, days_ago):
     state = CardState.objects.filter(student=student, card=card).first()
-    review_record(
+    answer_card(
         student=student, card=card, rating=rating, seen_reviews=state.reviews if state else 0,
         now=NOON_TODAY - timedelta(days=days_ago),
     )  # fmt: skip

@@ -7,6 +7,7 @@ from django.utils import timezone
 from decks.models import CardState, DeckSettings, ReviewLog
 from decks.services.clock import today_for_study
 from tests.conftest import enroll, make_card, make_deck
+from tests.services.study.seams import due_count_cap_set
 
 pytestmark = pytest.mark.django_db
 
@@ -237,9 +238,7 @@ def test_the_summary_counts_each_card_once_and_every_answer(logged_in, student):
 @pytest.fixture
 def three_due(student, deck, monkeypatch):
     """Three cards due with the due count capped at two, as 1,001 due under the real cap."""
-    from decks.services import queue
-
-    monkeypatch.setattr(queue, "DUE_COUNT_CAP", 2)
+    due_count_cap_set(monkeypatch, 2)
     today = today_for_study()
     for card in deck.cards.all():
         CardState.objects.create(student=student, card=card, deck=deck, due=today,

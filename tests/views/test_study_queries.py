@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from decks.models import Card
-from decks.services.reviews import review_record
-from tests.conftest import enroll, make_deck
+from tests.conftest import answer_card, enroll, make_deck
 
 # Real transactions, as in production, so test savepoints don't inflate the count.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -58,7 +57,7 @@ def test_answering_a_due_review_takes_at_most_eight_queries_too(client, student)
     deck = deck_of(10)
     enroll(student, deck)
     card = deck.cards.order_by("position").first()
-    review_record(student=student, card=card, rating=5, seen_reviews=0,
+    answer_card(student=student, card=card, rating=5, seen_reviews=0,
                   now=timezone.now() - timedelta(days=1))  # fmt: skip
     client.force_login(student)
     url = reverse("study_answer", args=[deck.slug])

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from decks.importers.seeds import SEED_DOCUMENTS, build_seed
+from decks.importers.seeds import MOVES_FILE, SEED_DECKS, build_seed_decks
 
 
 class Command(BaseCommand):
@@ -27,24 +27,30 @@ class Command(BaseCommand):
         sources_dir = fixtures_dir / "sources"
         stale: list[str] = []
         failed: list[str] = []
-        for document in SEED_DOCUMENTS:
-            build = build_seed(document, sources_dir)
-            path = fixtures_dir / document.fixture_file
-            text = build.json()
+        built = build_seed_decks(SEED_DECKS, sources_dir)
+        outputs = [(build.deck.fixture_file, build.json(), build) for build in built.decks]
+        for name, text, build in [*outputs, (MOVES_FILE, built.moves_json(), None)]:
+            path = fixtures_dir / name
             if check:
                 if not path.exists() or path.read_text(encoding="utf-8") != text:
                     stale.append(path.name)
-            elif not build.errors:
+            elif build is None or not build.errors:
                 # newline="\n" so the bytes are the same on every platform.
                 with path.open("w", encoding="utf-8", newline="\n") as fixture:
                     fixture.write(text)
-            self.stdout.write(f"{path.name}: {document.title} ({len(build.cards)} cards)")
+            if build is None:
+                self.stdout.write(
+                    f"{path.name}: {len(built.moved_decks)} decks and "
+                    f"{len(built.moved_cards)} cards moved"
+                )
+                continue
+            self.stdout.write(f"{path.name}: {build.deck.title} ({len(build.cards)} cards)")
             for warning in build.warnings:
                 self.stdout.write(self.style.WARNING(f"  warning: {warning}"))
             for error in build.errors:
                 self.stderr.write(self.style.ERROR(f"  error: {error}"))
             if build.errors:
-                failed.append(document.source_file)
+                failed += [document.source_file for document in build.deck.documents]
         if failed:
             raise CommandError(f"Could not build {', '.join(failed)}; no fixture written for it.")
         if stale:

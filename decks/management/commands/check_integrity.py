@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from decks.services.cursors import new_card_cursors_broken, new_card_cursors_repair
 from decks.services.integrity import integrity_mismatches, integrity_repair
+from decks.services.study import new_card_cursors_broken, new_card_cursors_repair
 
 
 class Command(BaseCommand):

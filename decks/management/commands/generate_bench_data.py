@@ -35,8 +35,8 @@ from decks.models import (
 )
 from decks.services.activity import ACTIVITY_FIGURES, activity_figures
 from decks.services.clock import today_for_study
-from decks.services.reviews import MAX_TIME_TAKEN_MS
 from decks.services.scheduling import SAME_DAY_REPEAT_BELOW, Schedule, next_schedule
+from decks.services.study import MAX_TIME_TAKEN_MS
 from decks.services.teachers import teachers_group_ensure
 
 PREFIX = "bench-"

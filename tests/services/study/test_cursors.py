@@ -7,10 +7,9 @@ import pytest
 from django.contrib.auth.models import User
 
 from decks.models import Card, CardState, Deck, DeckCardsVersion, NewCardCursor
-from decks.services.cursors import new_card_cursors_broken, new_card_cursors_repair
-from decks.services.queue import next_card
-from decks.services.reviews import review_record, review_undo
-from tests.conftest import make_card, make_deck
+from decks.services.study import review_undo
+from decks.services.study.cursors import new_card_cursors_broken, new_card_cursors_repair
+from tests.conftest import answer_card, enroll, make_card, make_deck, next_card
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("answer_write_path")]
 
@@ -20,7 +19,7 @@ NOON = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)
 
 def answer_next(student, deck, rating=5, when=NOON):
     item = next_card(student=student, deck=deck, today=TODAY)
-    return review_record(
+    return answer_card(
         student=student, card=item.card, rating=rating, seen_reviews=item.seen_reviews, now=when
     )
 
@@ -44,6 +43,7 @@ def first_unseen(student, deck) -> Card | None:
 
 def test_answering_new_cards_in_deck_order_moves_the_cursor_past_them(student):
     deck = make_deck(cards=4)
+    enroll(student, deck)
     for _ in range(2):
         answer_next(student, deck)
     second = deck.cards.get(position=2)
@@ -53,17 +53,19 @@ def test_answering_new_cards_in_deck_order_moves_the_cursor_past_them(student):
 
 def test_a_card_answered_out_of_order_leaves_the_cursor_behind_the_skipped_one(student):
     deck = make_deck(cards=3)
+    enroll(student, deck)
     answer_next(student, deck)
     third = deck.cards.get(position=3)
-    review_record(student=student, card=third, rating=5, seen_reviews=0, now=NOON)
+    answer_card(student=student, card=third, rating=5, seen_reviews=0, now=NOON)
     assert cursor_of(student, deck) == (1, deck.cards.get(position=1).pk)
     assert next_card(student=student, deck=deck, today=TODAY).card.position == 2
 
 
 def test_the_cursor_catches_up_once_the_skipped_card_is_answered(student):
     deck = make_deck(cards=3)
+    enroll(student, deck)
     answer_next(student, deck)
-    review_record(student=student, card=deck.cards.get(position=3), rating=5, seen_reviews=0,
+    answer_card(student=student, card=deck.cards.get(position=3), rating=5, seen_reviews=0,
                   now=NOON)  # fmt: skip
     answer_next(student, deck)  # card 2, the one skipped
     assert cursor_of(student, deck) == (3, deck.cards.get(position=3).pk)
@@ -72,6 +74,7 @@ def test_the_cursor_catches_up_once_the_skipped_card_is_answered(student):
 
 def test_a_card_added_before_the_cursor_is_offered_next(student):
     deck = make_deck(cards=3)
+    enroll(student, deck)
     for _ in range(2):
         answer_next(student, deck)
     inserted = make_card(deck, front="Ingevoegd", position=1)
@@ -80,6 +83,7 @@ def test_a_card_added_before_the_cursor_is_offered_next(student):
 
 def test_the_next_answer_sets_a_distrusted_cursor_again(student):
     deck = make_deck(cards=4)
+    enroll(student, deck)
     answer_next(student, deck)
     make_card(deck, position=10)  # a change to the deck's cards: the cursor is not trusted
     answer_next(student, deck)
@@ -89,16 +93,18 @@ def test_the_next_answer_sets_a_distrusted_cursor_again(student):
 
 def test_a_due_review_also_sets_a_distrusted_cursor_again(student):
     deck = make_deck(cards=3)
+    enroll(student, deck)
     answer_next(student, deck, when=NOON - timedelta(days=1))
     make_card(deck, position=10)
     item = next_card(student=student, deck=deck, today=TODAY)
     assert item.kind == "due"
-    review_record(student=student, card=item.card, rating=5, seen_reviews=1, now=NOON)
+    answer_card(student=student, card=item.card, rating=5, seen_reviews=1, now=NOON)
     assert NewCardCursor.objects.get(student=student, deck=deck).deck_version == version_of(deck)
 
 
 def test_undoing_a_first_answer_offers_the_card_as_new_again(student):
     deck = make_deck(cards=3)
+    enroll(student, deck)
     answer_next(student, deck)
     log = answer_next(student, deck).log
     review_undo(student=student, deck_id=deck.pk, log_id=log.pk)
@@ -108,6 +114,7 @@ def test_undoing_a_first_answer_offers_the_card_as_new_again(student):
 
 def test_without_a_cursor_the_queue_reads_from_the_decks_start(student):
     deck = make_deck(cards=3)
+    enroll(student, deck)
     for _ in range(2):
         answer_next(student, deck)
     NewCardCursor.objects.all().delete()
@@ -116,6 +123,7 @@ def test_without_a_cursor_the_queue_reads_from_the_decks_start(student):
 
 def test_a_cursor_past_an_unseen_card_is_found_and_repair_drops_it(student):
     deck = make_deck(cards=3)
+    enroll(student, deck)
     for _ in range(2):
         answer_next(student, deck)
     third = deck.cards.get(position=3)
@@ -132,6 +140,7 @@ def test_the_queue_offers_the_first_unseen_card_whatever_happens_to_the_deck(stu
     """Random answers, undos, insertions, re-orderings and retirements, checked each step."""
     rng = random.Random(seed)
     deck = make_deck(cards=8, new_cards_per_day=1000)
+    enroll(student, deck)
     clock = NOON
     last_log = None
     for _ in range(40):
@@ -165,6 +174,7 @@ def test_the_queue_offers_the_first_unseen_card_whatever_happens_to_the_deck(stu
 
 def test_a_reorder_by_bulk_update_still_offers_the_unseen_card_it_moved_forward(student):
     deck = make_deck(cards=4)
+    enroll(student, deck)
     for _ in range(2):
         answer_next(student, deck)
     last = deck.cards.get(position=4)
@@ -176,6 +186,7 @@ def test_a_reorder_by_bulk_update_still_offers_the_unseen_card_it_moved_forward(
 
 def test_a_card_moved_by_a_queryset_update_is_offered_next(student):
     deck = make_deck(cards=4)
+    enroll(student, deck)
     for _ in range(2):
         answer_next(student, deck)
     moved = deck.cards.get(position=3)
@@ -185,6 +196,7 @@ def test_a_card_moved_by_a_queryset_update_is_offered_next(student):
 
 def test_a_card_brought_back_by_a_queryset_update_is_offered_next(student):
     deck = make_deck(cards=3)
+    enroll(student, deck)
     first = deck.cards.get(position=1)
     Card.objects.filter(pk=first.pk).update(retired_at=NOON)
     for _ in range(2):
@@ -195,6 +207,7 @@ def test_a_card_brought_back_by_a_queryset_update_is_offered_next(student):
 
 def test_cards_reworded_or_retired_keep_the_cursor_trusted(student):
     deck = make_deck(cards=3)
+    enroll(student, deck)
     answer_next(student, deck)
     before = version_of(deck)
     deck.cards.filter(position=2).update(front="Anders gezegd")
@@ -204,6 +217,7 @@ def test_cards_reworded_or_retired_keep_the_cursor_trusted(student):
 
 def test_a_state_removed_by_a_queryset_delete_sets_the_cursor_back(student):
     deck = make_deck(cards=3)
+    enroll(student, deck)
     for _ in range(2):
         answer_next(student, deck)
     first = deck.cards.get(position=1)
@@ -214,6 +228,7 @@ def test_a_state_removed_by_a_queryset_delete_sets_the_cursor_back(student):
 
 def test_a_deck_with_cursors_and_states_can_be_deleted(student):
     deck = make_deck(cards=3)
+    enroll(student, deck)
     answer_next(student, deck)
     Deck.objects.filter(pk=deck.pk).delete()
     assert not NewCardCursor.objects.exists()
@@ -222,6 +237,7 @@ def test_a_deck_with_cursors_and_states_can_be_deleted(student):
 
 def test_a_student_with_cursors_and_states_can_be_deleted(student):
     deck = make_deck(cards=3)
+    enroll(student, deck)
     answer_next(student, deck)
     User.objects.filter(pk=student.pk).delete()
     assert not NewCardCursor.objects.exists()

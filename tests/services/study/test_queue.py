@@ -3,10 +3,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from decks.models import CardState, DeckSettings
-from decks.services import queue
-from decks.services.queue import next_card, queue_counts, queue_snapshot
-from decks.services.reviews import review_record
-from tests.conftest import make_card, make_deck
+from decks.services.study import queue, queue_snapshot
+from tests.conftest import answer_card, enroll, make_card, make_deck, next_card, queue_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +20,7 @@ def state_for(student, card, *, due, interval=6, repetitions=2):
 
 
 def answer(student, item, rating, when=NOON):
-    return review_record(
+    return answer_card(
         student=student, card=item.card, rating=rating, seen_reviews=item.seen_reviews, now=when
     )
 
@@ -49,6 +47,7 @@ def test_new_cards_follow_deck_order(student):
 
 def test_new_cards_stop_at_the_daily_limit(student):
     deck = make_deck(cards=5, new_cards_per_day=2)
+    enroll(student, deck)
     for _ in range(2):
         answer(student, next_card(student=student, deck=deck, today=TODAY), 5)
     assert next_card(student=student, deck=deck, today=TODAY) is None
@@ -57,6 +56,7 @@ def test_new_cards_stop_at_the_daily_limit(student):
 
 def test_the_new_card_limit_resets_the_next_study_day(student):
     deck = make_deck(cards=5, new_cards_per_day=2)
+    enroll(student, deck)
     for _ in range(2):
         answer(student, next_card(student=student, deck=deck, today=TODAY), 5)
     assert queue_counts(student=student, deck=deck, today=TODAY + timedelta(days=1)).new == 2
@@ -64,6 +64,7 @@ def test_the_new_card_limit_resets_the_next_study_day(student):
 
 def test_a_card_rated_below_four_comes_back_the_same_day(student):
     deck = make_deck(cards=1)
+    enroll(student, deck)
     answer(student, next_card(student=student, deck=deck, today=TODAY), 3)
     item = next_card(student=student, deck=deck, today=TODAY)
     assert (item.kind, item.card) == ("repeat", deck.cards.get())
@@ -71,6 +72,7 @@ def test_a_card_rated_below_four_comes_back_the_same_day(student):
 
 def test_a_repeated_card_leaves_the_queue_once_rated_four(student):
     deck = make_deck(cards=1)
+    enroll(student, deck)
     answer(student, next_card(student=student, deck=deck, today=TODAY), 2)
     answer(
         student, next_card(student=student, deck=deck, today=TODAY), 4, NOON + timedelta(minutes=1)
@@ -80,12 +82,14 @@ def test_a_repeated_card_leaves_the_queue_once_rated_four(student):
 
 def test_repeats_wait_until_due_and_new_cards_are_done(student):
     deck = make_deck(cards=2)
+    enroll(student, deck)
     answer(student, next_card(student=student, deck=deck, today=TODAY), 1)
     assert next_card(student=student, deck=deck, today=TODAY).kind == "new"
 
 
 def test_counts_add_up_what_is_left_and_what_was_done(student):
     deck = make_deck(cards=4, new_cards_per_day=3)
+    enroll(student, deck)
     state_for(student, deck.cards.get(position=4), due=TODAY)
     answer(student, next_card(student=student, deck=deck, today=TODAY), 5)  # the due card
     answer(student, next_card(student=student, deck=deck, today=TODAY), 1)  # a new card
@@ -96,13 +100,16 @@ def test_counts_add_up_what_is_left_and_what_was_done(student):
 
 def test_another_students_progress_does_not_change_my_queue(student, django_user_model):
     deck = make_deck(cards=1)
+    enroll(student, deck)
     other = django_user_model.objects.create_user("other")
+    enroll(other, deck)
     answer(other, next_card(student=other, deck=deck, today=TODAY), 5)
     assert next_card(student=student, deck=deck, today=TODAY).kind == "new"
 
 
 def test_a_students_own_new_card_limit_overrides_the_decks(student):
     deck = make_deck(cards=5, new_cards_per_day=20)
+    enroll(student, deck)
     DeckSettings.objects.create(student=student, deck=deck, new_per_day=1)
     answer(student, next_card(student=student, deck=deck, today=TODAY), 5)
     assert next_card(student=student, deck=deck, today=TODAY) is None
@@ -110,6 +117,7 @@ def test_a_students_own_new_card_limit_overrides_the_decks(student):
 
 def test_the_review_limit_stops_due_reviews_for_the_day(student):
     deck = make_deck(cards=3, new_cards_per_day=0)
+    enroll(student, deck)
     for card in deck.cards.all():
         state_for(student, card, due=TODAY)
     DeckSettings.objects.create(student=student, deck=deck, reviews_per_day=2)
@@ -137,6 +145,7 @@ def test_a_retired_due_card_is_neither_counted_nor_served(student):
 
 def test_a_retired_card_rated_low_today_is_not_repeated(student):
     deck = make_deck(cards=2, new_cards_per_day=1)
+    enroll(student, deck)
     answer(student, next_card(student=student, deck=deck, today=TODAY), 2)
     retire(deck.cards.get(position=1))
     counts = queue_counts(student=student, deck=deck, today=TODAY)
@@ -182,6 +191,7 @@ def test_a_due_count_below_the_cap_is_exact(student, monkeypatch):
 
 def test_the_end_of_the_day_comes_with_the_sessions_summary(student):
     deck = make_deck(cards=2)
+    enroll(student, deck)
     answer(student, next_card(student=student, deck=deck, today=TODAY), 5)
     answer(student, next_card(student=student, deck=deck, today=TODAY), 2)
     answer(student, next_card(student=student, deck=deck, today=TODAY), 4,
@@ -194,6 +204,7 @@ def test_the_end_of_the_day_comes_with_the_sessions_summary(student):
 
 def test_a_session_with_cards_left_has_no_summary_yet(student):
     deck = make_deck(cards=2)
+    enroll(student, deck)
     answer(student, next_card(student=student, deck=deck, today=TODAY), 5)
     assert queue_snapshot(student=student, deck=deck, today=TODAY).summary is None
 

@@ -2,7 +2,7 @@
 
 Every hand-written query of the study loop selects the fields below, each under its own
 alias, and `state_from_row` turns them back into a `CardState` by name; the answer writes
-them (`decks.services.answer_writes`), an undo puts them back (`review_undo`) and the
+them (`answer_writes`), an undo puts them back (`review_undo`) and the
 integrity check replays them from the log (`decks.services.integrity`). A field added to
 the state is added here once.
 """

@@ -29,7 +29,7 @@ from functools import cache
 
 from django.db import connection
 
-from decks.services.sql import compact_sql
+from decks.services.study.sql import compact_sql, fill_slots
 
 # The deck's version `v` and the student's cursor `u`, joined to a deck `d`.
 CURSOR_JOINS_SQL = """
@@ -107,15 +107,18 @@ WHERE decks_newcardcursor.revision = excluded.revision - 1
 """
 
 
-def _move_sql(template: str, after_answer_in: str, vendor: str) -> str:
-    return (
-        template.replace("{cursor_start}", CURSOR_START_SQL.strip())
-        .replace("{cursor_joins}", CURSOR_JOINS_SQL.strip())
-        .replace("{not_seen}", not_seen_sql(vendor))
-        .replace("{answered}", " AND k.id <> %(card)s" if after_answer_in else "")
-        .replace("{gate}", f", {after_answer_in}" if after_answer_in else "")
-        .strip()
-    )
+def _move_ctes_sql(after_answer_in: str, vendor: str) -> str:
+    return fill_slots(
+        _MOVE_CTES,
+        cursor_start=CURSOR_START_SQL.strip(),
+        cursor_joins=CURSOR_JOINS_SQL.strip(),
+        not_seen=not_seen_sql(vendor),
+        answered=" AND k.id <> %(card)s" if after_answer_in else "",
+    ).strip()
+
+
+def _move_upsert_sql(after_answer_in: str) -> str:
+    return fill_slots(_MOVE_UPSERT, gate=f", {after_answer_in}" if after_answer_in else "").strip()
 
 
 @cache
@@ -127,15 +130,15 @@ def new_card_cursor_move_ctes(*, after_answer_in: str) -> str:
     though the statement cannot see its state, and the cursor moves only if that CTE
     returns a row.
     """
-    moved = _move_sql(_MOVE_UPSERT, after_answer_in, "postgresql")
-    ctes = _move_sql(_MOVE_CTES, after_answer_in, "postgresql")
+    moved = _move_upsert_sql(after_answer_in)
+    ctes = _move_ctes_sql(after_answer_in, "postgresql")
     return f"{ctes},\ncursor_moved AS (\n{moved}\n)"
 
 
 @cache
 def cursor_update_sql(vendor: str) -> str:
     """The cursor move as a statement of its own (formatted; `new_card_cursor_update`)."""
-    return f"WITH {_move_sql(_MOVE_CTES, '', vendor)}\n{_move_sql(_MOVE_UPSERT, '', vendor)}"
+    return f"WITH {_move_ctes_sql('', vendor)}\n{_move_upsert_sql('')}"
 
 
 @cache

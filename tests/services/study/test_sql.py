@@ -2,7 +2,7 @@
 
 Every final statement of the loop, per database, is kept in `golden/study_loop.<db>.sql`,
 so a change to the SQL shows up in review as a diff of SQL. After a deliberate change,
-rewrite them with `UPDATE_GOLDEN_SQL=1 .venv/bin/python -m pytest tests/services/test_sql.py`
+rewrite them with `UPDATE_GOLDEN_SQL=1 .venv/bin/python -m pytest tests/services/study/test_sql.py`
 and read the diff.
 
 psycopg re-parses, on every execution, a statement longer than MAX_CACHED_STATEMENT_LENGTH
@@ -20,11 +20,16 @@ import pytest
 from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH, MAX_CACHED_STATEMENT_PARAMS
 
 from decks.models import CardState
-from decks.services.answer_writes import ANSWER_STEPS, answer_params, one_statement_sql, step_sql
-from decks.services.cursors import cursor_update_sql
-from decks.services.queue import SUMMARY_SQL, overview_sql, snapshot_sql, summary_in_snapshot
-from decks.services.reviews import TARGET_SQL, _apply
-from decks.services.sql import compact_sql
+from decks.services.study.answer_writes import (
+    ANSWER_STEPS,
+    answer_params,
+    one_statement_sql,
+    step_sql,
+)
+from decks.services.study.cursors import cursor_update_sql
+from decks.services.study.queue import SUMMARY_SQL, overview_sql, snapshot_sql, summary_in_snapshot
+from decks.services.study.reviews import TARGET_SQL, _apply
+from decks.services.study.sql import compact_sql, fill_slots
 from tests.conftest import make_deck, make_user
 
 TODAY = date(2026, 11, 23)
@@ -73,6 +78,25 @@ def names_in(sql: str) -> set[str]:
 
 def test_compacting_makes_every_run_of_whitespace_one_space():
     assert compact_sql("SELECT a,\n       b\n  FROM t  ") == "SELECT a, b FROM t"
+
+
+def test_filling_slots_puts_each_text_in_every_place_its_slot_stands():
+    sql = fill_slots("SELECT {a} FROM t WHERE x {b} OR y {b}", a="x", b="= %(b)s")
+    assert sql == "SELECT x FROM t WHERE x = %(b)s OR y = %(b)s"
+
+
+def test_filling_slots_leaves_a_slot_inside_a_filled_text_as_it_is():
+    assert fill_slots("{a} {b}", a="{b}", b="1") == "{b} 1"
+
+
+def test_filling_slots_refuses_a_slot_left_without_text():
+    with pytest.raises(ValueError, match="'b'"):
+        fill_slots("SELECT {a}, {b}", a="1")
+
+
+def test_filling_slots_refuses_a_text_for_no_slot():
+    with pytest.raises(ValueError, match="'c'"):
+        fill_slots("SELECT {a}", a="1", c="2")
 
 
 @pytest.mark.parametrize("vendor", VENDORS)

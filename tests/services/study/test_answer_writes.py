@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from decks.models import CardState, DailyActivity, NewCardCursor, ReviewLog
-from decks.services.reviews import answer_target, review_record, review_undo
+from decks.services.study.reviews import answer_target, review_record, review_undo
 from tests.conftest import enroll, make_card, make_deck
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("answer_write_path")]
@@ -33,8 +33,13 @@ def target_of(student, card):
 
 
 def record(student, card, *, seen, target=None, rating=4):
+    """The answer, written from `target` when given (a read made earlier), else read now."""
     return review_record(
-        student=student, card=card, rating=rating, seen_reviews=seen, now=NOON, target=target
+        student=student,
+        target=target or target_of(student, card),
+        rating=rating,
+        seen_reviews=seen,
+        now=NOON,
     )
 
 

@@ -4,8 +4,7 @@ from decimal import Decimal
 import pytest
 
 from decks.models import CardState, ReviewLog
-from decks.services.reviews import review_record
-from tests.conftest import make_card, make_deck
+from tests.conftest import answer_card, enroll, make_card, make_deck
 
 pytestmark = pytest.mark.django_db
 
@@ -15,15 +14,17 @@ TODAY = date(2026, 11, 23)
 
 
 @pytest.fixture
-def card():
-    return make_card(make_deck())
+def card(student):
+    deck = make_deck()
+    enroll(student, deck)
+    return make_card(deck)
 
 
 def answer(student, card, rating, *, seen=None, when=NOON):
     if seen is None:
         state = CardState.objects.filter(student=student, card=card).first()
         seen = state.reviews if state else 0
-    return review_record(student=student, card=card, rating=rating, seen_reviews=seen, now=when)
+    return answer_card(student=student, card=card, rating=rating, seen_reviews=seen, now=when)
 
 
 def test_the_first_answer_creates_the_schedule_sm2_gives(student, card):
@@ -98,6 +99,7 @@ def test_an_invalid_rating_writes_nothing(student, card):
 
 def test_students_keep_separate_schedules_for_the_same_card(student, card, django_user_model):
     other = django_user_model.objects.create_user("other")
+    enroll(other, card.deck)
     answer(student, card, 5)
     answer(other, card, 1)
     assert CardState.objects.get(student=student).interval == 1

@@ -12,27 +12,31 @@ otherwise, and nothing is written):
 3. `answer_activity`: the day's activity row, an upsert adding `activity_figures(log)`.
 4. `cursor_moved` (after a card's first answer, or when the cursor is not trusted): the
    student's new-card cursor moved up to their first unseen card
-   (`decks.services.cursors`).
+   (`cursors` in this package).
 
 `ANSWER_STEPS` holds each step's SQL once. PostgreSQL runs the steps as one statement of
 data-modifying CTEs, each later step selecting FROM `answered_state`: a statement is
 atomic on its own, so an answer costs one round trip and no BEGIN/COMMIT (its measured
 gain is in bench/README.md). SQLite has no data-modifying CTEs and runs the same steps
 one by one in a transaction. The tests run both ways on PostgreSQL.
+
+The steps are SQL rather than save(), which builds and compiles a query per row on every
+call (measured in bench/README.md). Their values are prepared by the rows' own model
+fields, exactly as save() prepares them (`field_values`). Signals are not sent; the study
+models have no receivers.
 """
 
 from contextlib import nullcontext
 from functools import cache
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Field
+from django.db.models import Field, Model
 
 from decks.models import CardState, DailyActivity, ReviewLog
 from decks.services.activity import ACTIVITY_FIGURES, activity_figures, activity_on_conflict_sql
-from decks.services.card_states import FIRST_ANSWER_FIELDS, SCHEDULE_FIELDS
-from decks.services.cursors import new_card_cursor_move_ctes, new_card_cursor_update
-from decks.services.rows import field_values, model_fields
-from decks.services.sql import backend_for, compact_sql
+from decks.services.study.card_states import FIRST_ANSWER_FIELDS, SCHEDULE_FIELDS
+from decks.services.study.cursors import new_card_cursor_move_ctes, new_card_cursor_update
+from decks.services.study.sql import backend_for, compact_sql, fill_slots
 
 LOG_FIELDS = tuple(field.name for field in ReviewLog._meta.concrete_fields if not field.primary_key)
 ACTIVITY_KEY = ("student", "deck", "study_day")  # the log's fields that name the day's row
@@ -88,6 +92,21 @@ def answer_rows_write(
         return False
 
 
+@cache
+def model_fields(model: type[Model], names: tuple[str, ...]) -> tuple[Field, ...]:
+    """The fields `names` of `model`, looked up once."""
+    return tuple(model._meta.get_field(name) for name in names)
+
+
+def field_values(instance: Model, names: tuple[str, ...], *, prefix: str) -> dict:
+    """`instance`'s fields `names` prepared for the database, keyed prefix + column attname."""
+    fields = model_fields(type(instance), names)
+    values = [
+        field.get_db_prep_save(getattr(instance, field.attname), connection) for field in fields
+    ]
+    return {f"{prefix}{field.attname}": value for field, value in zip(fields, values, strict=True)}
+
+
 def _placeholder(prefix: str, field: Field, vendor: str) -> str:
     name = f"%({prefix}{field.attname})s"
     if vendor != "postgresql":
@@ -109,31 +128,44 @@ def _columns(fields) -> str:
 
 def step_sql(name: str, *, vendor: str, in_one_statement: bool) -> str:
     """The SQL of step `name` of ANSWER_STEPS for `vendor`, formatted."""
-    state_fields = model_fields(CardState, FIRST_ANSWER_FIELDS)
-    schedule_fields = model_fields(CardState, SCHEDULE_FIELDS)
+    sql = fill_slots(ANSWER_STEPS[name], **_step_slots(name, vendor, in_one_statement))
+    return "\n".join(line for line in sql.strip().splitlines() if line.strip())
+
+
+def _step_slots(name: str, vendor: str, in_one_statement: bool) -> dict[str, str]:
+    """The text of each slot of step `name`."""
+    guard = "FROM answered_state" if in_one_statement else ""
+    if name == "first_answer_state":
+        state_fields = model_fields(CardState, FIRST_ANSWER_FIELDS)
+        return {
+            "state_columns": _columns(state_fields),
+            "state_values": _listed(f"%(s_{f.attname})s" for f in state_fields),
+        }
+    if name == "later_answer_state":
+        schedule_fields = model_fields(CardState, SCHEDULE_FIELDS)
+        return {
+            "schedule_assignments": _listed(
+                f'"{f.column}" = %(s_{f.attname})s' for f in schedule_fields
+            )
+        }
     log_fields = model_fields(ReviewLog, LOG_FIELDS)
-    activity_fields = model_fields(DailyActivity, tuple(ACTIVITY_FIGURES))
+    if name == "answer_log":
+        return {
+            "log_columns": _columns(log_fields),
+            "log_values": _listed(_placeholder("l_", f, vendor) for f in log_fields),
+            "guard": guard,
+        }
     by_name = {field.name: field for field in log_fields}
-    slots = {
-        "state_columns": _columns(state_fields),
-        "state_values": _listed(f"%(s_{f.attname})s" for f in state_fields),
-        "schedule_assignments": _listed(
-            f'"{f.column}" = %(s_{f.attname})s' for f in schedule_fields
-        ),
-        "log_columns": _columns(log_fields),
-        "log_values": _listed(_placeholder("l_", f, vendor) for f in log_fields),
+    activity_fields = model_fields(DailyActivity, tuple(ACTIVITY_FIGURES))
+    return {
         "activity_columns": _listed(ACTIVITY_FIGURES),
         "activity_values": _listed(
             [_placeholder("l_", by_name[key], vendor) for key in ACTIVITY_KEY]
             + [_placeholder("a_", f, vendor) for f in activity_fields]
         ),
         "activity_on_conflict": activity_on_conflict_sql("a"),
-        "guard": "FROM answered_state" if in_one_statement else "",
+        "guard": guard,
     }
-    sql = ANSWER_STEPS[name]
-    for slot, text in slots.items():
-        sql = sql.replace("{" + slot + "}", text)
-    return "\n".join(line for line in sql.strip().splitlines() if line.strip())
 
 
 def one_statement_sql(*, first_answer: bool, move_cursor: bool) -> str:

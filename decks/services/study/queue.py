@@ -17,10 +17,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 
 from decks.models import Card, CardState, Deck, DeckSettings
-from decks.services.card_states import as_date, fetch_named, state_columns_sql, state_from_row
-from decks.services.cursors import CURSOR_JOINS_SQL, CURSOR_START_SQL, not_seen_sql
 from decks.services.scheduling import SAME_DAY_REPEAT_BELOW
-from decks.services.sql import compact_sql
+from decks.services.study.card_states import as_date, fetch_named, state_columns_sql, state_from_row
+from decks.services.study.cursors import CURSOR_JOINS_SQL, CURSOR_START_SQL, not_seen_sql
+from decks.services.study.sql import compact_sql, fill_slots
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,11 @@ _COUNTS_SQL = """
   WHERE d.id {decks}
 """
 
-_COUNTS_SQL = _COUNTS_SQL.replace("{cursor_joins}", CURSOR_JOINS_SQL.strip())
+
+def _counts_sql(*, extra: str, decks: str) -> str:
+    """_COUNTS_SQL for the decks `decks` selects, with the columns `extra` added."""
+    return fill_slots(_COUNTS_SQL, cursor_joins=CURSOR_JOINS_SQL.strip(), extra=extra, decks=decks)
+
 
 # The home page shows every deck's size and how much of it the student has seen: two
 # index-only counts that grow with the deck, which is why the study loop does not use them.
@@ -173,7 +177,7 @@ _OVERVIEW_COLUMNS = """,
       AS n_cards
 """
 
-# The study loop starts from the student's new-card cursor (decks.services.cursors):
+# The study loop starts from the student's new-card cursor (the package's cursors):
 # every active card up to it is seen, so the next new card is the first unseen one after
 # it, read in deck order off the (deck, position, id) index. A cursor made before the
 # deck's cards last changed is not trusted: the search starts at (0, 0), before every card.
@@ -254,16 +258,15 @@ def snapshot_sql(new_limit: int, *, vendor: str) -> str:
         f",\n       CASE WHEN c.id IS NULL THEN {part} END AS {name}"
         for name, part in _SUMMARY_COLUMNS.items()
     )
-    counts = _COUNTS_SQL.replace("{extra}", _SNAPSHOT_COUNT_COLUMNS).replace(
-        "{decks}", "= %(deck)s"
-    )
-    return (
-        _SNAPSHOT_SQL.replace("{unseen}", _UNSEEN_AFTER_CURSOR)
-        .replace("{state_columns}", state_columns_sql("s"))
-        .replace("{counts}", counts)
-        .replace("{new_limit}", str(int(new_limit)))
-        .replace("{not_seen}", not_seen_sql(vendor))
-        .replace("{summary_columns}", summary if summary_in_snapshot(vendor) else "")
+    counts = _counts_sql(extra=_SNAPSHOT_COUNT_COLUMNS, decks="= %(deck)s")
+    unseen = fill_slots(_UNSEEN_AFTER_CURSOR, not_seen=not_seen_sql(vendor))
+    return fill_slots(
+        _SNAPSHOT_SQL,
+        unseen=unseen,
+        new_limit=str(int(new_limit)),
+        state_columns=state_columns_sql("s"),
+        summary_columns=summary if summary_in_snapshot(vendor) else "",
+        counts=counts,
     ).strip()
 
 
@@ -361,21 +364,6 @@ def new_card_limit(*, student: AbstractBaseUser, deck: Deck) -> int:
     return deck.new_cards_per_day if own is None else own
 
 
-def new_cards_left_today(*, student: AbstractBaseUser, deck: Deck, today: date) -> int:
-    """How many more unseen cards the daily new-card limit allows today."""
-    return queue_counts(student=student, deck=deck, today=today).new
-
-
-def queue_counts(*, student: AbstractBaseUser, deck: Deck, today: date) -> QueueCounts:
-    """What is left for today and how many answers were given today."""
-    return queue_snapshot(student=student, deck=deck, today=today).counts
-
-
-def next_card(*, student: AbstractBaseUser, deck: Deck, today: date) -> QueueItem | None:
-    """The card the student should answer next in `deck`, or None when today is done."""
-    return queue_snapshot(student=student, deck=deck, today=today).item
-
-
 def _count_params(today: date) -> dict:
     return {
         "today": today,
@@ -420,7 +408,7 @@ def queue_counts_per_deck(
 def overview_sql(decks: int) -> str:
     """The home page's counts for `decks` decks (parameters deck_0, deck_1, ...), formatted."""
     in_list = "IN (" + ", ".join(f"%(deck_{n})s" for n in range(decks)) + ")"
-    return _COUNTS_SQL.replace("{extra}", _OVERVIEW_COLUMNS).replace("{decks}", in_list).strip()
+    return _counts_sql(extra=_OVERVIEW_COLUMNS, decks=in_list).strip()
 
 
 @lru_cache(maxsize=64)

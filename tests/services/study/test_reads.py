@@ -3,8 +3,7 @@ from datetime import date
 import pytest
 
 from decks.models import Deck
-from decks.services.queue import queue_snapshot
-from decks.services.reviews import answer_target
+from decks.services.study import answer_target, queue_snapshot
 from tests.conftest import enroll, make_card, make_deck
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,8 @@
-"""Recording an answer: the thin layer between a rating and the SM-2 functions."""
+"""Recording an answer: the thin layer between a rating and the SM-2 functions.
+
+`answer_target` is the answer's one read; `review_record` applies SM-2 to what it read and
+hands the rows to `answer_writes`; `review_undo` takes the latest answer back.
+"""
 
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -10,17 +14,7 @@ from django.utils import timezone
 
 from decks.models import Card, CardState, Deck, ReviewLog
 from decks.services.activity import activity_take_out
-from decks.services.answer_writes import answer_rows_write
-from decks.services.card_states import (
-    SCHEDULE_FIELDS,
-    as_date,
-    fetch_named,
-    state_columns_sql,
-    state_from_row,
-)
-from decks.services.classes import upcoming_exam_for
 from decks.services.clock import today_for_study
-from decks.services.queue import queue_offers
 from decks.services.scheduling import (
     Schedule,
     clamp_to_exam,
@@ -29,7 +23,16 @@ from decks.services.scheduling import (
     next_schedule,
     validate_quality,
 )
-from decks.services.sql import compact_sql
+from decks.services.study.answer_writes import answer_rows_write
+from decks.services.study.card_states import (
+    SCHEDULE_FIELDS,
+    as_date,
+    fetch_named,
+    state_columns_sql,
+    state_from_row,
+)
+from decks.services.study.queue import queue_offers
+from decks.services.study.sql import compact_sql, fill_slots
 
 # Longer than this and the student walked away; the time says nothing about recall.
 MAX_TIME_TAKEN_MS = 10 * 60 * 1000
@@ -94,7 +97,7 @@ WHERE k.id = %(card)s AND d.slug = %(slug)s AND k.retired_at IS NULL AND (
              WHERE e.deck_id = d.id AND e.user_id = %(student)s)
 )
 """
-TARGET_SQL = _TARGET_SQL.replace("{state_columns}", state_columns_sql("s")).strip()
+TARGET_SQL = fill_slots(_TARGET_SQL, state_columns=state_columns_sql("s")).strip()
 _TARGET_SQL_COMPACT = compact_sql(TARGET_SQL)
 # Only what the study flow reads; any other field loads on first use, as a deferred one.
 _TARGET_DECK_FIELDS = ["id", "title", "slug", "owner_id", "new_cards_per_day"]
@@ -172,31 +175,26 @@ def _clamp_time_taken(time_taken_ms: int | None) -> int | None:
 def review_record(
     *,
     student: AbstractBaseUser,
-    card: Card,
+    target: AnswerTarget,
     rating: int,
     seen_reviews: int,
     now: datetime | None = None,
     time_taken_ms: int | None = None,
-    target: AnswerTarget | None = None,
 ) -> ReviewOutcome:
-    """Apply one answer atomically and exactly once.
+    """Apply one answer to `target.card` atomically and exactly once.
 
-    `seen_reviews` is the number of answers the card had when it was shown. If the
-    card has been answered since (a double click, an htmx retry, a second tab), the
-    answer is not applied again: the state is written with a compare-and-set on that
-    count, and the log is unique on it. Only the first answer of a study day moves the
-    SM-2 schedule; later same-day repeats are logged and update what the queue needs.
-    `target` is the card's state and exam date when the caller already read them.
+    `target` is the answer's one read (`answer_target`): the card, the student's state
+    and any upcoming exam. `seen_reviews` is the number of answers the card had when it
+    was shown. If the card has been answered since (a double click, an htmx retry, a
+    second tab), the answer is not applied again: the state is written with a
+    compare-and-set on that count, and the log is unique on it. Only the first answer of
+    a study day moves the SM-2 schedule; later same-day repeats are logged and update
+    what the queue needs.
     """
     validate_quality(rating)
     now = now or timezone.now()
     today = today_for_study(now)
-    if target is None:
-        target = AnswerTarget(
-            card=card,
-            state=CardState.objects.filter(student=student, card=card).first(),
-            exam_date=upcoming_exam_for(student_id=student.pk, deck_id=card.deck_id, today=today),
-        )
+    card = target.card
     state = target.state
     if (state.reviews if state else 0) != seen_reviews:
         return ReviewOutcome(applied=False)

@@ -68,3 +68,13 @@ def test_sync_refuses_what_is_not_a_list_of_answers(client, studying):
 
 def test_sync_needs_a_logged_in_student(client):
     assert sync(client, []).status_code == 302
+
+
+def test_the_offline_session_speaks_the_pages_language(client, studying):
+    page = client.get("/decks/klant-centraal/study/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    offline = page.split("<template data-offline-session>")[1]
+    assert "Toon antwoord" in offline
+    assert (
+        'data-banner-other="Je bent offline. {n} antwoorden wachten om verstuurd te worden."'
+        in page
+    )

@@ -39,6 +39,11 @@ PORT = 8129
 BASE = f"http://localhost:{PORT}"
 SLOW_4G = {"latency": 150 * 3.75, "downloadThroughput": 1.6e6 / 8 * 0.9,
            "uploadThroughput": 750e3 / 8 * 0.9}  # fmt: skip
+# page.evaluate, not wait_for_function: the latter polls through eval, which the CSP forbids.
+WAIT_FOR_CONTROLLER = """() => new Promise(resolve => {
+    if (navigator.serviceWorker.controller) return resolve(true);
+    navigator.serviceWorker.addEventListener('controllerchange', () => resolve(true));
+})"""
 NO_THROTTLE = {"latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
 
 
@@ -204,7 +209,7 @@ def measure(answers: int) -> dict:
             cdp.send("Network.setBypassServiceWorker", {"bypass": False})
             to_first_card(page, study)
             page.wait_for_selector("body[data-pack-kept]")
-            page.wait_for_function("navigator.serviceWorker.controller !== null")
+            page.evaluate(WAIT_FOR_CONTROLLER)
             page.goto("about:blank")
             context.set_offline(True)
             offline_loads = [to_first_card(page, study) for _ in range(3)]

@@ -1,9 +1,11 @@
 """Chromium offers to install Stamp: its own installability check finds nothing missing."""
 
+import json
+
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.browser.conftest import ARTIFACTS, CHROMIUM
+from tests.browser.conftest import ARTIFACTS, CHROMIUM, WAIT_FOR_CONTROLLER
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +23,7 @@ def test_chromium_finds_the_home_page_installable(live_server, tmp_path, monkeyp
         page = context.pages[0] if context.pages else context.new_page()
         page.goto(f"{live_server.url}/")
         page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        page.evaluate(WAIT_FOR_CONTROLLER)
         cdp = context.new_cdp_session(page)
         errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
         manifest = cdp.send("Page.getAppManifest")
@@ -39,3 +41,49 @@ def test_chromium_finds_the_home_page_installable(live_server, tmp_path, monkeyp
         context.close()
     assert errors == []
     assert manifest["url"].endswith("/manifest.webmanifest")
+
+
+def test_a_push_message_shows_the_reminder_with_the_decks_address(
+    live_server, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        context.grant_permissions(["notifications"], origin=live_server.url)
+        page = context.pages[0] if context.pages else context.new_page()
+        page.goto(f"{live_server.url}/")
+        page.evaluate(WAIT_FOR_CONTROLLER)
+        cdp = context.new_cdp_session(page)
+        registrations = []
+        cdp.on(
+            "ServiceWorker.workerRegistrationUpdated",
+            lambda e: registrations.extend(e["registrations"]),
+        )
+        cdp.send("ServiceWorker.enable")
+        for _ in range(100):  # each round trip lets the protocol's events arrive
+            if registrations:
+                break
+            page.evaluate("1")
+        (registration,) = {r["registrationId"] for r in registrations if not r["isDeleted"]}
+        payload = {"title": "Stamp", "body": "3 cards are waiting. Klant centraal has 3.",
+                   "url": "/decks/klant-centraal/study/"}  # fmt: skip
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {
+                "origin": live_server.url,
+                "registrationId": registration,
+                "data": json.dumps(payload),
+            },
+        )
+        shown = page.evaluate(
+            """() => new Promise(resolve => { let tries = 100; const look = () =>
+                 navigator.serviceWorker.ready.then(r => r.getNotifications()).then(list =>
+                   list.length || !tries-- ? resolve(list.map(n => [n.title, n.body, n.data.url]))
+                                           : setTimeout(look, 50)); look(); })"""
+        )
+        context.close()
+    assert shown == [["Stamp", payload["body"], payload["url"]]]

@@ -7,7 +7,7 @@ from playwright.sync_api import expect, sync_playwright
 from decks.models import CardState, ReviewLog
 from decks.services import study as study_loop
 from decks.services.scheduling import Schedule, due_after, next_schedule, study_day
-from tests.browser.conftest import ARTIFACTS, CHROMIUM
+from tests.browser.conftest import ARTIFACTS, CHROMIUM, WAIT_FOR_CONTROLLER
 from tests.conftest import enroll, make_card, make_deck, make_media, make_user
 from tests.media_samples import pyramid
 
@@ -51,7 +51,7 @@ def log_in_and_open(context, live_server, deck):
     page.get_by_label("Password").fill("pass-word-123")
     page.get_by_role("button", name="Log in").click()
     page.wait_for_selector("body[data-pack-kept]")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.evaluate(WAIT_FOR_CONTROLLER)
     return page
 
 

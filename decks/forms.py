@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.contrib.auth.models import User
 from django.core.validators import MaxLengthValidator
@@ -92,6 +93,10 @@ class ReminderForm(forms.Form):
         coerce=int,
         initial=18,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hour"].help_text = _("The time in %(zone)s.") % {"zone": settings.TIME_ZONE}
 
     def clean(self):
         data = super().clean()

@@ -138,9 +138,11 @@
     const article = session.querySelector("[data-study-card]");
     if (card) {
       article.dataset.cardId = String(card.id);
+      // A card answered today below 4 comes back as a repeat, whatever it was in the pack.
+      const name = record.state.remaining.indexOf(card.id) === -1 ? "repeat" : card.kind;
       const kind = session.querySelector("[data-kind]");
-      kind.textContent = say("kind" + card.kind.charAt(0).toUpperCase() + card.kind.slice(1));
-      kind.className = "kind kind-" + card.kind;
+      kind.textContent = say("kind" + name.charAt(0).toUpperCase() + name.slice(1));
+      kind.className = "kind kind-" + name;
       session.querySelector("[data-testid=front]").innerHTML = card.front;
       session.querySelector("[data-testid=back]").innerHTML = card.back;
     } else {
@@ -256,9 +258,12 @@
   }
 
   // --- the study page online: keep the pack, mirror each answer -------------------------
+  // Answers made online while a pack was on its way: that pack is already behind them.
+  let answeredOnline = 0;
   function keepPack() {
     const url = body.dataset.packUrl;
     if (!url || !user) return Promise.resolve();
+    const answersBefore = answeredOnline;
     return fetch(url, { credentials: "same-origin" }).then(function (response) {
       if (!response.ok) throw new Error("pack " + response.status);
       return response.json();
@@ -274,7 +279,11 @@
           page ? caches.open(PAGES_CACHE).then(function (cache) { return cache.add(page); }) : null,
           caches.open(MEDIA_CACHE).then(function (cache) { return cache.addAll(pack.media); }),
         ]);
-      }).then(function () { body.dataset.packKept = pack.made_at; });
+      }).then(function () {
+        if (answeredOnline !== answersBefore) return keepPack();
+        body.dataset.packKept = pack.made_at;
+        return null;
+      });
     }).catch(function () {});
   }
 
@@ -295,17 +304,24 @@
     });
   }
 
+  // The request's path, not its element: a swap of #session may have replaced the form,
+  // and htmx then names its parent.
+  function requestPath(detail) {
+    return (detail.pathInfo && detail.pathInfo.requestPath)
+      || (detail.requestConfig && detail.requestConfig.path) || "";
+  }
+
   document.addEventListener("htmx:afterRequest", function (event) {
     const slug = body.dataset.deck;
-    const elt = event.detail.elt;
-    if (!slug || !elt || !elt.closest) return;
-    if (elt.matches(".rating-form") && pending) {
+    const path = requestPath(event.detail);
+    if (!slug || !event.detail.successful) return;
+    if (/\/study\/answer\/$/.test(path) && pending) {
       const answer = pending;
-      if (event.detail.successful) {
-        pending = null;
-        mirror(slug, function (record) { applyAnswer(record, answer.card, answer.rating, null); });
-      }
-    } else if (elt.matches(".undo-form") && event.detail.successful) {
+      pending = null;
+      answeredOnline += 1;
+      mirror(slug, function (record) { applyAnswer(record, answer.card, answer.rating, null); });
+    } else if (/\/study\/undo\/$/.test(path)) {
+      answeredOnline += 1;
       mirror(slug, function (record) { undoAnswer(record); });
     }
   });
@@ -313,8 +329,7 @@
   // An answer that cannot reach the server: the page carries on from the pack.
   document.addEventListener("htmx:sendError", function (event) {
     const slug = body.dataset.deck;
-    const form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest(".rating-form");
-    if (!slug || !form || !pending) return;
+    if (!slug || !/\/study\/answer\/$/.test(requestPath(event.detail)) || !pending) return;
     const answer = pending;
     pending = null;
     get("packs", packKey(slug)).then(function (record) {

@@ -193,3 +193,39 @@ def test_a_cards_picture_shows_when_the_deck_is_opened_offline(app, live_server)
         " return img && img.complete && img.naturalWidth === 600; }"
     )
     page.screenshot(path=str(ARTIFACTS / "offline-picture.png"), full_page=True)
+
+
+def test_offline_carries_on_after_online_answers_with_repeats_and_undo(app, live_server):
+    student = make_user("noor")
+    deck = make_deck("Klant centraal", slug="klant-centraal", cards=4)
+    enroll(student, deck)
+    page = log_in_and_open(app, live_server, deck)
+    rate(page, 4, "Question 2")  # online, through htmx
+    rate(page, 2, "Question 3")  # online; comes back today
+    app.set_offline(True)
+    rate(page, 5, "Question 4")  # the hand-over: from here on the pack
+    rate(page, 3, "Question 2")  # a 3 repeats too, after the 2 rated earlier
+    expect(page.locator(".kind")).to_have_text("Again today")
+    expect(page.get_by_test_id("left")).to_have_text("2")
+    page.keyboard.press("u")
+    expect(page.get_by_test_id("front")).to_have_text("Question 4")
+    expect(page.get_by_role("status").filter(has_text="undone")).to_be_visible()
+    rate(page, 5, "Question 2")
+    page.keyboard.press("Space")
+    page.keyboard.press("4")
+    expect(page.get_by_test_id("summary")).to_contain_text("All done for today in Klant centraal")
+    expect(page.get_by_test_id("offline-banner")).to_have_text(
+        "You are offline. 3 answers wait to be sent."
+    )
+    app.set_offline(False)
+    expect(page.get_by_test_id("sync-notice")).to_have_text("3 answers made offline are saved.")
+    logs = ReviewLog.objects.order_by("reviewed_at").values_list(
+        "card__front", "sequence", "rating"
+    )
+    assert list(logs) == [
+        ("Question 1", 0, 4),
+        ("Question 2", 0, 2),
+        ("Question 3", 0, 5),
+        ("Question 4", 0, 5),
+        ("Question 2", 1, 4),
+    ]

@@ -43,6 +43,7 @@ SLOW_4G = {"latency": 150 * 3.75, "downloadThroughput": 1.6e6 / 8 * 0.9,
 WAIT_FOR_CONTROLLER = """() => new Promise(resolve => {
     if (navigator.serviceWorker.controller) return resolve(true);
     navigator.serviceWorker.addEventListener('controllerchange', () => resolve(true));
+    setTimeout(() => resolve(false), 15000);
 })"""
 NO_THROTTLE = {"latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
 
@@ -209,7 +210,7 @@ def measure(answers: int) -> dict:
             cdp.send("Network.setBypassServiceWorker", {"bypass": False})
             to_first_card(page, study)
             page.wait_for_selector("body[data-pack-kept]")
-            page.evaluate(WAIT_FOR_CONTROLLER)
+            assert page.evaluate(WAIT_FOR_CONTROLLER)
             page.goto("about:blank")
             context.set_offline(True)
             offline_loads = [to_first_card(page, study) for _ in range(3)]

@@ -152,6 +152,13 @@
       summary.querySelector("[data-done-title]").textContent = summary
         .querySelector("[data-done-title]").textContent.replace("{title}", record.pack.deck.title);
     }
+    // On the service worker's page the deck's name heads the session; the banner says
+    // the rest.
+    const heading = document.querySelector("[data-offline-heading]");
+    if (heading) {
+      heading.textContent = record.pack.deck.title;
+      document.querySelectorAll("[data-offline-intro]").forEach(function (p) { p.remove(); });
+    }
     const old = document.getElementById("session");
     if (old) old.replaceWith(session);
     else document.querySelector("[data-offline-app]").replaceChildren(session);
@@ -258,18 +265,29 @@
   }
 
   // --- the study page online: keep the pack, mirror each answer -------------------------
+  // How far the server's clock is ahead of the device's: none when the pack was made
+  // within the request's round trip by the device's clock (the clocks agree), else the
+  // round trip's middle.
+  function clockOffset(madeAt, sentAt, arrivedAt) {
+    if (madeAt >= sentAt - 1000 && madeAt <= arrivedAt + 1000) return 0;
+    return madeAt - Math.round((sentAt + arrivedAt) / 2);
+  }
+
   // Answers made online while a pack was on its way: that pack is already behind them.
   let answeredOnline = 0;
   function keepPack() {
     const url = body.dataset.packUrl;
     if (!url || !user) return Promise.resolve();
     const answersBefore = answeredOnline;
+    const sentAt = Date.now();
+    let arrivedAt = sentAt;
     return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      arrivedAt = Date.now();
       if (!response.ok) throw new Error("pack " + response.status);
       return response.json();
     }).then(function (pack) {
       const record = { key: packKey(pack.deck.slug), user: user, slug: pack.deck.slug,
-        pack: pack, state: freshState(pack), offset: pack.made_at - Date.now() };
+        pack: pack, state: freshState(pack), offset: clockOffset(pack.made_at, sentAt, arrivedAt) };
       return put("packs", record).then(function () {
         return put("meta", { key: "user", id: user });
       }).then(function () {

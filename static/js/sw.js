@@ -14,7 +14,11 @@ const MEDIA = "stamp-media";
 self.addEventListener("install", function (event) {
   event.waitUntil(
     caches.open(SHELL).then(function (cache) {
-      return cache.addAll(self.STAMP.shell.concat([self.STAMP.offlinePage]));
+      // One by one: a file that fails on a bad connection is fetched again next time, and
+      // does not keep the worker from installing.
+      return Promise.all(self.STAMP.shell.concat([self.STAMP.offlinePage]).map(function (url) {
+        return cache.add(url).catch(function () { return null; });
+      }));
     }).then(function () { return self.skipWaiting(); })
   );
 });

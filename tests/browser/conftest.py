@@ -13,6 +13,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 WAIT_FOR_CONTROLLER = """() => new Promise(resolve => {
     if (navigator.serviceWorker.controller) return resolve(true);
     navigator.serviceWorker.addEventListener('controllerchange', () => resolve(true));
+    setTimeout(() => resolve(false), 15000);
 })"""
 
 

@@ -23,7 +23,7 @@ def test_chromium_finds_the_home_page_installable(live_server, tmp_path, monkeyp
         page = context.pages[0] if context.pages else context.new_page()
         page.goto(f"{live_server.url}/")
         page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-        page.evaluate(WAIT_FOR_CONTROLLER)
+        assert page.evaluate(WAIT_FOR_CONTROLLER)
         cdp = context.new_cdp_session(page)
         errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
         manifest = cdp.send("Page.getAppManifest")
@@ -56,7 +56,7 @@ def test_a_push_message_shows_the_reminder_with_the_decks_address(
         context.grant_permissions(["notifications"], origin=live_server.url)
         page = context.pages[0] if context.pages else context.new_page()
         page.goto(f"{live_server.url}/")
-        page.evaluate(WAIT_FOR_CONTROLLER)
+        assert page.evaluate(WAIT_FOR_CONTROLLER)
         cdp = context.new_cdp_session(page)
         registrations = []
         cdp.on(
@@ -80,7 +80,7 @@ def test_a_push_message_shows_the_reminder_with_the_decks_address(
             },
         )
         shown = page.evaluate(
-            """() => new Promise(resolve => { let tries = 100; const look = () =>
+            """() => new Promise(resolve => { let tries = 300; const look = () =>
                  navigator.serviceWorker.ready.then(r => r.getNotifications()).then(list =>
                    list.length || !tries-- ? resolve(list.map(n => [n.title, n.body, n.data.url]))
                                            : setTimeout(look, 50)); look(); })"""

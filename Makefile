@@ -27,14 +27,17 @@ chromium:
 		echo "Installing Chromium (apt-get)..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# Type checking starts from a baseline in pyproject.toml ([tool.mypy]) that only shrinks.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 # Production answers on PostgreSQL, whose write path SQLite cannot run: on SQLite, `make test`
 # also runs the study loop's tests on this PostgreSQL (its test database is made and dropped).
 # STUDY_LOOP_POSTGRES= (empty) leaves them out, for a machine without PostgreSQL.
 STUDY_LOOP_POSTGRES ?= postgres://postgres@127.0.0.1:5432/stamp
+# tests/services/study/ holds test_parity.py: the rules written in both SQL and the ORM agree.
 STUDY_LOOP_TESTS := tests/services/study/ \
 	tests/reliability/test_exactly_once.py tests/reliability/test_cursor_races.py \
 	tests/reliability/test_faults.py tests/views/test_study.py tests/views/test_study_queries.py

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -19,6 +20,16 @@ def env_bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -105,7 +116,7 @@ CACHES = {
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -120,8 +131,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database that has gone away must fail a request within seconds, not minutes.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
-        os.environ.get("DB_CONNECT_TIMEOUT", "2")
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DB_CONNECT_TIMEOUT", 2
     )
     # JIT compiling pays for long analytical queries, not for these short ones: when stale
     # statistics pushed the home page's estimate past jit_above_cost, compiling took most
@@ -133,9 +144,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # (measured in bench/README.md). Behind PgBouncer in transaction mode
         # older than 1.21, set DB_PREPARED_STATEMENTS=0.
         DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
-        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = int(
-            os.environ.get("DB_PREPARE_THRESHOLD", "5")
-        )
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = env_int("DB_PREPARE_THRESHOLD", 5)
     # Exports read a large deck through a server-side cursor; PgBouncer in transaction mode
     # can hand its later fetches to another server connection, so turn them off there.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = not env_bool(
@@ -147,9 +156,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
         DATABASES["default"]["OPTIONS"]["pool"] = {
-            "min_size": int(os.environ.get("DB_POOL_MIN", "2")),
-            "max_size": int(os.environ.get("DB_POOL_MAX", "10")),
-            "timeout": int(os.environ.get("DB_POOL_TIMEOUT", "5")),
+            "min_size": env_int("DB_POOL_MIN", 2),
+            "max_size": env_int("DB_POOL_MAX", 10),
+            "timeout": env_int("DB_POOL_TIMEOUT", 5),
         }
     TEST_DATABASE_NAME = os.environ.get("TEST_DATABASE_NAME") or None
 else:
@@ -182,7 +191,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind a proxy the socket's address is the proxy's: axes and the throttles read the
 # client's from X-Forwarded-For, trusting as many entries from the right as there are
 # proxies that append to it (0: none, the socket's address is the client's).
-STAMP_TRUSTED_PROXIES = int(os.environ.get("STAMP_TRUSTED_PROXIES", "0"))
+STAMP_TRUSTED_PROXIES = env_int("STAMP_TRUSTED_PROXIES", 0)
 AXES_CLIENT_IP_CALLABLE = "decks.throttles.client_address"
 RATELIMIT_IP_META_KEY = "decks.throttles.client_address"
 RATELIMIT_USE_CACHE = "throttle"
@@ -214,12 +223,12 @@ MAILERS = {
         "BACKEND": EMAIL_BACKEND_CLASS,
         "OPTIONS": {
             "host": os.environ.get("EMAIL_HOST", "localhost"),
-            "port": int(os.environ.get("EMAIL_PORT", "25")),
+            "port": env_int("EMAIL_PORT", 25),
             "username": os.environ.get("EMAIL_HOST_USER", ""),
             "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-            "use_tls": os.environ.get("EMAIL_USE_TLS", "") == "1",
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
             # A mail server that does not answer must not hold a request thread for long.
-            "timeout": int(os.environ.get("EMAIL_TIMEOUT", "10")),
+            "timeout": env_int("EMAIL_TIMEOUT", 10),
         }
         if EMAIL_BACKEND_CLASS.endswith("smtp.EmailBackend")
         else {},
@@ -273,7 +282,7 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
             "default_acl": None,  # private objects: readers get short-lived signed URLs
             "querystring_auth": True,
             "signature_version": "s3v4",
-            "querystring_expire": int(os.environ.get("STAMP_MEDIA_URL_SECONDS", "300")),
+            "querystring_expire": env_int("STAMP_MEDIA_URL_SECONDS", 300),
             "file_overwrite": True,  # a name is its content's hash: same name, same bytes
         },
     }
@@ -306,7 +315,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 if env_bool("BEHIND_TLS_PROXY", False):
@@ -320,34 +329,30 @@ LOGGING = {
 }
 
 # Teacher imports: what one upload may hold.
-STAMP_IMPORT_MAX_BYTES = int(os.environ.get("STAMP_IMPORT_MAX_BYTES", 10 * 1024 * 1024))
-STAMP_IMPORT_MAX_CARDS = int(os.environ.get("STAMP_IMPORT_MAX_CARDS", 20_000))
-STAMP_IMPORT_MAX_FIELD_CHARS = int(os.environ.get("STAMP_IMPORT_MAX_FIELD_CHARS", 20_000))
-STAMP_IMPORT_MAX_UNZIPPED_BYTES = int(
-    os.environ.get("STAMP_IMPORT_MAX_UNZIPPED_BYTES", 100 * 1024 * 1024)
-)
+STAMP_IMPORT_MAX_BYTES = env_int("STAMP_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+STAMP_IMPORT_MAX_CARDS = env_int("STAMP_IMPORT_MAX_CARDS", 20_000)
+STAMP_IMPORT_MAX_FIELD_CHARS = env_int("STAMP_IMPORT_MAX_FIELD_CHARS", 20_000)
+STAMP_IMPORT_MAX_UNZIPPED_BYTES = env_int("STAMP_IMPORT_MAX_UNZIPPED_BYTES", 100 * 1024 * 1024)
 # What one upload may unfold into: card text (twice the upload when that is more), and the
 # clozes and cards of one Anki note.
-STAMP_IMPORT_MAX_CARD_TEXT_CHARS = int(
-    os.environ.get("STAMP_IMPORT_MAX_CARD_TEXT_CHARS", 5_000_000)
-)
-STAMP_IMPORT_MAX_CLOZES_PER_NOTE = int(os.environ.get("STAMP_IMPORT_MAX_CLOZES_PER_NOTE", 100))
-STAMP_IMPORT_MAX_CARDS_PER_NOTE = int(os.environ.get("STAMP_IMPORT_MAX_CARDS_PER_NOTE", 50))
-# A text upload of a megabyte of blank lines would otherwise cost 19 s and 485 MB to parse.
-STAMP_IMPORT_MAX_TEXT_LINES = int(os.environ.get("STAMP_IMPORT_MAX_TEXT_LINES", 100_000))
+STAMP_IMPORT_MAX_CARD_TEXT_CHARS = env_int("STAMP_IMPORT_MAX_CARD_TEXT_CHARS", 5_000_000)
+STAMP_IMPORT_MAX_CLOZES_PER_NOTE = env_int("STAMP_IMPORT_MAX_CLOZES_PER_NOTE", 100)
+STAMP_IMPORT_MAX_CARDS_PER_NOTE = env_int("STAMP_IMPORT_MAX_CARDS_PER_NOTE", 50)
+# Each line of a text upload costs parse time and memory, blank or not (bench/README.md).
+STAMP_IMPORT_MAX_TEXT_LINES = env_int("STAMP_IMPORT_MAX_TEXT_LINES", 100_000)
 # Each upload is parsed in a child process with these limits (decks/importers/isolation.py):
-# CPU seconds, and memory beyond the worker's own size. The worst upload the benchmark
-# knows costs 3.3 s and 135 MB (bench/README.md).
+# CPU seconds, and memory beyond the worker's own size, well above what the worst upload the
+# benchmark knows costs (bench/README.md).
 # The CPU limit plus 5 s of grace stays inside gunicorn's 30 s timeout.
-STAMP_IMPORT_PARSE_CPU_SECONDS = int(os.environ.get("STAMP_IMPORT_PARSE_CPU_SECONDS", 20))
-STAMP_IMPORT_PARSE_MEMORY_MB = int(os.environ.get("STAMP_IMPORT_PARSE_MEMORY_MB", 1024))
+STAMP_IMPORT_PARSE_CPU_SECONDS = env_int("STAMP_IMPORT_PARSE_CPU_SECONDS", 20)
+STAMP_IMPORT_PARSE_MEMORY_MB = env_int("STAMP_IMPORT_PARSE_MEMORY_MB", 1024)
 # Uploads one teacher may have waiting for their confirm; older ones are dropped.
-STAMP_IMPORT_MAX_PENDING = int(os.environ.get("STAMP_IMPORT_MAX_PENDING", 5))
+STAMP_IMPORT_MAX_PENDING = env_int("STAMP_IMPORT_MAX_PENDING", 5)
 # Pictures and sound in one import (decks.importers.media), and one picture in the admin.
-STAMP_MEDIA_MAX_FILES = int(os.environ.get("STAMP_MEDIA_MAX_FILES", 1_000))
-STAMP_MEDIA_MAX_FILE_BYTES = int(os.environ.get("STAMP_MEDIA_MAX_FILE_BYTES", 5 * 1024 * 1024))
-STAMP_MEDIA_MAX_BYTES = int(os.environ.get("STAMP_MEDIA_MAX_BYTES", 50 * 1024 * 1024))
-STAMP_MEDIA_MAX_PIXELS = int(os.environ.get("STAMP_MEDIA_MAX_PIXELS", 25_000_000))
+STAMP_MEDIA_MAX_FILES = env_int("STAMP_MEDIA_MAX_FILES", 1_000)
+STAMP_MEDIA_MAX_FILE_BYTES = env_int("STAMP_MEDIA_MAX_FILE_BYTES", 5 * 1024 * 1024)
+STAMP_MEDIA_MAX_BYTES = env_int("STAMP_MEDIA_MAX_BYTES", 50 * 1024 * 1024)
+STAMP_MEDIA_MAX_PIXELS = env_int("STAMP_MEDIA_MAX_PIXELS", 25_000_000)
 # Django refuses larger request bodies before a view sees them; leave room for the form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = STAMP_IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = STAMP_IMPORT_MAX_BYTES + 1024 * 1024

@@ -5,14 +5,14 @@ from django.utils.translation import gettext_lazy
 
 from decks import admin as decks_admin
 from decks.throttles import login_failures_capped, throttled
-from decks.views import app, study
+from decks.views import account, app
 
 PASSWORD_RESET_THROTTLED = gettext_lazy(
     "Too many password resets were asked for from your network. Try again in an hour."
 )
 
 # The admin's own log-in page, capped like the site's.
-admin.site.login = login_failures_capped(admin.site.login)
+admin.site.login = login_failures_capped(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     # Before the admin's own: its "view on site" shortcut answers for any object.
@@ -29,7 +29,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "accounts/login/",
-        login_failures_capped(study.LoginView.as_view()),
+        login_failures_capped(account.LoginView.as_view()),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

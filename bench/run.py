@@ -744,6 +744,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the answer SQL.")
+    parser.add_argument(
+        "--answer-sql-only",
+        action="store_true",
+        help="Only the in-process SQL and CPU per answer (rated, typed, picked); no gunicorn.",
+    )
     args = parser.parse_args()
     if not 1 <= args.students <= 200 or not 1 <= args.duration <= 600:
         parser.error("--students must be 1-200 and --duration 1-600 seconds")
@@ -761,6 +766,45 @@ def _run_json(command: list[str], env: dict) -> dict:
     if done.returncode != 0:
         return {"error": done.stderr[-2000:]}
     return json.loads(done.stdout)
+
+
+def measure_answer_sql(args: argparse.Namespace, report: dict, today) -> None:
+    """SQL and CPU per answer, in-process: rated answers, then typed and picked ones."""
+    from django.contrib.auth.models import User
+
+    from bench import probes
+
+    log("SQL per answer, in-process")
+    probe_user, probe_decks = probes.probe_setup(today=today, seed=args.seed)
+    # Earlier runs leave dead rows; autovacuum is off on some servers (it is here).
+    report["vacuum"] = probes.vacuum_analyze()
+    heavy = User.objects.get(username=HEAVY)
+    report["answer_sql"] = {
+        "heavy_student_500_card_deck": probes.answer_queries(
+            user=heavy, decks=probes.decks_by_history(heavy), answers=12, seed=args.seed,
+            explain=args.explain,
+        ),
+        "deck_10_cards": probes.answer_queries(
+            user=probe_user, decks=[probe_decks[10]], answers=40, seed=args.seed
+        ),
+        "deck_10000_cards": probes.answer_queries(
+            user=probe_user, decks=[probe_decks[10_000]], answers=12, seed=args.seed,
+            explain=args.explain,
+        ),
+    }  # fmt: skip
+    log("typed and picked answers beside rated ones, in-process")
+    big = probe_decks[10_000]
+    report["answer_modes"] = {
+        "rated": probes.answer_queries(user=probe_user, decks=[big], answers=30, seed=args.seed),
+        **{
+            mode: probes.checked_answer_queries(
+                user=probe_user, deck=big, mode=mode, answers=30, seed=args.seed
+            )
+            for mode in ("typed", "choice")
+        },
+    }
+    for probe in report["answer_modes"].values():
+        probe.pop("sample_queries", None)
 
 
 def _out_of_time(signum, frame) -> None:
@@ -828,6 +872,16 @@ def main() -> int:
             [sys.executable, "manage.py", *command, "-v0"], cwd=ROOT, env=env, check=True,
             timeout=300,
         )  # fmt: skip
+    if args.answer_sql_only:
+        measure_answer_sql(args, report, today)
+        report["answer_sql"] = {
+            name: {k: v for k, v in probe.items() if k != "sample_queries"}
+            for name, probe in report["answer_sql"].items()
+        }
+        text = json.dumps(report, indent=1)
+        args.output.write_text(text)
+        print(text)
+        return 0
 
     servers: list[Server] = []
     try:
@@ -836,24 +890,7 @@ def main() -> int:
         ports = [server.port for server in servers]
         log(f"gunicorn on ports {ports}: {report['config']['gunicorn']}")
 
-        log("SQL per answer, in-process")
-        probe_user, probe_decks = probes.probe_setup(today=today, seed=args.seed)
-        # Earlier runs leave dead rows; autovacuum is off on some servers (it is here).
-        report["vacuum"] = probes.vacuum_analyze()
-        heavy = User.objects.get(username=HEAVY)
-        report["answer_sql"] = {
-            "heavy_student_500_card_deck": probes.answer_queries(
-                user=heavy, decks=probes.decks_by_history(heavy), answers=12, seed=args.seed,
-                explain=args.explain,
-            ),
-            "deck_10_cards": probes.answer_queries(
-                user=probe_user, decks=[probe_decks[10]], answers=40, seed=args.seed
-            ),
-            "deck_10000_cards": probes.answer_queries(
-                user=probe_user, decks=[probe_decks[10_000]], answers=12, seed=args.seed,
-                explain=args.explain,
-            ),
-        }  # fmt: skip
+        measure_answer_sql(args, report, today)
         log("next-card query at 100, 10,000 and 100,000 cards, in-process")
         report["deck_scaling"] = probes.deck_scaling(today=today)
         explain = {

@@ -5,16 +5,14 @@ them; superusers see everything.
 """
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.options import ActionLocation
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
-from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,34 +20,30 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from decks.admin_forms import ImportConfirmForm, ImportUploadForm, TeacherByUsernameForm
+from decks.admin_forms import TeacherByUsernameForm
+from decks.admin_import import ImportWizardAdmin
 from decks.html import IMAGE_TYPES, clean_card_html, media_hashes
-from decks.importers.detect import FORMAT_LABELS
-from decks.importers.isolation import parse_upload_isolated
 from decks.importers.media import MediaRefused, media_file
-from decks.models import Card, CardState, Classroom, Deck, ImportUpload, Membership, ReviewLog
-from decks.services.classes import deck_classes_add, exam_clamp_apply
-from decks.services.clock import today_for_study
-from decks.services.imports import (
-    ImportRejected,
-    deck_import,
-    decks_titled,
-    import_limits,
-    import_plan,
-    import_upload_hold,
-)
-from decks.services.media import (
-    card_image_remove,
-    card_image_set,
-    files_removed_on_failure,
-    media_adopt,
-    media_unused_delete,
-)
-from decks.services.teachers import (
+from decks.models import Card, CardState, Classroom, Deck, Membership, ReviewLog
+from decks.selectors import (
     cards_editable_by,
     classes_taught_by,
     colleagues_of,
     decks_editable_by,
+)
+from decks.services.classes import class_save
+from decks.services.clock import today_for_study
+from decks.services.directions import (
+    deck_directions_apply,
+    sibling_retirement_sync,
+    sibling_sides_sync,
+)
+from decks.services.imports import import_limits
+from decks.services.media import (
+    card_image_remove,
+    card_image_set,
+    media_adopt,
+    media_unused_delete,
 )
 from decks.templatetags.cards import card_html, card_text
 from decks.views.exports import export_download
@@ -162,9 +156,13 @@ class CardInline(admin.TabularInline):
     # admin-cards.css the columns share the row and the text wraps inside them.
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4})}}
 
+    def get_queryset(self, request: HttpRequest):
+        # A reverse card follows its forward card: editing the forward one edits both.
+        return super().get_queryset(request).filter(direction=Card.Direction.FORWARD)
+
 
 @admin.register(Deck)
-class DeckAdmin(ProgressProtectedAdmin):
+class DeckAdmin(ImportWizardAdmin, ProgressProtectedAdmin):
     list_display = ("title", "slug", "owner", "card_count", "new_cards_per_day", "updated_at")
     search_fields = ("title", "description", "source")
     prepopulated_fields = {"slug": ("title",)}
@@ -219,6 +217,9 @@ class DeckAdmin(ProgressProtectedAdmin):
         super().save_related(request, form, formsets, change)
         if form.cleaned_data.get("add_teacher"):
             form.instance.editors.add(form.cleaned_data["add_teacher"])
+        # After the cards: switched on, or new cards added in a deck studied both ways.
+        if form.instance.both_directions or "both_directions" in form.changed_data:
+            deck_directions_apply(deck=form.instance)
 
     def save_model(self, request: HttpRequest, obj: Deck, form, change: bool) -> None:
         if not change and obj.owner_id is None:
@@ -231,6 +232,8 @@ class DeckAdmin(ProgressProtectedAdmin):
             changed = [*formset.new_objects, *(card for card, _ in formset.changed_objects)]
             if changed:
                 _card_media_sync(form.instance, changed, request.user)
+                sibling_sides_sync(cards=changed)
+                sibling_retirement_sync(cards=changed)
 
     @admin.display(description=_("cards"))
     def card_count(self, deck: Deck) -> int:
@@ -243,206 +246,6 @@ class DeckAdmin(ProgressProtectedAdmin):
     @admin.action(description=_("Export selected decks as Anki packages"), permissions=["view"])
     def export_apkg(self, request: HttpRequest, queryset):
         return export_download(list(queryset), "apkg")
-
-    def get_urls(self):
-        wrap = self.admin_site.admin_view
-        return [
-            path("import/", wrap(self.import_view), name="decks_deck_import"),
-            path(
-                "import/<uuid:upload_id>/into/<int:deck_id>/",
-                wrap(self.import_into_view),
-                name="decks_deck_import_into",
-            ),
-            path(
-                "import/done/<int:deck_id>/",
-                wrap(self.import_done_view),
-                name="decks_deck_import_done",
-            ),
-            path(
-                "import/<uuid:upload_id>/confirm/",
-                wrap(self.import_confirm_view),
-                name="decks_deck_import_confirm",
-            ),
-            *super().get_urls(),
-        ]
-
-    def _require_import_permission(self, request: HttpRequest) -> None:
-        if not (
-            request.user.has_perm("decks.add_card") and request.user.has_perm("decks.add_deck")
-        ):
-            raise PermissionDenied
-
-    def _context(self, request: HttpRequest, **extra) -> dict:
-        return {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": gettext("Import deck"),
-            **extra,
-        }
-
-    def import_view(self, request: HttpRequest) -> HttpResponse:
-        """Step 1: upload; the answer is the preview, and nothing is written yet."""
-        self._require_import_permission(request)
-        limits = import_limits()
-        form = ImportUploadForm(
-            request.POST or None,
-            request.FILES or None,
-            user=request.user,
-            max_bytes=limits.max_bytes,
-        )
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            data = upload.read()
-            deck = form.cleaned_data["deck"]
-            parsed = parse_upload_isolated(
-                data,
-                filename=upload.name,
-                format=form.cleaned_data["format"] or None,
-                limits=limits,
-            )
-            plan = import_plan(
-                parsed=parsed, deck=deck, new_title=form.cleaned_data["new_deck_title"]
-            )
-            pending = None
-            if plan.ok:
-                pending = import_upload_hold(
-                    teacher=request.user,
-                    now=timezone.now(),
-                    filename=upload.name[:255],
-                    data=data,
-                    format=form.cleaned_data["format"],
-                    deck=deck,
-                    new_deck_title=plan.deck_title if deck is None else "",
-                    media_members={sha256: media.member for sha256, media in parsed.media.items()},
-                )
-            return self._preview(request, plan=plan, filename=upload.name, pending=pending)
-        return TemplateResponse(
-            request, "admin/decks/deck/import_form.html", self._context(request, form=form)
-        )
-
-    def _preview(self, request: HttpRequest, *, plan, filename: str, pending) -> HttpResponse:
-        namesakes = []
-        if plan.deck is None:
-            namesakes = decks_titled(decks=decks_editable_by(request.user), title=plan.deck_title)
-        return TemplateResponse(
-            request,
-            "admin/decks/deck/import_preview.html",
-            self._context(
-                request,
-                title=gettext("Preview: %(file)s") % {"file": filename},
-                plan=plan,
-                filename=filename,
-                format_label=FORMAT_LABELS.get(plan.parsed.format or "", ""),
-                pending=pending,
-                namesakes=namesakes,
-                confirm_form=ImportConfirmForm(),
-            ),
-        )
-
-    def import_into_view(self, request: HttpRequest, upload_id, deck_id) -> HttpResponse:
-        """The preview again, for the same upload into an existing deck instead of a new one.
-
-        Offered when the new deck would share its name with a deck the teacher has: a
-        second import of a file then updates its deck instead of making a twin.
-        """
-        self._require_import_permission(request)
-        if request.method != "POST":
-            return redirect("admin:decks_deck_import")
-        pending = get_object_or_404(ImportUpload, pk=upload_id, uploaded_by=request.user)
-        deck = get_object_or_404(decks_editable_by(request.user), pk=deck_id)
-        parsed = parse_upload_isolated(
-            bytes(pending.data),
-            filename=pending.filename,
-            format=pending.format or None,
-            limits=import_limits(),
-        )
-        pending.deck, pending.new_deck_title = deck, ""
-        pending.save(update_fields=["deck", "new_deck_title"])
-        plan = import_plan(parsed=parsed, deck=deck)
-        return self._preview(request, plan=plan, filename=pending.filename, pending=pending)
-
-    def import_confirm_view(self, request: HttpRequest, upload_id) -> HttpResponse:
-        """Step 2: write everything in one transaction, or nothing."""
-        self._require_import_permission(request)
-        if request.method != "POST":
-            return redirect("admin:decks_deck_import")
-        form = ImportConfirmForm(request.POST)
-        form.is_valid()
-        try:
-            # The upload is locked and deleted in the import's transaction, so a double
-            # click or a second tab confirms it once; the other finds it gone (404). If
-            # anything in it fails, the files the import stored go too.
-            with files_removed_on_failure(), transaction.atomic():
-                pending = get_object_or_404(
-                    ImportUpload.objects.select_for_update(), pk=upload_id, uploaded_by=request.user
-                )
-                if (
-                    pending.deck_id
-                    and not decks_editable_by(request.user).filter(pk=pending.deck_id).exists()
-                ):
-                    raise PermissionDenied
-                _, result = deck_import(
-                    data=bytes(pending.data),
-                    filename=pending.filename,
-                    format=pending.format or None,
-                    owner=request.user,
-                    deck=pending.deck,
-                    new_title=pending.new_deck_title,
-                    retire_missing=form.cleaned_data.get("retire_missing", False),
-                )
-                pending.delete()
-        except ImportRejected as rejected:
-            for problem in rejected.problems:
-                messages.error(request, str(problem))
-            return redirect("admin:decks_deck_import")
-        messages.success(
-            request,
-            gettext(
-                "Imported %(file)s into “%(deck)s”: %(added)s added, %(updated)s updated, "
-                "%(unchanged)s unchanged, %(retired)s retired."
-            )
-            % {
-                "file": pending.filename,
-                "deck": result.deck.title,
-                "added": result.added,
-                "updated": result.updated,
-                "unchanged": result.unchanged,
-                "retired": result.retired,
-            },
-        )
-        return redirect(reverse("admin:decks_deck_import_done", args=[result.deck.pk]))
-
-    def import_done_view(self, request: HttpRequest, deck_id: int) -> HttpResponse:
-        """The import's last page: a deck reaches students only in a class, so offer them.
-
-        A teacher who stops at "imported" has a deck no student sees; ticking the classes
-        here is the step that makes the import worth anything.
-        """
-        self._require_import_permission(request)
-        deck = get_object_or_404(decks_editable_by(request.user), pk=deck_id)
-        taught = classes_taught_by(request.user).order_by("name")
-        if request.method == "POST":
-            chosen = taught.filter(pk__in=request.POST.getlist("classes")).exclude(decks=deck)
-            added = deck_classes_add(deck=deck, classrooms=chosen, today=today_for_study())
-            if added:
-                messages.success(
-                    request,
-                    gettext("“%(deck)s” is now in %(classes)s: its students can study it.")
-                    % {"deck": deck.title, "classes": ", ".join(c.name for c in added)},
-                )
-            return redirect(reverse("admin:decks_deck_change", args=[deck.pk]))
-        classes = [(classroom, classroom.decks.filter(pk=deck.pk).exists()) for classroom in taught]
-        return TemplateResponse(
-            request,
-            "admin/decks/deck/import_done.html",
-            self._context(
-                request,
-                title=gettext("Imported: %(deck)s") % {"deck": deck.title},
-                deck=deck,
-                classes=classes,
-                in_a_class=any(has for _, has in classes) or deck.classrooms.exists(),
-            ),
-        )
 
 
 class StudyStatusFilter(admin.SimpleListFilter):
@@ -471,12 +274,13 @@ class CardAdmin(ProgressProtectedAdmin):
         "deck", "front", "back", "pictures", "front_image", "remove_front_image",
         "back_image", "remove_back_image", "position", "tags", "retired_at", "key",
     )  # fmt: skip
-    list_display = ("front_text", "deck", "position", "tags", "retired_at")
+    list_display = ("front_text", "deck", "direction", "position", "tags", "retired_at")
     list_display_links = ("front_text",)
     # RelatedOnly: the filter lists only decks of cards this teacher may see.
     list_filter = (
         ("deck", admin.RelatedOnlyFieldListFilter),
         StudyStatusFilter,
+        "direction",
     )
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
@@ -522,6 +326,12 @@ class CardAdmin(ProgressProtectedAdmin):
             elif form.cleaned_data.get(f"remove_{side}_image"):
                 card_image_remove(card=obj, side=side)
         _card_media_sync(obj.deck, [obj], request.user)
+        # The other direction gets the same edit, sides swapped, keeping its own progress.
+        obj.refresh_from_db(fields=["front", "back", "tags", "retired_at", "sibling"])
+        sibling_sides_sync(cards=[obj])
+        sibling_retirement_sync(cards=[obj])
+        if obj.deck.both_directions:
+            deck_directions_apply(deck=obj.deck)
 
     @admin.display(description=_("Pictures and sound"))
     def pictures(self, card: Card) -> str:
@@ -548,7 +358,9 @@ class CardAdmin(ProgressProtectedAdmin):
         permissions=["change"],
     )
     def retire(self, request: HttpRequest, queryset):
-        count = queryset.filter(retired_at__isnull=True).update(retired_at=timezone.now())
+        selected = list(queryset.filter(retired_at__isnull=True).values_list("pk", flat=True))
+        count = Card.objects.filter(pk__in=selected).update(retired_at=timezone.now())
+        sibling_retirement_sync(cards=Card.objects.filter(pk__in=selected))
         self.message_user(
             request,
             ngettext("Retired %(count)s card.", "Retired %(count)s cards.", count)
@@ -557,7 +369,9 @@ class CardAdmin(ProgressProtectedAdmin):
 
     @admin.action(description=_("Bring selected cards back into study"), permissions=["change"])
     def restore(self, request: HttpRequest, queryset):
-        count = queryset.exclude(retired_at__isnull=True).update(retired_at=None)
+        selected = list(queryset.exclude(retired_at__isnull=True).values_list("pk", flat=True))
+        count = Card.objects.filter(pk__in=selected).update(retired_at=None)
+        sibling_retirement_sync(cards=Card.objects.filter(pk__in=selected))
         self.message_user(
             request,
             ngettext("Restored %(count)s card.", "Restored %(count)s cards.", count)
@@ -629,17 +443,12 @@ class ClassroomAdmin(admin.ModelAdmin):
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         classroom = form.instance
-        # The form offers only this teacher's decks; a co-teacher's decks stay assigned.
-        kept = (
-            list(classroom.decks.exclude(pk__in=decks_editable_by(request.user))) if change else []
-        )
-        super().save_related(request, form, formsets, change)
-        classroom.decks.add(*kept)
-        # A teacher who creates a class teaches it, so it never disappears from their list.
-        classroom.teachers.add(request.user)
-        if form.cleaned_data.get("add_teacher"):
-            classroom.teachers.add(form.cleaned_data["add_teacher"])
-        exam_clamp_apply(classroom=classroom, today=today_for_study())
+        with class_save(classroom=classroom, teacher=request.user, today=today_for_study()):
+            super().save_related(request, form, formsets, change)
+            # A teacher who creates a class teaches it, so it never disappears from their list.
+            classroom.teachers.add(request.user)
+            if form.cleaned_data.get("add_teacher"):
+                classroom.teachers.add(form.cleaned_data["add_teacher"])
 
 
 def view_on_site(request: HttpRequest, content_type_id: int, object_id: str) -> HttpResponse:

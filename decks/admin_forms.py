@@ -1,10 +1,13 @@
+from typing import cast
+
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from decks.importers.detect import FORMAT_LABELS, FORMATS
-from decks.services.teachers import decks_editable_by, teacher_named
+from decks.models import Deck
+from decks.selectors import decks_editable_by, teacher_named
 
 
 class ImportUploadForm(forms.Form):
@@ -12,7 +15,7 @@ class ImportUploadForm(forms.Form):
         label=_("File"), help_text=_("CSV, TSV, text export or Anki .apkg, up to 10 MB.")
     )
     deck = forms.ModelChoiceField(
-        queryset=None,
+        queryset=Deck.objects.none(),  # the teacher's own, set in __init__
         label=_("Deck"),
         required=False,
         empty_label=_("— a new deck —"),
@@ -34,7 +37,8 @@ class ImportUploadForm(forms.Form):
 
     def __init__(self, *args, user: AbstractBaseUser, max_bytes: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["deck"].queryset = decks_editable_by(user).order_by("title")
+        deck_field = cast(forms.ModelChoiceField, self.fields["deck"])
+        deck_field.queryset = decks_editable_by(user).order_by("title")
         self.max_bytes = max_bytes
 
     def clean_file(self):

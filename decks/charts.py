@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 
 from django.utils.dateformat import format as date_format
 from django.utils.dates import WEEKDAYS_ABBR
@@ -132,7 +133,7 @@ def heat_level(count: int, maximum: int) -> int:
     return min(HEAT_LEVELS, -(-HEAT_LEVELS * count // maximum))
 
 
-def _table(caption: str, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> SafeString:
+def _table(caption: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> SafeString:
     """The chart's numbers as a table inside <details>: its text alternative."""
     # Hundreds of rows for a year's heatmap: joined as strings, every cell escaped.
     body = SafeString(
@@ -252,6 +253,7 @@ def _x_ticks(ticks: Sequence[str]) -> SafeString:
             continue
         width = _text_width(tick)
         centre = LEFT + slot * (index + 0.5)
+        right: float
         if index == len(ticks) - 1:
             # Centred, the last label would run out of the chart.
             right, anchor = WIDTH - RIGHT, "end"
@@ -415,7 +417,7 @@ def stacked_bar_chart(
     slot = (WIDTH - LEFT - RIGHT) / max(len(bars), 1)
     parts = [_y_axis(top_value, step)]
     for index, bar in enumerate(bars):
-        base = TOP + plot_height
+        base: float = TOP + plot_height
         for value, one in zip(bar.values, series, strict=True):
             if value <= 0:
                 continue

@@ -5,7 +5,9 @@ from django.contrib.auth.models import User
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from decks.models import DeckSettings
+from decks.models import AnswerMode, DeckSettings
+from decks.services.answer_check import MAX_GIVEN_CHARS
+from decks.services.choices import OPTIONS
 from decks.services.scheduling import MAX_QUALITY, MIN_QUALITY
 
 RATING_LABELS = {
@@ -19,17 +21,73 @@ RATING_LABELS = {
 
 class AnswerForm(forms.Form):
     card = forms.IntegerField(min_value=1)
-    rating = forms.TypedChoiceField(coerce=int, choices=list(RATING_LABELS.items()))
+    rating = forms.TypedChoiceField(
+        coerce=int, choices=list(RATING_LABELS.items()), required=False, empty_value=None
+    )
+    # After a check found the answer wrong: "I was right", with the rating 3-5 given.
+    override_rating = forms.TypedChoiceField(
+        coerce=int, choices=[(r, r) for r in (3, 4, 5)], required=False, empty_value=None
+    )
     # How many answers the card had when shown, so a resent answer is applied once.
     seen = forms.IntegerField(min_value=0)
     # Server time in ms when the card was shown; gives the time taken without JavaScript.
     shown_at = forms.IntegerField(min_value=0, required=False)
+    # The student's way to answer, so the next card is offered the same way unread.
+    mode = forms.ChoiceField(choices=AnswerMode.choices, required=False)
+    # The check's signed verdict, when the answer was typed or picked.
+    verdict = forms.CharField(max_length=200, required=False)
 
-    def clean_rating(self) -> int:
-        rating = self.cleaned_data["rating"]
-        if not MIN_QUALITY <= rating <= MAX_QUALITY:
+    def clean(self) -> dict:
+        super().clean()
+        data = self.cleaned_data
+        rating, override = data.get("rating"), data.get("override_rating")
+        if (rating is None) == (override is None):
             raise forms.ValidationError(_("Rate from 1 to 5."))
-        return rating
+        data["overridden"] = override is not None
+        data["rating"] = override if override is not None else rating
+        if not MIN_QUALITY <= data["rating"] <= MAX_QUALITY:
+            raise forms.ValidationError(_("Rate from 1 to 5."))
+        data["mode"] = data.get("mode") or AnswerMode.SHOWN
+        return data
+
+
+class CheckForm(forms.Form):
+    """A typed or picked answer to be checked; nothing is recorded until it is rated."""
+
+    card = forms.IntegerField(min_value=1)
+    seen = forms.IntegerField(min_value=0)
+    shown_at = forms.IntegerField(min_value=0, required=False)
+    mode = forms.ChoiceField(choices=[(AnswerMode.TYPED, ""), (AnswerMode.CHOICE, "")])
+    # Empty is "I don't know".
+    given = forms.CharField(
+        required=False,
+        strip=False,
+        max_length=MAX_GIVEN_CHARS,
+        error_messages={
+            "max_length": _(
+                "That answer is too long to check (at most %(limit_value)d characters)."
+            )
+        },
+    )
+    dont_know = forms.BooleanField(required=False)
+    choice = forms.IntegerField(min_value=0, max_value=OPTIONS - 1, required=False)
+    # The options as shown, so the result can show them again.
+    option = forms.CharField(required=False)
+
+    def clean(self) -> dict:
+        super().clean()
+        data = self.cleaned_data
+        options = self.data.getlist("option") if hasattr(self.data, "getlist") else []
+        data["options"] = [o[: MAX_GIVEN_CHARS * 4] for o in options[:OPTIONS]]
+        if data.get("mode") == AnswerMode.CHOICE and (
+            data.get("choice") is None or len(data["options"]) != OPTIONS
+        ):
+            raise forms.ValidationError(_("Pick one of the four options."))
+        return data
+
+
+class AnswerModeForm(forms.Form):
+    mode = forms.ChoiceField(choices=AnswerMode.choices, label=_("Answer by"))
 
 
 class LoginForm(AuthenticationForm):
@@ -60,7 +118,8 @@ class SignUpForm(UserCreationForm):
         help_texts = {"email": _("Only to send you a link if you forget your password.")}
 
     def validate_password_for_user(self, user, **kwargs) -> None:
-        super().validate_password_for_user(user, password_field_name="password1")
+        # django-stubs' BaseUserCreationForm lacks Django's SetPasswordMixin, which defines it.
+        super().validate_password_for_user(user, password_field_name="password1")  # type: ignore[misc]
 
 
 class DeckSettingsForm(forms.ModelForm):

@@ -9,7 +9,7 @@ anything from elsewhere or point at a file the media view would not check.
 """
 
 import re
-from html import escape
+from html import escape, unescape
 
 import nh3
 
@@ -55,6 +55,7 @@ MEDIA_TAG = re.compile(
     rf'<img [^<>]*src="{_MEDIA_SOURCE["img"].pattern}"[^<>]*>'
     rf'|<audio [^<>]*src="{_MEDIA_SOURCE["audio"].pattern}"[^<>]*></audio>'
 )
+_TAG = re.compile(r"<[^>]+>")
 # nh3 keeps an element whose src it dropped; without a source it shows nothing.
 _SOURCELESS = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>|<audio(?![^>]*\ssrc=)[^>]*>.*?</audio>", re.S)
 
@@ -106,8 +107,6 @@ def text_to_html(text: str) -> str:
     return "<br>".join(lines)
 
 
-def list_to_html(items: list[str], *, ordered: bool = False) -> str:
-    """Render plain-text items as an HTML list."""
-    tag = "ol" if ordered else "ul"
-    body = "".join(f"<li>{escape(item.strip(), quote=False)}</li>" for item in items)
-    return f"<{tag}>{body}</{tag}>"
+def plain_text(html: str) -> str:
+    """A card side as one line of text: tags dropped, entities decoded, spaces collapsed."""
+    return " ".join(unescape(_TAG.sub(" ", html)).split())

@@ -6,7 +6,7 @@ from decimal import Decimal
 from html import unescape
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.html import strip_tags
@@ -16,6 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 def new_card_key() -> str:
     return uuid.uuid4().hex
+
+
+class AnswerMode(models.TextChoices):
+    """How a card was, or is to be, answered: shown and self-rated, typed, or picked."""
+
+    SHOWN = "shown", _("Show the answer")
+    TYPED = "typed", _("Type the answer")
+    CHOICE = "choice", _("Pick from four")
 
 
 class DeckManager(models.Manager["Deck"]):
@@ -55,6 +63,30 @@ class Deck(models.Model):
         default=20,
         help_text=_("How many unseen cards a student is shown per study day."),
     )
+    answer_mode = models.CharField(
+        _("way to answer"),
+        max_length=8,
+        choices=AnswerMode.choices,
+        default=AnswerMode.SHOWN,
+        db_default=AnswerMode.SHOWN,
+        help_text=_(
+            "How students answer this deck's cards until they pick a way of their own. "
+            "Answers too long to type are always shown."
+        ),
+    )
+    both_directions = models.BooleanField(
+        _("also study back to front"),
+        default=False,
+        help_text=_(
+            "Every card gets a reverse card that asks its back and answers with its front. "
+            "A card and its reverse are never shown on the same day; an edit to either "
+            "changes both, and each keeps its own progress. Off: the reverse cards leave "
+            "study with their progress kept."
+        ),
+    )
+    # Set once a card of the deck gets a reverse sibling (decks.services.directions): only
+    # then does the queue read the longer query that buries siblings for the day.
+    has_siblings = models.BooleanField(default=False, db_default=False, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -81,7 +113,8 @@ class CardQuerySet(models.QuerySet["Card"]):
         return self.filter(retired_at__isnull=True)
 
 
-class CardManager(models.Manager.from_queryset(CardQuerySet)):
+# django-stubs reads from_queryset() only when assigned at module level, not as a base.
+class CardManager(models.Manager.from_queryset(CardQuerySet)):  # type: ignore[misc]
     def get_by_natural_key(self, deck_slug: str, key: str) -> "Card":
         return self.get(deck__slug=deck_slug, key=key)
 
@@ -111,6 +144,30 @@ class Card(models.Model):
     # Retired cards leave study but keep every student's history; set by a re-import
     # that no longer contains them, or by a teacher.
     retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+
+    class Direction(models.TextChoices):
+        FORWARD = "forward", _("front to back")
+        REVERSE = "reverse", _("back to front")
+
+    # A reverse card is a card of its own (its own schedule for each student, in the same
+    # queue) whose sides are its forward card's swapped; each names the other as sibling,
+    # and decks.services.directions keeps their sides in step. Never shown on the day the
+    # other was answered.
+    direction = models.CharField(
+        _("direction"),
+        max_length=8,
+        choices=Direction.choices,
+        default=Direction.FORWARD,
+        db_default=Direction.FORWARD,
+    )
+    sibling = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("other direction"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -142,7 +199,7 @@ class Card(models.Model):
     def natural_key(self) -> tuple[str, str]:
         return (*self.deck.natural_key(), self.key)
 
-    natural_key.dependencies = ["decks.deck"]
+    natural_key.dependencies = ["decks.deck"]  # type: ignore[attr-defined]  # Django's way
 
     @property
     def tag_list(self) -> list[str]:
@@ -326,6 +383,18 @@ class ReviewLog(models.Model):
     # False for the repeats of the same day, which SM-2 logs but does not schedule by.
     scheduled = models.BooleanField(default=True)
     time_taken_ms = models.PositiveIntegerField(null=True, blank=True)
+    # How the answer was given, and for a typed or picked one what the check found:
+    # statistics tell checked answers from self-rated ones by these.
+    # Database defaults, so writers that do not name them (raw SQL, COPY) stay right.
+    answered_by = models.CharField(
+        max_length=8,
+        choices=AnswerMode.choices,
+        default=AnswerMode.SHOWN,
+        db_default=AnswerMode.SHOWN,
+    )
+    checked_correct = models.BooleanField(null=True, blank=True)
+    # The student said "I was right" against the check (a typo it missed).
+    overridden = models.BooleanField(default=False, db_default=False)
     repetitions_before = models.PositiveIntegerField()
     easiness_before = models.DecimalField(max_digits=4, decimal_places=2)
     interval_before = models.PositiveIntegerField()
@@ -346,6 +415,13 @@ class ReviewLog(models.Model):
             models.Index(fields=["student", "deck", "study_day"], name="reviewlog_day"),
             # The statistics page reads a student's last days over all their decks.
             models.Index(fields=["student", "study_day"], name="reviewlog_student_day"),
+            # Checked answers (typed or picked), which honest recall figures read; partial,
+            # so shown answers, most of the log, neither fill nor slow it.
+            models.Index(
+                fields=["student", "study_day"],
+                condition=~models.Q(answered_by="shown"),
+                name="reviewlog_checked_day",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -355,6 +431,12 @@ class ReviewLog(models.Model):
         if self.pk is not None and not self._state.adding:
             raise ValueError("Review logs are append-only.")
         super().save(*args, **kwargs)
+
+
+# The auth group whose members are teachers: they use the admin for their decks and classes.
+# Here, beside the models, because both the reads (`decks.selectors`) and the service that
+# keeps the group's permissions (`decks.services.teachers`) name it.
+TEACHERS_GROUP = "Teachers"
 
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -503,6 +585,14 @@ class DeckSettings(models.Model):
     reviews_per_day = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Reviews of seen cards a day; empty for no limit."
     )
+    answer_mode = models.CharField(
+        max_length=8,
+        choices=AnswerMode.choices,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="How this student answers this deck's cards; empty for the deck's way.",
+    )
 
     class Meta:
         constraints = [
@@ -511,6 +601,156 @@ class DeckSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} / {self.deck}"
+
+
+class ClassTest(models.Model):
+    """A practice test a teacher sets for a class: which decks, how many questions, when.
+
+    Students take it as a `Practice` of kind test, as often as they like while it is open;
+    like every practice it never moves anyone's schedule.
+    """
+
+    classroom = models.ForeignKey(
+        Classroom, on_delete=models.CASCADE, related_name="tests", verbose_name=_("class")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    decks = models.ManyToManyField(Deck, related_name="+", verbose_name=_("decks"))
+    question_count = models.PositiveSmallIntegerField(
+        _("number of questions"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(200)],
+    )
+    opens_on = models.DateField(_("from"))
+    closes_on = models.DateField(_("until"), help_text=_("The last day it can be taken."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("set by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens_on", "title"]
+        verbose_name = _("class test")
+        verbose_name_plural = _("class tests")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")),
+                name="classtest_closes_after_it_opens",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.classroom}: {self.title}"
+
+    def is_open(self, today) -> bool:
+        return self.opens_on <= today <= self.closes_on
+
+
+class Practice(models.Model):
+    """One round of practice beyond the day's queue, or one practice test.
+
+    Its questions are drawn when it starts and kept with every answer given, so a test's
+    result can be shown again and the class pages can count checked answers per card.
+    Nothing here is read by the SM-2 schedule, the daily queue or the leaderboards.
+    """
+
+    class Kind(models.TextChoices):
+        PRACTICE = "practice", _("practice")
+        TEST = "test", _("test")
+
+    class Order(models.TextChoices):
+        HARDEST = "hardest", _("hardest first")
+        ALL = "all", _("all cards")
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="practices",
+        db_index=False,
+        verbose_name=_("student"),
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    # One deck, or (for a test over all decks of a class) none and the class.
+    deck = models.ForeignKey(
+        Deck, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("deck"),
+    )  # fmt: skip
+    classroom = models.ForeignKey(
+        Classroom, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("class"),
+    )  # fmt: skip
+    class_test = models.ForeignKey(
+        ClassTest, null=True, blank=True, on_delete=models.CASCADE, related_name="attempts",
+        verbose_name=_("class test"),
+    )  # fmt: skip
+    # How practice asks (shown, typed, choice); empty for a test, which mixes typed and choice.
+    way = models.CharField(_("way of answering"), max_length=8, blank=True)
+    order = models.CharField(_("order"), max_length=8, choices=Order.choices, blank=True)
+    question_count = models.PositiveSmallIntegerField(_("questions"))
+    correct_count = models.PositiveSmallIntegerField(_("right"), default=0)
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("practice")
+        verbose_name_plural = _("practices")
+        indexes = [
+            models.Index(fields=["student", "kind", "started_at"], name="practice_student_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} {self.kind} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+    @property
+    def score_percent(self) -> int:
+        return round(100 * self.correct_count / self.question_count) if self.question_count else 0
+
+
+class PracticeQuestion(models.Model):
+    """One card asked in a practice or test, how it was asked, and the answer given."""
+
+    class Way(models.TextChoices):
+        SHOWN = "shown", _("shown")
+        TYPED = "typed", _("typed")
+        CHOICE = "choice", _("multiple choice")
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField()
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="+")
+    way = models.CharField(max_length=8, choices=Way.choices)
+    # The right answer as the card had it when asked: a later edit does not rewrite a result.
+    expected = models.TextField()
+    # The four options of a multiple-choice question, as card HTML, in the order shown.
+    options = models.JSONField(default=list, blank=True)
+    given = models.TextField(blank=True)
+    # None until answered. For "shown" it is the student's own word, not a check.
+    correct = models.BooleanField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["practice", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "position"], name="practicequestion_position_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice} #{self.position}: {self.card}"
+
+    @property
+    def checked(self) -> bool:
+        """Whether Stamp judged the answer (typed or picked), not the student."""
+        return self.way != self.Way.SHOWN
 
 
 class Reminder(models.Model):

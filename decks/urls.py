@@ -1,6 +1,6 @@
-from django.urls import include, path, re_path
+from django.urls import path, re_path
 
-from decks.views import account, classes, media, offline, study
+from decks.views import account, classes, media, offline, practice, statistics, study
 
 urlpatterns = [
     path("", study.home, name="home"),
@@ -16,6 +16,8 @@ urlpatterns = [
     path("decks/<slug:slug>/study/", study.study, name="study"),
     path("decks/<slug:slug>/options/", study.deck_options, name="deck_options"),
     path("decks/<slug:slug>/study/answer/", study.study_answer, name="study_answer"),
+    path("decks/<slug:slug>/study/check/", study.study_check, name="study_check"),
+    path("decks/<slug:slug>/study/mode/", study.study_mode, name="study_mode"),
     path("decks/<slug:slug>/study/next/", study.study_next, name="study_next"),
     path("decks/<slug:slug>/study/undo/", study.study_undo, name="study_undo"),
     path("decks/<slug:slug>/study/pack/", offline.study_pack_view, name="study_pack"),
@@ -23,8 +25,16 @@ urlpatterns = [
     path(
         "decks/<slug:slug>/export.apkg", study.deck_export, {"fmt": "apkg"}, name="deck_export_apkg"
     ),
-    path("accounts/signup/", study.signup, name="signup"),
-    path("profile/", classes.profile, name="profile"),
+    path("decks/<slug:slug>/practice/", practice.practice_start, name="practice_start"),
+    path("decks/<slug:slug>/test/", practice.deck_test_start, name="deck_test_start"),
+    path("practice/", practice.practice_list, name="practice_list"),
+    path("practice/<int:pk>/", practice.practice_page, name="practice"),
+    path("practice/<int:pk>/answer/", practice.practice_answer, name="practice_answer"),
+    path("classes/<int:pk>/test/", practice.class_test_start, name="class_test_start"),
+    path("classes/<int:pk>/tests/", classes.class_tests_view, name="class_tests"),
+    path("classes/<int:pk>/tests/new/", classes.class_test_new, name="class_test_new"),
+    path("accounts/signup/", account.signup, name="signup"),
+    path("profile/", account.profile, name="profile"),
     path("account/", account.account, name="account"),
     path("account/export.json", account.account_export, name="account_export"),
     path("account/delete/", account.account_delete_view, name="account_delete"),
@@ -51,5 +61,6 @@ urlpatterns = [
         classes.class_student_view,
         name="class_student",
     ),
-    path("", include("decks.urls_statistics")),
+    path("statistics/", statistics.statistics, name="statistics"),
+    path("statistics/<slug:slug>/", statistics.statistics, name="deck_statistics"),
 ]

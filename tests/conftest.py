@@ -1,13 +1,16 @@
-"""Small helpers that make test data."""
+"""Small helpers that make test data, and the fixtures every test shares."""
 
 import os
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
 from itertools import count
+from pathlib import Path
 
 import pytest
 import time_machine
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
@@ -24,8 +27,10 @@ from decks.services.study import (
     queue_snapshot,
     review_record,
 )
+from decks.services.teachers import TEACHERS_GROUP, teachers_group_ensure
 from tests.media_samples import png
 
+ROOT = Path(__file__).resolve().parents[1]
 _serial = count(1)
 
 # The study package's test seams (the answer write path fixture among them), for every test.
@@ -66,6 +71,14 @@ def pytest_configure(config) -> None:
 def make_user(username: str | None = None, *, password: str = "pass-word-123", **extra) -> User:
     username = username or f"student{next(_serial)}"
     return User.objects.create_user(username=username, password=password, **extra)
+
+
+def make_teacher(username: str = "tess") -> User:
+    """A teacher as the admin knows one: staff, in the Teachers group."""
+    teachers_group_ensure()
+    teacher = make_user(username, is_staff=True)
+    teacher.groups.add(Group.objects.get(name=TEACHERS_GROUP))
+    return teacher
 
 
 def make_deck(title: str | None = None, *, cards: int = 0, **extra) -> Deck:
@@ -185,8 +198,11 @@ def answer_card(
     seen_reviews: int | None = None,
     now: datetime | None = None,
     time_taken_ms: int | None = None,
+    **how,
 ) -> ReviewOutcome:
     """Record `student`'s answer to `card` the production way: its one read, then its write.
+
+    `how` is how the answer was given (`answered_by`, `checked_correct`, `overridden`).
 
     The student must be allowed to study the card's deck (enrolled, owner, editor,
     teacher). `seen_reviews` is the card's answer count when shown; by default its count
@@ -207,4 +223,20 @@ def answer_card(
         seen_reviews=seen_reviews,
         now=now,
         time_taken_ms=time_taken_ms,
+        **how,
+    )
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """manage.py in a process of its own, its settings read from `env` as a deployment's are."""
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL", "SECRET_KEY"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )

@@ -1,11 +1,13 @@
 """The settings module is driven by the environment; production values pass check --deploy."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from accountmanagement.settings import env_int
+from tests.conftest import ROOT, run_manage
+
 PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "a-long-random-production-secret-key-for-the-deploy-check-0123456789",
@@ -13,20 +15,6 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://stamp@db.example.org:5432/stamp",
     "REDIS_URL": "redis://cache.example.org:6379/0",
 }
-
-
-def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL", "SECRET_KEY"}
-    }
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_production_settings_pass_the_deploy_check():
@@ -105,3 +93,26 @@ def test_without_a_bucket_media_are_files_under_media_root():
     )
     result = run_manage("shell", "--no-imports", "-c", code, env=PRODUCTION)
     assert result.stdout.strip() == "FileSystemStorage"
+
+
+def test_a_whole_number_setting_reads_the_environment(monkeypatch):
+    monkeypatch.setenv("STAMP_TEST_NUMBER", "42")
+    assert env_int("STAMP_TEST_NUMBER", 7) == 42
+
+
+def test_an_unset_whole_number_setting_keeps_its_default(monkeypatch):
+    monkeypatch.delenv("STAMP_TEST_NUMBER", raising=False)
+    assert env_int("STAMP_TEST_NUMBER", 7) == 7
+
+
+def test_a_whole_number_setting_that_is_not_a_number_names_the_variable(monkeypatch):
+    monkeypatch.setenv("STAMP_TEST_NUMBER", "20 MB")
+    with pytest.raises(ImproperlyConfigured, match="STAMP_TEST_NUMBER must be a whole number"):
+        env_int("STAMP_TEST_NUMBER", 7)
+
+
+def test_email_use_tls_is_a_yes_or_no_like_every_other_switch():
+    code = "from django.conf import settings; print(settings.MAILERS['default']['OPTIONS'])"
+    env = {**PRODUCTION, "EMAIL_USE_TLS": "true"}
+    result = run_manage("shell", "--no-imports", "-c", code, env=env)
+    assert "'use_tls': True" in result.stdout, result.stderr

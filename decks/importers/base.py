@@ -25,6 +25,9 @@ class CardRecord:
     tags: tuple[str, ...] = ()
     line: int | None = None  # 1-based line of the source where the card starts
     entry: str | None = None  # where the card comes from when a line can't say: "note 3"
+    # The record before this one, front and back swapped (the second card of Anki's
+    # "Basic (and reversed card)"): imported as that card's reverse sibling.
+    reverse: bool = False
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import zipfile
 from pathlib import PurePosixPath
 
 from decks.importers import csv as csv_importer
-from decks.importers.apkg import ByteBudget, PackageError, is_unsafe_name, read_member
+from decks.importers.archive import ByteBudget, PackageError, is_unsafe_name, read_member
 from decks.importers.base import ImportLimits, ParseResult, human_size
 from decks.importers.decoding import decode_text
 from decks.importers.media import MediaCollector

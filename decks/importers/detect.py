@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from decks.importers import apkg, bundle, flashcard_site, notes, qa_blocks, quizlet
 from decks.importers import csv as csv_importer
+from decks.importers.archive import zip_names
 from decks.importers.base import (
     DEFAULT_LIMITS,
     CardRecord,
@@ -104,7 +105,7 @@ def detect_format(data: bytes, filename: str) -> str:
     """The format of an upload from its bytes, with the file name as a tie-breaker."""
     extension = PurePath(filename).suffix.lower()
     if data.startswith(_ZIP_MAGIC):
-        names = apkg.zip_names(data)
+        names = zip_names(data)
         is_package = extension in ANKI_EXTENSIONS or any(n in apkg.COLLECTIONS for n in names)
         return "zip" if not is_package and bundle.table_members(names) else "apkg"
     if extension in ANKI_EXTENSIONS:
@@ -272,7 +273,7 @@ def readable_formats() -> str:
 
 
 def _office_kind(data: bytes) -> str | None:
-    names = apkg.zip_names(data)
+    names = zip_names(data)
     if any(name.startswith("xl/") for name in names):
         return gettext("an Excel workbook")
     if any(name.startswith("word/") for name in names):

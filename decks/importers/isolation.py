@@ -97,6 +97,7 @@ def parse_upload_isolated(
 
 
 def _parse_in_child(send, scratch, data, filename, format, limits, budget: ParseBudget) -> None:
+    outcome: tuple[str, object]
     try:
         _limit_self(budget)
         tempfile.tempdir = scratch

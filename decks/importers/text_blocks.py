@@ -9,6 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from html import escape
+from typing import cast
 
 from decks.html import clean_card_html
 from decks.importers.base import Problem
@@ -265,7 +266,7 @@ def _add_numbered_item(
         and isinstance(blocks[-1], Paragraph)
         and not blocks[-1].text.endswith(":")
     ):
-        recovered.insert(0, ListItem(blocks.pop().text))
+        recovered.insert(0, ListItem(cast(Paragraph, blocks.pop()).text))
     start = position - len(recovered)
     blocks.append(ItemList(True, [*recovered, item], start=start))
     if start != 1:

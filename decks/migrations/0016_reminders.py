@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('decks', '0013_verbose_names'),
+        ('decks', '0015_practice'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

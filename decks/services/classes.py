@@ -1,6 +1,8 @@
 """Classes: joining with a code, leaving, and what a class changes about studying."""
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -16,6 +18,7 @@ from decks.models import (
     StudentProfile,
     new_join_code,
 )
+from decks.selectors import decks_editable_by
 from decks.services.clock import today_for_study
 from decks.services.scheduling import clamp_to_exam
 
@@ -87,6 +90,22 @@ def class_create(
     return classroom
 
 
+@contextmanager
+def class_save(*, classroom: Classroom, teacher: AbstractBaseUser, today: date) -> Iterator[None]:
+    """Wrap the saving of `classroom`'s form by `teacher` (the class page's or the admin's).
+
+    The form offers only the decks `teacher` may edit, so saving it would drop a
+    co-teacher's decks from the class: those stay. Then the class's exam brings forward
+    what its students have scheduled past it (a new exam date, decks just ticked). All of
+    it in one transaction with the save.
+    """
+    with transaction.atomic():
+        kept = list(classroom.decks.exclude(pk__in=decks_editable_by(teacher)))
+        yield
+        classroom.decks.add(*kept)
+        exam_clamp_apply(classroom=classroom, today=today)
+
+
 def deck_classes_add(*, deck: Deck, classrooms, today: date) -> list[Classroom]:
     """Put `deck` in each class, so its students study it from now on.
 
@@ -102,7 +121,11 @@ def deck_classes_add(*, deck: Deck, classrooms, today: date) -> list[Classroom]:
 
 
 def upcoming_exam_for(*, student_id: int, deck_id: int, today: date) -> date | None:
-    """The earliest exam still ahead in a class of this student that studies this deck."""
+    """The earliest exam still ahead in a class of this student that studies this deck.
+
+    The rule as the ORM states it; the answer's read in `decks.services.study` states it
+    in SQL, and tests/services/study/test_parity.py keeps the two in step.
+    """
     return Classroom.objects.filter(
         students__pk=student_id, decks__pk=deck_id, exam_date__gt=today
     ).aggregate(exam=Min("exam_date"))["exam"]

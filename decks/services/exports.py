@@ -1,4 +1,4 @@
-"""Taking a deck back out: CSV for spreadsheets, .apkg for Anki."""
+"""Taking a deck back out: CSV for spreadsheets, .apkg for Anki; a class's progress as CSV."""
 
 import csv
 import hashlib
@@ -6,7 +6,7 @@ import io
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from html import escape
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
@@ -15,7 +15,8 @@ import genanki
 from django.core.files.storage import default_storage
 
 from decks.html import MEDIA_EXTENSIONS, MEDIA_URL, clean_card_html, media_hashes
-from decks.models import Deck
+from decks.models import Card, Deck
+from decks.services.progress import StudentProgress
 
 # Spreadsheet apps run a cell that starts with one of these as a formula (OWASP "CSV
 # injection"); a leading apostrophe makes it text. The CSV importer strips it again.
@@ -38,6 +39,28 @@ def csv_row(values: Iterable[object]) -> list[str]:
     return [csv_cell(str(value)) for value in values]
 
 
+def class_progress_csv(rows: Sequence[StudentProgress]) -> str:
+    """The teacher's progress page as CSV, one row per student and a column per deck.
+
+    With a BOM, so Excel reads the accents; every cell escaped by `csv_row`, as a
+    student's name is typed by the student. The decks' columns follow the first row's.
+    """
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    decks = [m.deck.title for m in rows[0].mastery] if rows else []
+    writer.writerow(csv_row(
+        ["student", "username", "last studied", "due", "streak", "reviews this week", "seen",
+         "can recall", *[f"mastered: {title}" for title in decks]]
+    ))  # fmt: skip
+    for r in rows:
+        writer.writerow(csv_row(
+            [r.name, r.username, r.last_studied or "", r.due, r.streak, r.reviews_this_week,
+             r.seen, r.can_recall, *[f"{m.mastered}/{m.cards}" for m in r.mastery]]
+        ))  # fmt: skip
+    return out.getvalue()
+
+
 def deck_csv_chunks(deck: Deck) -> Iterator[bytes]:
     """The deck's active cards as CSV, a row at a time: UTF-8 with a BOM so Excel reads the
     accents. A download streams these, so a large deck never sits in memory whole."""
@@ -52,7 +75,7 @@ def deck_csv_chunks(deck: Deck) -> Iterator[bytes]:
 
     writer.writerow(CSV_HEADER)
     yield "\ufeff".encode() + take()
-    for card in deck.cards.active().order_by("position", "id").iterator(chunk_size=500):
+    for card in _exported_cards(deck).iterator(chunk_size=500):
         front, back = clean_card_html(card.front), clean_card_html(card.back)
         writer.writerow(csv_row([front, back, card.tags]))
         yield take()
@@ -69,18 +92,36 @@ def _stable_id(*parts: str) -> int:
     return (1 << 30) + int.from_bytes(digest[:4], "big") % (1 << 30)
 
 
-def _anki_model(deck: Deck) -> genanki.Model:
+def _exported_cards(deck: Deck):
+    """The deck's active cards, less the reverse cards that follow a card: an export
+    holds each note once (a CSV imported into a deck studied both ways, or an Anki
+    "and reversed" note, makes the reverse again)."""
+    return (
+        deck.cards.active()
+        .exclude(direction=Card.Direction.REVERSE, sibling__isnull=False)
+        .order_by("position", "id")
+    )
+
+
+_CARD_1 = {"name": "Card 1", "qfmt": "{{Front}}", "afmt": '{{FrontSide}}<hr id="answer">{{Back}}'}
+_CARD_2 = {"name": "Card 2", "qfmt": "{{Back}}", "afmt": '{{FrontSide}}<hr id="answer">{{Front}}'}
+
+
+def _anki_model(deck: Deck, *, reversed_too: bool = False) -> genanki.Model:
+    """Anki's Basic, or with `reversed_too` its "Basic (and reversed card)": a card with
+    a reverse sibling leaves as the note Anki studies both ways."""
+    if reversed_too:
+        return genanki.Model(
+            _stable_id("stamp-model", "basic-and-reversed-with-tags"),
+            "Stamp Basic (and reversed card)",
+            fields=[{"name": "Front"}, {"name": "Back"}],
+            templates=[_CARD_1, _CARD_2],
+        )
     return genanki.Model(
         _stable_id("stamp-model", "basic-with-tags"),
         "Stamp Basic",
         fields=[{"name": "Front"}, {"name": "Back"}],
-        templates=[
-            {
-                "name": "Card 1",
-                "qfmt": "{{Front}}",
-                "afmt": '{{FrontSide}}<hr id="answer">{{Back}}',
-            }
-        ],
+        templates=[_CARD_1],
     )
 
 
@@ -89,12 +130,18 @@ def deck_apkg_file(deck: Deck) -> BinaryIO:
     picture and sound they show: an open temporary file, gone when closed, which a
     download streams from disk."""
     model = _anki_model(deck)
+    both_ways = _anki_model(deck, reversed_too=True)
+    reversed_cards = set(
+        deck.cards.active()
+        .filter(direction=Card.Direction.REVERSE, sibling__isnull=False)
+        .values_list("sibling_id", flat=True)
+    )
     anki_deck = genanki.Deck(_stable_id("stamp-deck", deck.slug), deck.title)
     names = anki_media_names(deck)
-    for card in deck.cards.active().order_by("position", "id").iterator(chunk_size=500):
+    for card in _exported_cards(deck).iterator(chunk_size=500):
         anki_deck.add_note(
             genanki.Note(
-                model=model,
+                model=both_ways if card.pk in reversed_cards else model,
                 # Anki runs script in card fields; only the allow-list leaves the app.
                 fields=[
                     to_anki_html(clean_card_html(card.front), names),

@@ -21,6 +21,12 @@ from decks.importers.base import CardRecord, ImportLimits, ParseResult, Problem,
 from decks.importers.isolation import parse_upload_isolated
 from decks.importers.media import MediaFile
 from decks.models import Card, CardState, Deck, ImportUpload
+from decks.services.directions import (
+    deck_directions_apply,
+    reverse_cards_ensure,
+    sibling_retirement_sync,
+    sibling_sides_sync,
+)
 from decks.services.media import files_removed_on_failure, media_adopt, media_store
 
 
@@ -68,6 +74,9 @@ class ImportPlan:
     unchanged: list[Card] = field(default_factory=list)
     missing: list[Card] = field(default_factory=list)
     missing_with_progress: set[int] = field(default_factory=set)
+    # Fronts (front_key) of the records whose next record is their reverse: their cards
+    # get a reverse sibling instead of a second, unlinked card.
+    reversed_fronts: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -123,11 +132,16 @@ def import_plan(*, parsed: ParseResult, deck: Deck | None, new_title: str = "") 
     plan = ImportPlan(parsed=parsed, deck=deck, deck_title=title)
     existing: dict[str, Card] = {}
     if deck is not None:
-        for card in deck.cards.all():
+        # Reverse cards follow their forward card (decks.services.directions), never a file.
+        for card in deck.cards.filter(direction=Card.Direction.FORWARD):
             existing.setdefault(front_key(card.front), card)
     seen: set[str] = set()
+    previous_key = None
     for record in parsed.cards:
-        key = front_key(record.front)
+        if record.reverse and previous_key is not None:
+            plan.reversed_fronts.append(previous_key)
+            continue
+        key = previous_key = front_key(record.front)
         seen.add(key)
         card = existing.get(key)
         if card is not None:
@@ -256,17 +270,42 @@ def _apply(
     )
     retired = 0
     if retire_missing and plan.missing:
-        retired = Card.objects.filter(pk__in=[c.pk for c in plan.missing]).update(
+        missing = [c.pk for c in plan.missing]
+        retired = Card.objects.filter(pk__in=missing).update(retired_at=now, updated_at=now)
+        # Their reverse cards leave study with them (not counted: the teacher sees cards).
+        Card.objects.filter(sibling__in=missing, direction=Card.Direction.REVERSE).update(
             retired_at=now, updated_at=now
         )
+    reverses_made = _both_directions_apply(deck, plan, new_cards=new_cards, changed=changed)
     Deck.objects.filter(pk=deck.pk).update(updated_at=now)
     return ImportResult(
         deck=deck,
-        added=len(new_cards),
+        added=len(new_cards) + reverses_made,
         updated=len(changed),
         unchanged=len(plan.unchanged),
         retired=retired,
     )
+
+
+def _both_directions_apply(
+    deck: Deck, plan: ImportPlan, *, new_cards: list[Card], changed: list[Card]
+) -> int:
+    """Reverse siblings after an import: the file's reversed notes get theirs, an edited
+    card's reverse follows the edit (keeping its progress), and a deck studied both ways
+    gives its new cards theirs. Returns the reverse cards made."""
+    made = 0
+    if plan.reversed_fronts:
+        by_front = {front_key(card.front): card for card in (*new_cards, *changed, *plan.unchanged)}
+        forwards = [by_front[key] for key in plan.reversed_fronts if key in by_front]
+        made += reverse_cards_ensure(cards=forwards)
+        Card.objects.filter(
+            pk__in=[c.sibling_id for c in forwards], retired_at__isnull=False
+        ).update(retired_at=None, updated_at=timezone.now())
+    sibling_sides_sync(cards=changed)
+    sibling_retirement_sync(cards=changed)
+    if deck.both_directions:
+        made += deck_directions_apply(deck=deck)
+    return made
 
 
 def import_uploads_purge(*, now: datetime) -> int:

@@ -6,15 +6,18 @@ cards and recall rate.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
 from decks.models import Classroom, DailyActivity
+from decks.selectors import is_class_teacher
+from decks.services.checked import CheckedRecall, checked_recall_by_student
 from decks.services.classes import display_name
 
 PERIODS = {"week": _("This week"), "month": _("This month"), "all": _("All time")}
@@ -25,6 +28,8 @@ SORTABLE = {
     "streak": _("Streak"),
     "mastered": _("Mastered"),
     "recall": _("Recall"),
+    # Recall from typed or picked answers, which the app checked (decks.services.checked).
+    "checked": _("Checked recall"),
 }
 ANONYMOUS = _("Anonymous student")
 
@@ -69,6 +74,8 @@ class LeaderboardRow:
     mastered: int = 0
     learned_answers: int = 0
     learned_recalled: int = 0
+    checked_answers: int = 0
+    checked_right: int = 0
     rank: int = 0
 
     @property
@@ -77,9 +84,9 @@ class LeaderboardRow:
             return None
         return self.learned_recalled / self.learned_answers
 
-
-def is_class_teacher(user: AbstractBaseUser, classroom: Classroom) -> bool:
-    return classroom.teachers.filter(pk=user.pk).exists()
+    @property
+    def checked(self) -> float | None:
+        return self.checked_right / self.checked_answers if self.checked_answers else None
 
 
 def _sort_value(row: LeaderboardRow, sort: str):
@@ -123,6 +130,12 @@ def class_leaderboard(
         .annotate(m=Sum("mastered_delta"))
         .values_list("student_id", "m")
     )
+    checked = checked_recall_by_student(
+        student_ids=[s.pk for s in students],
+        deck_ids=classroom.decks.values_list("id", flat=True),
+        since=start,
+        today=today,
+    )
     days_by_student: dict[int, list[date]] = defaultdict(list)
     for student_id, day in activity.values_list("student_id", "day").distinct():
         days_by_student[student_id].append(day)
@@ -135,7 +148,7 @@ def class_leaderboard(
             name = student.get_full_name() or student.get_username()
         else:
             name = str(ANONYMOUS) if hidden and not own else display_name(student)
-        figures = sums.get(student.pk, {})
+        figures: Mapping[str, Any] = sums.get(student.pk, {})
         rows.append(
             LeaderboardRow(
                 name=name,
@@ -148,6 +161,8 @@ def class_leaderboard(
                 learned_recalled=figures.get("learned_recalled") or 0,
                 streak=study_streak(days_by_student[student.pk], today),
                 mastered=max(0, mastered.get(student.pk) or 0),
+                checked_answers=checked.get(student.pk, CheckedRecall()).answers,
+                checked_right=checked.get(student.pk, CheckedRecall()).right,
             )
         )
     # Within a tie, who learned more new cards stands higher in the list (not in rank).

@@ -24,7 +24,7 @@ from decks.html import MEDIA_EXTENSIONS, clean_card_html, image_html, media_hash
 from decks.importers.base import ImportLimits
 from decks.importers.media import IMAGE_TAG, MediaFile, MediaRefused, media_file
 from decks.models import Card, Deck, Media, media_storage_name
-from decks.services.teachers import decks_editable_by
+from decks.selectors import decks_editable_by
 
 # Longer than any import's transaction: files younger than this may be about to get a row.
 PURGE_GRACE = timedelta(hours=1)

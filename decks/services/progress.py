@@ -2,11 +2,21 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Avg, Count, Max, Q, Sum
 
-from decks.models import Card, CardState, Classroom, DailyActivity, Deck, ReviewLog
+from decks.models import (
+    AnswerMode,
+    Card,
+    CardState,
+    Classroom,
+    DailyActivity,
+    Deck,
+    PracticeQuestion,
+    ReviewLog,
+)
+from decks.services.checked import CheckedRecall, checked_recall_by_student
 from decks.services.leaderboard import period_start, study_streak
 from decks.services.scheduling import MIN_EASINESS_HUNDREDTHS, PASSING_QUALITY
 
@@ -38,6 +48,8 @@ class StudentProgress:
     can_recall: int = 0
     cards: int = 0  # the class decks' active cards: what "seen" and "can recall" count from
     mastery: list[DeckMastery] = field(default_factory=list)
+    # "Can recall" and mastery rest on self-ratings; this is what checks found.
+    checked: CheckedRecall = field(default_factory=CheckedRecall)
 
 
 @dataclass(frozen=True)
@@ -118,7 +130,11 @@ def class_progress(
         row = rows[state["student_id"]]
         row.due, row.seen, row.can_recall = state["due"], state["seen"], state["recall"]
         row.last_studied = state["last"]
+    checked = checked_recall_by_student(
+        student_ids=list(rows), deck_ids=[deck.pk for deck in decks]
+    )
     for row in rows.values():
+        row.checked = checked.get(row.student_id, CheckedRecall())
         row.streak = study_streak(days[row.student_id], today)
         row.reviews_this_week = week.get(row.student_id) or 0
         row.cards = sum(cards.values())
@@ -140,22 +156,77 @@ class ItemFigures:
     learned_answers: int = 0
     learned_recalled: int = 0
     average_rating: float | None = None
+    # Typed and picked answers in practice and tests: judged by Stamp, not self-rated.
+    checked_answers: int = 0
+    checked_right: int = 0
 
     @property
     def recall(self) -> float | None:
         return self.learned_recalled / self.learned_answers if self.learned_answers else None
 
     @property
+    def checked_share(self) -> float | None:
+        return self.checked_right / self.checked_answers if self.checked_answers else None
+
+    @property
+    def checked_percent(self) -> int | None:
+        share = self.checked_share
+        return None if share is None else round(100 * share)
+
+    @property
     def flagged(self) -> bool:
         return self.at_floor >= FLOOR_FLAG_STUDENTS
 
 
-def item_analysis(*, classroom: Classroom, deck: Deck | None = None) -> list[ItemFigures]:
+ITEM_SORTS = ("hardest", "checked")
+
+
+def checked_answers_per_card(*, students, decks) -> dict[int, tuple[int, int]]:
+    """card id -> (checked answers, right ones) of `students` over the active cards of
+    `decks`: typed or picked, so Stamp judged them, not the student. From the daily study
+    the first answer of each study day (a same-day repeat comes just after the right answer
+    was shown) as the check found it ("I was right" aside), and every checked answer of
+    practice and tests."""
+    counts: dict[int, tuple[int, int]] = {}
+    practice = (
+        PracticeQuestion.objects.filter(
+            practice__student__in=students,
+            card__deck__in=decks,
+            card__retired_at__isnull=True,
+            correct__isnull=False,
+        )
+        .exclude(way=PracticeQuestion.Way.SHOWN)
+        .values("card_id")
+        .annotate(answers=Count("id"), right=Count("id", filter=Q(correct=True)))
+    )
+    study = (
+        ReviewLog.objects.filter(
+            student__in=students,
+            deck__in=decks,
+            card__retired_at__isnull=True,
+            scheduled=True,
+            checked_correct__isnull=False,
+        )
+        .exclude(answered_by=AnswerMode.SHOWN)
+        .values("card_id")
+        .annotate(answers=Count("id"), right=Count("id", filter=Q(checked_correct=True)))
+    )
+    for row in (*practice, *study):
+        answers, right = counts.get(row["card_id"], (0, 0))
+        counts[row["card_id"]] = (answers + row["answers"], right + row["right"])
+    return counts
+
+
+def item_analysis(
+    *, classroom: Classroom, deck: Deck | None = None, sort: str = "hardest"
+) -> list[ItemFigures]:
     """The cards of the class's decks that its students have seen, hardest first.
 
     A card nobody has answered says nothing about its wording, and listing every one
     buried the few hard ones under a page thousands of pixels long. `deck` narrows the
-    list to one of the class's decks.
+    list to one of the class's decks. A card answered only in a practice test counts as
+    seen. `sort` "checked" puts the cards the class got right least often in checked
+    answers first, those without checked answers last.
     """
     decks = [deck] if deck is not None else list(classroom.decks.all())
     students = classroom.students.all()
@@ -171,11 +242,15 @@ def item_analysis(*, classroom: Classroom, deck: Deck | None = None) -> list[Ite
         )
     )
     states = list(states)
-    cards = Card.objects.filter(pk__in=[row["card_id"] for row in states]).select_related("deck")
+    checked = checked_answers_per_card(students=students, decks=decks)
+    card_ids = {row["card_id"] for row in states} | set(checked)
+    cards = Card.objects.filter(pk__in=card_ids).select_related("deck")
     items = {card.pk: ItemFigures(card=card) for card in cards}
     for row in states:
         item = items[row["card_id"]]
         item.students_seen, item.lapses, item.at_floor = row["seen"], row["lapses"], row["floor"]
+    for card_id, (answers, right) in checked.items():
+        items[card_id].checked_answers, items[card_id].checked_right = answers, right
     learned = Q(scheduled=True, sequence__gt=0)
     logs = (
         ReviewLog.objects.filter(student__in=students, card_id__in=items)
@@ -195,7 +270,11 @@ def item_analysis(*, classroom: Classroom, deck: Deck | None = None) -> list[Ite
         recall = item.recall if item.recall is not None else 2.0  # unseen cards last
         return (not item.flagged, recall, -item.lapses, item.average_rating or 6)
 
-    return sorted(items.values(), key=hardness)
+    ranked = sorted(items.values(), key=hardness)
+    if sort == "checked":
+        # Stable: cards equally often right keep their order by hardness.
+        ranked.sort(key=lambda item: 2.0 if item.checked_share is None else item.checked_share)
+    return ranked
 
 
 @dataclass
@@ -252,13 +331,3 @@ def student_hardest_cards(*, classroom: Classroom, student_id: int, limit: int =
 
 def days_until(exam_date: date | None, today: date) -> int | None:
     return (exam_date - today).days if exam_date and exam_date >= today else None
-
-
-def reviews_in_week(*, student_id: int, today: date) -> int:
-    start = today - timedelta(days=today.weekday())
-    return (
-        DailyActivity.objects.filter(
-            student_id=student_id, day__gte=start, day__lte=today
-        ).aggregate(n=Sum("answers"))["n"]
-        or 0
-    )

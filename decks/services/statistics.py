@@ -6,21 +6,28 @@ handful of queries however long the review log grows. History (heatmap, ratings,
 recall, calibration) covers every answer the student gave; what lies ahead (the
 forecast and the card counts) covers the decks they may study now, without retired
 cards, because those are the cards their queue will show.
+
+`statistics_charts` then says what each chart of the page shows and says, as plain data;
+the view draws them with `decks.charts`.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 from django.db.models import Count, FilteredRelation, Q, QuerySet, Sum
-from django.utils.functional import lazy
+from django.utils.formats import number_format
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from decks.models import Card, CardState, DailyActivity, Deck, ReviewLog
+from decks import charts
+from decks.models import AnswerMode, Card, CardState, DailyActivity, Deck, ReviewLog
 from decks.selectors import decks_for
+from decks.services.checked import CheckedRecall, checked_recall_for
 from decks.services.leaderboard import period_start, study_streak
 from decks.services.scheduling import MASTERED_INTERVAL_DAYS, MAX_QUALITY, PASSING_QUALITY
 
@@ -108,10 +115,18 @@ class RatingCalibration:
     rating: int
     pairs: int
     recalled: int
+    # Of the answers given `rating` as a self-rating (shown), those whose next answer was
+    # checked (typed or picked), and how many of those the check found right.
+    checked_pairs: int = 0
+    checked_right: int = 0
 
     @property
     def share(self) -> float | None:
         return self.recalled / self.pairs if self.pairs else None
+
+    @property
+    def checked_share(self) -> float | None:
+        return self.checked_right / self.checked_pairs if self.checked_pairs else None
 
 
 @dataclass(frozen=True)
@@ -125,6 +140,9 @@ class Statistics:
     categories: CardCategories
     calibration: list[RatingCalibration]
     calibration_sentence: str
+    # Typed or picked answers of the recall's weeks, and how many the check found right.
+    checked: CheckedRecall = CheckedRecall()
+    checked_sentence: str = ""
 
     @property
     def total_answers(self) -> int:
@@ -191,10 +209,26 @@ def recall_per_week(
     return [WeekRecall(week, answers[week], recalled[week]) for week in starts]
 
 
-def calibration_from_pairs(rows: Iterable[tuple[int, int, int]]) -> list[RatingCalibration]:
-    """One RatingCalibration per rating from (rating, pairs, recalled) rows; missing ones are 0."""
-    found = {rating: (pairs, recalled) for rating, pairs, recalled in rows}
+def calibration_from_pairs(rows: Iterable[tuple]) -> list[RatingCalibration]:
+    """One RatingCalibration per rating from (rating, pairs, recalled[, checked pairs,
+    checked right]) rows; missing ones are 0."""
+    found = {row[0]: tuple(value or 0 for value in row[1:]) for row in rows}
     return [RatingCalibration(rating, *found.get(rating, (0, 0))) for rating in RATINGS]
+
+
+def checked_calibration_sentence(
+    calibration: Sequence[RatingCalibration], *, min_pairs: int = MIN_CALIBRATION_PAIRS
+) -> str:
+    """The self-rating against the check: how often the student's own top rating held up
+    when the card was next typed or picked. Empty until enough such pairs exist."""
+    solid = [c for c in calibration if c.checked_pairs >= min_pairs]
+    if not solid:
+        return ""
+    top = max(solid, key=lambda c: c.rating)
+    return _(
+        "When you rated a card %(rating)s yourself, the check found your next typed or picked "
+        "answer right %(share)s%% of the time (%(pairs)s answers)."
+    ) % {"rating": top.rating, "share": _percent(top.checked_share), "pairs": top.checked_pairs}
 
 
 def _percent(share: float) -> int:
@@ -306,16 +340,6 @@ def ratings_by_day(
     return ratings_per_day(rows, today=today, days=days)
 
 
-def weekly_recall(
-    *, student: AbstractBaseUser, deck: Deck | None = None, today: date, weeks: int = RECALL_WEEKS
-) -> list[WeekRecall]:
-    """The recall rate of each of the last `weeks` weeks, from the activity rows."""
-    activity = daily_activity(
-        student=student, deck=deck, since=recall_start(today, weeks), today=today
-    )
-    return recall_per_week(activity, today=today, weeks=weeks)
-
-
 def card_categories(*, student: AbstractBaseUser, deck: Deck | None = None) -> CardCategories:
     """Active cards the student may study, by category, in one query.
 
@@ -348,9 +372,14 @@ def card_categories(*, student: AbstractBaseUser, deck: Deck | None = None) -> C
 # yet. The window runs in the database over the (student, card, sequence) index, so the
 # page reads five rows, not every review of the student.
 _CALIBRATION_SQL = """
-SELECT previous, COUNT(*), SUM(CASE WHEN rating >= %(passing)s THEN 1 ELSE 0 END)
+SELECT previous, COUNT(*), SUM(CASE WHEN rating >= %(passing)s THEN 1 ELSE 0 END),
+       SUM(CASE WHEN previous_by = %(shown)s AND answered_by <> %(shown)s THEN 1 ELSE 0 END),
+       SUM(CASE WHEN previous_by = %(shown)s AND answered_by <> %(shown)s
+                 AND checked_correct = %(yes)s THEN 1 ELSE 0 END)
 FROM (
-  SELECT l.rating, LAG(l.rating) OVER (PARTITION BY l.card_id ORDER BY l.sequence) AS previous
+  SELECT l.rating, l.answered_by, l.checked_correct,
+         LAG(l.rating) OVER (PARTITION BY l.card_id ORDER BY l.sequence) AS previous,
+         LAG(l.answered_by) OVER (PARTITION BY l.card_id ORDER BY l.sequence) AS previous_by
   FROM decks_reviewlog l
   WHERE l.student_id = %(student)s AND l.scheduled = %(yes)s {deck_filter}
 ) paired
@@ -369,6 +398,7 @@ def calibration(*, student: AbstractBaseUser, deck: Deck | None = None) -> list[
         "deck": deck.pk if deck else None,
         "yes": True,
         "passing": PASSING_QUALITY,
+        "shown": AnswerMode.SHOWN.value,
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -378,15 +408,18 @@ def calibration(*, student: AbstractBaseUser, deck: Deck | None = None) -> list[
 def statistics_for(
     *, student: AbstractBaseUser, deck: Deck | None = None, today: date
 ) -> Statistics:
-    """Every figure of the statistics page in five queries.
+    """Every figure of the statistics page in six queries.
 
     The heatmap and the weekly recall share one read of the activity rows: the recall's
-    twelve weeks lie inside the heatmap's year.
+    twelve weeks lie inside the heatmap's year. Checked recall covers the same weeks.
     """
     start = heatmap_start(today)
     activity = daily_activity(student=student, deck=deck, since=start, today=today)
     by_day = {row.day: row.answers for row in activity if row.answers}
     shares = calibration(student=student, deck=deck)
+    checked = checked_recall_for(
+        student_id=student.pk, deck_id=deck.pk if deck else None, since=recall_start(today)
+    )
     return Statistics(
         answers_by_day=by_day,
         heatmap_start=start,
@@ -397,4 +430,262 @@ def statistics_for(
         categories=card_categories(student=student, deck=deck),
         calibration=shares,
         calibration_sentence=calibration_sentence(shares),
+        checked=checked,
+        checked_sentence=checked_calibration_sentence(shares),
     )
+
+
+# The page's figures as plain data: what each chart shows and what it says. The view draws
+# each one with `decks.charts`; nothing here is markup.
+
+WEEK_TICKS_EVERY = 3
+DAY_TICKS_EVERY = 7
+# Names of the ratings, 1 to 5; lazily translated ones too.
+Labels = Mapping[int, str | Promise]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One figure: the drawing that shows it (`kind`, a function of `decks.charts`), its id,
+    caption and title, and the drawing's data (its other keyword arguments)."""
+
+    kind: str
+    chart_id: str
+    caption: str
+    title: str
+    data: dict[str, object]
+
+
+def _day_tick(index: int, count: int, day: date, today: date) -> str:
+    """Ticks every week, counted back from the last bar so the newest day is labelled."""
+    if (count - 1 - index) % DAY_TICKS_EVERY:
+        return ""
+    return _("Today") if day == today else charts.short_day(day)
+
+
+def _forecast_tick(index: int, day: date) -> str:
+    if index % DAY_TICKS_EVERY:
+        return ""
+    return _("Today") if index == 0 else charts.short_day(day)
+
+
+def _number(count: int) -> str:
+    """A count with the language's thousands separator: 1,234 in English, 1.234 in Dutch."""
+    return number_format(count, force_grouping=True)
+
+
+def _heatmap(stats: Statistics, today: date) -> Chart | None:
+    if not stats.total_answers:
+        return None
+    return Chart(
+        "heatmap",
+        chart_id="chart-heatmap",
+        caption=_("Answers in the past year"),
+        title=_("%(answers)s on %(days)s since %(start)s; current streak %(streak)s.")
+        % {
+            "answers": ngettext("%(answers)s answer", "%(answers)s answers", stats.total_answers)
+            % {"answers": _number(stats.total_answers)},
+            "days": ngettext("%(days)s study day", "%(days)s study days", stats.study_days)
+            % {"days": _number(stats.study_days)},
+            "start": charts.day_label(stats.heatmap_start),
+            "streak": ngettext("%(days)s day", "%(days)s days", stats.streak)
+            % {"days": _number(stats.streak)},
+        },
+        data={
+            "counts": stats.answers_by_day,
+            "start": stats.heatmap_start,
+            "today": today,
+            "unit": _("answers"),
+        },
+    )
+
+
+def _forecast(stats: Statistics) -> Chart | None:
+    due_total = sum(day.count for day in stats.forecast)
+    if not due_total:
+        return None
+    return Chart(
+        "bar_chart",
+        chart_id="chart-forecast",
+        caption=_("Cards due in the next %(days)s days") % {"days": FORECAST_DAYS},
+        title=ngettext(
+            "%(cards)s card due in the next %(days)s days, %(today)s of them today, "
+            "overdue cards included.",
+            "%(cards)s cards due in the next %(days)s days, %(today)s of them today, "
+            "overdue cards included.",
+            due_total,
+        )
+        % {
+            "cards": _number(due_total),
+            "days": FORECAST_DAYS,
+            "today": _number(stats.forecast[0].count),
+        },
+        data={
+            "bars": [
+                charts.Bar(charts.day_label(day.day), day.count, _forecast_tick(i, day.day))
+                for i, day in enumerate(stats.forecast)
+            ],
+            "unit": _("cards"),
+        },
+    )
+
+
+def _ratings(stats: Statistics, today: date, rating_labels: Labels) -> Chart | None:
+    answered = sum(day.total for day in stats.ratings)
+    if not answered:
+        return None
+    return Chart(
+        "stacked_bar_chart",
+        chart_id="chart-ratings",
+        caption=_("Answers per day by rating, last %(days)s days") % {"days": RATING_DAYS},
+        title=ngettext(
+            "%(answers)s answer in the last %(days)s days, each day split by the rating "
+            "you gave, 1 at the bottom to 5 at the top.",
+            "%(answers)s answers in the last %(days)s days, each day split by the rating "
+            "you gave, 1 at the bottom to 5 at the top.",
+            answered,
+        )
+        % {"answers": _number(answered), "days": RATING_DAYS},
+        data={
+            "bars": [
+                charts.StackedBar(
+                    charts.day_label(day.day),
+                    day.counts,
+                    _day_tick(i, len(stats.ratings), day.day, today),
+                )
+                for i, day in enumerate(stats.ratings)
+            ],
+            "series": [
+                charts.Series(f"{rating} · {label}", f"rate-{rating}")
+                for rating, label in rating_labels.items()
+            ],
+        },
+    )
+
+
+def _recall(stats: Statistics) -> Chart | None:
+    weeks = [week for week in stats.recall if week.rate is not None]
+    if not weeks:
+        return None
+    latest = weeks[-1]
+    return Chart(
+        "line_chart",
+        chart_id="chart-recall",
+        caption=_("Recall per week, last %(weeks)s weeks") % {"weeks": RECALL_WEEKS},
+        title=_(
+            "Share of cards seen on an earlier day that you rated 3 or higher, per week; "
+            "%(share)s%% in the week of %(week)s."
+        )
+        % {"share": round(latest.rate * 100), "week": charts.day_label(latest.week_start)},
+        data={
+            "points": [
+                charts.Point(
+                    _("Week of %(day)s") % {"day": charts.day_label(week.week_start)},
+                    None if week.rate is None else week.rate * 100,
+                    ""
+                    if (len(stats.recall) - 1 - i) % WEEK_TICKS_EVERY
+                    else charts.short_day(week.week_start),
+                )
+                for i, week in enumerate(stats.recall)
+            ],
+            "value_name": _("Recall"),
+        },
+    )
+
+
+def _categories(stats: Statistics) -> Chart | None:
+    categories = stats.categories
+    if not categories.total:
+        return None
+    return Chart(
+        "horizontal_bar_chart",
+        chart_id="chart-categories",
+        caption=_("Your cards"),
+        title=_("%(new)s new, %(learning)s learning, %(young)s young and %(mature)s mature cards.")
+        % {
+            "new": _number(categories.new),
+            "learning": _number(categories.learning),
+            "young": _number(categories.young),
+            "mature": _number(categories.mature),
+        },
+        data={
+            "rows": [
+                charts.Row(label, value, _number(value), f"cat-{name}")
+                for name, label, value in (
+                    ("new", _("New"), categories.new),
+                    ("learning", _("Learning"), categories.learning),
+                    ("young", _("Young"), categories.young),
+                    ("mature", _("Mature"), categories.mature),
+                )
+            ],
+            "label_name": _("Cards"),
+            "value_name": _("Count"),
+        },
+    )
+
+
+def _calibration_rows(calibration: Sequence[RatingCalibration]) -> list[charts.Row]:
+    """A bar per rating for the self-rated recall; where the student's self-ratings were
+    followed by checked answers, a second bar: what the check found."""
+    any_checked = any(row.checked_pairs for row in calibration)
+    rows = []
+    for row in calibration:
+        rows.append(
+            charts.Row(
+                _("Rated %(rating)s") % {"rating": row.rating},
+                None if row.share is None else row.share * 100,
+                _("no repeat yet")
+                if row.share is None
+                else _("%(share)s%% of %(pairs)s")
+                % {"share": round(row.share * 100), "pairs": _number(row.pairs)},
+                f"rate-{row.rating}",
+            )
+        )
+        if any_checked:
+            share = row.checked_share
+            rows.append(
+                charts.Row(
+                    _("checked"),
+                    None if share is None else share * 100,
+                    _("no checked answer yet")
+                    if share is None
+                    else _("%(share)s%% of %(pairs)s")
+                    % {"share": round(share * 100), "pairs": _number(row.checked_pairs)},
+                    f"rate-{row.rating} checked-bar",
+                )
+            )
+    return rows
+
+
+def _calibration(stats: Statistics) -> Chart | None:
+    if not any(row.pairs for row in stats.calibration):
+        return None
+    return Chart(
+        "horizontal_bar_chart",
+        chart_id="chart-calibration",
+        caption=_("Recalled at the next review, by the rating you gave"),
+        title=stats.calibration_sentence,
+        data={
+            "rows": _calibration_rows(stats.calibration),
+            "label_name": _("Rating"),
+            "value_name": _("Recalled next time"),
+            "maximum": 100,
+        },
+    )
+
+
+def statistics_charts(
+    stats: Statistics, *, today: date, rating_labels: Labels
+) -> dict[str, Chart | None]:
+    """Each figure of the page by name, or None where there is nothing to draw yet.
+
+    `rating_labels` name the ratings in the legend, in the rating buttons' words.
+    """
+    return {
+        "heatmap": _heatmap(stats, today),
+        "forecast": _forecast(stats),
+        "ratings": _ratings(stats, today, rating_labels),
+        "recall": _recall(stats),
+        "categories": _categories(stats),
+        "calibration": _calibration(stats),
+    }

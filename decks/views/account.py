@@ -1,28 +1,97 @@
-"""The student's own account: download everything, or delete it."""
+"""Accounts: sign-up and log-in, the profile, and the student's own data (download everything,
+or delete it)."""
 
 import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from decks.forms import ReminderForm
+from decks.forms import LoginForm, ReminderForm, SignUpForm
+from decks.forms_classes import ProfileForm
 from decks.models import Reminder
 from decks.services.accounts import account_data, account_delete
+from decks.services.classes import profile_for
 from decks.services.reminders import (
     push_subscription_delete,
     push_subscription_save,
     reminder_set,
     reminder_unsubscribe,
 )
-from decks.views.study import HtmxHttpRequest
+from decks.throttles import succeeded, throttled
+from decks.views.htmx import HtmxHttpRequest, LoggedInRequest
+
+
+def _with_next(url: str, next_url: str) -> str:
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+class LoginView(auth_views.LoginView):
+    """Django's log-in, whose link to sign-up keeps `next`: a join link opened logged out
+    leads to the class whichever of the two the visitor picks."""
+
+    authentication_form = LoginForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["signup_url"] = _with_next(reverse("signup"), context.get("next", ""))
+        return context
+
+
+@require_http_methods(["GET", "POST"])
+# Accounts made count, not forms with mistakes.
+@throttled(
+    "signup",
+    gettext_lazy("Too many accounts were made from your network. Try again in an hour."),
+    counts=succeeded,
+)
+def signup(request: HtmxHttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignUpForm(request.POST or None)
+    # Where the visitor was going (a class's join link), kept through the form as log-in does.
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request,
+            # From a join link the class is next; otherwise there is no deck to pick yet.
+            _("Welcome to Stamp!")
+            if next_url
+            else _("Welcome to Stamp! Join your class with the code your teacher gave you."),
+        )
+        return redirect(next_url or "home")
+    return render(
+        request,
+        "registration/signup.html",
+        {"form": form, "next": next_url, "login_url": _with_next(reverse("login"), next_url)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: LoggedInRequest):
+    form = ProfileForm(request.POST or None, instance=profile_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("profile")
+    return render(request, "decks/profile.html", {"form": form})
 
 
 def _reminder_form(request: HtmxHttpRequest, data=None) -> ReminderForm:
@@ -127,7 +196,7 @@ def reminder_unsubscribe_view(request: HtmxHttpRequest, token: str) -> HttpRespo
 
 @login_required
 @require_GET
-def account_export(request: HtmxHttpRequest) -> HttpResponse:
+def account_export(request: LoggedInRequest) -> HttpResponse:
     data = json.dumps(account_data(user=request.user), ensure_ascii=False, indent=2)
     response = HttpResponse(data, content_type="application/json; charset=utf-8")
     filename = f"stamp-{request.user.get_username()}.json"
@@ -137,7 +206,7 @@ def account_export(request: HtmxHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_delete_view(request: HtmxHttpRequest):
+def account_delete_view(request: LoggedInRequest):
     if request.method == "POST":
         if request.POST.get("username") != request.user.get_username():
             messages.error(request, _("Type your username exactly to confirm."))

@@ -1,37 +1,40 @@
 """Class pages: joining and leaving, leaderboards, and the teacher's class pages."""
 
-import csv
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from decks.forms_classes import ClassForm, JoinForm, ProfileForm
+from decks.forms_classes import ClassForm, JoinForm
+from decks.forms_practice import ClassTestForm
 from decks.models import Classroom
+from decks.selectors import decks_editable_by, is_class_teacher, is_teacher
 from decks.services.classes import (
     JoinRefused,
     class_create,
     class_join,
     class_joined_with,
     class_leave,
-    exam_clamp_apply,
+    class_save,
     join_code_regenerate,
     join_code_shaped,
-    profile_for,
 )
 from decks.services.clock import today_for_study
-from decks.services.exports import csv_row
-from decks.services.leaderboard import PERIODS, SORTABLE, class_leaderboard, is_class_teacher
+from decks.services.exports import class_progress_csv
+from decks.services.leaderboard import PERIODS, SORTABLE, class_leaderboard
+from decks.services.practice import class_test_create, class_tests_open, finished_tests_of
 from decks.services.progress import (
+    ITEM_SORTS,
     class_progress,
     days_until,
     item_analysis,
@@ -39,9 +42,8 @@ from decks.services.progress import (
     student_hardest_cards,
     student_standing,
 )
-from decks.services.teachers import decks_editable_by, is_teacher
 from decks.throttles import count_attempt, failed, over_limit, throttled, too_many
-from decks.views.study import HtmxHttpRequest
+from decks.views.htmx import HtmxHttpRequest
 
 ITEMS_PER_PAGE = 25
 
@@ -160,7 +162,10 @@ def _confirm_page(request: HtmxHttpRequest, classroom: Classroom, action: str) -
 
 
 def _class_page(
-    request: HtmxHttpRequest, classroom: Classroom, form: ClassForm | None = None
+    request: HtmxHttpRequest,
+    classroom: Classroom,
+    form: ClassForm | None = None,
+    test_form: ClassTestForm | None = None,
 ) -> HttpResponse:
     today = today_for_study()
     teacher = is_class_teacher(request.user, classroom)
@@ -173,7 +178,17 @@ def _class_page(
         if teacher
         else readiness_for(student_id=request.user.pk, classroom=classroom),
     }
+    context["class_tests"] = (
+        classroom.tests.prefetch_related("decks").annotate(taken=Count("attempts"))
+        if teacher
+        else class_tests_open(classroom=classroom, today=today)
+    )
     if teacher:
+        context["test_form"] = test_form or ClassTestForm(
+            classroom=classroom,
+            initial={"opens_on": today, "closes_on": today + timedelta(days=7),
+                     "decks": list(classroom.decks.all())},
+        )  # fmt: skip
         context["join_url"] = request.build_absolute_uri(
             reverse("class_join_code", args=[classroom.join_code])
         )
@@ -246,20 +261,8 @@ def class_progress_view(request: HtmxHttpRequest, pk: int):
 
 
 def _progress_csv(classroom: Classroom, rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = HttpResponse(class_progress_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="class-{classroom.pk}-progress.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    decks = [m.deck.title for m in rows[0].mastery] if rows else []
-    writer.writerow(csv_row(
-        ["student", "username", "last studied", "due", "streak", "reviews this week", "seen",
-         "can recall", *[f"mastered: {title}" for title in decks]]
-    ))  # fmt: skip
-    for r in rows:
-        writer.writerow(csv_row(
-            [r.name, r.username, r.last_studied or "", r.due, r.streak, r.reviews_this_week,
-             r.seen, r.can_recall, *[f"{m.mastered}/{m.cards}" for m in r.mastery]]
-        ))  # fmt: skip
     return response
 
 
@@ -273,14 +276,20 @@ def class_items_view(request: HtmxHttpRequest, pk: int):
         if request.GET.get("deck", "").isdecimal()
         else None
     )
-    page = Paginator(item_analysis(classroom=classroom, deck=deck), ITEMS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    sort = request.GET.get("sort", "hardest")
+    sort = sort if sort in ITEM_SORTS else "hardest"
+    items = item_analysis(classroom=classroom, deck=deck, sort=sort)
+    page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    # What the pager's links carry besides the page; the default order is left out.
+    query = urlencode(
+        {k: v for k, v in (("deck", deck.pk if deck else ""),
+                           ("sort", "" if sort == "hardest" else sort)) if v}
+    )  # fmt: skip
     return render(
         request,
         "decks/class_items.html",
         {"classroom": classroom, "page": page, "items": page.object_list, "decks": decks,
-         "deck": deck},
+         "deck": deck, "sort": sort, "query": query},
     )  # fmt: skip
 
 
@@ -300,6 +309,7 @@ def class_student_view(request: HtmxHttpRequest, pk: int, student_id: int):
             "row": row,
             "standings": student_standing(classroom=classroom, student_id=student.pk, today=today),
             "hardest": student_hardest_cards(classroom=classroom, student_id=student.pk),
+            "tests": finished_tests_of(student_ids=[student.pk], decks=list(classroom.decks.all())),
         },
     )
 
@@ -317,12 +327,8 @@ def class_update(request: HtmxHttpRequest, pk: int):
         return redirect(classroom)
     form = ClassForm(request.POST, instance=classroom, decks=decks_editable_by(request.user))
     if form.is_valid():
-        # Decks the teacher cannot edit stay assigned; the form only offers their own.
-        kept = set(classroom.decks.exclude(pk__in=decks_editable_by(request.user)))
-        with transaction.atomic():
-            saved = form.save()
-            saved.decks.add(*kept)
-            exam_clamp_apply(classroom=saved, today=today_for_study())
+        with class_save(classroom=classroom, teacher=request.user, today=today_for_study()):
+            form.save()
         messages.success(request, _("Class saved."))
         return redirect(classroom)
     # The form again with its errors beside the fields, and what the teacher typed.
@@ -357,11 +363,44 @@ def teach(request: HtmxHttpRequest):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def profile(request: HtmxHttpRequest):
-    form = ProfileForm(request.POST or None, instance=profile_for(request.user))
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Saved."))
-        return redirect("profile")
-    return render(request, "decks/profile.html", {"form": form})
+@require_POST
+def class_test_new(request: HtmxHttpRequest, pk: int):
+    """A teacher sets a practice test for the class: decks, questions, from and until."""
+    classroom = _class_for_teacher(request, pk)
+    form = ClassTestForm(request.POST, classroom=classroom)
+    if not form.is_valid():
+        messages.error(request, _("The test could not be set: see the form below."))
+        return _class_page(request, classroom, test_form=form)
+    data = form.cleaned_data
+    class_test_create(
+        classroom=classroom,
+        teacher=request.user,
+        title=data["title"],
+        decks=data["decks"],
+        question_count=data["question_count"],
+        opens_on=data["opens_on"],
+        closes_on=data["closes_on"],
+    )
+    messages.success(request, _("Test set. Students see it on the class page while it is open."))
+    return redirect(classroom)
+
+
+@login_required
+@require_GET
+def class_tests_view(request: HtmxHttpRequest, pk: int):
+    """Every practice test the class's students finished over its decks, newest first."""
+    classroom = _class_for_teacher(request, pk)
+    decks = list(classroom.decks.all())
+    tests = finished_tests_of(student_ids=classroom.students.values_list("pk", flat=True),
+                              decks=decks)  # fmt: skip
+    chosen = request.GET.get("test", "")
+    class_test = classroom.tests.filter(pk=chosen).first() if chosen.isdecimal() else None
+    if class_test is not None:
+        tests = tests.filter(class_test=class_test)
+    page = Paginator(tests, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "decks/class_tests.html",
+        {"classroom": classroom, "page": page, "tests": page.object_list,
+         "class_tests": classroom.tests.all(), "class_test": class_test},
+    )  # fmt: skip

@@ -3,23 +3,21 @@
 import time
 
 from django.contrib import messages
-from django.contrib.auth import login
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.middleware import HtmxDetails
+from django.views.decorators.http import require_GET, require_POST
 
-from decks.forms import RATING_LABELS, AnswerForm, DeckSettingsForm, LoginForm, SignUpForm
-from decks.models import Deck, DeckSettings
+from decks.forms import RATING_LABELS, AnswerForm, AnswerModeForm, CheckForm, DeckSettingsForm
+from decks.forms_practice import PracticeStartForm
+from decks.models import AnswerMode, Card, Deck, DeckSettings
 from decks.selectors import decks_for
+from decks.services import answer_modes
 from decks.services import study as study_loop
+from decks.services.answer_check import AnswerCheck, typed_answer_check
 from decks.services.clock import today_for_study
 from decks.services.progress import days_until
 from decks.services.study import (
@@ -29,12 +27,8 @@ from decks.services.study import (
     next_deck_to_study,
     today_progress_for,
 )
-from decks.throttles import succeeded, throttled
 from decks.views.exports import export_download
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
+from decks.views.htmx import HtmxHttpRequest
 
 
 def _now_ms() -> int:
@@ -86,6 +80,7 @@ def deck_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "studied_today": cards_studied_today([counts]),
             "cards": cards.get_page(request.GET.get("page")),
             "options_form": DeckSettingsForm(instance=own),
+            "practice_form": PracticeStartForm(),
         },
     )
 
@@ -111,15 +106,33 @@ def _render_session(
     deck: Deck,
     snapshot: QueueSnapshot | None = None,
     *,
+    mode: str = AnswerMode.SHOWN,
     notice: str = "",
     status: int = 200,
     undo_log_id: int | None = None,
+    checked: dict | None = None,
 ) -> HttpResponse:
-    """The study page, or for htmx its session fragment, showing `snapshot` (read if None)."""
-    snapshot = snapshot or study_loop.study_snapshot(student=request.user, deck=deck)
+    """The study page, or for htmx its session fragment, showing `snapshot` (read if None).
+
+    `mode` is the student's way to answer; `checked` the result of checking the shown
+    card's typed or picked answer, which then offers the ratings the check allows.
+    """
+    snapshot = snapshot or study_loop.study_snapshot(
+        student=request.user, deck=deck, choices=mode == AnswerMode.CHOICE
+    )
+    item = snapshot.item
+    presentation = None
+    if item is not None and checked is None:
+        presentation = answer_modes.card_presentation(
+            card=item.card,
+            mode=mode,
+            seen_reviews=item.seen_reviews,
+            student_id=request.user.pk,
+            candidates=snapshot.choice_candidates,
+        )
     context = {
         "deck": deck,
-        "item": snapshot.item,
+        "item": item,
         "counts": snapshot.counts,
         "studied_today": cards_studied_today([snapshot.counts]),
         "summary": snapshot.summary,
@@ -128,14 +141,60 @@ def _render_session(
         "shown_at": _now_ms(),
         "notice": notice,
         "undo_log_id": undo_log_id,
+        "practice_form": PracticeStartForm(initial={"way": mode}),
+        "mode": mode,
+        "modes": AnswerMode.choices,
+        "presentation": presentation,
+        "checked": checked,
         # Reversed once here: the partial names each twice (action and hx-post).
-        "urls": {
-            "answer": reverse("study_answer", args=[deck.slug]),
-            "undo": reverse("study_undo", args=[deck.slug]),
-        },
+        "urls": _study_urls(deck),
     }
     template = "decks/study.html#session" if request.htmx else "decks/study.html"
     return render(request, template, context, status=status)
+
+
+def _study_urls(deck: Deck) -> dict[str, str]:
+    return {
+        "answer": reverse("study_answer", args=[deck.slug]),
+        "undo": reverse("study_undo", args=[deck.slug]),
+        "check": reverse("study_check", args=[deck.slug]),
+        "mode": reverse("study_mode", args=[deck.slug]),
+    }
+
+
+def _checked_context(
+    *,
+    card: Card,
+    seen: int,
+    shown_at: int | None,
+    mode: str,
+    check: AnswerCheck,
+    options: list[str],
+    picked: int | None,
+) -> dict:
+    """What the check's result shows, the ratings it allows, and its signed verdict."""
+    right, wrong = answer_modes.RIGHT_RATINGS, answer_modes.WRONG_RATINGS
+    if check.correct:
+        proposed = answer_modes.PROPOSED_WHEN_RIGHT
+    else:
+        proposed = wrong[0] if check.blank else wrong[-1]
+    return {
+        "card": card,
+        "seen": seen,
+        "shown_at": shown_at,
+        "mode": mode,
+        "check": check,
+        "marked_options": [
+            (option, answer_modes.picked_right(expected=card.back, picked=option), i == picked)
+            for i, option in enumerate(options)
+        ],
+        "ratings": [(v, RATING_LABELS[v]) for v in (right if check.correct else wrong)],
+        "right_ratings": [(v, RATING_LABELS[v]) for v in right],
+        "proposed": proposed,
+        "verdict": answer_modes.verdict_sign(
+            card_id=card.pk, seen=seen, mode=mode, correct=check.correct
+        ),
+    }
 
 
 @login_required
@@ -144,7 +203,87 @@ def study(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     deck = get_object_or_404(decks_for(request.user), slug=slug)
     # After a plain-form answer the redirect names the answer that can be undone.
     undo = request.GET.get("undo", "")
-    return _render_session(request, deck, undo_log_id=int(undo) if undo.isdigit() else None)
+    return _render_session(
+        request,
+        deck,
+        mode=answer_modes.answer_mode_for(student=request.user, deck=deck),
+        undo_log_id=int(undo) if undo.isdigit() else None,
+    )
+
+
+@login_required
+@require_POST
+def study_mode(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Remember how the student answers this deck, and show the card that way."""
+    deck = get_object_or_404(decks_for(request.user), slug=slug)
+    form = AnswerModeForm(request.POST)
+    if not form.is_valid():
+        return _render_session(
+            request,
+            deck,
+            mode=answer_modes.answer_mode_for(student=request.user, deck=deck),
+            notice=_("Pick one of the ways to answer."),
+            status=400,
+        )
+    mode = form.cleaned_data["mode"]
+    answer_modes.answer_mode_set(student=request.user, deck=deck, mode=mode)
+    if request.htmx:
+        return _render_session(request, deck, mode=mode)
+    return redirect("study", slug=deck.slug)
+
+
+@login_required
+@require_POST
+def study_check(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Check a typed or picked answer; nothing is recorded until the student rates it.
+
+    The card is read with the answer's own one read (`answer_target`: the deck's access
+    rules in hand-written SQL), so a check costs one query besides the session's.
+    """
+    form = CheckForm(request.POST)
+    if not form.is_valid():
+        deck = get_object_or_404(decks_for(request.user), slug=slug)
+        errors = form.errors.get("given") or form.non_field_errors()
+        notice = errors[0] if errors else _("That answer could not be read; try again.")
+        mode = request.POST.get("mode", "")
+        return _render_session(
+            request,
+            deck,
+            mode=mode if mode in AnswerMode.values else AnswerMode.SHOWN,
+            notice=notice,
+            status=400,
+        )
+    data = form.cleaned_data
+    target = study_loop.answer_target(
+        student=request.user, deck_slug=slug, card_id=data["card"], today=today_for_study()
+    )
+    if target is None:
+        raise Http404("No such card in this deck.")
+    card, deck = target.card, target.card.deck
+    if data["mode"] == AnswerMode.CHOICE:
+        picked = data["choice"]
+        right = answer_modes.picked_right(expected=card.back, picked=data["options"][picked])
+        check = AnswerCheck(right, "", "")
+    else:
+        picked = None
+        given = "" if data["dont_know"] else data["given"]
+        check = typed_answer_check(expected=card.back, given=given)
+    checked = _checked_context(
+        card=card,
+        seen=data["seen"],
+        shown_at=data["shown_at"],
+        mode=data["mode"],
+        check=check,
+        options=data["options"],
+        picked=picked,
+    )
+    if request.htmx:
+        return render(
+            request,
+            "decks/study.html#checked",
+            {"checked": checked, "urls": _study_urls(deck), "deck": deck},
+        )
+    return _render_session(request, deck, mode=data["mode"], checked=checked)
 
 
 @login_required
@@ -172,16 +311,46 @@ def study_answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         return _render_session(
             request, deck, notice=_("That answer could not be read; try again."), status=400
         )
-    shown_at = form.cleaned_data["shown_at"]
+    data = form.cleaned_data
+    shown_at = data["shown_at"]
+    verdict = None
+    if data["verdict"]:
+        verdict = answer_modes.verdict_read(
+            data["verdict"], card_id=data["card"], seen=data["seen"]
+        )
+        if verdict is None:
+            deck = get_object_or_404(decks_for(request.user), slug=slug)
+            return _render_session(
+                request,
+                deck,
+                mode=data["mode"],
+                notice=_("That answer could not be read; try again."),
+                status=400,
+            )
+    if not answer_modes.rating_allowed(
+        verdict=verdict, rating=data["rating"], overridden=data["overridden"]
+    ):
+        deck = get_object_or_404(decks_for(request.user), slug=slug)
+        return _render_session(
+            request,
+            deck,
+            mode=data["mode"],
+            notice=_("That rating does not fit the check; try again."),
+            status=400,
+        )
     result = study_loop.study_answer(
         student=request.user,
         deck_slug=slug,
-        card_id=form.cleaned_data["card"],
-        rating=form.cleaned_data["rating"],
-        seen_reviews=form.cleaned_data["seen"],
+        card_id=data["card"],
+        rating=data["rating"],
+        seen_reviews=data["seen"],
         time_taken_ms=_now_ms() - shown_at if shown_at else None,
         # Without htmx the answer redirects to the study page, which reads the next card.
         show_next=bool(request.htmx),
+        answered_by=verdict.mode if verdict else AnswerMode.SHOWN,
+        checked_correct=verdict.correct if verdict else None,
+        overridden=data["overridden"],
+        choices=data["mode"] == AnswerMode.CHOICE,
     )
     if result is None:
         raise Http404("No such card in this deck.")
@@ -194,7 +363,12 @@ def study_answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     undo_log_id = result.log.pk if result.applied else None
     if request.htmx:
         return _render_session(
-            request, result.deck, result.next, notice=notice, undo_log_id=undo_log_id
+            request,
+            result.deck,
+            result.next,
+            mode=data["mode"],
+            notice=notice,
+            undo_log_id=undo_log_id,
         )
     if notice:
         messages.info(request, notice)
@@ -216,7 +390,9 @@ def study_undo(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         else _("Only your latest answer can be undone.")
     )
     if request.htmx:
-        return _render_session(request, deck, notice=notice)
+        mode = request.POST.get("mode", "")
+        mode = mode if mode in AnswerMode.values else AnswerMode.SHOWN
+        return _render_session(request, deck, mode=mode, notice=notice)
     messages.info(request, notice)
     return redirect("study", slug=deck.slug)
 
@@ -226,54 +402,3 @@ def study_undo(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 def deck_export(request: HtmxHttpRequest, slug: str, fmt: str) -> HttpResponse:
     deck = get_object_or_404(decks_for(request.user), slug=slug)
     return export_download([deck], fmt)
-
-
-def _with_next(url: str, next_url: str) -> str:
-    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
-
-
-class LoginView(auth_views.LoginView):
-    """Django's log-in, whose link to sign-up keeps `next`: a join link opened logged out
-    leads to the class whichever of the two the visitor picks."""
-
-    authentication_form = LoginForm
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["signup_url"] = _with_next(reverse("signup"), context.get("next", ""))
-        return context
-
-
-@require_http_methods(["GET", "POST"])
-# Accounts made count, not forms with mistakes.
-@throttled(
-    "signup",
-    gettext_lazy("Too many accounts were made from your network. Try again in an hour."),
-    counts=succeeded,
-)
-def signup(request: HtmxHttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("home")
-    form = SignUpForm(request.POST or None)
-    # Where the visitor was going (a class's join link), kept through the form as log-in does.
-    next_url = request.POST.get("next") or request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = ""
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request,
-            # From a join link the class is next; otherwise there is no deck to pick yet.
-            _("Welcome to Stamp!")
-            if next_url
-            else _("Welcome to Stamp! Join your class with the code your teacher gave you."),
-        )
-        return redirect(next_url or "home")
-    return render(
-        request,
-        "registration/signup.html",
-        {"form": form, "next": next_url, "login_url": _with_next(reverse("login"), next_url)},
-    )

@@ -28,7 +28,31 @@
     }
     const card = studyCard();
     if (!card) return;
+    // After a check: 1-5 press the rating buttons the check offers.
+    if (card.querySelector("[data-checked]")) {
+      if (/^[1-5]$/.test(event.key)) {
+        const rating = card.querySelector('[data-checked] button[name="rating"][value="' + event.key + '"]');
+        if (rating && !rating.disabled) {
+          event.preventDefault();
+          if (window.htmx) window.htmx.process(card);
+          rating.click();
+        }
+      }
+      return;
+    }
     const details = card.querySelector("[data-reveal]");
+    if (!details) return;
+    // Picking: 1-4 choose an option while the answer is not shown.
+    const choices = card.querySelector("[data-choices]");
+    if (choices && !details.open && /^[1-4]$/.test(event.key)) {
+      const option = choices.querySelectorAll('button[name="choice"]')[Number(event.key) - 1];
+      if (option && !option.disabled) {
+        event.preventDefault();
+        if (window.htmx) window.htmx.process(card);
+        option.click();
+      }
+      return;
+    }
     if (!details.open && (event.key === " " || event.key === "Enter")) {
       // A focused link or button keeps its own Space and Enter.
       if (event.target.closest("a, button")) return;
@@ -102,8 +126,16 @@
   // users continue where the new content is.
   document.addEventListener("htmx:afterSettle", function (event) {
     const target = event.detail && event.detail.target;
-    if (!target || target.id !== "session") return;
-    const next = document.querySelector("#session .reveal-button, #session [data-study-done] h2");
+    if (!target) return;
+    if (target.id !== "session") {
+      // A checked answer swapped in: the proposed rating takes focus, so Enter accepts it.
+      const proposed = document.querySelector("#session [data-checked] [data-proposed]");
+      if (proposed) proposed.focus({ preventScroll: true });
+      return;
+    }
+    const next = document.querySelector("#session [data-typed-input]")
+      || document.querySelector("#session [data-choices] button")
+      || document.querySelector("#session .reveal-button, #session [data-study-done] h2");
     if (next) next.focus({ preventScroll: true });
     playFrontSounds();
   });
@@ -162,4 +194,71 @@
       if (Date.now() - last >= seconds * 1000) window.htmx.trigger(element, "refresh");
     });
   }, 5000);
+})();
+
+// Practise more and practice tests: the typing field is focused on each question (Enter
+// submits its form), keys 1-4 pick an option, Space shows a shown card's answer and then
+// 1 and 2 say whether it was known. Without this file the same forms work by clicks.
+(function () {
+  "use strict";
+
+  function practiceCard() {
+    return document.querySelector("#practice [data-practice-card]");
+  }
+
+  function focusQuestion() {
+    const card = practiceCard();
+    const target = card
+      ? card.querySelector("[data-answer-input], [data-options], .reveal-button")
+      : document.querySelector("#practice [data-practice-done] h2");
+    if (target) target.focus({ preventScroll: !card });
+  }
+
+  function press(button, card) {
+    if (!button || button.disabled) return false;
+    // Bind a freshly swapped card now, so a fast key still goes through htmx.
+    if (window.htmx) window.htmx.process(card);
+    button.click();
+    return true;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
+    if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+    const card = practiceCard();
+    if (!card) return;
+    const way = card.dataset.way;
+    if (way === "choice" && /^[1-4]$/.test(event.key)) {
+      if (press(card.querySelector('[data-option="' + event.key + '"]'), card)) event.preventDefault();
+      return;
+    }
+    if (way === "shown") {
+      const details = card.querySelector("[data-reveal]");
+      if (!details.open && (event.key === " " || event.key === "Enter")) {
+        if (event.target.closest("a, button")) return;
+        event.preventDefault();
+        details.open = true;
+        return;
+      }
+      if (details.open && (event.key === "1" || event.key === "2")) {
+        const value = event.key === "2" ? "1" : "0";
+        if (press(card.querySelector('button[name="knew"][value="' + value + '"]'), card)) {
+          event.preventDefault();
+        }
+      }
+    }
+  });
+
+  document.addEventListener("toggle", function (event) {
+    if (event.target.matches && event.target.matches("#practice [data-reveal]") && event.target.open) {
+      const knew = event.target.querySelector('button[name="knew"][value="1"]');
+      if (knew) knew.focus({ preventScroll: true });
+    }
+  }, true);
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    const target = event.detail && event.detail.target;
+    if (target && target.id === "practice") focusQuestion();
+  });
+  document.addEventListener("DOMContentLoaded", focusQuestion);
 })();

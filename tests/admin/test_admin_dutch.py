@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from decks.models import Card
-from tests.admin.test_deck_import import make_teacher
-from tests.conftest import make_card, make_deck
+from tests.conftest import make_card, make_deck, make_teacher
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.admin.test_deck_import import make_teacher
-from tests.conftest import answer_card, make_card, make_class, make_deck, make_user
+from tests.conftest import answer_card, make_card, make_class, make_deck, make_teacher, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ from django.urls import reverse
 from decks.admin import DeckAdmin
 from decks.models import Card, CardState, DeckCardsVersion, NewCardCursor
 from decks.services.clock import today_for_study
-from tests.admin.test_deck_import import make_teacher
-from tests.conftest import answer_card, enroll, make_deck, next_card
+from tests.conftest import answer_card, enroll, make_deck, make_teacher, next_card
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +84,7 @@ def deck_form(deck, *, position_of: dict | None = None) -> dict:
     cards = list(deck.cards.order_by("position"))
     data = {
         "title": deck.title, "slug": deck.slug, "description": "", "source": "",
-        "new_cards_per_day": 20, "cards-TOTAL_FORMS": len(cards),
+        "new_cards_per_day": 20, "answer_mode": "shown", "cards-TOTAL_FORMS": len(cards),
         "cards-INITIAL_FORMS": len(cards), "cards-MIN_NUM_FORMS": 0, "cards-MAX_NUM_FORMS": 1000,
     }  # fmt: skip
     for n, card in enumerate(cards):
@@ -103,7 +102,7 @@ def test_a_card_added_in_the_decks_inline_is_offered_as_new(client, student, stu
     cards = list(studied_deck.cards.order_by("position"))
     data = {
         "title": studied_deck.title, "slug": studied_deck.slug, "description": "",
-        "source": "", "new_cards_per_day": 20,
+        "source": "", "new_cards_per_day": 20, "answer_mode": "shown",
         "cards-TOTAL_FORMS": len(cards) + 1, "cards-INITIAL_FORMS": len(cards),
         "cards-MIN_NUM_FORMS": 0, "cards-MAX_NUM_FORMS": 1000,
     }  # fmt: skip

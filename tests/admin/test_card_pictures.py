@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from decks.models import ImportUpload, Media
-from tests.admin.test_deck_import import make_teacher, upload
-from tests.conftest import make_card, make_deck, stored_names
+from tests.admin.conftest import upload
+from tests.conftest import make_card, make_deck, make_teacher, stored_names
 from tests.media_samples import SVG_WITH_SCRIPT, anki_package, jpeg, mp3, png
 
 pytestmark = pytest.mark.django_db

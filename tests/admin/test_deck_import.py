@@ -3,43 +3,21 @@ import zipfile
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from decks.models import Card, Deck, ImportUpload
 from decks.services.classes import class_create
-from decks.services.teachers import TEACHERS_GROUP, teachers_group_ensure
-from tests.conftest import answer_card, enroll, make_card, make_deck, make_user
+from decks.services.teachers import TEACHERS_GROUP
+from tests.admin.conftest import CSV, upload
+from tests.conftest import answer_card, enroll, make_card, make_deck, make_teacher, make_user
 
 pytestmark = pytest.mark.django_db
-
-CSV = b"voorkant;achterkant\nDe fiets;The bicycle\nHet ijsje;The ice cream\n"
-
-
-def make_teacher(username: str = "tess"):
-    teachers_group_ensure()
-    teacher = make_user(username, is_staff=True)
-    teacher.groups.add(Group.objects.get(name=TEACHERS_GROUP))
-    return teacher
 
 
 @pytest.fixture
 def teacher_client(client):
     client.force_login(make_teacher())
     return client
-
-
-def upload(client, data: bytes = CSV, name: str = "woorden.csv", **fields):
-    return client.post(
-        reverse("admin:decks_deck_import"),
-        {
-            "file": SimpleUploadedFile(name, data),
-            "deck": "",
-            "new_deck_title": "",
-            "format": "",
-            **fields,
-        },
-    )
 
 
 def test_the_deck_list_offers_an_import_action(teacher_client):

@@ -3,9 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from tests.admin.test_classes import save_join_code
-from tests.admin.test_deck_import import make_teacher
-from tests.conftest import make_class, make_deck, make_user
+from tests.admin.conftest import save_join_code
+from tests.conftest import make_class, make_deck, make_teacher, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from decks.models import Classroom, Deck
-from tests.admin.test_deck_import import make_teacher
-from tests.conftest import make_class, make_deck
+from tests.conftest import make_class, make_deck, make_teacher
 
 pytestmark = pytest.mark.django_db
 

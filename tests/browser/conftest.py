@@ -1,4 +1,5 @@
-"""Headless Chromium (Debian's) driven by Playwright, for what only a browser shows."""
+"""Headless Chromium (Debian's) driven by Playwright, for what only a browser shows; the log-ins
+the browser tests share."""
 
 import shutil
 from pathlib import Path
@@ -53,3 +54,20 @@ def screenshot(page):
         return path
 
     return take
+
+
+def log_in(page, live_server, username: str) -> None:
+    """Log in as a student through the site's form; the home page follows."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("pass-word-123")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def log_in_as_teacher(page, live_server) -> None:
+    """Log in as tests.conftest.make_teacher's teacher through the admin's form."""
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/decks/deck/")
+    page.fill("#id_username", "tess")
+    page.fill("#id_password", "pass-word-123")
+    page.click("input[type=submit]")

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.browser.test_admin_import import log_in_as_teacher, make_teacher
-from tests.conftest import make_card, make_deck
+from tests.browser.conftest import log_in_as_teacher
+from tests.conftest import make_card, make_deck, make_teacher
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

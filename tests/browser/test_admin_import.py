@@ -1,9 +1,8 @@
 import pytest
-from django.contrib.auth.models import Group
 
 from decks.models import Deck
-from decks.services.teachers import TEACHERS_GROUP, teachers_group_ensure
-from tests.conftest import make_user
+from tests.browser.conftest import log_in_as_teacher
+from tests.conftest import make_teacher
 from tests.media_samples import anki_package, pyramid, tone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -13,20 +12,6 @@ CSV = (
     'Wat is klantinzicht?,"Het continu onderzoeken van de wensen, eisen en het gedrag.",H1\n'
     'Noem de fases,"<ol><li>Market to sales</li><li>Sales to order</li></ol>",H1\n'
 )
-
-
-def make_teacher():
-    teachers_group_ensure()
-    teacher = make_user("tess", is_staff=True)
-    teacher.groups.add(Group.objects.get(name=TEACHERS_GROUP))
-    return teacher
-
-
-def log_in_as_teacher(page, live_server) -> None:
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/decks/deck/")
-    page.fill("#id_username", "tess")
-    page.fill("#id_password", "pass-word-123")
-    page.click("input[type=submit]")
 
 
 def test_a_teacher_imports_a_csv_through_the_admin_preview(page, live_server, screenshot, tmp_path):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.browser.conftest import log_in
 from tests.conftest import enroll, make_card, make_deck, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,16 +17,8 @@ def deck():
     return deck
 
 
-def log_in(page, live_server):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("kim")
-    page.get_by_label("Password").fill("pass-word-123")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}/")
-
-
 def test_a_study_page_restored_from_the_back_forward_cache_reloads_itself(page, live_server, deck):
-    log_in(page, live_server)
+    log_in(page, live_server, "kim")
     page.goto(f"{live_server.url}/decks/{deck.slug}/study/")
     page.wait_for_load_state("load")
     page.evaluate("window.staleCopy = true")
@@ -40,7 +33,7 @@ def test_a_study_page_restored_from_the_back_forward_cache_reloads_itself(page, 
 
 
 def test_a_page_shown_for_the_first_time_is_not_reloaded(page, live_server, deck):
-    log_in(page, live_server)
+    log_in(page, live_server, "kim")
     page.goto(f"{live_server.url}/decks/{deck.slug}/")
     # A reload starts in the listener itself, so the Navigation API's navigate event tells
     # at once whether one began: nothing to wait for.
@@ -56,7 +49,7 @@ def test_a_page_shown_for_the_first_time_is_not_reloaded(page, live_server, deck
 
 
 def test_back_and_forward_after_answering_show_the_counts_and_card_of_now(page, live_server, deck):
-    log_in(page, live_server)
+    log_in(page, live_server, "kim")
     page.goto(f"{live_server.url}/decks/{deck.slug}/")
     page.get_by_role("link", name="Study now").click()
     page.wait_for_load_state("load")

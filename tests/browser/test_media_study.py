@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.test_study_keyboard import log_in
+from tests.browser.conftest import log_in
 from tests.conftest import enroll, make_card, make_deck, make_media, make_user
 from tests.media_samples import pyramid, tone
 

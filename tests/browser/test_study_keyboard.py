@@ -1,17 +1,10 @@
 import pytest
 
 from decks.models import ReviewLog
+from tests.browser.conftest import log_in
 from tests.conftest import enroll, make_card, make_deck, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("pass-word-123")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_a_student_studies_three_cards_with_the_keyboard(page, live_server, screenshot):

@@ -17,12 +17,11 @@ from decks.models import (
     NewCardCursor,
     ReviewLog,
 )
-from decks.selectors import decks_for
+from decks.selectors import decks_for, is_teacher
 from decks.services.activity import activity_rebuild
 from decks.services.clock import today_for_study
 from decks.services.scheduling import Schedule, due_after, next_schedule
 from decks.services.study import new_card_cursors_broken
-from decks.services.teachers import is_teacher
 
 pytestmark = pytest.mark.django_db
 

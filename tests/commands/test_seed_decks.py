@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from decks.importers.base import CardRecord, ParseResult
-from decks.importers.seeds import MOVES_FILE, SeedDeck, SeedDocument, build_seed_decks
 from decks.models import Card, CardState, Deck, ReviewLog
+from decks.seeds import MOVES_FILE, SeedDeck, SeedDocument, build_seed_decks
 from decks.services.clock import today_for_study
 from tests.conftest import answer_card, enroll, next_card
 

@@ -15,9 +15,7 @@ from django.core.management import call_command
 from decks.models import Card, CardState, DailyActivity, Deck, ReviewLog
 from decks.selectors import decks_for
 from decks.services.clock import today_for_study
-from decks.services.queue import next_card
-from decks.services.reviews import review_record
-from tests.conftest import make_user
+from tests.conftest import answer_card, enroll, make_user, next_card
 
 pytestmark = pytest.mark.django_db
 
@@ -47,10 +45,11 @@ def seed() -> None:
 def answer(student: User, cards) -> None:
     """Answer each card once, and the first few a second time, as a student would."""
     cards = list(cards)
+    enroll(student, *{card.deck for card in cards})
     for card in cards:
-        review_record(student=student, card=card, rating=4, seen_reviews=0)
+        answer_card(student=student, card=card, rating=4, seen_reviews=0)
     for card in cards[:5]:
-        review_record(student=student, card=card, rating=2, seen_reviews=1)
+        answer_card(student=student, card=card, rating=2, seen_reviews=1)
 
 
 def rows(model) -> dict[int, dict]:

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from decks.html import plain_text
 from decks.importers import flashcard_site
 from decks.importers.base import CardRecord, ParseResult
-from decks.importers.seeds import plain_text
 
 SOURCE = Path(__file__).resolve().parents[2] / "fixtures" / "sources" / "003_bbe4ca5e4c55b098.txt"
 

@@ -13,7 +13,7 @@ from decks.importers.base import ImportLimits
 from decks.importers.detect import parse_upload
 from decks.importers.isolation import ParseBudget, parse_upload_isolated
 from decks.models import ImportUpload
-from tests.admin.test_deck_import import make_teacher
+from tests.conftest import make_teacher
 
 CSV = "front;back\nWat is CRM?;Klantrelatiebeheer\nWat is een KAM?;Key account manager\n"
 TIGHT = ParseBudget(cpu_seconds=1, memory_bytes=64 * 1024 * 1024)

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from decks.html import plain_text
 from decks.importers import notes
 from decks.importers.base import CardRecord, ParseResult
-from decks.importers.seeds import plain_text
 
 SOURCES = Path(__file__).resolve().parents[2] / "fixtures" / "sources"
 SUMMARY = "000_05763b97e5e249aa.txt"

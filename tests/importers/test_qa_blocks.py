@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from decks.html import plain_text
 from decks.importers import qa_blocks
 from decks.importers.base import CardRecord, ParseResult
-from decks.importers.seeds import plain_text
 
 SOURCE = Path(__file__).resolve().parents[2] / "fixtures" / "sources" / "001_9c05d95d9b28b91c.txt"
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from decks.html import plain_text
 from decks.importers import flashcard_site, qa_blocks
 from decks.importers.base import ParseResult
 from decks.importers.detect import detect_text_format, parse_upload
-from decks.importers.seeds import plain_text
 from tests.cpu_budget import run_within_cpu_seconds
 
 SOURCES = Path(__file__).resolve().parents[2] / "fixtures" / "sources"

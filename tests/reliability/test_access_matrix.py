@@ -7,6 +7,7 @@ business with them tries every URL, reading and writing; none may see a page of 
 
 import hashlib
 import uuid
+from datetime import date
 
 import pytest
 from django.contrib.auth.models import Group
@@ -18,14 +19,18 @@ from decks.models import (
     Card,
     CardState,
     Classroom,
+    ClassTest,
     DailyActivity,
     Deck,
     DeckSettings,
     ImportUpload,
     Media,
     Membership,
+    Practice,
+    PracticeQuestion,
     ReviewLog,
 )
+from decks.services.practice import class_test_create, practice_start
 from decks.services.teachers import TEACHERS_GROUP, teachers_group_ensure
 from tests.conftest import answer_card, make_class, make_deck, make_media, make_user
 from tests.importers.packages import make_zip
@@ -34,7 +39,7 @@ from tests.media_samples import mp3, png
 pytestmark = pytest.mark.django_db
 
 MODELS = [Deck, Card, CardState, ReviewLog, Classroom, Membership, ImportUpload, DailyActivity,
-          DeckSettings, Media]  # fmt: skip
+          DeckSettings, Media, Practice, PracticeQuestion, ClassTest]  # fmt: skip
 
 
 def fingerprint() -> str:
@@ -73,7 +78,30 @@ def world():
         data=make_zip({"0": preview_picture}),
         media_members={preview_sha256: "0"},
     )
+    practice_a = practice_start(student=student_a, deck=deck_a, way="typed", order="all")
+    class_test_a = class_test_create(
+        classroom=class_a, teacher=teacher_a, title="Week 1", decks=[deck_a], question_count=2,
+        opens_on=date(2000, 1, 1), closes_on=date(2099, 1, 1),
+    )  # fmt: skip
     targets = [
+        ("practice", [practice_a.pk], {}),
+        ("practice_answer", [practice_a.pk], {"position": 1, "given": "x"}),
+        ("practice_start", [deck_a.slug], {"way": "typed", "order": "all"}),
+        ("deck_test_start", [deck_a.slug], {"count": 2}),
+        ("class_test_start", [class_a.pk], {"count": 2}),
+        ("class_test_start", [class_a.pk], {"class_test": class_test_a.pk}),
+        ("class_tests", [class_a.pk], {}),
+        (
+            "class_test_new",
+            [class_a.pk],
+            {
+                "title": "T",
+                "decks": [deck_a.pk],
+                "question_count": 2,
+                "opens_on": "2099-01-01",
+                "closes_on": "2099-01-02",
+            },
+        ),
         ("media_file", [picture_a.sha256, "png"], {}),
         ("media_file", [sound_a.sha256, "mp3"], {}),
         ("media_file", [preview_sha256, "png"], {}),
@@ -147,7 +175,7 @@ def test_the_owner_does_reach_their_own_pages(world, client):
     """The matrix proves something only if the same URLs work for those they belong to."""
     client.force_login(world["student_a"])
     for name, args, _ in world["targets"]:
-        if name in {"deck_detail", "study", "class_detail", "leaderboard"}:
+        if name in {"deck_detail", "study", "class_detail", "leaderboard", "practice"}:
             assert client.get(url_of(name, args)).status_code == 200, name
     media = Media.objects.filter(deck__title="Deck A")
     assert media.count() == 2

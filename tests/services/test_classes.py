@@ -8,6 +8,7 @@ from decks.services.classes import (
     JoinRefused,
     class_join,
     class_leave,
+    class_save,
     exam_clamp_apply,
     join_code_regenerate,
 )
@@ -129,3 +130,32 @@ def test_deleting_all_of_a_classes_teachers_at_once_stops_it_taking_students():
 
     classroom.refresh_from_db()
     assert not classroom.join_enabled
+
+
+def test_saving_a_class_keeps_the_decks_of_a_co_teacher_the_teacher_cannot_edit():
+    teacher, colleague = make_user(), make_user()
+    own, theirs = make_deck(owner=teacher), make_deck(owner=colleague)
+    classroom = make_class(teachers=[teacher, colleague], decks=[own, theirs])
+    with class_save(classroom=classroom, teacher=teacher, today=date(2099, 1, 1)):
+        classroom.decks.set([])  # what the form does: it offered only `own`, now unticked
+    assert list(classroom.decks.all()) == [theirs]
+
+
+def test_saving_a_class_keeps_only_what_was_in_it_before():
+    teacher, colleague = make_user(), make_user()
+    own, other = make_deck(owner=teacher), make_deck(owner=colleague)
+    classroom = make_class(teachers=[teacher], decks=[own])
+    with class_save(classroom=classroom, teacher=teacher, today=date(2099, 1, 1)):
+        classroom.decks.set([])
+    assert (classroom.decks.count(), other.classrooms.count()) == (0, 0)
+
+
+def test_saving_a_class_with_an_exam_brings_forward_its_students_cards(student):
+    deck = make_deck(cards=1)
+    classroom = make_class(students=[student], decks=[deck])
+    answer_card(student=student, card=deck.cards.get(), rating=5)
+    CardState.objects.update(due=date(2099, 12, 1))
+    with class_save(classroom=classroom, teacher=make_user(), today=date(2099, 1, 1)):
+        classroom.exam_date = date(2099, 6, 1)
+        classroom.save()
+    assert CardState.objects.get().due == date(2099, 5, 31)

@@ -5,8 +5,10 @@ import os
 import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
-from decks.services.exports import deck_to_apkg, deck_to_csv
+from decks.models import Deck
+from decks.services.exports import class_progress_csv, deck_to_apkg, deck_to_csv
 from decks.services.imports import deck_import
+from decks.services.progress import DeckMastery, StudentProgress
 from tests.conftest import make_card, make_deck
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +83,30 @@ def test_exports_carry_only_sanitised_card_html(deck):
     csv_text = deck_to_csv(deck).decode("utf-8-sig")
     assert "onerror" not in csv_text
     assert "<script>" not in csv_text
+
+
+def _progress_rows(text: str) -> list[list[str]]:
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
+def test_the_progress_csv_has_a_row_per_student_and_a_column_per_deck():
+    decks = [Deck(title="Rekenen"), Deck(title="Taal")]
+    sam = StudentProgress(
+        student_id=1, name="Sam", username="sam", due=3, streak=2, reviews_this_week=40,
+        seen=12, can_recall=9, mastery=[DeckMastery(decks[0], 4, 10), DeckMastery(decks[1], 0, 5)],
+    )  # fmt: skip
+    header, row = _progress_rows(class_progress_csv([sam]))
+    assert header[-2:] == ["mastered: Rekenen", "mastered: Taal"]
+    assert row == ["Sam", "sam", "", "3", "2", "40", "12", "9", "4/10", "0/5"]
+
+
+def test_the_progress_csv_of_a_class_without_students_is_its_header():
+    (header,) = _progress_rows(class_progress_csv([]))
+    assert header[:3] == ["student", "username", "last studied"]
+
+
+def test_the_progress_csv_escapes_a_name_typed_as_a_formula():
+    mallory = StudentProgress(student_id=1, name="=1+1", username="@mallory")
+    _, row = _progress_rows(class_progress_csv([mallory]))
+    assert row[:2] == ["'=1+1", "'@mallory"]

@@ -1,6 +1,6 @@
 """Leaderboard figures against hand-computed review logs (Europe/Amsterdam, UTC+1 in November)."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -13,15 +13,11 @@ from decks.services.leaderboard import (
     study_streak,
 )
 from tests.conftest import answer_card, make_class, make_deck, make_user
+from tests.services.conftest import local
 
 pytestmark = pytest.mark.django_db
 
 WEDNESDAY = date(2026, 11, 25)  # the week runs Monday 23 to Sunday 29
-
-
-def local(day: int, hour: int, minute: int = 0) -> datetime:
-    """A November 2026 time in Amsterdam (UTC+1), as UTC."""
-    return datetime(2026, 11, day, hour, minute, tzinfo=UTC) - timedelta(hours=1)
 
 
 def answer(student, card, rating, when):

@@ -6,7 +6,7 @@ import pytest
 
 from decks.services.leaderboard import class_leaderboard
 from tests.conftest import answer_card, make_class, make_deck, make_user
-from tests.services.test_leaderboard import local
+from tests.services.conftest import local
 
 pytestmark = pytest.mark.django_db
 

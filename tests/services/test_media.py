@@ -17,8 +17,7 @@ from decks.models import Card, Media, media_storage_name
 from decks.services.exports import deck_to_apkg, deck_to_csv
 from decks.services.imports import deck_import
 from decks.services.media import card_image_remove, card_image_set, media_files_purge
-from tests.admin.test_deck_import import make_teacher
-from tests.conftest import make_card, make_deck, make_media, stored_names
+from tests.conftest import make_card, make_deck, make_media, make_teacher, stored_names
 from tests.importers.packages import make_zip
 from tests.media_samples import anki_media_of, anki_package, jpeg, mp3, png
 

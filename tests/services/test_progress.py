@@ -98,3 +98,34 @@ def test_class_progress_says_how_many_cards_seen_counts_from():
     (row,) = class_progress(classroom=classroom, today=date(2026, 11, 23))
 
     assert (row.seen, row.cards) == (1, 7)
+
+
+def test_checked_answers_leave_out_what_the_student_only_said_they_knew():
+    from decks.services.practice import practice_answer, practice_start
+    from decks.services.progress import checked_answers_per_card
+
+    student = make_user()
+    deck = make_deck(cards=1)
+    make_class(students=[student], decks=[deck])
+    shown = practice_start(student=student, deck=deck, way="shown", order="all")
+    practice_answer(practice=shown, position=1, knew=True)
+    typed = practice_start(student=student, deck=deck, way="typed", order="all")
+    practice_answer(practice=typed, position=1, given="wrong")
+    card = deck.cards.get()
+    assert checked_answers_per_card(students=[student], decks=[deck]) == {card.pk: (1, 0)}
+
+
+def test_checked_answers_count_the_daily_studys_typed_answers_beside_practice():
+    from decks.services.practice import practice_answer, practice_start
+    from decks.services.progress import checked_answers_per_card
+
+    student = make_user()
+    deck = make_deck(cards=1)
+    make_class(students=[student], decks=[deck])
+    card = deck.cards.get()
+    answer_card(student=student, card=card, rating=2, answered_by="typed", checked_correct=False)
+    answer_card(student=student, card=card, rating=4, answered_by="typed", checked_correct=True)
+    practice = practice_start(student=student, deck=deck, way="typed", order="all")
+    practice_answer(practice=practice, position=1, given=card.back)
+    # The same day's repeat is left out: it comes just after the answer was shown.
+    assert checked_answers_per_card(students=[student], decks=[deck]) == {card.pk: (2, 1)}

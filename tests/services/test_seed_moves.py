@@ -1,12 +1,18 @@
 import pytest
 
 from decks.models import Card, CardState, DeckSettings, ReviewLog
-from decks.services.cursors import new_card_cursors_broken
 from decks.services.integrity import integrity_mismatches
-from decks.services.queue import next_card
-from decks.services.reviews import review_record
 from decks.services.seed_moves import seed_card_replace, seed_deck_merge, seed_moves_apply
-from tests.conftest import make_card, make_class, make_deck, make_user
+from decks.services.study import new_card_cursors_broken
+from tests.conftest import (
+    answer_card,
+    enroll,
+    make_card,
+    make_class,
+    make_deck,
+    make_user,
+    next_card,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +20,8 @@ pytestmark = pytest.mark.django_db
 def test_a_card_replaced_by_one_not_seeded_yet_takes_its_key_and_keeps_its_history(student):
     old, new = make_deck(slug="old"), make_deck(slug="new")
     card = make_card(old, key="k-old")
-    review_record(student=student, card=card, rating=4, seen_reviews=0)
+    enroll(student, old)
+    answer_card(student=student, card=card, rating=4, seen_reviews=0)
 
     seed_card_replace(card=card, deck_slug="new", key="k-new")
 
@@ -26,7 +33,8 @@ def test_a_card_replaced_by_one_not_seeded_yet_takes_its_key_and_keeps_its_histo
 def test_a_replaced_card_nobody_else_answered_gives_its_history_away_and_goes(student):
     deck = make_deck(slug="h1")
     replaced, kept = make_card(deck, key="a"), make_card(deck, key="b")
-    review_record(student=student, card=replaced, rating=4, seen_reviews=0)
+    enroll(student, deck)
+    answer_card(student=student, card=replaced, rating=4, seen_reviews=0)
 
     seed_moves_apply(decks=[], cards=[(("h1", "a"), ("h1", "b"))])
 
@@ -41,7 +49,7 @@ def test_a_merged_deck_brings_its_classes_editors_settings_and_unseen_cards(stud
     old.editors.add(teacher)
     classroom = make_class(students=[student], decks=[old])
     DeckSettings.objects.create(student=student, deck=old, new_per_day=5)
-    review_record(student=student, card=old.cards.first(), rating=4, seen_reviews=0)
+    answer_card(student=student, card=old.cards.first(), rating=4, seen_reviews=0)
 
     seed_deck_merge(deck=old, into_slug="new")
 

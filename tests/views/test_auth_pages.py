@@ -7,8 +7,7 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.urls import reverse
 
-from tests.conftest import make_user
-from tests.test_settings import run_manage
+from tests.conftest import make_user, run_manage
 
 pytestmark = pytest.mark.django_db
 

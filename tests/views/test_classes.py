@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from decks.importers.csv import FORMULA_STARTS
-from decks.models import StudentProfile
+from decks.models import CardState, StudentProfile
 from tests.conftest import answer_card, make_class, make_deck, make_user
 
 pytestmark = pytest.mark.django_db
@@ -142,6 +142,30 @@ def test_a_teacher_turns_joining_off_and_sets_an_exam_date(client, classroom):
     assert not classroom.join_enabled
     assert str(classroom.exam_date) == "2099-01-20"
     assert classroom.decks.count() == 1
+
+
+def test_saving_the_class_form_keeps_a_co_teachers_deck_it_does_not_offer(client, classroom):
+    colleague = make_user("cor")
+    theirs = make_deck("Rekenen", owner=colleague)
+    classroom.teachers.add(colleague)
+    classroom.decks.add(theirs)
+    client.force_login(classroom.teachers.get(username="tess"))
+    client.post(reverse("class_update", args=[classroom.pk]), {"name": "Klas 1A", "decks": []})
+    assert list(classroom.decks.all()) == [theirs]
+
+
+def test_setting_an_exam_on_the_class_form_brings_forward_the_students_cards(
+    client, student, classroom
+):
+    card = classroom.decks.get().cards.first()
+    answer_card(student=student, card=card, rating=5)
+    CardState.objects.update(due="2099-12-01")
+    client.force_login(classroom.teachers.get())
+    client.post(
+        reverse("class_update", args=[classroom.pk]),
+        {"name": "Klas 1A", "exam_date": "2099-06-01", "decks": [classroom.decks.get().pk]},
+    )
+    assert str(CardState.objects.get().due) == "2099-05-31"
 
 
 def test_a_student_cannot_change_a_class(client, student, classroom):

@@ -1,5 +1,6 @@
 """The study loop costs the same number of queries whatever the deck's size."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -84,3 +85,47 @@ def test_the_answer_that_ends_the_session_and_shows_the_summary_takes_at_most_ei
         )
     assert len(queries_of(captured)) <= MAX_QUERIES_PER_ANSWER, "\n".join(queries_of(captured))
     assert response.context["summary"].cards == 2
+
+
+def checked_verdict(client, deck, card, mode: str) -> str:
+    """Check `card`'s answer as the page would (typed right, or the right option picked)."""
+    url = reverse("study_check", args=[deck.slug])
+    data = {"card": card.pk, "seen": 0, "mode": mode}
+    if mode == "typed":
+        data["given"] = card.back
+    else:
+        data.update(choice=0, option=[card.back, "Nee 1", "Nee 2", "Nee 3"])
+    html = client.post(url, data, headers={"HX-Request": "true"}).content.decode()
+    return re.search(r'name="verdict" value="([^"]+)"', html)[1]
+
+
+@pytest.mark.parametrize("size", [10, 10_000])
+@pytest.mark.parametrize("mode", ["typed", "choice"])
+def test_a_checked_answer_and_the_next_card_in_the_same_way_take_at_most_eight_queries(
+    client, student, size, mode
+):
+    deck = deck_of(size)
+    enroll(student, deck)
+    client.force_login(student)
+    url = reverse("study_answer", args=[deck.slug])
+    first, second, third = deck.cards.order_by("position")[:3]
+    client.post(url, {"card": first.pk, "rating": 3, "seen": 0}, headers={"HX-Request": "true"})
+    verdict = checked_verdict(client, deck, second, mode)
+    data = {"card": second.pk, "rating": 4, "seen": 0, "mode": mode, "verdict": verdict}
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(url, data, headers={"HX-Request": "true"})
+    assert len(queries_of(captured)) <= MAX_QUERIES_PER_ANSWER, "\n".join(queries_of(captured))
+    html = response.content.decode()
+    assert f"Vraag {third.position}" in html
+    assert ('name="choice"' if mode == "choice" else 'name="given"') in html
+
+
+@pytest.mark.parametrize("size", [10, 10_000])
+def test_checking_a_typed_answer_takes_at_most_three_queries(client, student, size):
+    deck = deck_of(size)
+    enroll(student, deck)
+    client.force_login(student)
+    card = deck.cards.get(position=1)
+    with CaptureQueriesContext(connection) as captured:
+        checked_verdict(client, deck, card, "typed")
+    assert len(queries_of(captured)) <= 3, "\n".join(queries_of(captured))

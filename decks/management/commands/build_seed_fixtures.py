@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from decks.importers.seeds import MOVES_FILE, SEED_DECKS, build_seed_decks
+from decks.seeds import MOVES_FILE, SEED_DECKS, build_seed_decks
 
 
 class Command(BaseCommand):

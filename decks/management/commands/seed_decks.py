@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from decks.importers.seeds import MOVES_FILE
 from decks.models import Card, Deck
+from decks.seeds import MOVES_FILE
 from decks.services.seed_moves import seed_moves_apply
 
 

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
-from decks.models import DailyActivity, Deck, ReviewLog
+from decks.models import AnswerMode, DailyActivity, Deck, ReviewLog
 from decks.selectors import decks_for
 from decks.services.clock import today_for_study
 from decks.services.leaderboard import study_streak
@@ -90,10 +90,13 @@ class AnswerResult:
 
 
 def study_snapshot(
-    *, student: AbstractBaseUser, deck: Deck, today: date | None = None
+    *, student: AbstractBaseUser, deck: Deck, today: date | None = None, choices: bool = False
 ) -> QueueSnapshot:
-    """The next card in `deck` with today's counts (and the day's summary once done)."""
-    return queue_snapshot(student=student, deck=deck, today=today or today_for_study())
+    """The next card in `deck` with today's counts (and the day's summary once done);
+    `choices` reads its multiple-choice candidates too, where the query can."""
+    return queue_snapshot(
+        student=student, deck=deck, today=today or today_for_study(), choices=choices
+    )
 
 
 def study_answer(
@@ -106,12 +109,18 @@ def study_answer(
     time_taken_ms: int | None = None,
     show_next: bool = True,
     now: datetime | None = None,
+    answered_by: str = AnswerMode.SHOWN,
+    checked_correct: bool | None = None,
+    overridden: bool = False,
+    choices: bool = False,
 ) -> AnswerResult | None:
     """Record one answer, exactly once, and read what comes next when `show_next`.
 
     None when the card is retired or not in a deck of `deck_slug` the student may study.
     An answer to a card the queue does not offer now records nothing (`offered` False); a
     card answered since it was shown is told apart first, as `applied` False.
+    `answered_by`, `checked_correct` and `overridden` are logged with the answer;
+    `choices` reads the next card's multiple-choice candidates with it (`queue_snapshot`).
     """
     now = now or timezone.now()
     today = today_for_study(now)
@@ -131,6 +140,9 @@ def study_answer(
             seen_reviews=seen_reviews,
             now=now,
             time_taken_ms=time_taken_ms,
+            answered_by=answered_by,
+            checked_correct=checked_correct,
+            overridden=overridden,
         )
         applied, log = outcome.applied, outcome.log
     deck = target.card.deck
@@ -138,7 +150,7 @@ def study_answer(
     if show_next:
         # The target read the student's new-card limit: the snapshot needs no query for it.
         following = queue_snapshot(
-            student=student, deck=deck, today=today, new_limit=target.new_limit
+            student=student, deck=deck, today=today, new_limit=target.new_limit, choices=choices
         )
     return AnswerResult(applied=applied, log=log, deck=deck, next=following, offered=offered)
 
@@ -211,7 +223,7 @@ def today_progress_for(
     student: AbstractBaseUser, *, today: date, overviews: list[DeckOverview]
 ) -> TodayProgress:
     """Today's cards and what is left over the student's decks, and the study streak."""
-    days = DailyActivity.objects.filter(student=student, day__lte=today).values_list(
+    days = DailyActivity.objects.filter(student_id=student.pk, day__lte=today).values_list(
         "day", flat=True
     )
     return TodayProgress(

@@ -28,6 +28,7 @@ models have no receivers.
 
 from contextlib import nullcontext
 from functools import cache
+from typing import cast
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Field, Model
@@ -95,7 +96,8 @@ def answer_rows_write(
 @cache
 def model_fields(model: type[Model], names: tuple[str, ...]) -> tuple[Field, ...]:
     """The fields `names` of `model`, looked up once."""
-    return tuple(model._meta.get_field(name) for name in names)
+    # Only concrete columns are named here, never a reverse relation.
+    return tuple(cast(Field, model._meta.get_field(name)) for name in names)
 
 
 def field_values(instance: Model, names: tuple[str, ...], *, prefix: str) -> dict:
@@ -107,12 +109,25 @@ def field_values(instance: Model, names: tuple[str, ...], *, prefix: str) -> dic
     return {f"{prefix}{field.attname}": value for field, value in zip(fields, values, strict=True)}
 
 
+# PostgreSQL's short names for the types the answer's casts name: the statement must stay
+# within psycopg's parse cache (decks.services.study.sql.compact_sql), and a cast to the
+# column's type adds nothing a cast to its base type does not (the INSERT checks the rest).
+_SHORT_TYPES = {
+    "integer": "int",
+    "boolean": "bool",
+    "timestamp with time zone": "timestamptz",
+    "numeric(4, 2)": "numeric",
+    "varchar(8)": "text",
+}
+
+
 def _placeholder(prefix: str, field: Field, vendor: str) -> str:
     name = f"%({prefix}{field.attname})s"
     if vendor != "postgresql":
         return name
     # In INSERT ... SELECT a parameter sent without a type (None) would be read as text.
-    return f"{name}::{field.cast_db_type(backend_for(vendor))}"
+    db_type = field.cast_db_type(backend_for(vendor)) or ""
+    return f"{name}::{_SHORT_TYPES.get(db_type, db_type)}"
 
 
 def _listed(items) -> str:
@@ -123,7 +138,8 @@ def _listed(items) -> str:
 
 
 def _columns(fields) -> str:
-    return _listed(f'"{field.column}"' for field in fields)
+    # Unquoted: every column name here is a lower-case word that needs no quotes.
+    return _listed(field.column for field in fields)
 
 
 def step_sql(name: str, *, vendor: str, in_one_statement: bool) -> str:

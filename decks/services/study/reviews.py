@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils import timezone
 
-from decks.models import Card, CardState, Deck, ReviewLog
+from decks.models import AnswerMode, Card, CardState, Deck, ReviewLog
 from decks.services.activity import activity_take_out
 from decks.services.clock import today_for_study
 from decks.services.scheduling import (
@@ -55,12 +55,14 @@ class AnswerTarget:
 
 # The answer's one read, written out for the same reason as the queue snapshot: the ORM
 # spent more CPU building this query (a join per way a deck can be yours) than the
-# database spent running it. The access rules are decks_for's, as EXISTS tests.
+# database spent running it. The access rules are decks_for's, as EXISTS tests, and the
+# exam is upcoming_exam_for's (tests/services/study/test_parity.py checks both).
 _TARGET_SQL = """
 SELECT k.id AS card_id, k.key AS card_key, k.front AS card_front, k.back AS card_back,
        k.position AS card_position, k.tags AS card_tags,
        d.id AS deck_id, d.title AS deck_title, d.slug AS deck_slug,
        d.owner_id AS deck_owner_id, d.new_cards_per_day AS deck_new_cards_per_day,
+       d.has_siblings AS deck_has_siblings,
        (SELECT MIN(r.exam_date) FROM decks_classroom r
         JOIN decks_membership m ON m.classroom_id = r.id AND m.student_id = %(student)s
         JOIN decks_classroom_decks rd ON rd.classroom_id = r.id AND rd.deck_id = d.id
@@ -73,6 +75,8 @@ SELECT k.id AS card_id, k.key AS card_key, k.front AS card_front, k.back AS card
        COALESCE(o.new_per_day, d.new_cards_per_day) AS new_limit,
        o.reviews_per_day AS review_limit,
        COALESCE(a.learned_answers, 0) AS n_reviewed,
+       EXISTS (SELECT 1 FROM decks_cardstate b WHERE b.student_id = %(student)s
+               AND b.card_id = k.sibling_id AND b.last_review_day = %(today)s) AS sibling_today,
        CASE WHEN s.id IS NULL THEN (
          SELECT COUNT(*) FROM decks_cardstate x JOIN decks_card j ON j.id = x.card_id
          WHERE x.student_id = %(student)s AND x.deck_id = d.id
@@ -100,7 +104,7 @@ WHERE k.id = %(card)s AND d.slug = %(slug)s AND k.retired_at IS NULL AND (
 TARGET_SQL = fill_slots(_TARGET_SQL, state_columns=state_columns_sql("s")).strip()
 _TARGET_SQL_COMPACT = compact_sql(TARGET_SQL)
 # Only what the study flow reads; any other field loads on first use, as a deferred one.
-_TARGET_DECK_FIELDS = ["id", "title", "slug", "owner_id", "new_cards_per_day"]
+_TARGET_DECK_FIELDS = ["id", "title", "slug", "owner_id", "new_cards_per_day", "has_siblings"]
 
 
 def answer_target(
@@ -147,6 +151,7 @@ def answer_target(
             introduced_today=row["n_introduced"] or 0,
             review_limit=row["review_limit"],
             reviewed_today=row["n_reviewed"],
+            sibling_today=bool(row["sibling_today"]),
         ),
     )
 
@@ -180,6 +185,9 @@ def review_record(
     seen_reviews: int,
     now: datetime | None = None,
     time_taken_ms: int | None = None,
+    answered_by: str = AnswerMode.SHOWN,
+    checked_correct: bool | None = None,
+    overridden: bool = False,
 ) -> ReviewOutcome:
     """Apply one answer to `target.card` atomically and exactly once.
 
@@ -190,6 +198,8 @@ def review_record(
     compare-and-set on that count, and the log is unique on it. Only the first answer of
     a study day moves the SM-2 schedule; later same-day repeats are logged and update
     what the queue needs.
+    `answered_by`, `checked_correct` and `overridden` say how the answer was given and
+    what its check found (decks.services.answer_modes), so the log tells them apart.
     """
     validate_quality(rating)
     now = now or timezone.now()
@@ -204,6 +214,7 @@ def review_record(
         )
     log = _apply(state, rating=rating, now=now, today=today, exam_date=target.exam_date)
     log.time_taken_ms = _clamp_time_taken(time_taken_ms)
+    log.answered_by, log.checked_correct, log.overridden = answered_by, checked_correct, overridden
     first_answer = state.pk is None
     applied = answer_rows_write(
         state=state,

@@ -3,6 +3,7 @@ SELECT k.id AS card_id, k.key AS card_key, k.front AS card_front, k.back AS card
        k.position AS card_position, k.tags AS card_tags,
        d.id AS deck_id, d.title AS deck_title, d.slug AS deck_slug,
        d.owner_id AS deck_owner_id, d.new_cards_per_day AS deck_new_cards_per_day,
+       d.has_siblings AS deck_has_siblings,
        (SELECT MIN(r.exam_date) FROM decks_classroom r
         JOIN decks_membership m ON m.classroom_id = r.id AND m.student_id = %(student)s
         JOIN decks_classroom_decks rd ON rd.classroom_id = r.id AND rd.deck_id = d.id
@@ -15,6 +16,8 @@ SELECT k.id AS card_id, k.key AS card_key, k.front AS card_front, k.back AS card
        COALESCE(o.new_per_day, d.new_cards_per_day) AS new_limit,
        o.reviews_per_day AS review_limit,
        COALESCE(a.learned_answers, 0) AS n_reviewed,
+       EXISTS (SELECT 1 FROM decks_cardstate b WHERE b.student_id = %(student)s
+               AND b.card_id = k.sibling_id AND b.last_review_day = %(today)s) AS sibling_today,
        CASE WHEN s.id IS NULL THEN (
          SELECT COUNT(*) FROM decks_cardstate x JOIN decks_card j ON j.id = x.card_id
          WHERE x.student_id = %(student)s AND x.deck_id = d.id
@@ -140,6 +143,109 @@ LEFT JOIN decks_card c ON c.id = COALESCE(
 )
 LEFT JOIN decks_cardstate s ON s.card_id = c.id AND s.student_id = %(student)s;
 
+-- queue snapshot of a deck with reverse siblings (daily new-card limit 20)
+SELECT counts.new_limit, counts.review_limit, counts.n_reviewed, counts.n_done,
+       counts.n_cards_done, counts.n_due_capped, counts.n_repeat, counts.n_introduced,
+       counts.n_buried_due,
+       CASE WHEN counts.n_introduced < counts.new_limit THEN (
+         SELECT COUNT(*) FROM (SELECT 1 
+  FROM decks_card k
+  WHERE k.deck_id = %(deck)s AND k.retired_at IS NULL
+    AND (k.position, k.id) > (counts.after_position, counts.after_card)
+    AND NOT EXISTS (SELECT 1 FROM decks_cardstate x WHERE x.student_id = %(student)s AND x.card_id = k.id OFFSET 0)
+    AND (k.sibling_id IS NULL OR (SELECT b.last_review_day FROM decks_cardstate b WHERE b.student_id = %(student)s AND b.card_id = k.sibling_id) IS DISTINCT FROM %(today)s)
+  ORDER BY k.position, k.id
+ LIMIT 20) unseen)
+       ELSE 0 END AS n_unseen,
+       c.id AS card_id, c.key AS card_key, c.front AS card_front, c.back AS card_back,
+       c.position AS card_position, c.tags AS card_tags,
+       s.id AS state_id,
+       s."repetitions" AS state_repetitions,
+       s."easiness" AS state_easiness,
+       s."interval" AS state_interval,
+       s."due" AS state_due,
+       s."lapses" AS state_lapses,
+       s."reviews" AS state_reviews,
+       s."last_rating" AS state_last_rating,
+       s."last_review_day" AS state_last_review_day,
+       s."last_reviewed_at" AS state_last_reviewed_at,
+       s."introduced_on" AS state_introduced_on
+FROM (
+  SELECT
+    d.id AS deck_id,
+    COALESCE(o.new_per_day, d.new_cards_per_day) AS new_limit,
+    COALESCE(o.reviews_per_day, %(no_limit)s) AS review_limit,
+    COALESCE(a.learned_answers, 0) AS n_reviewed,
+    COALESCE(a.answers, 0) AS n_done,
+    COALESCE(a.cards, 0) AS n_cards_done,
+    (SELECT COUNT(*) FROM (
+       SELECT 1 FROM decks_cardstate x
+       WHERE x.student_id = %(student)s AND x.deck_id = d.id AND x.due <= %(today)s
+         AND NOT EXISTS (SELECT 1 FROM decks_card k WHERE k.id = x.card_id
+                         AND k.deck_id = d.id AND k.retired_at IS NOT NULL)
+       LIMIT %(due_cap)s) capped) AS n_due_capped,
+    (SELECT COUNT(*) FROM decks_cardstate x
+     WHERE x.student_id = %(student)s AND x.deck_id = d.id
+       AND x.last_review_day = %(today)s AND x.last_rating < %(again)s)
+      - COALESCE(r.again, 0) AS n_repeat,
+    (SELECT COUNT(*) FROM decks_cardstate x
+     WHERE x.student_id = %(student)s AND x.deck_id = d.id AND x.introduced_on = %(today)s)
+      - COALESCE(r.introduced, 0) AS n_introduced,
+    (
+      SELECT COUNT(*) FROM decks_cardstate t
+      JOIN decks_card tk ON tk.id = t.card_id
+      JOIN decks_cardstate b ON b.card_id = tk.sibling_id AND b.student_id = %(student)s
+      JOIN decks_card bk ON bk.id = b.card_id
+      WHERE t.student_id = %(student)s AND t.deck_id = d.id AND t.last_review_day = %(today)s
+        AND b.due <= %(today)s AND bk.retired_at IS NULL) AS n_buried_due
+    ,
+    CASE WHEN u.deck_version = COALESCE(v.version, 0) THEN u.after_position ELSE 0 END
+      AS after_position,
+    CASE WHEN u.deck_version = COALESCE(v.version, 0) THEN u.after_card ELSE 0 END
+      AS after_card
+  FROM decks_deck d
+  LEFT JOIN decks_decksettings o ON o.student_id = %(student)s AND o.deck_id = d.id
+  LEFT JOIN decks_dailyactivity a
+    ON a.student_id = %(student)s AND a.deck_id = d.id AND a.day = %(today)s
+  LEFT JOIN decks_deckcardsversion v ON v.deck_id = d.id
+  LEFT JOIN decks_newcardcursor u ON u.student_id = %(student)s AND u.deck_id = d.id
+  LEFT JOIN (
+    SELECT k.deck_id, COUNT(*) AS cards, COUNT(x.id) AS seen,
+           SUM(CASE WHEN x.last_review_day = %(today)s AND x.last_rating < %(again)s
+               THEN 1 ELSE 0 END) AS again,
+           SUM(CASE WHEN x.introduced_on = %(today)s THEN 1 ELSE 0 END) AS introduced
+    FROM decks_card k
+    LEFT JOIN decks_cardstate x ON x.card_id = k.id AND x.student_id = %(student)s
+    WHERE k.retired_at IS NOT NULL AND k.deck_id = %(deck)s
+    GROUP BY k.deck_id
+  ) r ON r.deck_id = d.id
+  WHERE d.id = %(deck)s
+) counts
+LEFT JOIN decks_card c ON c.id = COALESCE(
+  CASE WHEN counts.n_reviewed < counts.review_limit THEN (
+    SELECT x.card_id FROM decks_cardstate x
+    WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND x.due <= %(today)s
+      AND NOT EXISTS (SELECT 1 FROM decks_card k
+                      WHERE k.id = x.card_id AND k.retired_at IS NOT NULL)
+      AND NOT EXISTS (SELECT 1 FROM decks_card k WHERE k.id = x.card_id
+                  AND k.sibling_id IS NOT NULL AND NOT (SELECT b.last_review_day FROM decks_cardstate b WHERE b.student_id = %(student)s AND b.card_id = k.sibling_id) IS DISTINCT FROM %(today)s)
+    ORDER BY x.due, x.card_id LIMIT 1) END,
+  CASE WHEN counts.n_introduced < counts.new_limit THEN (
+    SELECT k.id 
+  FROM decks_card k
+  WHERE k.deck_id = %(deck)s AND k.retired_at IS NULL
+    AND (k.position, k.id) > (counts.after_position, counts.after_card)
+    AND NOT EXISTS (SELECT 1 FROM decks_cardstate x WHERE x.student_id = %(student)s AND x.card_id = k.id OFFSET 0)
+    AND (k.sibling_id IS NULL OR (SELECT b.last_review_day FROM decks_cardstate b WHERE b.student_id = %(student)s AND b.card_id = k.sibling_id) IS DISTINCT FROM %(today)s)
+  ORDER BY k.position, k.id
+ LIMIT 1) END,
+  (SELECT x.card_id FROM decks_cardstate x JOIN decks_card k ON k.id = x.card_id
+   WHERE x.student_id = %(student)s AND x.deck_id = %(deck)s AND k.retired_at IS NULL
+     AND x.last_review_day = %(today)s AND x.last_rating < %(again)s
+   ORDER BY x.last_reviewed_at, x.card_id LIMIT 1)
+)
+LEFT JOIN decks_cardstate s ON s.card_id = c.id AND s.student_id = %(student)s;
+
 -- end-of-session summary
 SELECT (SELECT COUNT(*) FROM decks_reviewlog l
      WHERE l.student_id = %(student)s AND l.deck_id = %(deck)s
@@ -164,10 +270,10 @@ SELECT (SELECT COUNT(*) FROM decks_reviewlog l
 -- answer write, first answer, moving the cursor
 WITH answered_state AS (
   INSERT INTO decks_cardstate (
-    "student_id", "card_id", "deck_id", "repetitions",
-    "easiness", "interval", "due", "lapses",
-    "reviews", "last_rating", "last_review_day", "last_reviewed_at",
-    "introduced_on")
+    student_id, card_id, deck_id, repetitions,
+    easiness, interval, due, lapses,
+    reviews, last_rating, last_review_day, last_reviewed_at,
+    introduced_on)
   VALUES (
     %(s_student_id)s, %(s_card_id)s, %(s_deck_id)s, %(s_repetitions)s,
     %(s_easiness)s, %(s_interval)s, %(s_due)s, %(s_lapses)s,
@@ -177,17 +283,17 @@ WITH answered_state AS (
 ),
 answer_log AS (
   INSERT INTO decks_reviewlog (
-    "student_id", "card_id", "deck_id", "sequence",
-    "rating", "reviewed_at", "study_day", "scheduled",
-    "time_taken_ms", "repetitions_before", "easiness_before", "interval_before",
-    "due_before", "repetitions_after", "easiness_after", "interval_after",
-    "due_after")
+    student_id, card_id, deck_id, sequence,
+    rating, reviewed_at, study_day, scheduled,
+    time_taken_ms, answered_by, checked_correct, overridden,
+    repetitions_before, easiness_before, interval_before, due_before,
+    repetitions_after, easiness_after, interval_after, due_after)
   SELECT
-    %(l_student_id)s::integer, %(l_card_id)s::bigint, %(l_deck_id)s::bigint, %(l_sequence)s::integer,
-    %(l_rating)s::smallint, %(l_reviewed_at)s::timestamp with time zone, %(l_study_day)s::date, %(l_scheduled)s::boolean,
-    %(l_time_taken_ms)s::integer, %(l_repetitions_before)s::integer, %(l_easiness_before)s::numeric(4, 2), %(l_interval_before)s::integer,
-    %(l_due_before)s::date, %(l_repetitions_after)s::integer, %(l_easiness_after)s::numeric(4, 2), %(l_interval_after)s::integer,
-    %(l_due_after)s::date
+    %(l_student_id)s::int, %(l_card_id)s::bigint, %(l_deck_id)s::bigint, %(l_sequence)s::int,
+    %(l_rating)s::smallint, %(l_reviewed_at)s::timestamptz, %(l_study_day)s::date, %(l_scheduled)s::bool,
+    %(l_time_taken_ms)s::int, %(l_answered_by)s::text, %(l_checked_correct)s::bool, %(l_overridden)s::bool,
+    %(l_repetitions_before)s::int, %(l_easiness_before)s::numeric, %(l_interval_before)s::int, %(l_due_before)s::date,
+    %(l_repetitions_after)s::int, %(l_easiness_after)s::numeric, %(l_interval_after)s::int, %(l_due_after)s::date
   FROM answered_state
   RETURNING id
 ),
@@ -197,8 +303,8 @@ answer_activity AS (
     answers, cards, learned_answers, learned_recalled,
     mastered_delta, time_ms)
   SELECT
-    %(l_student_id)s::integer, %(l_deck_id)s::bigint, %(l_study_day)s::date, %(a_answers)s::integer,
-    %(a_cards)s::integer, %(a_learned_answers)s::integer, %(a_learned_recalled)s::integer, %(a_mastered_delta)s::integer,
+    %(l_student_id)s::int, %(l_deck_id)s::bigint, %(l_study_day)s::date, %(a_answers)s::int,
+    %(a_cards)s::int, %(a_learned_answers)s::int, %(a_learned_recalled)s::int, %(a_mastered_delta)s::int,
     %(a_time_ms)s::bigint
   FROM answered_state
   WHERE true
@@ -249,10 +355,10 @@ SELECT (SELECT id FROM answered_state) AS state_id, (SELECT id FROM answer_log) 
 -- answer write, first answer, not moving the cursor
 WITH answered_state AS (
   INSERT INTO decks_cardstate (
-    "student_id", "card_id", "deck_id", "repetitions",
-    "easiness", "interval", "due", "lapses",
-    "reviews", "last_rating", "last_review_day", "last_reviewed_at",
-    "introduced_on")
+    student_id, card_id, deck_id, repetitions,
+    easiness, interval, due, lapses,
+    reviews, last_rating, last_review_day, last_reviewed_at,
+    introduced_on)
   VALUES (
     %(s_student_id)s, %(s_card_id)s, %(s_deck_id)s, %(s_repetitions)s,
     %(s_easiness)s, %(s_interval)s, %(s_due)s, %(s_lapses)s,
@@ -262,17 +368,17 @@ WITH answered_state AS (
 ),
 answer_log AS (
   INSERT INTO decks_reviewlog (
-    "student_id", "card_id", "deck_id", "sequence",
-    "rating", "reviewed_at", "study_day", "scheduled",
-    "time_taken_ms", "repetitions_before", "easiness_before", "interval_before",
-    "due_before", "repetitions_after", "easiness_after", "interval_after",
-    "due_after")
+    student_id, card_id, deck_id, sequence,
+    rating, reviewed_at, study_day, scheduled,
+    time_taken_ms, answered_by, checked_correct, overridden,
+    repetitions_before, easiness_before, interval_before, due_before,
+    repetitions_after, easiness_after, interval_after, due_after)
   SELECT
-    %(l_student_id)s::integer, %(l_card_id)s::bigint, %(l_deck_id)s::bigint, %(l_sequence)s::integer,
-    %(l_rating)s::smallint, %(l_reviewed_at)s::timestamp with time zone, %(l_study_day)s::date, %(l_scheduled)s::boolean,
-    %(l_time_taken_ms)s::integer, %(l_repetitions_before)s::integer, %(l_easiness_before)s::numeric(4, 2), %(l_interval_before)s::integer,
-    %(l_due_before)s::date, %(l_repetitions_after)s::integer, %(l_easiness_after)s::numeric(4, 2), %(l_interval_after)s::integer,
-    %(l_due_after)s::date
+    %(l_student_id)s::int, %(l_card_id)s::bigint, %(l_deck_id)s::bigint, %(l_sequence)s::int,
+    %(l_rating)s::smallint, %(l_reviewed_at)s::timestamptz, %(l_study_day)s::date, %(l_scheduled)s::bool,
+    %(l_time_taken_ms)s::int, %(l_answered_by)s::text, %(l_checked_correct)s::bool, %(l_overridden)s::bool,
+    %(l_repetitions_before)s::int, %(l_easiness_before)s::numeric, %(l_interval_before)s::int, %(l_due_before)s::date,
+    %(l_repetitions_after)s::int, %(l_easiness_after)s::numeric, %(l_interval_after)s::int, %(l_due_after)s::date
   FROM answered_state
   RETURNING id
 ),
@@ -282,8 +388,8 @@ answer_activity AS (
     answers, cards, learned_answers, learned_recalled,
     mastered_delta, time_ms)
   SELECT
-    %(l_student_id)s::integer, %(l_deck_id)s::bigint, %(l_study_day)s::date, %(a_answers)s::integer,
-    %(a_cards)s::integer, %(a_learned_answers)s::integer, %(a_learned_recalled)s::integer, %(a_mastered_delta)s::integer,
+    %(l_student_id)s::int, %(l_deck_id)s::bigint, %(l_study_day)s::date, %(a_answers)s::int,
+    %(a_cards)s::int, %(a_learned_answers)s::int, %(a_learned_recalled)s::int, %(a_mastered_delta)s::int,
     %(a_time_ms)s::bigint
   FROM answered_state
   WHERE true
@@ -302,17 +408,17 @@ WITH answered_state AS (
 ),
 answer_log AS (
   INSERT INTO decks_reviewlog (
-    "student_id", "card_id", "deck_id", "sequence",
-    "rating", "reviewed_at", "study_day", "scheduled",
-    "time_taken_ms", "repetitions_before", "easiness_before", "interval_before",
-    "due_before", "repetitions_after", "easiness_after", "interval_after",
-    "due_after")
+    student_id, card_id, deck_id, sequence,
+    rating, reviewed_at, study_day, scheduled,
+    time_taken_ms, answered_by, checked_correct, overridden,
+    repetitions_before, easiness_before, interval_before, due_before,
+    repetitions_after, easiness_after, interval_after, due_after)
   SELECT
-    %(l_student_id)s::integer, %(l_card_id)s::bigint, %(l_deck_id)s::bigint, %(l_sequence)s::integer,
-    %(l_rating)s::smallint, %(l_reviewed_at)s::timestamp with time zone, %(l_study_day)s::date, %(l_scheduled)s::boolean,
-    %(l_time_taken_ms)s::integer, %(l_repetitions_before)s::integer, %(l_easiness_before)s::numeric(4, 2), %(l_interval_before)s::integer,
-    %(l_due_before)s::date, %(l_repetitions_after)s::integer, %(l_easiness_after)s::numeric(4, 2), %(l_interval_after)s::integer,
-    %(l_due_after)s::date
+    %(l_student_id)s::int, %(l_card_id)s::bigint, %(l_deck_id)s::bigint, %(l_sequence)s::int,
+    %(l_rating)s::smallint, %(l_reviewed_at)s::timestamptz, %(l_study_day)s::date, %(l_scheduled)s::bool,
+    %(l_time_taken_ms)s::int, %(l_answered_by)s::text, %(l_checked_correct)s::bool, %(l_overridden)s::bool,
+    %(l_repetitions_before)s::int, %(l_easiness_before)s::numeric, %(l_interval_before)s::int, %(l_due_before)s::date,
+    %(l_repetitions_after)s::int, %(l_easiness_after)s::numeric, %(l_interval_after)s::int, %(l_due_after)s::date
   FROM answered_state
   RETURNING id
 ),
@@ -322,8 +428,8 @@ answer_activity AS (
     answers, cards, learned_answers, learned_recalled,
     mastered_delta, time_ms)
   SELECT
-    %(l_student_id)s::integer, %(l_deck_id)s::bigint, %(l_study_day)s::date, %(a_answers)s::integer,
-    %(a_cards)s::integer, %(a_learned_answers)s::integer, %(a_learned_recalled)s::integer, %(a_mastered_delta)s::integer,
+    %(l_student_id)s::int, %(l_deck_id)s::bigint, %(l_study_day)s::date, %(a_answers)s::int,
+    %(a_cards)s::int, %(a_learned_answers)s::int, %(a_learned_recalled)s::int, %(a_mastered_delta)s::int,
     %(a_time_ms)s::bigint
   FROM answered_state
   WHERE true
@@ -382,17 +488,17 @@ WITH answered_state AS (
 ),
 answer_log AS (
   INSERT INTO decks_reviewlog (
-    "student_id", "card_id", "deck_id", "sequence",
-    "rating", "reviewed_at", "study_day", "scheduled",
-    "time_taken_ms", "repetitions_before", "easiness_before", "interval_before",
-    "due_before", "repetitions_after", "easiness_after", "interval_after",
-    "due_after")
+    student_id, card_id, deck_id, sequence,
+    rating, reviewed_at, study_day, scheduled,
+    time_taken_ms, answered_by, checked_correct, overridden,
+    repetitions_before, easiness_before, interval_before, due_before,
+    repetitions_after, easiness_after, interval_after, due_after)
   SELECT
-    %(l_student_id)s::integer, %(l_card_id)s::bigint, %(l_deck_id)s::bigint, %(l_sequence)s::integer,
-    %(l_rating)s::smallint, %(l_reviewed_at)s::timestamp with time zone, %(l_study_day)s::date, %(l_scheduled)s::boolean,
-    %(l_time_taken_ms)s::integer, %(l_repetitions_before)s::integer, %(l_easiness_before)s::numeric(4, 2), %(l_interval_before)s::integer,
-    %(l_due_before)s::date, %(l_repetitions_after)s::integer, %(l_easiness_after)s::numeric(4, 2), %(l_interval_after)s::integer,
-    %(l_due_after)s::date
+    %(l_student_id)s::int, %(l_card_id)s::bigint, %(l_deck_id)s::bigint, %(l_sequence)s::int,
+    %(l_rating)s::smallint, %(l_reviewed_at)s::timestamptz, %(l_study_day)s::date, %(l_scheduled)s::bool,
+    %(l_time_taken_ms)s::int, %(l_answered_by)s::text, %(l_checked_correct)s::bool, %(l_overridden)s::bool,
+    %(l_repetitions_before)s::int, %(l_easiness_before)s::numeric, %(l_interval_before)s::int, %(l_due_before)s::date,
+    %(l_repetitions_after)s::int, %(l_easiness_after)s::numeric, %(l_interval_after)s::int, %(l_due_after)s::date
   FROM answered_state
   RETURNING id
 ),
@@ -402,8 +508,8 @@ answer_activity AS (
     answers, cards, learned_answers, learned_recalled,
     mastered_delta, time_ms)
   SELECT
-    %(l_student_id)s::integer, %(l_deck_id)s::bigint, %(l_study_day)s::date, %(a_answers)s::integer,
-    %(a_cards)s::integer, %(a_learned_answers)s::integer, %(a_learned_recalled)s::integer, %(a_mastered_delta)s::integer,
+    %(l_student_id)s::int, %(l_deck_id)s::bigint, %(l_study_day)s::date, %(a_answers)s::int,
+    %(a_cards)s::int, %(a_learned_answers)s::int, %(a_learned_recalled)s::int, %(a_mastered_delta)s::int,
     %(a_time_ms)s::bigint
   FROM answered_state
   WHERE true
@@ -431,12 +537,26 @@ SELECT
       - COALESCE(r.again, 0) AS n_repeat,
     (SELECT COUNT(*) FROM decks_cardstate x
      WHERE x.student_id = %(student)s AND x.deck_id = d.id AND x.introduced_on = %(today)s)
-      - COALESCE(r.introduced, 0) AS n_introduced
+      - COALESCE(r.introduced, 0) AS n_introduced,
+    CASE WHEN d.has_siblings THEN (
+      SELECT COUNT(*) FROM decks_cardstate t
+      JOIN decks_card tk ON tk.id = t.card_id
+      JOIN decks_cardstate b ON b.card_id = tk.sibling_id AND b.student_id = %(student)s
+      JOIN decks_card bk ON bk.id = b.card_id
+      WHERE t.student_id = %(student)s AND t.deck_id = d.id AND t.last_review_day = %(today)s
+        AND b.due <= %(today)s AND bk.retired_at IS NULL) ELSE 0 END AS n_buried_due
     ,
     (SELECT COUNT(*) FROM decks_cardstate x
      WHERE x.student_id = %(student)s AND x.deck_id = d.id) - COALESCE(r.seen, 0) AS n_seen,
     (SELECT COUNT(*) FROM decks_card k WHERE k.deck_id = d.id) - COALESCE(r.cards, 0)
-      AS n_cards
+      AS n_cards,
+    CASE WHEN d.has_siblings THEN (
+      SELECT COUNT(*) FROM decks_cardstate t
+      JOIN decks_card tk ON tk.id = t.card_id
+      JOIN decks_card bk ON bk.id = tk.sibling_id AND bk.retired_at IS NULL
+      WHERE t.student_id = %(student)s AND t.deck_id = d.id AND t.last_review_day = %(today)s
+        AND NOT EXISTS (SELECT 1 FROM decks_cardstate b
+                        WHERE b.student_id = %(student)s AND b.card_id = bk.id)) ELSE 0 END AS n_buried_new
 
   FROM decks_deck d
   LEFT JOIN decks_decksettings o ON o.student_id = %(student)s AND o.deck_id = d.id

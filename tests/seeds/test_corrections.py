@@ -1,12 +1,8 @@
 import json
 
+from decks.html import plain_text
 from decks.importers.base import CardRecord
-from decks.importers.seed_corrections import (
-    Corrections,
-    corrected_cards,
-    load_corrections,
-    plain_text,
-)
+from decks.seeds.corrections import Corrections, corrected_cards, load_corrections
 
 SOURCE = "Dog: een klant die weinig oplevert.\nPartner: een klant die de relatie als sterk beleeft."
 

@@ -3,7 +3,7 @@
 Each document in fixtures/sources/ is read by the parser for its shape. What a teacher
 corrects on top of that (a prompt that is no question, a misspelt term, a card that asks
 two things, a concept without a card) lives in `<source>.corrections.json` beside it,
-keyed by the generated prompt; see decks/importers/seed_corrections.py.
+keyed by the generated prompt; see decks/seeds/corrections.py.
 
 The fixtures are Django serializer output with natural keys and no primary keys, so
 loading them into a database that already has the decks updates cards in place. A
@@ -23,14 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from decks.html import plain_text
 from decks.importers import flashcard_site, notes, qa_blocks
 from decks.importers.base import ParseResult, Problem
-from decks.importers.seed_corrections import (
-    SeedCard,
-    corrected_cards,
-    load_corrections,
-    plain_text,
-)
+from decks.seeds.corrections import SeedCard, corrected_cards, load_corrections
 
 # loaddata saves raw, so auto_now fields are not filled in: fixed values keep the output
 # valid and the same on every build.
@@ -198,7 +194,7 @@ def build_seed(document: SeedDocument, sources_dir: Path) -> SeedBuild:
 def card_keys(identities: list[str]) -> list[str]:
     """A stable key per card: the first 16 hex digits of the sha1 of its normalised identity.
 
-    The identity is the generated prompt (see seed_corrections), so rewording, correcting
+    The identity is the generated prompt (see corrections.py), so rewording, correcting
     or reordering cards leaves their keys alone and students keep their progress. Two
     cards with the same identity get "#2", "#3" hashed in, in document order.
     """

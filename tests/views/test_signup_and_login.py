@@ -1,3 +1,5 @@
+"""Sign-up, log-in and log-out through the site's own pages."""
+
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse

@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from decks.importers.seed_corrections import plain_text
-from decks.importers.seeds import (
+from decks.html import plain_text
+from decks.models import Card, Deck
+from decks.seeds import (
     MOVES_FILE,
     SEED_DECKS,
     SEED_DOCUMENTS,
@@ -15,9 +16,8 @@ from decks.importers.seeds import (
     build_seed_decks,
     card_keys,
 )
-from decks.models import Card, Deck
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 SOURCES = FIXTURES / "sources"
 BUILT = build_seed_decks(SEED_DECKS, SOURCES)
 BUILDS = {build.deck.slug: build for build in BUILT.decks}

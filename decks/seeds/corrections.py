@@ -9,17 +9,14 @@ one that no longer does is reported, so the file cannot silently go stale.
 """
 
 import json
-import re
 from dataclasses import dataclass, field
-from html import unescape
 from pathlib import Path
 from typing import Any
 
-from decks.html import clean_card_html
+from decks.html import clean_card_html, plain_text
 from decks.importers.base import CardRecord, Problem
 from decks.importers.text_blocks import text_html
 
-_TAG = re.compile(r"<[^>]+>")
 CARD_FIELDS = {"front", "back", "fix", "tags", "split", "key_from", "replaced_by"}
 EXTRA_CARD_FIELDS = {"front", "back", "tags", "source", "key_from", "replaced_by"}
 NEW_CARD_FIELDS = {*EXTRA_CARD_FIELDS, "after"}
@@ -48,11 +45,6 @@ class Corrections:
 class CorrectedCards:
     cards: list[SeedCard]
     stale: list[str]  # entries that no longer match anything, worded for the reviewer
-
-
-def plain_text(html: str) -> str:
-    """A card side as one line of text: tags dropped, entities decoded, spaces collapsed."""
-    return " ".join(unescape(_TAG.sub(" ", html)).split())
 
 
 def load_corrections(path: Path) -> tuple[Corrections, list[Problem]]:
@@ -142,8 +134,8 @@ def corrected_cards(
         following.setdefault(after, []).append(entry)
     result: list[SeedCard] = []
     for card, prompt in zip(cards, prompts, strict=True):
-        entry = corrections.cards.get(prompt)
-        result += [SeedCard(card, prompt)] if entry is None else _corrected(card, entry, stale)
+        fix = corrections.cards.get(prompt)
+        result += [SeedCard(card, prompt)] if fix is None else _corrected(card, fix, stale)
         result += [_extra_card(new, card) for new in following.pop(prompt, [])]
     last = cards[-1] if cards else CardRecord("", "")
     result += [_extra_card(new, last) for new in following.pop("", [])]

@@ -273,6 +273,18 @@
     return madeAt - Math.round((sentAt + arrivedAt) / 2);
   }
 
+  // The service worker's offline page, kept again once a day or when the language changes.
+  function refreshOfflinePage(day) {
+    const page = body.dataset.offlinePageUrl;
+    const lang = document.documentElement.lang;
+    if (!page) return null;
+    return get("meta", "offline-page").then(function (kept) {
+      if (kept && kept.lang === lang && kept.day === day) return null;
+      return caches.open(PAGES_CACHE).then(function (cache) { return cache.add(page); })
+        .then(function () { return put("meta", { key: "offline-page", lang: lang, day: day }); });
+    });
+  }
+
   // Answers made online while a pack was on its way: that pack is already behind them.
   let answeredOnline = 0;
   function keepPack() {
@@ -292,9 +304,8 @@
         return put("meta", { key: "user", id: user });
       }).then(function () {
         if (!("caches" in window)) return null;
-        const page = body.dataset.offlinePageUrl;
         return Promise.all([
-          page ? caches.open(PAGES_CACHE).then(function (cache) { return cache.add(page); }) : null,
+          refreshOfflinePage(pack.day),
           caches.open(MEDIA_CACHE).then(function (cache) { return cache.addAll(pack.media); }),
         ]);
       }).then(function () {

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core import signing
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -49,7 +49,7 @@ def _card(card: Card, *, kind: str, state: CardState | None) -> dict:
     }
 
 
-def study_pack(*, student: AbstractBaseUser, deck: Deck, now: datetime | None = None) -> dict:
+def study_pack(*, student: User, deck: Deck, now: datetime | None = None) -> dict:
     """Today's cards in `deck` for `student`, in the order the queue serves them."""
     now = now or timezone.now()
     today = today_for_study(now)
@@ -111,7 +111,7 @@ def _outcome(answer: OfflineAnswer, status: str) -> dict:
 
 
 def offline_answers_apply(
-    *, student: AbstractBaseUser, answers: list[OfflineAnswer], now: datetime | None = None
+    *, student: User, answers: list[OfflineAnswer], now: datetime | None = None
 ) -> list[dict]:
     """Apply answers made offline, in the order given, each at most once."""
     now = now or timezone.now()
@@ -140,7 +140,7 @@ def offline_answers_apply(
     return outcomes
 
 
-def _apply_one(student: AbstractBaseUser, deck_id: int, answer: OfflineAnswer, at: datetime):
+def _apply_one(student: User, deck_id: int, answer: OfflineAnswer, at: datetime):
     slug = Deck.objects.filter(pk=deck_id).values_list("slug", flat=True).first()
     if slug is None or answer.rating not in range(1, 6):
         return "unknown"

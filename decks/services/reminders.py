@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import connection
@@ -37,7 +37,7 @@ BATCH = 1000
 
 
 def reminder_set(
-    *, student: AbstractBaseUser, by_email: bool, by_push: bool, hour: int, language: str
+    *, student: User, by_email: bool, by_push: bool, hour: int, language: str
 ) -> Reminder:
     """Save what the student asked for; the reminder will speak `language`."""
     reminder, _ = Reminder.objects.update_or_create(
@@ -48,7 +48,7 @@ def reminder_set(
 
 
 def push_subscription_save(
-    *, student: AbstractBaseUser, endpoint: str, p256dh: str, auth: str
+    *, student: User, endpoint: str, p256dh: str, auth: str
 ) -> PushSubscription:
     """Keep a device's push subscription; an endpoint seen before now belongs to `student`
     (the device changed hands, or the browser renewed it)."""
@@ -58,7 +58,7 @@ def push_subscription_save(
     return subscription
 
 
-def push_subscription_delete(*, student: AbstractBaseUser, endpoint: str) -> None:
+def push_subscription_delete(*, student: User, endpoint: str) -> None:
     PushSubscription.objects.filter(student=student, endpoint=endpoint).delete()
 
 
@@ -166,7 +166,7 @@ def _absolute(path: str) -> str:
     return settings.STAMP_SITE_URL.rstrip("/") + path
 
 
-def reminder_email(*, student: AbstractBaseUser, waiting: Waiting, language: str):
+def reminder_email(*, student: User, waiting: Waiting, language: str):
     """The reminder mail, with a one-click unsubscribe link and List-Unsubscribe headers."""
     unsubscribe = _absolute(reverse("reminder_unsubscribe", args=[unsubscribe_token(student.pk)]))
     with translation.override(language):

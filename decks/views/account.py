@@ -94,9 +94,9 @@ def profile(request: LoggedInRequest):
     return render(request, "decks/profile.html", {"form": form})
 
 
-def _reminder_form(request: HtmxHttpRequest, data=None) -> ReminderForm:
+def _reminder_form(request: LoggedInRequest, data=None) -> ReminderForm:
     reminder = Reminder.objects.filter(student=request.user).first()
-    initial = {"email": request.user.email}
+    initial: dict[str, object] = {"email": request.user.email}
     if reminder:
         initial |= {
             "by_email": reminder.by_email,
@@ -108,13 +108,13 @@ def _reminder_form(request: HtmxHttpRequest, data=None) -> ReminderForm:
 
 @login_required
 @require_GET
-def account(request: HtmxHttpRequest) -> HttpResponse:
+def account(request: LoggedInRequest) -> HttpResponse:
     return _account_page(request, _reminder_form(request))
 
 
 @login_required
 @require_POST
-def account_reminders(request: HtmxHttpRequest) -> HttpResponse:
+def account_reminders(request: LoggedInRequest) -> HttpResponse:
     form = _reminder_form(request, request.POST)
     if not form.is_valid():
         return _account_page(request, form, status=400)
@@ -140,7 +140,7 @@ def account_reminders(request: HtmxHttpRequest) -> HttpResponse:
     return redirect("account")
 
 
-def _account_page(request: HtmxHttpRequest, form: ReminderForm, status: int = 200):
+def _account_page(request: LoggedInRequest, form: ReminderForm, status: int = 200):
     return render(
         request,
         "decks/account.html",
@@ -151,7 +151,7 @@ def _account_page(request: HtmxHttpRequest, form: ReminderForm, status: int = 20
 
 @login_required
 @require_POST
-def push_subscribe(request: HtmxHttpRequest) -> HttpResponse:
+def push_subscribe(request: LoggedInRequest) -> HttpResponse:
     """Keep this device's push subscription (the JSON the browser's PushManager gave)."""
     try:
         data = json.loads(request.body)
@@ -167,7 +167,7 @@ def push_subscribe(request: HtmxHttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def push_unsubscribe(request: HtmxHttpRequest) -> HttpResponse:
+def push_unsubscribe(request: LoggedInRequest) -> HttpResponse:
     try:
         endpoint = str(json.loads(request.body)["endpoint"])
     except (ValueError, KeyError, TypeError):

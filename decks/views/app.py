@@ -73,6 +73,8 @@ def manifest(request: HttpRequest) -> HttpResponse:
 @cache
 def _service_worker_source() -> str:
     path = finders.find("js/sw.js")
+    if not isinstance(path, str):
+        raise FileNotFoundError("static/js/sw.js")
     with open(path, encoding="utf-8") as source:
         return source.read()
 

@@ -18,6 +18,7 @@ from decks.services.offline import (
     offline_answers_apply,
     study_pack,
 )
+from decks.views.htmx import LoggedInRequest
 
 
 @require_GET
@@ -35,7 +36,7 @@ def offline_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def study_pack_view(request: HttpRequest, slug: str) -> JsonResponse:
+def study_pack_view(request: LoggedInRequest, slug: str) -> JsonResponse:
     """Today's study pack for the deck, which the study page keeps on the device."""
     deck = get_object_or_404(decks_for(request.user), slug=slug)
     return JsonResponse(study_pack(student=request.user, deck=deck))
@@ -43,7 +44,7 @@ def study_pack_view(request: HttpRequest, slug: str) -> JsonResponse:
 
 @login_required
 @require_POST
-def study_sync(request: HttpRequest) -> JsonResponse:
+def study_sync(request: LoggedInRequest) -> JsonResponse:
     """Apply the answers a device made offline, in order; say what became of each."""
     try:
         data = json.loads(request.body)

@@ -404,3 +404,10 @@ STAMP_MEDIA_MAX_PIXELS = env_int("STAMP_MEDIA_MAX_PIXELS", 25_000_000)
 # Django refuses larger request bodies before a view sees them; leave room for the form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = STAMP_IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = STAMP_IMPORT_MAX_BYTES + 1024 * 1024
+
+# Reminders (decks.services.reminders): links in mails need the site's own address, and
+# Web Push needs a VAPID key pair (`manage.py vapid_keys` makes one) and a contact.
+STAMP_SITE_URL = os.environ.get("STAMP_SITE_URL", "http://127.0.0.1:8000")
+STAMP_VAPID_PUBLIC_KEY = os.environ.get("STAMP_VAPID_PUBLIC_KEY", "")
+STAMP_VAPID_PRIVATE_KEY = os.environ.get("STAMP_VAPID_PRIVATE_KEY", "")
+STAMP_VAPID_SUBJECT = os.environ.get("STAMP_VAPID_SUBJECT", "mailto:admin@localhost")

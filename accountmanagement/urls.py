@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 from decks import admin as decks_admin
 from decks.forms import QueuedPasswordResetForm
 from decks.throttles import login_failures_capped, throttled
-from decks.views import account
+from decks.views import account, app
 
 PASSWORD_RESET_THROTTLED = gettext_lazy(
     "Too many password resets were asked for from your network. Try again in an hour."
@@ -23,6 +23,10 @@ urlpatterns = [
         name="view_on_site",
     ),
     path("admin/", admin.site.urls),
+    # At the root: a service worker controls only the paths below its own URL.
+    path("sw.js", app.service_worker, name="service_worker"),
+    path("manifest.webmanifest", app.manifest, name="webmanifest"),
+    path("favicon.ico", app.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "accounts/login/",

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.contrib.auth.models import User
 from django.core.validators import MaxLengthValidator
@@ -183,3 +184,30 @@ class EmailChangeForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("That is not your current password."))
         return password
+
+
+class ReminderForm(forms.Form):
+    """One reminder a day: how, and at which hour of the site's time zone."""
+
+    by_email = forms.BooleanField(label=_("By e-mail"), required=False)
+    by_push = forms.BooleanField(
+        label=_("As a notification on the devices where I turned them on"), required=False
+    )
+    hour = forms.TypedChoiceField(
+        label=_("At what time"),
+        choices=[(h, f"{h:02d}:00") for h in range(24)],
+        coerce=int,
+        initial=18,
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["hour"].help_text = _("The time in %(zone)s.") % {"zone": settings.TIME_ZONE}
+
+    def clean(self):
+        data = super().clean()
+        # The address is changed only under "E-mail address", with the current password.
+        if data.get("by_email") and not self.user.email:
+            self.add_error("by_email", _("Give your e-mail address under E-mail address first."))
+        return data

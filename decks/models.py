@@ -814,3 +814,41 @@ class PracticeQuestion(models.Model):
     def checked(self) -> bool:
         """Whether Stamp judged the answer (typed or picked), not the student."""
         return self.way != self.Way.SHOWN
+
+
+class Reminder(models.Model):
+    """A student's request for one reminder a day, at an hour of the site's time zone, when
+    cards wait. `sent_on` is the local day of the last one sent: the sender claims a day by
+    moving it forward, so a reminder goes once a day however often the command runs."""
+
+    student = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder"
+    )
+    by_email = models.BooleanField(_("by e-mail"), default=False)
+    by_push = models.BooleanField(_("as a notification"), default=False)
+    hour = models.PositiveSmallIntegerField(_("hour"), default=18)
+    # The language the student chose it in: the reminder speaks it.
+    language = models.CharField(max_length=8, default="en")
+    sent_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["hour", "sent_on"], name="reminder_hour_sent")]
+
+    def __str__(self) -> str:
+        return f"{self.student} at {self.hour}:00"
+
+
+class PushSubscription(models.Model):
+    """A device where the student allowed notifications: the Web Push endpoint and keys
+    the browser gave. Removed when the push service says it has expired."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.student}: {self.endpoint[:40]}"

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from decks.views import account, classes, media, practice, site, statistics, study
+from decks.views import account, classes, media, offline, practice, site, statistics, study
 
 urlpatterns = [
     path("", study.home, name="home"),
@@ -11,6 +11,8 @@ urlpatterns = [
         media.media_file,
         name="media_file",
     ),
+    path("offline/", offline.offline_page, name="study_offline"),
+    path("study/sync/", offline.study_sync, name="study_sync"),
     path("decks/<slug:slug>/", study.deck_detail, name="deck_detail"),
     path("decks/<slug:slug>/study/", study.study, name="study"),
     path("decks/<slug:slug>/options/", study.deck_options, name="deck_options"),
@@ -19,6 +21,7 @@ urlpatterns = [
     path("decks/<slug:slug>/study/mode/", study.study_mode, name="study_mode"),
     path("decks/<slug:slug>/study/next/", study.study_next, name="study_next"),
     path("decks/<slug:slug>/study/undo/", study.study_undo, name="study_undo"),
+    path("decks/<slug:slug>/study/pack/", offline.study_pack_view, name="study_pack"),
     path("decks/<slug:slug>/export.csv", study.deck_export, {"fmt": "csv"}, name="deck_export_csv"),
     path(
         "decks/<slug:slug>/export.apkg", study.deck_export, {"fmt": "apkg"}, name="deck_export_apkg"
@@ -38,6 +41,14 @@ urlpatterns = [
     path("account/password/", account.PasswordChangeView.as_view(), name="password_change"),
     path("account/export.json", account.account_export, name="account_export"),
     path("account/delete/", account.account_delete_view, name="account_delete"),
+    path("account/reminders/", account.account_reminders, name="account_reminders"),
+    path("account/push/", account.push_subscribe, name="push_subscribe"),
+    path("account/push/remove/", account.push_unsubscribe, name="push_unsubscribe"),
+    path(
+        "reminders/unsubscribe/<str:token>/",
+        account.reminder_unsubscribe_view,
+        name="reminder_unsubscribe",
+    ),
     path("teach/", classes.teach, name="teach"),
     path("classes/", classes.class_list, name="class_list"),
     path("classes/join/", classes.class_join_view, name="class_join"),

@@ -31,6 +31,8 @@ def english_after_each_test():
 
 
 def rating_labels(html: str) -> list[str]:
+    """The session's buttons; the offline copy's (in a <template>) come after it."""
+    html = html.split("<template data-offline-session>")[0]
     parts = html.split('<span class="rate-label">')[1:]
     return [part.split("</span>", 1)[0] for part in parts]
 

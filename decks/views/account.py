@@ -3,22 +3,31 @@ student's own data (download everything, or delete it)."""
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from decks.forms import EmailChangeForm, LoginForm, SignUpForm
+from decks.forms import EmailChangeForm, LoginForm, ReminderForm, SignUpForm
 from decks.forms_classes import ProfileForm
+from decks.models import Reminder
 from decks.services.accounts import account_data, account_delete, account_email_change
 from decks.services.classes import profile_for
+from decks.services.reminders import (
+    push_subscription_delete,
+    push_subscription_save,
+    reminder_set,
+    reminder_unsubscribe,
+)
 from decks.throttles import remember_device, succeeded, throttled
 from decks.views.htmx import HtmxHttpRequest, LoggedInRequest
 
@@ -102,14 +111,37 @@ def profile(request: LoggedInRequest):
     return render(request, "decks/profile.html", {"form": form})
 
 
+def _reminder_form(request: LoggedInRequest, data=None) -> ReminderForm:
+    reminder = Reminder.objects.filter(student=request.user).first()
+    initial: dict[str, object] = {}
+    if reminder:
+        initial |= {
+            "by_email": reminder.by_email,
+            "by_push": reminder.by_push,
+            "hour": reminder.hour,
+        }
+    return ReminderForm(data, initial=initial, user=request.user)
+
+
 @login_required
 @require_GET
-def account(request: LoggedInRequest):
-    return _account_page(request, EmailChangeForm(user=request.user))
+def account(request: LoggedInRequest) -> HttpResponse:
+    return _account_page(request)
 
 
-def _account_page(request: LoggedInRequest, email_form: EmailChangeForm, status: int = 200):
-    return render(request, "decks/account.html", {"email_form": email_form}, status=status)
+def _account_page(
+    request: LoggedInRequest,
+    *,
+    email_form: EmailChangeForm | None = None,
+    reminder_form: ReminderForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "email_form": email_form or EmailChangeForm(user=request.user),
+        "reminder_form": reminder_form or _reminder_form(request),
+        "vapid_public_key": settings.STAMP_VAPID_PUBLIC_KEY,
+    }
+    return render(request, "decks/account.html", context, status=status)
 
 
 @login_required
@@ -117,7 +149,7 @@ def _account_page(request: LoggedInRequest, email_form: EmailChangeForm, status:
 def account_email(request: LoggedInRequest):
     form = EmailChangeForm(request.POST, user=request.user)
     if not form.is_valid():
-        return _account_page(request, form, status=400)
+        return _account_page(request, email_form=form, status=400)
     account_email_change(user=request.user, email=form.cleaned_data["email"])
     messages.success(
         request,
@@ -138,6 +170,76 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         messages.success(self.request, _("Your password is changed."))
         return super().form_valid(form)
+
+
+@login_required
+@require_POST
+def account_reminders(request: LoggedInRequest) -> HttpResponse:
+    form = _reminder_form(request, request.POST)
+    if not form.is_valid():
+        return _account_page(request, reminder_form=form, status=400)
+    data = form.cleaned_data
+    reminder_set(
+        student=request.user,
+        by_email=data["by_email"],
+        by_push=data["by_push"],
+        hour=data["hour"],
+        language=get_language(),
+    )
+    if data["by_email"] or data["by_push"]:
+        messages.success(
+            request,
+            _("You will get one reminder a day at %(hour)02d:00 when cards are waiting.")
+            % {"hour": data["hour"]},
+        )
+    else:
+        messages.success(request, _("Reminders are off."))
+    return redirect("account")
+
+
+@login_required
+@require_POST
+def push_subscribe(request: LoggedInRequest) -> HttpResponse:
+    """Keep this device's push subscription (the JSON the browser's PushManager gave)."""
+    try:
+        data = json.loads(request.body)
+        endpoint, keys = data["endpoint"], data["keys"]
+        p256dh, auth = str(keys["p256dh"]), str(keys["auth"])
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"error": "not a push subscription"}, status=400)
+    if not str(endpoint).startswith("https://") and not settings.DEBUG:
+        return JsonResponse({"error": "not a push subscription"}, status=400)
+    push_subscription_save(student=request.user, endpoint=endpoint, p256dh=p256dh, auth=auth)
+    return JsonResponse({"saved": True}, status=201)
+
+
+@login_required
+@require_POST
+def push_unsubscribe(request: LoggedInRequest) -> HttpResponse:
+    try:
+        endpoint = str(json.loads(request.body)["endpoint"])
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"error": "no endpoint"}, status=400)
+    push_subscription_delete(student=request.user, endpoint=endpoint)
+    return JsonResponse({"removed": True})
+
+
+# A mail program posts here to unsubscribe in one click (RFC 8058), with no CSRF token;
+# the signed token in the address is what proves the request.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def reminder_unsubscribe_view(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    """GET shows one button (link checkers that open every link unsubscribe no one);
+    POST, from that button or the mail program, turns e-mail reminders off."""
+    if request.method == "POST":
+        done = reminder_unsubscribe(token=token)
+        return render(
+            request,
+            "decks/unsubscribe.html",
+            {"done": done, "token": token},
+            status=200 if done else 400,
+        )
+    return render(request, "decks/unsubscribe.html", {"done": False, "ask": True, "token": token})
 
 
 @login_required

@@ -9,6 +9,13 @@ from playwright.sync_api import sync_playwright
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Resolves once a service worker controls the page. page.evaluate, not wait_for_function:
+# the latter polls through eval, which the site's CSP forbids.
+WAIT_FOR_CONTROLLER = """() => new Promise(resolve => {
+    if (navigator.serviceWorker.controller) return resolve(true);
+    navigator.serviceWorker.addEventListener('controllerchange', () => resolve(true));
+    setTimeout(() => resolve(false), 15000);
+})"""
 
 
 # Function-scoped: Playwright's event loop must be gone before pytest-django flushes

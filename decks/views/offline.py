@@ -1,0 +1,106 @@
+"""Studying without a connection: the page the service worker keeps for it."""
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from decks.forms import RATING_LABELS
+from decks.selectors import decks_for
+from decks.services.offline import (
+    MAX_ANSWERS,
+    SAVED,
+    OfflineAnswer,
+    offline_answers_apply,
+    study_pack,
+)
+from decks.views.htmx import LoggedInRequest
+
+
+@require_GET
+def offline_page(request: HttpRequest) -> HttpResponse:
+    """The page shown for a study page opened with no connection. It holds no one's data:
+    the service worker keeps one copy for whoever uses the device, and the script fills it
+    from what the device stored for the student."""
+    # Rendered as for a visitor, so the kept copy names no one and reads no session.
+    return render(
+        request,
+        "decks/offline.html",
+        {"user": AnonymousUser(), "messages": [], "ratings": RATING_LABELS.items()},
+    )
+
+
+@login_required
+@require_GET
+def study_pack_view(request: LoggedInRequest, slug: str) -> JsonResponse:
+    """Today's study pack for the deck, which the study page keeps on the device."""
+    deck = get_object_or_404(decks_for(request.user), slug=slug)
+    return JsonResponse(study_pack(student=request.user, deck=deck))
+
+
+@login_required
+@require_POST
+def study_sync(request: LoggedInRequest) -> JsonResponse:
+    """Apply the answers a device made offline, in order; say what became of each."""
+    try:
+        data = json.loads(request.body)
+        answers = [
+            OfflineAnswer(
+                id=str(item["id"])[:64],
+                pack=str(item["pack"]),
+                card=int(item["card"]),
+                seen=int(item["seen"]),
+                rating=int(item["rating"]),
+                answered_at=int(item["answered_at"]),
+                taken_ms=int(item["taken_ms"]) if item.get("taken_ms") is not None else None,
+            )
+            for item in data["answers"]
+        ]
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"error": "not a list of answers"}, status=400)
+    if len(answers) > MAX_ANSWERS:
+        return JsonResponse({"error": "too many answers"}, status=413)
+    results = offline_answers_apply(student=request.user, answers=answers)
+    return JsonResponse({"results": results, "message": sync_message(results)})
+
+
+def sync_message(results: list[dict]) -> str:
+    """What the page tells the student: how many were saved, and why any were not."""
+    saved = sum(r["status"] in SAVED for r in results)
+    elsewhere = sum(r["status"] == "answered_elsewhere" for r in results)
+    refused = len(results) - saved - elsewhere
+    lines = []
+    if saved:
+        lines.append(
+            ngettext(
+                "%(n)d answer made offline is saved.",
+                "%(n)d answers made offline are saved.",
+                saved,
+            )
+            % {"n": saved}
+        )
+    if elsewhere:
+        lines.append(
+            ngettext(
+                "%(n)d answer made offline was not saved: its card was answered meanwhile on "
+                "another device.",
+                "%(n)d answers made offline were not saved: their cards were answered meanwhile "
+                "on another device.",
+                elsewhere,
+            )
+            % {"n": elsewhere}
+        )
+    if refused:
+        lines.append(
+            ngettext(
+                "%(n)d answer made offline was not saved: its time or card was not right.",
+                "%(n)d answers made offline were not saved: their time or card was not right.",
+                refused,
+            )
+            % {"n": refused}
+        )
+    return " ".join(lines)

@@ -1,0 +1,511 @@
+// Stamp as an app: the service worker, and studying on when the connection drops.
+//
+// The study page keeps the day's pack of its deck in IndexedDB (the cards the queue serves
+// today, decks.services.offline) and mirrors every answer made online into it, so that
+// when an answer cannot reach the server the page carries on from the pack: reveal, rate,
+// same-day repeats below 4, undo, the counts. Answers made offline wait in IndexedDB with
+// the card, its answer count when shown, the rating and the time, and are sent in order
+// when the connection returns or on the next page load; the server applies each once and
+// says which. Logging out deletes the student's pack, queue and pictures from the device.
+(function () {
+  "use strict";
+
+  const body = document.body;
+  const worker = body.dataset.serviceWorker;
+  if (worker && "serviceWorker" in navigator) {
+    navigator.serviceWorker.register(worker, { scope: "/" }).catch(function () {});
+  }
+  if (!("indexedDB" in window)) return;
+
+  const MEDIA_CACHE = "stamp-media";
+  const PAGES_CACHE = "stamp-pages";
+  const REPEAT_BELOW = 4;
+  const user = body.dataset.user || "";
+  const strings = document.querySelector("[data-offline-strings]");
+
+  // --- IndexedDB: packs (one per student and deck), queue (answers to send), meta ------
+  let opened = null;
+  function database() {
+    if (!opened) {
+      opened = new Promise(function (resolve, reject) {
+        const request = indexedDB.open("stamp-offline", 1);
+        request.onupgradeneeded = function () {
+          const db = request.result;
+          db.createObjectStore("packs", { keyPath: "key" });
+          db.createObjectStore("queue", { keyPath: "id" });
+          db.createObjectStore("meta", { keyPath: "key" });
+        };
+        request.onsuccess = function () { resolve(request.result); };
+        request.onerror = function () { reject(request.error); };
+      });
+    }
+    return opened;
+  }
+  function done(request) {
+    return new Promise(function (resolve, reject) {
+      request.onsuccess = function () { resolve(request.result); };
+      request.onerror = function () { reject(request.error); };
+    });
+  }
+  function store(name, mode) {
+    return database().then(function (db) { return db.transaction(name, mode).objectStore(name); });
+  }
+  function get(name, key) { return store(name, "readonly").then(function (s) { return done(s.get(key)); }); }
+  function put(name, value) { return store(name, "readwrite").then(function (s) { return done(s.put(value)); }); }
+  function remove(name, key) { return store(name, "readwrite").then(function (s) { return done(s.delete(key)); }); }
+  function all(name) { return store(name, "readonly").then(function (s) { return done(s.getAll()); }); }
+
+  function queued(forUser) {
+    return all("queue").then(function (items) {
+      return items.filter(function (item) { return item.user === forUser; });
+    });
+  }
+
+  // --- words from the page, in its language ------------------------------------------
+  function say(name, n) {
+    if (!strings) return "";
+    const key = n === undefined ? name : name + (n === 1 ? "One" : "Other");
+    return (strings.dataset[key] || "").replace("{n}", String(n));
+  }
+
+  // --- the pack as the page studies it ------------------------------------------------
+  // state: remaining (due then new, in order), repeat (rated below 4 today, in order),
+  // seen answer counts per card, answers and cards done today, and the undo history.
+  function freshState(pack) {
+    const state = { remaining: [], repeat: [], seen: {}, kind: {}, answeredToday: {},
+      done: pack.done_today, cardsDone: pack.cards_done, history: [] };
+    pack.cards.forEach(function (card) {
+      (card.kind === "repeat" ? state.repeat : state.remaining).push(card.id);
+      state.seen[card.id] = card.seen;
+      state.kind[card.id] = card.kind;
+      if (card.kind === "repeat") state.answeredToday[card.id] = true;
+    });
+    return state;
+  }
+  function copy(state) {
+    return JSON.parse(JSON.stringify(Object.assign({}, state, { history: [] })));
+  }
+  function nextCard(record) {
+    const id = record.state.remaining[0] || record.state.repeat[0];
+    return id ? record.pack.cards.find(function (card) { return card.id === id; }) : null;
+  }
+  function applyAnswer(record, cardId, rating, queueId) {
+    const state = record.state;
+    const before = copy(state);
+    state.remaining = state.remaining.filter(function (id) { return id !== cardId; });
+    state.repeat = state.repeat.filter(function (id) { return id !== cardId; });
+    if (rating < REPEAT_BELOW) state.repeat.push(cardId);
+    state.seen[cardId] = (state.seen[cardId] || 0) + 1;
+    state.done += 1;
+    if (!state.answeredToday[cardId]) { state.answeredToday[cardId] = true; state.cardsDone += 1; }
+    state.history.push({ before: before, queueId: queueId || null });
+    if (state.history.length > 20) state.history.shift();
+  }
+  function undoAnswer(record) {
+    const last = record.state.history.pop();
+    if (!last) return null;
+    const history = record.state.history;
+    record.state = Object.assign(last.before, { history: history });
+    return last;
+  }
+  function counts(record) {
+    const state = record.state;
+    const due = state.remaining.filter(function (id) { return state.kind[id] === "due"; }).length;
+    return { due: due, new: state.remaining.length - due, repeat: state.repeat.length };
+  }
+  function packKey(slug) { return user + ":" + slug; }
+
+  // --- rendering the offline session ---------------------------------------------------
+  let current = null; // { record, shownAt }
+  function render(record, notice) {
+    const template = document.querySelector("template[data-offline-session]");
+    const session = template.content.firstElementChild.cloneNode(true);
+    const c = counts(record);
+    const left = c.due + c.new + c.repeat;
+    session.querySelector("[data-left]").textContent = String(left);
+    session.querySelector("[data-counts]").textContent = say("counts")
+      .replace("{due}", c.due).replace("{new}", c.new).replace("{repeat}", c.repeat);
+    session.querySelector("[data-done]").textContent = String(record.state.cardsDone);
+    session.querySelector("[data-done-label]").textContent = say("done", record.state.cardsDone);
+    if (notice) {
+      const p = session.querySelector("[data-notice]");
+      p.textContent = notice;
+      p.hidden = false;
+    }
+    const last = record.state.history[record.state.history.length - 1];
+    session.querySelector("[data-undo-form]").hidden = !(last && last.queueId);
+    const card = nextCard(record);
+    const article = session.querySelector("[data-study-card]");
+    if (card) {
+      article.dataset.cardId = String(card.id);
+      // A card answered today below 4 comes back as a repeat, whatever it was in the pack.
+      const name = record.state.remaining.indexOf(card.id) === -1 ? "repeat" : card.kind;
+      const kind = session.querySelector("[data-kind]");
+      kind.textContent = say("kind" + name.charAt(0).toUpperCase() + name.slice(1));
+      kind.className = "kind kind-" + name;
+      session.querySelector("[data-testid=front]").innerHTML = card.front;
+      session.querySelector("[data-testid=back]").innerHTML = card.back;
+    } else {
+      article.remove();
+      const summary = session.querySelector("[data-study-done]");
+      summary.hidden = false;
+      summary.querySelector("[data-done-title]").textContent = summary
+        .querySelector("[data-done-title]").textContent.replace("{title}", record.pack.deck.title);
+    }
+    // On the service worker's page the deck's name heads the session; the banner says
+    // the rest.
+    const heading = document.querySelector("[data-offline-heading]");
+    if (heading) {
+      heading.textContent = record.pack.deck.title;
+      document.querySelectorAll("[data-offline-intro]").forEach(function (p) { p.remove(); });
+    }
+    const old = document.getElementById("session");
+    if (old) old.replaceWith(session);
+    else document.querySelector("[data-offline-app]").replaceChildren(session);
+    current = { record: record, shownAt: Date.now() };
+    body.dataset.offlineStudy = "";
+    const focus = session.querySelector(".reveal-button, [data-study-done] h2");
+    if (focus) focus.focus({ preventScroll: true });
+    updateBanner();
+  }
+
+  function answerOffline(cardId, seen, rating, shownAt) {
+    const record = current.record;
+    // In the server's time: the device's clock may be off, the time since the pack is not.
+    const answeredAt = Date.now() + (record.offset || 0);
+    const id = String(answeredAt).padStart(15, "0") + "-" + Math.random().toString(36).slice(2, 10);
+    const item = { id: id, user: user || record.user, slug: record.slug, pack: record.pack.token,
+      card: cardId, seen: seen, rating: rating, answered_at: answeredAt,
+      taken_ms: shownAt ? Date.now() - shownAt : null };
+    applyAnswer(record, cardId, rating, id);
+    return put("queue", item).then(function () { return put("packs", record); });
+  }
+
+  document.addEventListener("click", function (event) {
+    const rate = event.target.closest("[data-offline-session] button[name=rating]");
+    if (rate && current) {
+      event.preventDefault();
+      const card = nextCard(current.record);
+      if (!card) return;
+      const seen = current.record.state.seen[card.id] || 0;
+      answerOffline(card.id, seen, Number(rate.value), current.shownAt).then(function () {
+        render(current.record);
+      });
+      return;
+    }
+    const undo = event.target.closest("[data-offline-session] [data-undo]");
+    if (undo && current) {
+      event.preventDefault();
+      const last = current.record.state.history[current.record.state.history.length - 1];
+      if (!last || !last.queueId) return;
+      undoAnswer(current.record);
+      remove("queue", last.queueId).then(function () { return put("packs", current.record); })
+        .then(function () { render(current.record, say("undone")); });
+    }
+  });
+
+  // --- the banner: offline, and how many answers wait ----------------------------------
+  function updateBanner() {
+    const forUser = user || (current && current.record.user);
+    if (!forUser) return Promise.resolve();
+    return queued(forUser).then(function (items) {
+      let banner = document.querySelector("[data-offline-banner]");
+      const offline = !navigator.onLine || body.hasAttribute("data-offline-study");
+      if (!offline) { if (banner) banner.remove(); return; }
+      if (!banner) {
+        banner = document.createElement("p");
+        banner.className = "offline-banner";
+        banner.setAttribute("role", "status");
+        banner.dataset.offlineBanner = "";
+        banner.dataset.testid = "offline-banner";
+        document.getElementById("main").prepend(banner);
+      }
+      banner.dataset.waiting = String(items.length);
+      banner.textContent = items.length ? say("banner", items.length) : say("bannerNone");
+    });
+  }
+
+  // --- sending the queue ---------------------------------------------------------------
+  let syncing = null;
+  function csrfToken() {
+    try { return JSON.parse(body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (e) { return ""; }
+  }
+  function sync() {
+    if (!user || !body.dataset.syncUrl) return Promise.resolve(null);
+    if (syncing) return syncing;
+    syncing = queued(user).then(function (items) {
+      if (!items.length) return null;
+      items.sort(function (a, b) { return a.id < b.id ? -1 : 1; });
+      return fetch(body.dataset.syncUrl, {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+        body: JSON.stringify({ answers: items }),
+      }).then(function (response) {
+        if (!response.ok) throw new Error("sync " + response.status);
+        return response.json();
+      }).then(function (data) {
+        return Promise.all(data.results.map(function (result) { return remove("queue", result.id); }))
+          .then(function () { report(data.message); return data.results; });
+      });
+    }).catch(function () { return null; }).finally(function () { syncing = null; updateBanner(); });
+    return syncing;
+  }
+  function report(message) {
+    if (!message) return;
+    let notice = document.querySelector("[data-sync-notice]");
+    if (!notice) {
+      notice = document.createElement("p");
+      notice.className = "notice";
+      notice.setAttribute("role", "status");
+      notice.dataset.syncNotice = "";
+      notice.dataset.testid = "sync-notice";
+      document.getElementById("main").prepend(notice);
+    }
+    notice.textContent = message;
+  }
+
+  // --- the study page online: keep the pack, mirror each answer -------------------------
+  // How far the server's clock is ahead of the device's: none when the pack was made
+  // within the request's round trip by the device's clock (the clocks agree), else the
+  // round trip's middle.
+  function clockOffset(madeAt, sentAt, arrivedAt) {
+    if (madeAt >= sentAt - 1000 && madeAt <= arrivedAt + 1000) return 0;
+    return madeAt - Math.round((sentAt + arrivedAt) / 2);
+  }
+
+  // The service worker's offline page, kept again once a day or when the language changes.
+  function refreshOfflinePage(day) {
+    const page = body.dataset.offlinePageUrl;
+    const lang = document.documentElement.lang;
+    if (!page) return null;
+    return get("meta", "offline-page").then(function (kept) {
+      if (kept && kept.lang === lang && kept.day === day) return null;
+      return caches.open(PAGES_CACHE).then(function (cache) { return cache.add(page); })
+        .then(function () { return put("meta", { key: "offline-page", lang: lang, day: day }); });
+    });
+  }
+
+  // Answers made online while a pack was on its way: that pack is already behind them.
+  let answeredOnline = 0;
+  function keepPack() {
+    const url = body.dataset.packUrl;
+    if (!url || !user) return Promise.resolve();
+    const answersBefore = answeredOnline;
+    const sentAt = Date.now();
+    let arrivedAt = sentAt;
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      arrivedAt = Date.now();
+      if (!response.ok) throw new Error("pack " + response.status);
+      return response.json();
+    }).then(function (pack) {
+      const record = { key: packKey(pack.deck.slug), user: user, slug: pack.deck.slug,
+        pack: pack, state: freshState(pack), offset: clockOffset(pack.made_at, sentAt, arrivedAt) };
+      return put("packs", record).then(function () {
+        return put("meta", { key: "user", id: user });
+      }).then(function () {
+        if (!("caches" in window)) return null;
+        return Promise.all([
+          refreshOfflinePage(pack.day),
+          caches.open(MEDIA_CACHE).then(function (cache) { return cache.addAll(pack.media); }),
+        ]);
+      }).then(function () {
+        if (answeredOnline !== answersBefore) return keepPack();
+        body.dataset.packKept = pack.made_at;
+        return null;
+      });
+    }).catch(function () {});
+  }
+
+  let pending = null;
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (!form.matches("#session .rating-form") || body.hasAttribute("data-offline-study")) return;
+    const button = event.submitter;
+    pending = { card: Number(form.elements.card.value), seen: Number(form.elements.seen.value),
+      rating: button ? Number(button.value) : 0, shownAt: Number(form.elements.shown_at.value) };
+  }, true);
+
+  function mirror(slug, fn) {
+    return get("packs", packKey(slug)).then(function (record) {
+      if (!record) return null;
+      fn(record);
+      return put("packs", record).then(function () { return record; });
+    });
+  }
+
+  // The request's path, not its element: a swap of #session may have replaced the form,
+  // and htmx then names its parent.
+  function requestPath(detail) {
+    return (detail.pathInfo && detail.pathInfo.requestPath)
+      || (detail.requestConfig && detail.requestConfig.path) || "";
+  }
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    const slug = body.dataset.deck;
+    const path = requestPath(event.detail);
+    if (!slug || !event.detail.successful) return;
+    if (/\/study\/answer\/$/.test(path) && pending) {
+      const answer = pending;
+      pending = null;
+      answeredOnline += 1;
+      mirror(slug, function (record) { applyAnswer(record, answer.card, answer.rating, null); });
+    } else if (/\/study\/undo\/$/.test(path)) {
+      answeredOnline += 1;
+      mirror(slug, function (record) { undoAnswer(record); });
+    }
+  });
+
+  // An answer that cannot reach the server: the page carries on from the pack.
+  document.addEventListener("htmx:sendError", function (event) {
+    const slug = body.dataset.deck;
+    if (!slug || !/\/study\/answer\/$/.test(requestPath(event.detail)) || !pending) return;
+    const answer = pending;
+    pending = null;
+    get("packs", packKey(slug)).then(function (record) {
+      if (!record) return;
+      // shown_at is the server's time; the device's clock is `offset` behind it.
+      const shownAt = answer.shownAt ? answer.shownAt - (record.offset || 0) : null;
+      current = { record: record, shownAt: shownAt };
+      // The card on screen is the pack's next one unless the mirror missed an answer.
+      return answerOffline(answer.card, answer.seen, answer.rating, shownAt)
+        .then(function () { render(record); });
+    });
+  });
+
+  // --- the page the service worker shows with no connection -----------------------------
+  function offlinePage() {
+    const app = document.querySelector("[data-offline-app]");
+    const match = window.location.pathname.match(/^\/decks\/([^/]+)\/(?:study\/)?$/);
+    get("meta", "user").then(function (meta) {
+      if (!meta) { app.textContent = say("nothingKept"); return null; }
+      return all("packs").then(function (records) {
+        const mine = records.filter(function (r) { return r.user === meta.id; });
+        const record = match && mine.find(function (r) { return r.slug === decodeURIComponent(match[1]); });
+        if (record) { render(record); return; }
+        if (match) { const p = document.createElement("p"); p.textContent = say("noPack"); app.append(p); }
+        if (!mine.length && !match) { app.textContent = say("nothingKept"); return; }
+        const list = document.createElement("ul");
+        mine.forEach(function (r) {
+          const item = document.createElement("li");
+          const link = document.createElement("a");
+          link.href = "/decks/" + encodeURIComponent(r.slug) + "/study/";
+          link.textContent = r.pack.deck.title;
+          item.append(link);
+          list.append(item);
+        });
+        app.append(list);
+      });
+    });
+  }
+
+  // --- logging out leaves nothing of the student on the device --------------------------
+  function forget(forUser) {
+    return Promise.all([all("packs"), all("queue")]).then(function (lists) {
+      const removals = lists[0].filter(function (r) { return r.user === forUser; })
+        .map(function (r) { return remove("packs", r.key); })
+        .concat(lists[1].filter(function (r) { return r.user === forUser; })
+          .map(function (r) { return remove("queue", r.id); }));
+      removals.push(remove("meta", "user"));
+      if ("caches" in window) removals.push(caches.delete(MEDIA_CACHE));
+      return Promise.all(removals);
+    });
+  }
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (!user || !form.action || !/\/accounts\/logout\/$/.test(new URL(form.action).pathname)) return;
+    if (form.dataset.forgotten) return;
+    event.preventDefault();
+    const timeout = new Promise(function (resolve) { setTimeout(resolve, 3000); });
+    Promise.race([sync(), timeout]).then(function () { return forget(user); })
+      .catch(function () {}).then(function () { form.dataset.forgotten = "1"; form.submit(); });
+  });
+
+  // --- on every page: send what waits, keep the pack, show the banner -------------------
+  window.addEventListener("online", function () {
+    if (body.hasAttribute("data-offline-page")) { window.location.reload(); return; }
+    sync().then(function () {
+      if (!body.hasAttribute("data-offline-study") || !window.htmx) return null;
+      // Back to the online loop: the server's next card, the notice of what was saved kept.
+      return window.htmx.ajax("GET", window.location.pathname, { target: "#session", swap: "outerHTML" })
+        .then(function () {
+          delete body.dataset.offlineStudy;
+          current = null;
+          updateBanner();
+          return keepPack();
+        });
+    });
+  });
+  window.addEventListener("offline", updateBanner);
+
+  if (body.hasAttribute("data-offline-page")) {
+    offlinePage();
+  } else if (user) {
+    put("meta", { key: "user", id: user }).catch(function () {});
+    const told = sessionStorage.getItem("stamp-sync-message");
+    if (told) { sessionStorage.removeItem("stamp-sync-message"); report(told); }
+    sync().then(function (results) {
+      const applied = results && results.some(function (r) { return r.status === "applied"; });
+      if (!applied) return keepPack();
+      // The page was drawn before these answers arrived: draw its session, or it, again.
+      if (body.dataset.deck && document.getElementById("session") && window.htmx) {
+        return window.htmx.ajax("GET", window.location.pathname, { target: "#session", swap: "outerHTML" })
+          .then(keepPack);
+      }
+      const notice = document.querySelector("[data-sync-notice]");
+      if (notice) sessionStorage.setItem("stamp-sync-message", notice.textContent);
+      window.location.reload();
+      return null;
+    });
+  }
+  updateBanner();
+})();
+
+// Reminders as notifications: the account page's button asks the browser for a push
+// subscription and hands it to the server, which sends through it once a day.
+(function () {
+  "use strict";
+
+  const box = document.querySelector("[data-push]");
+  if (!box || !("serviceWorker" in navigator) || !("PushManager" in window)) return;
+  box.hidden = false;
+  const state = box.querySelector("[data-push-state]");
+  const on = box.querySelector("[data-push-on]");
+  const off = box.querySelector("[data-push-off]");
+  const csrf = JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"];
+
+  function text(name) { return box.querySelector("[data-push-text-" + name + "]").innerHTML; }
+  function show(subscribed) {
+    state.textContent = Notification.permission === "denied" ? text("denied") : text(subscribed ? "on" : "off");
+    on.hidden = subscribed;
+    off.hidden = !subscribed;
+  }
+  function key(base64) {
+    const padded = (base64 + "===".slice((base64.length + 3) % 4)).replace(/-/g, "+").replace(/_/g, "/");
+    return Uint8Array.from(atob(padded), function (c) { return c.charCodeAt(0); });
+  }
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin", body: JSON.stringify(body),
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+    });
+  }
+
+  navigator.serviceWorker.ready.then(function (registration) {
+    registration.pushManager.getSubscription().then(function (s) { show(Boolean(s)); });
+    on.addEventListener("click", function () {
+      registration.pushManager.subscribe({
+        userVisibleOnly: true, applicationServerKey: key(box.dataset.vapidKey),
+      }).then(function (subscription) {
+        return post(box.dataset.subscribeUrl, subscription.toJSON()).then(function () { show(true); });
+      }).catch(function () { show(false); });
+    });
+    off.addEventListener("click", function () {
+      registration.pushManager.getSubscription().then(function (subscription) {
+        if (!subscription) return show(false);
+        return post(box.dataset.unsubscribeUrl, { endpoint: subscription.endpoint })
+          .then(function () { return subscription.unsubscribe(); })
+          .then(function () { show(false); });
+      });
+    });
+  });
+})();

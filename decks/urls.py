@@ -1,10 +1,9 @@
 from django.urls import path, re_path
 
-from decks.views import account, classes, media, offline, practice, site, statistics, study
+from decks.views import account, classes, media, offline, practice, statistics, study
 
 urlpatterns = [
     path("", study.home, name="home"),
-    path("favicon.ico", site.favicon, name="favicon"),
     # decks.html.MEDIA_URL_PREFIX: the only sources card HTML may name.
     re_path(
         r"^media/(?P<sha256>[0-9a-f]{64})\.(?P<ext>[a-z0-9]{2,4})$",

@@ -30,7 +30,12 @@ def offline_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "decks/offline.html",
-        {"user": AnonymousUser(), "messages": [], "ratings": RATING_LABELS.items()},
+        {
+            "user": AnonymousUser(),
+            "messages": [],
+            # No card yet, so no "comes back" interval on the buttons.
+            "ratings": [(value, label, None) for value, label in RATING_LABELS.items()],
+        },
     )
 
 

@@ -258,6 +258,7 @@ def answer_queries(
 
 _VERDICT = re.compile(r'name="verdict" value="([^"]+)"')
 _OPTION = re.compile(r'name="option" value="([^"]*)"')
+_OFFERED = re.compile(r'name="offered" value="([^"]*)"')
 
 
 def _captured(call) -> tuple[object, int, float]:
@@ -300,6 +301,7 @@ def checked_answer_queries(*, user: User, deck: Deck, mode: str, answers: int, s
         else:
             options = [unescape(option) for option in _OPTION.findall(html)]
             data["option"] = options
+            data["offered"] = _OFFERED.search(html)[1]
             at = options.index(back)
             data["choice"] = at if right else (at + 1) % len(options)
         checked, check_queries, check_cpu = _captured(

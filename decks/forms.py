@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from decks.models import AnswerMode, DeckSettings
 from decks.services.accounts import password_reset_mail_send
 from decks.services.answer_check import MAX_GIVEN_CHARS
+from decks.services.answer_modes import OPTION_MAX_CHARS
 from decks.services.choices import OPTIONS
 from decks.services.scheduling import MAX_QUALITY, MIN_QUALITY
 
@@ -75,14 +76,16 @@ class CheckForm(forms.Form):
     )
     dont_know = forms.BooleanField(required=False)
     choice = forms.IntegerField(min_value=0, max_value=OPTIONS - 1, required=False)
-    # The options as shown, so the result can show them again.
+    # The options as shown, so the result can show them again, and their signature:
+    # a pick is judged only against options the server offered.
     option = forms.CharField(required=False)
+    offered = forms.CharField(required=False, max_length=200)
 
     def clean(self) -> dict:
         super().clean()
         data = self.cleaned_data
         options = self.data.getlist("option") if hasattr(self.data, "getlist") else []
-        data["options"] = [o[: MAX_GIVEN_CHARS * 4] for o in options[:OPTIONS]]
+        data["options"] = [o[:OPTION_MAX_CHARS] for o in options[:OPTIONS]]
         if data.get("mode") == AnswerMode.CHOICE and (
             data.get("choice") is None or len(data["options"]) != OPTIONS
         ):

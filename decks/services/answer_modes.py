@@ -6,26 +6,33 @@ shown whatever the way, and picking falls back to typing in a deck with fewer th
 distinct answers near the card.
 
 Checking is a step of its own (no write): the check's verdict travels to the answer's POST
-signed, so the review log records what the server found, not what a form claims. The
+signed, so the review log records what the server found, not what a form claims. The four
+options of a pick travel signed too: the check judges a pick only against options the
+server offered for that showing of the card to that student, never against posted text. The
 check proposes the rating: a wrong answer is rated 1 or 2, unless the student says "I was
 right" (logged as overridden), and a right one 3 to 5.
 """
 
 import hashlib
+import json
 import random
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
+from django.utils.crypto import constant_time_compare
 
 from decks.models import AnswerMode, Card, Deck, DeckSettings
-from decks.services.answer_check import answer_key, typeable
+from decks.services.answer_check import MAX_GIVEN_CHARS, answer_key, typeable
 from decks.services.choices import choice_candidates, choice_options
 
 RIGHT_RATINGS = (3, 4, 5)
 WRONG_RATINGS = (1, 2)
 PROPOSED_WHEN_RIGHT = 4
 _SALT = "decks.answer_check"
+_OPTIONS_SALT = "decks.choice_options"
+# The check keeps this much of each posted option (a typeable answer is far shorter).
+OPTION_MAX_CHARS = MAX_GIVEN_CHARS * 4
 
 
 def answer_mode_for(*, student: AbstractBaseUser, deck: Deck) -> str:
@@ -51,6 +58,7 @@ def answer_mode_set(*, student: AbstractBaseUser, deck: Deck, mode: str) -> None
 class Presentation:
     mode: str  # how this card is offered: may be "shown" whatever the student's way
     options: list[str] | None = None  # the four options when picking
+    offered: str = ""  # their signature (`options_sign`), posted back with the pick
 
 
 def _rng_for(card: Card, seen_reviews: int, student_id: int) -> random.Random:
@@ -88,7 +96,10 @@ def card_presentation(
             rng=_rng_for(card, seen_reviews, student_id),
         )
         if options is not None:
-            return Presentation(AnswerMode.CHOICE, options)
+            offered = options_sign(
+                card_id=card.pk, seen=seen_reviews, student_id=student_id, options=options
+            )
+            return Presentation(AnswerMode.CHOICE, options, offered)
     return Presentation(AnswerMode.TYPED)
 
 
@@ -98,25 +109,50 @@ def picked_right(*, expected: str, picked: str) -> bool:
     return answer_key(picked) == answer_key(expected)
 
 
+def options_sign(*, card_id: int, seen: int, student_id: int, options: list[str]) -> str:
+    """The signature of the options offered for one showing of a card to one student.
+
+    The options go to the page and come back with the pick (so the result can show them
+    without reading the deck again); the signature lets the check trust them: options
+    edited in the browser, or taken from another card, showing or student, do not verify.
+    """
+    # As the check reads them back: a form turns every line break into CR LF.
+    sent = [" ".join(option[:OPTION_MAX_CHARS].splitlines()) for option in options]
+    value = json.dumps([card_id, seen, student_id, sent], ensure_ascii=False)
+    return signing.Signer(salt=_OPTIONS_SALT).signature(value)
+
+
+def options_verified(
+    token: str, *, card_id: int, seen: int, student_id: int, options: list[str]
+) -> bool:
+    """Whether `options` are the ones offered for this showing, as `token` signs them."""
+    expected = options_sign(card_id=card_id, seen=seen, student_id=student_id, options=options)
+    return constant_time_compare(token, expected)
+
+
 @dataclass(frozen=True)
 class CheckedVerdict:
     mode: str  # typed or choice
     correct: bool
 
 
-def verdict_sign(*, card_id: int, seen: int, mode: str, correct: bool) -> str:
-    """The check's verdict for one showing of a card, signed for the answer's POST."""
-    return signing.Signer(salt=_SALT).sign(f"{card_id}:{seen}:{mode}:{int(correct)}")
+def verdict_sign(*, card_id: int, seen: int, student_id: int, mode: str, correct: bool) -> str:
+    """The check's verdict for one showing of a card to one student, signed for the
+    answer's POST: it cannot be carried to another card, showing or student."""
+    value = f"{card_id}:{seen}:{student_id}:{mode}:{int(correct)}"
+    return signing.Signer(salt=_SALT).sign(value)
 
 
-def verdict_read(token: str, *, card_id: int, seen: int) -> CheckedVerdict | None:
-    """The verdict `token` carries for this card and showing; None if forged or other."""
+def verdict_read(token: str, *, card_id: int, seen: int, student_id: int) -> CheckedVerdict | None:
+    """The verdict `token` carries for this card, showing and student; None if forged or
+    other. A verdict for a showing already answered reads, but the answer it comes with is
+    then not applied (the card's answer count has moved on)."""
     try:
         value = signing.Signer(salt=_SALT).unsign(token)
     except signing.BadSignature:
         return None
-    token_card, token_seen, mode, correct = value.split(":")
-    if (int(token_card), int(token_seen)) != (card_id, seen):
+    token_card, token_seen, token_student, mode, correct = value.split(":")
+    if (int(token_card), int(token_seen), int(token_student)) != (card_id, seen, student_id):
         return None
     return CheckedVerdict(mode, correct == "1")
 

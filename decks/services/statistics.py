@@ -18,7 +18,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
-from django.db.models import Count, FilteredRelation, Q, QuerySet, Sum
+from django.db.models import Count, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.formats import number_format
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext as _
@@ -102,6 +102,9 @@ class CardCategories:
     learning: int = 0
     young: int = 0
     mature: int = 0
+    # Of the mature cards, those whose last typed or picked answer in study the check
+    # found right: mastered as checked, beside `mature`, which rests on self-ratings.
+    mature_checked: int = 0
 
     @property
     def total(self) -> int:
@@ -344,12 +347,23 @@ def card_categories(*, student: AbstractBaseUser, deck: Deck | None = None) -> C
     """Active cards the student may study, by category, in one query.
 
     Cards are joined to this student's states only (a filtered relation), so the count
-    does not grow with the number of classmates.
+    does not grow with the number of classmates. A card's interval follows the student's
+    own ratings, so the categories are self-rated; `mature_checked` counts the mature
+    cards whose last checked answer (typed or picked) was right, read for mature cards
+    only over the review log's (student, card, sequence) index.
     """
+    last_checked = (
+        ReviewLog.objects.filter(student_id=student.pk, card_id=OuterRef("pk"))
+        .exclude(answered_by=AnswerMode.SHOWN)
+        .order_by("-sequence", "-id")
+        .values("checked_correct")[:1]
+    )
+    mature = Q(mine__interval__gte=MASTERED_INTERVAL_DAYS)
     counts = (
         Card.objects.active()
         .filter(_studyable(student, deck))
         .alias(mine=FilteredRelation("states", condition=Q(states__student=student)))
+        .alias(last_checked_right=Subquery(last_checked))
         .aggregate(
             new=Count("id", filter=Q(mine__isnull=True)),
             learning=Count("mine", filter=Q(mine__interval__lt=YOUNG_INTERVAL_DAYS)),
@@ -360,7 +374,8 @@ def card_categories(*, student: AbstractBaseUser, deck: Deck | None = None) -> C
                     mine__interval__lt=MASTERED_INTERVAL_DAYS,
                 ),
             ),
-            mature=Count("mine", filter=Q(mine__interval__gte=MASTERED_INTERVAL_DAYS)),
+            mature=Count("mine", filter=mature),
+            mature_checked=Count("mine", filter=mature & Q(last_checked_right=True)),
         )
     )
     return CardCategories(**counts)

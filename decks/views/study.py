@@ -177,6 +177,7 @@ def _checked_context(
     *,
     card: Card,
     seen: int,
+    student_id: int,
     shown_at: int | None,
     mode: str,
     check: AnswerCheck,
@@ -203,7 +204,7 @@ def _checked_context(
         "right_ratings": [(v, RATING_LABELS[v]) for v in right],
         "proposed": proposed,
         "verdict": answer_modes.verdict_sign(
-            card_id=card.pk, seen=seen, mode=mode, correct=check.correct
+            card_id=card.pk, seen=seen, student_id=student_id, mode=mode, correct=check.correct
         ),
     }
 
@@ -322,6 +323,21 @@ def study_check(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         raise Http404("No such card in this deck.")
     card, deck = target.card, target.card.deck
     if data["mode"] == AnswerMode.CHOICE:
+        if not answer_modes.options_verified(
+            data["offered"],
+            card_id=card.pk,
+            seen=data["seen"],
+            student_id=request.user.pk,
+            options=data["options"],
+        ):
+            # Options edited in the browser, or from another showing: nothing is judged.
+            return _render_session(
+                request,
+                deck,
+                mode=AnswerMode.CHOICE,
+                notice=_("Those options were not the ones offered; pick again."),
+                status=400,
+            )
         picked = data["choice"]
         right = answer_modes.picked_right(expected=card.back, picked=data["options"][picked])
         check = AnswerCheck(right, "", "")
@@ -332,6 +348,7 @@ def study_check(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     checked = _checked_context(
         card=card,
         seen=data["seen"],
+        student_id=request.user.pk,
         shown_at=data["shown_at"],
         mode=data["mode"],
         check=check,
@@ -381,7 +398,7 @@ def study_answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     verdict = None
     if data["verdict"]:
         verdict = answer_modes.verdict_read(
-            data["verdict"], card_id=data["card"], seen=data["seen"]
+            data["verdict"], card_id=data["card"], seen=data["seen"], student_id=request.user.pk
         )
         if verdict is None:
             deck = get_object_or_404(decks_for(request.user), slug=slug)

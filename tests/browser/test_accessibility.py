@@ -1,10 +1,13 @@
 """WCAG 2.1 AA audit (axe-core) and layout checks at phone and desktop sizes, light and dark."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
-from tests.conftest import answer_card, make_card, make_class, make_deck, make_user
+from decks.models import CardState
+from tests.conftest import answer_card, make_card, make_class, make_deck, make_teacher, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,6 +41,12 @@ def classroom():
     make_card(deck, front="Wat is een KPI?", back="Key Performance Indicator")
     classroom = make_class("Klas 1A", students=[student, make_user("bo")], decks=[deck])
     answer_card(student=student, card=deck.cards.last(), rating=4, seen_reviews=0)
+    # A card seen days ago, typed right today and now mature: the pages show checked
+    # figures (recall, mastered) beside the self-rated ones.
+    first = deck.cards.first()
+    answer_card(student=student, card=first, rating=4, now=timezone.now() - timedelta(days=3))
+    answer_card(student=student, card=first, rating=4, answered_by="typed", checked_correct=True)
+    CardState.objects.filter(student=student, card=first).update(interval=21)
     return classroom, deck
 
 
@@ -74,3 +83,44 @@ def test_every_main_page_passes_the_axe_audit_and_fits_the_screen(
         page.screenshot(path=f"test-artifacts/a11y-{name}-{size}-{scheme}.png", full_page=True)
     context.close()
     assert problems == []
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_page_showing_a_message_passes_the_axe_audit(browser, live_server, classroom, size):
+    klas, _ = classroom
+    context = browser.new_context(viewport=SIZES[size])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("kim")
+    page.get_by_label("Password").fill("pass-word-123")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    # Following the join link of a class she is in says so on the class page.
+    page.goto(f"{live_server.url}/classes/join/{klas.join_code}/")
+    page.wait_for_load_state("load")
+    assert "You are already in Klas 1A." in page.locator(".messages").inner_text()
+    problems = audit(page)
+    page.screenshot(path=f"test-artifacts/a11y-message-{size}.png", full_page=True)
+    context.close()
+    assert problems == []
+
+
+def test_the_join_link_on_the_class_page_wraps_on_a_phone(browser, live_server, classroom):
+    klas, _ = classroom
+    klas.teachers.add(make_teacher())
+    context = browser.new_context(viewport=SIZES["phone"])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("tess")
+    page.get_by_label("Password").fill("pass-word-123")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/classes/{klas.pk}/")
+    link = page.get_by_test_id("join-link")
+    link.scroll_into_view_if_needed()
+    page.screenshot(path="test-artifacts/class-join-link-phone.png", full_page=True)
+    box = link.bounding_box()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert width <= SIZES["phone"]["width"]
+    assert box["x"] + box["width"] <= SIZES["phone"]["width"]

@@ -154,3 +154,37 @@ def test_in_dutch_on_a_phone_the_check_and_its_ratings_fit_the_screen(browser, l
     log = ReviewLog.objects.order_by("id").last()
     assert (log.checked_correct, log.overridden, log.rating) == (False, True, 3)
     context.close()
+
+
+def test_options_whose_answers_hold_line_breaks_are_judged_as_offered(browser, live_server):
+    """A form sends line breaks back as CR LF; the signed options must still verify."""
+    page = browser.new_page(viewport=SIZES["1280"])
+    student = make_user("kim")
+    deck = make_deck("Lijstjes", slug="lijstjes", answer_mode=AnswerMode.CHOICE)
+    for n, (first, second) in enumerate(
+        [
+            ("rood", "geel"),
+            ("blauw", "groen"),
+            ("paars", "oranje"),
+            ("wit", "zwart"),
+            ("grijs", "bruin"),
+            ("roze", "beige"),
+        ]  # fmt: skip
+    ):
+        make_card(
+            deck, front=f"Lijst {n}", back=f"<ul>\n<li>{first}</li>\n<li>{second}</li>\n</ul>"
+        )
+    enroll(student, deck)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.locator("#id_username").fill("kim")
+    page.locator("#id_password").fill("pass-word-123")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/decks/{deck.slug}/study/")
+    assert page.locator("button[name=choice]").count() == 4
+    page.keyboard.press("1")
+    page.get_by_test_id("verdict").wait_for()
+    page.keyboard.press("2" if "Not quite." in page.get_by_test_id("verdict").inner_text() else "4")
+    answered(page, 1)
+    page.close()
+    assert ReviewLog.objects.get(student=student).answered_by == "choice"

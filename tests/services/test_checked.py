@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -5,6 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from decks.models import CardState
 from decks.services.checked import checked_recall_by_student, checked_recall_for
 from decks.services.leaderboard import class_leaderboard
 from decks.services.statistics import statistics_for
@@ -104,3 +106,50 @@ def test_checked_figures_speak_dutch(client, student, scene):
     assert "Onthouden, nagekeken: 33%" in html and "nagekeken" in html
     board = client.get(reverse("leaderboard", args=[classroom.pk]), headers=nl).content.decode()
     assert "Onthouden, nagekeken" in board
+
+
+def kinds(html: str) -> list[str]:
+    """The self-rated / checked mark under each column name, in order."""
+    return re.findall(r'<span class="figure-kind">([^<]+)</span>', html)
+
+
+def test_the_leaderboard_columns_say_which_figure_is_checked_and_which_self_rated(
+    client, student, scene
+):
+    classroom = make_class(students=[student], decks=[scene])
+    client.force_login(student)
+    html = client.get(reverse("leaderboard", args=[classroom.pk])).content.decode()
+    assert kinds(html) == ["self-rated", "self-rated", "checked"]  # mastered, recall, checked
+
+
+def test_the_teachers_columns_say_which_figure_is_checked_and_which_self_rated(
+    client, student, scene
+):
+    teacher = make_user("juf")
+    classroom = make_class(students=[student], decks=[scene], teachers=[teacher])
+    client.force_login(teacher)
+    progress = client.get(reverse("class_progress", args=[classroom.pk])).content.decode()
+    # Can recall, Checked recall, Mastered in the one deck.
+    assert kinds(progress) == ["self-rated", "checked", "self-rated"]
+    one = client.get(reverse("class_student", args=[classroom.pk, student.pk])).content.decode()
+    assert kinds(one) == ["self-rated"]
+
+
+def test_the_statistics_page_counts_checked_mastered_cards(client, student, scene):
+    make_class(students=[student], decks=[scene])
+    CardState.objects.filter(student=student).update(interval=21)
+    client.force_login(student)
+    html = client.get(reverse("statistics")).content.decode()
+    assert "<strong>Checked mastered: 1</strong> of your 4 mature cards" in html
+
+
+def test_checked_mastered_and_the_self_rated_marks_speak_dutch(client, student, scene):
+    classroom = make_class(students=[student], decks=[scene])
+    CardState.objects.filter(student=student).update(interval=21)
+    client.force_login(student)
+    nl = {"Accept-Language": "nl"}
+    html = client.get(reverse("statistics"), headers=nl).content.decode()
+    assert "Nagekeken beheerst: 1</strong> van je 4 volwassen kaarten" in html
+    assert "Deze indeling is zelf beoordeeld" in html
+    board = client.get(reverse("leaderboard", args=[classroom.pk]), headers=nl).content.decode()
+    assert kinds(board) == ["zelf beoordeeld", "zelf beoordeeld", "nagekeken"]

@@ -231,6 +231,27 @@ def test_cards_are_counted_by_category_for_the_decks_the_student_may_study(scene
     assert card_categories(student=student, deck=scene["b"]) == CardCategories(new=1, mature=1)
 
 
+def test_a_mature_card_counts_as_checked_when_its_last_checked_answer_was_right(student):
+    deck = make_deck(cards=4)
+    enroll(student, deck)
+    right_then_shown, wrong_last, right_young, never_checked = deck.cards.order_by("position")
+    day = local(11, 20, 12)
+    answer_card(student=student, card=right_then_shown, rating=4, now=day,
+                answered_by="typed", checked_correct=True)  # fmt: skip
+    answer_card(student=student, card=right_then_shown, rating=5, now=day + timedelta(days=2))
+    answer_card(student=student, card=wrong_last, rating=4, now=day,
+                answered_by="choice", checked_correct=True)  # fmt: skip
+    answer_card(student=student, card=wrong_last, rating=3, now=day + timedelta(days=2),
+                answered_by="typed", checked_correct=False, overridden=True)  # fmt: skip
+    answer_card(student=student, card=right_young, rating=4, now=day,
+                answered_by="typed", checked_correct=True)  # fmt: skip
+    answer_card(student=student, card=never_checked, rating=5, now=day)
+    CardState.objects.filter(student=student).exclude(card=right_young).update(interval=21)
+    CardState.objects.filter(student=student, card=right_young).update(interval=20)
+    counts = card_categories(student=student)
+    assert (counts.mature, counts.mature_checked) == (3, 1)
+
+
 def test_retired_cards_and_decks_the_student_cannot_study_are_not_counted(scene):
     student = scene["student"]
     left_behind = make_deck(cards=1)

@@ -114,6 +114,24 @@ def test_a_choice_question_shows_four_numbered_options(logged_in, student, deck)
     assert 'data-option="4"' in html
 
 
+def test_a_pick_is_judged_against_the_kept_options_never_posted_text(logged_in, student, deck):
+    practice = practice_start(student=student, deck=deck, way="choice", order="all")
+    question = practice_question(practice)
+    wrong = next(i for i, o in enumerate(question.options) if o != question.expected)
+    logged_in.post(
+        reverse("practice_answer", args=[practice.pk]),
+        {
+            "position": question.position,
+            "choice": wrong,
+            # What an edited page could send along: the answer as text and as every option.
+            "given": question.expected,
+            "option": [question.expected] * 4,
+        },
+    )
+    question.refresh_from_db()
+    assert (question.correct, question.given) == (False, question.options[wrong])
+
+
 def test_a_finished_test_shows_the_score_and_each_wrong_answer(logged_in, student, deck):
     practice = practice_test_start(student=student, decks=[deck], deck=deck, count=2)
     url = reverse("practice_answer", args=[practice.pk])

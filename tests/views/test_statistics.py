@@ -168,3 +168,25 @@ def test_a_classmates_answers_stay_out_of_the_students_page(logged_in, decks):
         answer(kim, card, 1, 0)
     html = logged_in.get(reverse("statistics")).content.decode()
     assert "10 answers on 4 study days" in html
+
+
+def test_mature_cards_are_labelled_self_rated(logged_in, decks):
+    html = logged_in.get(reverse("statistics")).content.decode()
+    assert "These categories are self-rated" in html
+    assert 'data-testid="checked-mature"' not in html  # no checked answers: nothing to set beside
+
+
+def test_with_checked_answers_the_page_shows_checked_mastered_beside_mature(
+    logged_in, student, decks
+):
+    alpha, _ = decks
+    first, second, _third = alpha.cards.order_by("position")
+    for card, right in ((first, True), (second, False)):
+        answer_card(
+            student=student, card=card, rating=4 if right else 2, now=NOON_TODAY,
+            answered_by="typed", checked_correct=right,
+        )  # fmt: skip
+    CardState.objects.filter(student=student, card__deck=alpha).update(interval=30)
+    html = logged_in.get(reverse("statistics")).content.decode()
+    checked = re.search(r'data-testid="checked-mature">(.*?)</p>', html, re.S)[1]
+    assert "<strong>Checked mastered: 1</strong> of your 3 mature cards" in checked

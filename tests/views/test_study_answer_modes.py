@@ -9,8 +9,8 @@ from django.utils import translation
 
 from decks.models import AnswerMode, CardState, DeckSettings, ReviewLog
 from decks.services.answer_check import MAX_GIVEN_CHARS
-from decks.services.answer_modes import verdict_sign
-from tests.conftest import enroll, make_card, make_deck
+from decks.services.answer_modes import options_sign, verdict_sign
+from tests.conftest import enroll, make_card, make_deck, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -176,17 +176,53 @@ def test_a_rating_the_check_does_not_allow_records_nothing(logged_in, deck, type
     assert not CardState.objects.exists()
 
 
-def test_a_forged_verdict_records_nothing(logged_in, deck):
+def test_a_forged_verdict_records_nothing(logged_in, student, deck):
     card = deck.cards.get(position=1)
-    forged = verdict_sign(card_id=card.pk, seen=0, mode="typed", correct=True)[:-2] + "xx"
+    signed = verdict_sign(
+        card_id=card.pk, seen=0, student_id=student.pk, mode="typed", correct=True
+    )
+    forged = signed[:-2] + "xx"
     assert rate(logged_in, deck, card, verdict=forged, rating=5).status_code == 400
     assert not ReviewLog.objects.exists()
 
 
-def test_a_verdict_for_another_card_records_nothing(logged_in, deck):
+def test_a_verdict_for_another_card_records_nothing(logged_in, student, deck):
     card, other = deck.cards.order_by("position")[:2]
-    verdict = verdict_sign(card_id=other.pk, seen=0, mode="typed", correct=True)
+    verdict = verdict_sign(
+        card_id=other.pk, seen=0, student_id=student.pk, mode="typed", correct=True
+    )
     assert rate(logged_in, deck, card, verdict=verdict, rating=5).status_code == 400
+    assert not ReviewLog.objects.exists()
+
+
+def test_a_verdict_for_another_answer_count_records_nothing(logged_in, student, deck):
+    card = deck.cards.get(position=1)
+    verdict = verdict_sign(
+        card_id=card.pk, seen=3, student_id=student.pk, mode="typed", correct=True
+    )
+    assert rate(logged_in, deck, card, verdict=verdict, rating=5).status_code == 400
+    assert not ReviewLog.objects.exists()
+
+
+def test_a_verdict_another_student_earned_records_nothing(client, student, deck):
+    card = deck.cards.get(position=1)
+    friend = make_user("friend")
+    enroll(friend, deck)
+    client.force_login(friend)
+    earned = verdict_of(check(client, deck, card, "Amsterdam"))
+    client.force_login(student)
+    enroll(student, deck)
+    assert rate(client, deck, card, verdict=earned, rating=5).status_code == 400
+    assert not ReviewLog.objects.exists()
+
+
+def test_a_verdict_sent_again_after_its_answer_records_no_second_answer(logged_in, deck):
+    card = deck.cards.get(position=1)
+    verdict = verdict_of(check(logged_in, deck, card, "Amsterdam"))
+    rate(logged_in, deck, card, verdict=verdict, rating=5)
+    rate(logged_in, deck, card, verdict=verdict, rating=5)  # a resend: the stored answer stands
+    rate(logged_in, deck, card, verdict=verdict, rating=4)  # the verdict again, another rating
+    assert list(ReviewLog.objects.values_list("rating", flat=True)) == [5]
 
 
 def test_a_shown_answer_is_still_self_rated_and_logged_as_shown(logged_in, deck):
@@ -203,26 +239,74 @@ def test_picking_shows_four_options_one_of_them_the_answer(logged_in, deck):
     assert "Amsterdam" in options
 
 
-def test_a_picked_answer_is_checked_and_logged_as_choice(logged_in, deck):
+def offered(card, student, options: list[str], seen: int = 0) -> dict:
+    """The options of a pick with the signature the page sends along."""
+    signed = options_sign(card_id=card.pk, seen=seen, student_id=student.pk, options=options)
+    return {"option": options, "offered": signed}
+
+
+def pick(client, deck, card, choice: int, options: dict):
+    data = {"card": card.pk, "seen": 0, "shown_at": "", "mode": "choice", "choice": choice}
+    return client.post(reverse("study_check", args=[deck.slug]), {**data, **options}, headers=HTMX)
+
+
+def test_a_picked_answer_is_checked_and_logged_as_choice(logged_in, student, deck):
     card = deck.cards.get(position=1)
-    options = ["Brussel", "Amsterdam", "Parijs", "Rome"]
-    data = {"card": card.pk, "seen": 0, "shown_at": "", "mode": "choice", "choice": 1}
-    response = logged_in.post(
-        reverse("study_check", args=[deck.slug]), {**data, "option": options}, headers=HTMX
-    )
+    options = offered(card, student, ["Brussel", "Amsterdam", "Parijs", "Rome"])
+    response = pick(logged_in, deck, card, 1, options)
     assert b"Right!" in response.content
     rate(logged_in, deck, card, verdict=verdict_of(response), mode="choice", rating=5)
     assert ReviewLog.objects.get().answered_by == "choice"
 
 
-def test_a_wrong_pick_marks_the_pick_and_the_answer(logged_in, deck):
+def test_options_edited_in_the_browser_are_refused_and_nothing_is_judged(logged_in, deck):
     card = deck.cards.get(position=1)
-    data = {"card": card.pk, "seen": 0, "mode": "choice", "choice": 0}
-    response = logged_in.post(
-        reverse("study_check", args=[deck.slug]),
-        {**data, "option": ["Brussel", "Amsterdam", "Parijs", "Rome"]},
-        headers=HTMX,
+    html = choose(logged_in, deck, "choice", headers=HTMX).content.decode()
+    signed = re.search(r'name="offered" value="([^"]+)"', html)[1]
+    # The student turns the first option into the answer of the card they pick.
+    edited = {"option": ["Amsterdam", "Amsterdam", "Amsterdam", "Amsterdam"], "offered": signed}
+    response = pick(logged_in, deck, card, 0, edited)
+    assert response.status_code == 400
+    assert b'name="verdict"' not in response.content
+    assert not ReviewLog.objects.exists()
+
+
+def test_options_offered_for_another_card_are_refused(logged_in, student, deck):
+    card, other = deck.cards.order_by("position")[:2]
+    options = offered(other, student, ["Amsterdam", "Brussel", "Parijs", "Rome"])
+    assert pick(logged_in, deck, card, 0, options).status_code == 400
+
+
+def test_options_with_line_breaks_verify_as_a_browser_sends_them_back(logged_in, student, deck):
+    card = deck.cards.get(position=1)
+    shown = ["Brussel\nBelgië", "Amsterdam", "Parijs", "Rome"]
+    signed = offered(card, student, shown)["offered"]
+    # A form sends every line break as CR LF.
+    sent = {"option": ["Brussel\r\nBelgië", "Amsterdam", "Parijs", "Rome"], "offered": signed}
+    assert b"Right!" in pick(logged_in, deck, card, 1, sent).content
+
+
+def test_options_without_their_signature_are_refused(logged_in, deck):
+    card = deck.cards.get(position=1)
+    options = {"option": ["Amsterdam", "Brussel", "Parijs", "Rome"]}
+    assert pick(logged_in, deck, card, 0, options).status_code == 400
+
+
+def test_the_options_the_page_offers_verify_and_are_judged(logged_in, deck):
+    html = choose(logged_in, deck, "choice", headers=HTMX).content.decode()
+    card = deck.cards.get(pk=re.search(r'name="card" value="(\d+)"', html)[1])
+    options = re.findall(r'name="option" value="([^"]+)"', html)
+    signed = re.search(r'name="offered" value="([^"]+)"', html)[1]
+    response = pick(
+        logged_in, deck, card, options.index(card.back), {"option": options, "offered": signed}
     )
+    assert b"Right!" in response.content
+
+
+def test_a_wrong_pick_marks_the_pick_and_the_answer(logged_in, student, deck):
+    card = deck.cards.get(position=1)
+    options = offered(card, student, ["Brussel", "Amsterdam", "Parijs", "Rome"])
+    response = pick(logged_in, deck, card, 0, options)
     html = response.content.decode()
     assert "Not quite." in html
     assert re.search(r'<li class=" picked">Brussel', html)

@@ -1,5 +1,7 @@
 """The study page's key hints say only what the deck has."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -37,7 +39,9 @@ def test_a_deck_with_sound_names_the_r_key(client, deck):
 def test_an_error_message_is_an_alert_and_a_success_a_status(client, deck):
     client.post(reverse("deck_options", args=[deck.slug]), {"new_per_day": "-3"})
     page = client.get(reverse("home")).content.decode()
-    assert '<li class="message error" role="alert">' in page
+    assert '<li class="message error"><span role="alert">' in page
     client.post(reverse("deck_options", args=[deck.slug]), {"new_per_day": "3"})
     page = client.get(reverse("home")).content.decode()
-    assert '<li class="message success" role="status">' in page
+    assert re.search(
+        r'<div role="status"[^>]*>\s*<ul class="messages">\s*<li class="message success">', page
+    )

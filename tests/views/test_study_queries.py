@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from decks.models import Card
+from decks.services.answer_modes import options_sign
 from tests.conftest import answer_card, enroll, make_deck
 
 # Real transactions, as in production, so test savepoints don't inflate the count.
@@ -94,7 +95,10 @@ def checked_verdict(client, deck, card, mode: str) -> str:
     if mode == "typed":
         data["given"] = card.back
     else:
-        data.update(choice=0, option=[card.back, "Nee 1", "Nee 2", "Nee 3"])
+        options = [card.back, "Nee 1", "Nee 2", "Nee 3"]
+        student_id = int(client.session["_auth_user_id"])
+        offered = options_sign(card_id=card.pk, seen=0, student_id=student_id, options=options)
+        data.update(choice=0, option=options, offered=offered)
     html = client.post(url, data, headers={"HX-Request": "true"}).content.decode()
     return re.search(r'name="verdict" value="([^"]+)"', html)[1]
 

@@ -470,6 +470,32 @@ class ReviewLog(models.Model):
         super().save(*args, **kwargs)
 
 
+class FirstCheck(models.Model):
+    """The check of a typed or picked answer that counts for one showing of a card.
+
+    A check records nothing by itself, so without this a student could check again (type
+    once more, pick another option) until "Right!" and rate with that verdict: the checked
+    figures teachers read would then say what the student says. The first check of the
+    card at this answer count is kept and every later check of that showing is judged by
+    it. An undo that shows the card again at the same count keeps it too: the student has
+    seen the answer.
+    """
+
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    card = models.ForeignKey(Card, on_delete=models.CASCADE)
+    sequence = models.PositiveIntegerField()
+    correct = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["student", "card", "sequence"], name="firstcheck_once"),
+        ]
+
+    def __str__(self) -> str:
+        verdict = "right" if self.correct else "wrong"
+        return f"{self.student}'s first check of {self.card} at {self.sequence}: {verdict}"
+
+
 class UndoneAnswer(models.Model):
     """An answer the student took back: the card and the answer count it was given at.
 

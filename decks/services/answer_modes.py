@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
+from django.db import connection
 from django.utils.crypto import constant_time_compare
 
 from decks.models import AnswerMode, Card, Deck, DeckSettings
@@ -164,3 +165,24 @@ def rating_allowed(*, verdict: CheckedVerdict | None, rating: int, overridden: b
     if verdict.correct or overridden:
         return rating in RIGHT_RATINGS
     return rating in WRONG_RATINGS
+
+
+# One statement on both databases: the first check is stored, a later one leaves it and
+# reads it back (the no-op update makes RETURNING give the stored row).
+_FIRST_CHECK_SQL = """
+INSERT INTO decks_firstcheck (student_id, card_id, sequence, correct)
+VALUES (%s, %s, %s, %s)
+ON CONFLICT (student_id, card_id, sequence) DO UPDATE SET correct = decks_firstcheck.correct
+RETURNING correct"""
+
+
+def first_check_keep(*, student_id: int, card_id: int, seen: int, correct: bool) -> bool:
+    """The verdict that counts for this showing of the card: the first check's.
+
+    `correct` is what this check found; if the student checked this showing before, the
+    earlier verdict stands, so checking again until "Right!" changes nothing.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_FIRST_CHECK_SQL, [student_id, card_id, seen, correct])
+        (kept,) = cursor.fetchone()
+    return bool(kept)

@@ -1,6 +1,7 @@
 """Thin views: they read the request, call services and selectors, and pick a template."""
 
 import time
+from dataclasses import replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -345,6 +346,12 @@ def study_check(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         picked = None
         given = "" if data["dont_know"] else data["given"]
         check = typed_answer_check(expected=card.back, given=given)
+    counted = answer_modes.first_check_keep(
+        student_id=request.user.pk, card_id=card.pk, seen=data["seen"], correct=check.correct
+    )
+    first_try_counts = counted != check.correct
+    if first_try_counts:
+        check = replace(check, correct=counted, forgiven=False)
     checked = _checked_context(
         card=card,
         seen=data["seen"],
@@ -355,6 +362,7 @@ def study_check(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         options=data["options"],
         picked=picked,
     )
+    checked["first_try_counts"] = first_try_counts
     if request.htmx:
         return render(
             request,

@@ -371,3 +371,31 @@ def test_a_seed_deck_can_be_studied_by_typing_and_by_picking(client, student, mo
         if "data-study-done" in html:
             break
     assert offered[mode] > 0 and offered["shown"] > 0  # long definitions are shown
+
+
+def test_typing_again_after_a_wrong_check_keeps_the_first_verdict(logged_in, deck):
+    card = deck.cards.get(position=1)
+    check(logged_in, deck, card, "Rotterdam")
+    html = check(logged_in, deck, card, "Amsterdam").content.decode()
+    assert "Not quite." in html
+    assert "Your first try at this card counts" in html
+    assert re.findall(r'name="rating" value="(\d)"', html) == ["1", "2"]
+
+
+def test_picking_again_after_a_wrong_pick_keeps_the_first_verdict(logged_in, student, deck):
+    card = deck.cards.get(position=1)
+    options = offered(card, student, ["Brussel", "Amsterdam", "Parijs", "Rome"])
+    pick(logged_in, deck, card, 0, options)
+    response = pick(logged_in, deck, card, 1, options)
+    assert b"Not quite." in response.content
+    # Rated with the verdict of the second pick, the answer still counts as checked wrong.
+    rate(logged_in, deck, card, verdict=verdict_of(response), mode="choice", rating=2)
+    assert ReviewLog.objects.get().checked_correct is False
+
+
+def test_a_first_check_counts_per_showing_not_for_the_next_day(logged_in, deck):
+    card = deck.cards.get(position=1)
+    check(logged_in, deck, card, "Rotterdam")
+    # The card's next showing has a new answer count: a fresh first try.
+    response = check(logged_in, deck, card, "Amsterdam", seen=1)
+    assert b"Right!" in response.content

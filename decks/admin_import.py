@@ -183,12 +183,13 @@ class ImportWizardAdmin(admin.ModelAdmin):
             for problem in job.result.get("problems", []):
                 messages.error(request, problem)
             return redirect("admin:decks_deck_import")
-        steps = [ImportJob.Stage.PARSING, ImportJob.Stage.WRITING]
+        steps = [ImportJob.Stage.PARSING, ImportJob.Stage.MEDIA, ImportJob.Stage.WRITING]
         done = {
             ImportJob.Stage.QUEUED: 0,
             ImportJob.Stage.PARSING: 0,
             ImportJob.Stage.WRITING_QUEUED: 1,
-            ImportJob.Stage.WRITING: 1,
+            ImportJob.Stage.MEDIA: 1,
+            ImportJob.Stage.WRITING: 2,
         }[job.stage]
         return TemplateResponse(
             request,

@@ -249,12 +249,15 @@ class ImportJob(models.Model):
         PARSING = "parsing", _("Reading the file")
         PREVIEW = "preview", _("Read")
         WRITING_QUEUED = "writing-queued", _("Waiting for its turn to be written")
-        WRITING = "writing", _("Storing pictures and sound, writing the cards")
+        # The pictures and sound are stored before the cards' transaction, so a page
+        # polling the row sees this step; the cards' step then runs in one transaction.
+        MEDIA = "media", _("Storing pictures and sound")
+        WRITING = "writing", _("Writing the cards")
         DONE = "done", _("Imported")
         FAILED = "failed", _("Not imported")
 
     # Stages in which a job waits for, or holds, the task worker.
-    ACTIVE = (Stage.QUEUED, Stage.PARSING, Stage.WRITING_QUEUED, Stage.WRITING)
+    ACTIVE = (Stage.QUEUED, Stage.PARSING, Stage.WRITING_QUEUED, Stage.MEDIA, Stage.WRITING)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     teacher = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)

@@ -125,3 +125,19 @@ def test_email_use_tls_is_a_yes_or_no_like_every_other_switch():
     env = {**PRODUCTION, "EMAIL_USE_TLS": "true"}
     result = run_manage("shell", "--no-imports", "-c", code, env=env)
     assert "'use_tls': True" in result.stdout, result.stderr
+
+
+def test_in_production_switching_language_sets_a_secure_same_site_cookie():
+    # The view the language menu posts to, called as production configures it: the
+    # cookie it sets must carry the flags, not just the settings hold them.
+    code = (
+        "from django.conf import settings as s; from django.test import RequestFactory; "
+        "from django.urls import resolve, reverse; url = reverse('set_language'); "
+        "request = RequestFactory().post(url, {'language': 'nl', 'next': '/'}, secure=True, "
+        "headers={'host': 'stamp.example.org'}); "
+        "cookie = resolve(url).func(request).cookies[s.LANGUAGE_COOKIE_NAME]; "
+        "print(cookie.value, bool(cookie['secure']), cookie['samesite'], "
+        "bool(cookie['httponly']))"
+    )
+    result = run_manage("shell", "--no-imports", "-c", code, env=PRODUCTION)
+    assert result.stdout.split() == ["nl", "True", "Lax", "True"], result.stderr

@@ -26,9 +26,11 @@ from decks.services.imports import (
     ImportPlan,
     ImportRejected,
     ImportResult,
-    deck_import,
     import_limits,
+    import_media_save,
+    import_parse,
     import_plan,
+    import_write,
 )
 from decks.services.media import files_removed_on_failure
 
@@ -114,37 +116,51 @@ def import_job_read(*, job_id: str) -> None:
         raise
 
 
+def _pending_upload(job: ImportJob, *, lock: bool) -> ImportUpload:
+    """The job's upload, if it is still there and its deck still the teacher's to change."""
+    uploads = ImportUpload.objects.select_for_update() if lock else ImportUpload.objects
+    pending = uploads.filter(pk=job.upload_id).first() if job.upload_id else None
+    if pending is None:
+        raise ImportRejected([Problem(gettext("The upload is gone; upload the file again."))])
+    if pending.deck_id and not decks_editable_by(job.teacher).filter(pk=pending.deck_id).exists():
+        raise ImportRejected([Problem(gettext("You may not change that deck."))])
+    return pending
+
+
 @task
 def import_job_write(*, job_id: str) -> None:
-    """Write the confirmed upload in one transaction, all or nothing, and say how it went."""
-    if not _moved_on(job_id, before=ImportJob.Stage.WRITING_QUEUED, to=ImportJob.Stage.WRITING):
+    """Write the confirmed upload, all or nothing, and say how it went.
+
+    Two steps the teacher's page shows, each stage committed as it begins: the pictures
+    and sound are stored first (MEDIA), then the cards are written in one transaction
+    (WRITING). A stage set inside that transaction would be seen by no one until the end.
+    """
+    if not _moved_on(job_id, before=ImportJob.Stage.WRITING_QUEUED, to=ImportJob.Stage.MEDIA):
         return
     job = ImportJob.objects.select_related("teacher").get(pk=job_id)
     try:
-        # The upload is locked and deleted in the import's transaction, and if anything in
-        # it fails, the files the import stored go too.
-        with files_removed_on_failure(), transaction.atomic():
-            uploads = ImportUpload.objects.select_for_update()
-            pending = uploads.filter(pk=job.upload_id).first() if job.upload_id else None
-            if pending is None:
-                raise ImportRejected(
-                    [Problem(gettext("The upload is gone; upload the file again."))]
-                )
-            if (
-                pending.deck_id
-                and not decks_editable_by(job.teacher).filter(pk=pending.deck_id).exists()
-            ):
-                raise ImportRejected([Problem(gettext("You may not change that deck."))])
-            _, written = deck_import(
-                data=bytes(pending.data),
-                filename=pending.filename,
-                format=pending.format or None,
-                owner=job.teacher,
-                deck=pending.deck,
-                new_title=pending.new_deck_title,
-                retire_missing=job.retire_missing,
+        # If anything below fails, the files the import stored go too.
+        with files_removed_on_failure() as stored:
+            pending = _pending_upload(job, lock=False)
+            parsed = import_parse(
+                data=bytes(pending.data), filename=pending.filename, format=pending.format
             )
-            pending.delete()
+            import_media_save(
+                parsed=parsed, deck=pending.deck, new_title=pending.new_deck_title, written=stored
+            )
+            _moved_on(job_id, before=ImportJob.Stage.MEDIA, to=ImportJob.Stage.WRITING)
+            # The upload is locked and deleted in the cards' transaction: written once.
+            with transaction.atomic():
+                pending = _pending_upload(job, lock=True)
+                _, written = import_write(
+                    parsed=parsed,
+                    filename=pending.filename,
+                    owner=job.teacher,
+                    deck=pending.deck,
+                    new_title=pending.new_deck_title,
+                    retire_missing=job.retire_missing,
+                )
+                pending.delete()
     except ImportRejected as rejected:
         _failed(job_id, [str(problem) for problem in rejected.problems])
         return

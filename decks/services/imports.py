@@ -27,7 +27,12 @@ from decks.services.directions import (
     sibling_retirement_sync,
     sibling_sides_sync,
 )
-from decks.services.media import files_removed_on_failure, media_adopt, media_store
+from decks.services.media import (
+    files_removed_on_failure,
+    media_adopt,
+    media_files_save,
+    media_store,
+)
 
 
 class ImportRejected(Exception):
@@ -208,11 +213,53 @@ def deck_import(
     Raises ImportRejected, with every problem, if the file has errors; the database is
     then untouched. With `dry_run`, returns the plan and writes nothing.
     """
+    parsed = import_parse(data=data, filename=filename, format=format)
+    return import_write(
+        parsed=parsed,
+        filename=filename,
+        owner=owner,
+        deck=deck,
+        new_title=new_title,
+        retire_missing=retire_missing,
+        dry_run=dry_run,
+    )
+
+
+def import_parse(*, data: bytes, filename: str, format: str | None) -> ParseResult:
+    """Read `data` under the import's limits; ImportRejected with every problem it has."""
     parsed = parse_upload_isolated(
         data, filename=filename, format=format or None, limits=import_limits()
     )
     if parsed.errors:
         raise ImportRejected(parsed.errors)
+    return parsed
+
+
+def import_media_save(
+    *, parsed: ParseResult, deck: Deck | None, new_title: str, written: list[str]
+) -> None:
+    """Store the pictures and sound the import will show, before its cards' transaction.
+
+    The task worker does this as a step of its own, so the teacher's page can show it:
+    inside the transaction it would be invisible. Files are stored once by their
+    content, so this writes nothing that another deck's row could miss; if the
+    transaction then fails, `files_removed_on_failure` takes back what this wrote.
+    """
+    plan = import_plan(parsed=parsed, deck=deck, new_title=new_title)
+    media_files_save(files=plan.media_to_store, written=written)
+
+
+def import_write(
+    *,
+    parsed: ParseResult,
+    filename: str,
+    owner: AbstractBaseUser | None,
+    deck: Deck | None,
+    new_title: str = "",
+    retire_missing: bool = False,
+    dry_run: bool = False,
+) -> tuple[ImportPlan, ImportResult | None]:
+    """Write parsed cards into `deck` (or a new deck) in one transaction, all or nothing."""
     # Stored files are no part of the transaction: the ones it wrote go if it fails.
     with files_removed_on_failure() as written, transaction.atomic():
         if deck is not None:

@@ -65,6 +65,20 @@ def media_store(*, deck: Deck, files: Iterable[MediaFile], written: list[str]) -
     return rows
 
 
+def media_files_save(*, files: Iterable[MediaFile], written: list[str]) -> None:
+    """Store the bytes of `files` that storage lacks, before the transaction that gives
+    them their rows: an import in the task worker shows this as a step of its own.
+
+    Appends the names it wrote to `written`; inside `files_removed_on_failure` they go
+    again if the rows never come, and a file that ends up in no row is purged later.
+    """
+    for media in files:
+        name = media_storage_name(media.sha256, MEDIA_EXTENSIONS[media.content_type])
+        if not default_storage.exists(name):
+            default_storage.save(name, ContentFile(media.data))
+            written.append(name)
+
+
 def _restore_if_gone(name: str, data: bytes) -> None:
     if not default_storage.exists(name):
         default_storage.save(name, ContentFile(data))

@@ -100,3 +100,49 @@ def test_an_import_waiting_for_the_task_worker_shows_its_progress_and_moves_on_b
 
     page.get_by_test_id("import-counts").wait_for(timeout=10_000)  # the page's own refresh
     assert "Cards to add\t2" in page.get_by_test_id("import-counts").inner_text()
+
+
+STEPS_SHOWN = {
+    "en": ("✓ Reading the file", "→ Storing pictures and sound", "Writing the cards"),
+    "nl": (
+        "✓ Het bestand wordt gelezen",
+        "→ Afbeeldingen en geluid worden opgeslagen",
+        "De kaarten worden weggeschreven",
+    ),
+}
+
+
+def test_the_import_progress_page_shows_its_three_steps_in_english_and_dutch_on_any_screen(
+    page, live_server, screenshot, tmp_path, settings
+):
+    """The page a teacher watches while the worker stores the pictures: the file read, the
+    pictures and sound under way, the cards to come, at 1280 and 360 px in both languages."""
+    from django.conf import settings as django_settings
+
+    from decks.models import ImportJob
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    make_teacher()
+    source = tmp_path / "klant.csv"
+    source.write_text(CSV, encoding="utf-8")
+    log_in_as_teacher(page, live_server)
+    page.get_by_role("link", name="Import deck").click()
+    page.set_input_files("#id_file", str(source))
+    page.click("input[value='Preview import']")
+    page.locator("progress").wait_for()
+    job_page = page.url
+    ImportJob.objects.update(stage=ImportJob.Stage.MEDIA)
+
+    for language, steps in STEPS_SHOWN.items():
+        page.context.add_cookies(
+            [{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": language, "url": job_page}]
+        )
+        for width in (1280, 360):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.goto(job_page)
+            assert page.locator("progress").get_attribute("max") == "3"
+            assert page.locator("progress").get_attribute("value") == "1"
+            shown = page.locator(".import-steps").inner_text()
+            assert [line.strip() for line in shown.splitlines()] == list(steps)
+            screenshot(f"admin-import-progress-media-{width}-{language}")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width

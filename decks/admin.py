@@ -284,7 +284,10 @@ class CardAdmin(ProgressProtectedAdmin):
         "deck", "front", "back", "pictures", "front_image", "remove_front_image",
         "back_image", "remove_back_image", "position", "tags", "retired_at", "key",
     )  # fmt: skip
-    list_display = ("front_text", "deck", "direction", "position", "tags", "retired_at")
+    # The direction is said under the front of a back-to-front card, not in a column of
+    # its own: a column of "front to back" on nearly every row pushed Retired off the
+    # list at 1280 px. The filter still picks either direction.
+    list_display = ("front_text", "deck", "position", "tags", "retired_at")
     list_display_links = ("front_text",)
     # RelatedOnly: the filter lists only decks of cards this teacher may see.
     list_filter = (
@@ -301,7 +304,12 @@ class CardAdmin(ProgressProtectedAdmin):
 
     @admin.display(description=_("Front"), ordering="front")
     def front_text(self, card: Card) -> str:
-        return Truncator(card_text(card.front)).chars(120) or "—"
+        front = Truncator(card_text(card.front)).chars(120) or "—"
+        if card.direction != Card.Direction.REVERSE:
+            return front
+        return format_html(
+            '{}<span class="card-direction">{}</span>', front, Card.Direction.REVERSE.label
+        )
 
     def response_change(self, request: HttpRequest, obj: Card) -> HttpResponse:
         """Back to the page the teacher came from (the hardest cards), when it said so."""

@@ -5,6 +5,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
+from decks.services.directions import deck_directions_apply
 from tests.conftest import answer_card, make_card, make_class, make_deck, make_teacher, make_user
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +65,17 @@ def test_the_card_list_shows_the_front_as_text_at_a_useful_length(client, teache
     assert '<th class="field-front_text"><a href="' in html
     assert f"{LONG_FRONT}</a>" in html
     assert "&lt;p&gt;" not in html
+
+
+def test_the_card_list_says_back_to_front_under_a_reversed_cards_front(client, teacher):
+    deck = make_deck(cards=1, owner=teacher, both_directions=True)
+    deck_directions_apply(deck=deck)
+    forward = deck.cards.get(direction="forward")
+
+    html = client.get(reverse("admin:decks_card_changelist")).text
+
+    assert html.count('<span class="card-direction">back to front</span>') == 1
+    assert f"{forward.front}</a>" in html
 
 
 def test_the_key_cannot_be_edited(client, teacher):

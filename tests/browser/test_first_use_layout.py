@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from decks.models import DailyActivity
 from decks.services.clock import today_for_study
+from decks.services.directions import deck_directions_apply
 from tests.browser.test_admin_import import log_in_as_teacher, make_teacher
 from tests.browser.test_class_progress_layout import TITLES
 from tests.conftest import answer_card, enroll, make_card, make_class, make_deck, make_user
@@ -183,11 +184,12 @@ def test_key_hints_show_with_a_keyboard_and_mouse(browser, live_server):
 def test_the_admin_card_lists_last_column_is_on_screen_at_1280_px(browser, live_server):
     teacher = make_teacher()
     deck = make_deck("Teleselling en H7: accountmanagement voor strategische klanten",
-                     owner=teacher)  # fmt: skip
+                     owner=teacher, both_directions=True)  # fmt: skip
     for n in range(3):
         make_card(
             deck, front=f"Wat is klantinzicht {n}? " * 6, back="Antwoord", tags="H1 1.2 klant"
         )
+    deck_directions_apply(deck=deck)  # back-to-front cards say so in the list too
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     log_in_as_teacher(page, live_server)
     page.goto(f"{live_server.url}/admin/decks/card/")

@@ -24,9 +24,11 @@ from decks.models import (
     Classroom,
     DailyActivity,
     Deck,
+    FirstCheck,
     Membership,
     NewCardCursor,
     ReviewLog,
+    UndoneAnswer,
 )
 from decks.services.imports import deck_import
 
@@ -95,7 +97,8 @@ def probe_setup(*, today: date, seed: int) -> tuple[User, dict[int, Deck]]:
     classroom, _ = Classroom.objects.get_or_create(name=PROBE_CLASS)
     classroom.decks.set(decks.values())
     Membership.objects.get_or_create(classroom=classroom, student=user)
-    for model in (ReviewLog, CardState, DailyActivity, NewCardCursor):
+    # Its history starts again, so do the first checks kept per answer count.
+    for model in (ReviewLog, CardState, DailyActivity, NewCardCursor, FirstCheck, UndoneAnswer):
         model.objects.filter(student=user).delete()
     big = decks[10_000]
     states = []

@@ -270,7 +270,10 @@ def _answer_after_session_ended(request: HtmxHttpRequest, slug: str) -> HttpResp
         study_url = f"{study_url}?{urlencode(answer)}"
     login_url = f"{reverse('login')}?{urlencode({'next': study_url})}"
     if request.htmx:
-        return render(request, "decks/study.html#session_ended", {"login_url": login_url})
+        response = render(request, "decks/study.html#session_ended", {"login_url": login_url})
+        # offline.js keeps this answer out of the device's pack: nothing was saved.
+        response["Stamp-Session-Ended"] = "1"
+        return response
     return redirect(login_url)
 
 

@@ -340,6 +340,10 @@
       || (detail.requestConfig && detail.requestConfig.path) || "";
   }
 
+  function sessionEnded(xhr) {
+    return Boolean(xhr && xhr.getResponseHeader("Stamp-Session-Ended"));
+  }
+
   document.addEventListener("htmx:afterRequest", function (event) {
     const slug = body.dataset.deck;
     const path = requestPath(event.detail);
@@ -347,6 +351,9 @@
     if (/\/study\/answer\/$/.test(path) && pending) {
       const answer = pending;
       pending = null;
+      // The server was reached but saved nothing (the session had ended): the answer goes
+      // through the log-in instead, and the pack stays as the server knows it.
+      if (sessionEnded(event.detail.xhr)) return;
       answeredOnline += 1;
       mirror(slug, function (record) { applyAnswer(record, answer.card, answer.rating, null); });
     } else if (/\/study\/undo\/$/.test(path)) {

@@ -33,7 +33,10 @@ def test_an_answer_after_logging_out_elsewhere_is_kept_through_the_log_in(
     log_in(page, live_server, "/decks/klant-centraal/study/")
     other_tab = page.context.new_page()
     other_tab.goto(f"{live_server.url}/")
-    other_tab.get_by_role("button", name="Log out").click()
+    # offline.js holds the log-out back until it has sent waiting answers and cleared the
+    # device: the session has ended once the log-out's page arrives.
+    with other_tab.expect_navigation():
+        other_tab.get_by_role("button", name="Log out").click()
     other_tab.close()
 
     page.keyboard.press("Space")

@@ -160,6 +160,24 @@ def test_an_answer_for_a_card_answered_meanwhile_elsewhere_is_reported_and_sent_
     assert ReviewLog.objects.count() == 2
 
 
+PACK_DONE = """() => new Promise(resolve => { const r = indexedDB.open('stamp-offline');
+    r.onsuccess = () => { const q = r.result.transaction('packs').objectStore('packs').getAll();
+    q.onsuccess = () => resolve(q.result.map(p => p.state.done)); }; })"""
+
+
+def test_a_reachable_server_saying_the_session_ended_is_not_studied_offline(app, live_server, deck):
+    page = log_in_and_open(app, live_server, deck)
+    app.clear_cookies(name="sessionid")
+    page.keyboard.press("Space")
+    page.keyboard.press("4")
+    expect(page.get_by_test_id("session-ended")).to_be_visible()
+    page.screenshot(path=ARTIFACTS / "offline-session-ended.png")
+    assert page.evaluate("document.body.hasAttribute('data-offline-study')") is False
+    expect(page.get_by_test_id("offline-banner")).to_have_count(0)
+    assert page.evaluate(PACK_DONE) == [0]  # the unsaved answer is not in the pack
+    assert not ReviewLog.objects.exists()
+
+
 def test_logging_out_clears_the_pack_and_the_queue_from_the_device(app, live_server, deck):
     page = log_in_and_open(app, live_server, deck)
     count = """() => new Promise(resolve => { const r = indexedDB.open('stamp-offline');

@@ -35,6 +35,11 @@ def test_an_htmx_answer_without_a_session_gets_a_fragment_saying_so(client, deck
     assert not ReviewLog.objects.exists()
 
 
+def test_the_fragment_tells_the_offline_pack_that_nothing_was_saved(client, deck):
+    response = client.post(reverse("study_answer", args=["klant"]), answer(deck), headers=HTMX)
+    assert response["Stamp-Session-Ended"] == "1"
+
+
 def test_the_fragments_log_in_leads_back_to_the_card_with_the_answer(client, deck):
     response = client.post(reverse("study_answer", args=["klant"]), answer(deck), headers=HTMX)
     login = response.context["login_url"]

@@ -121,7 +121,8 @@ def main() -> None:
     if args.smtp:
         sink = socketserver.ThreadingTCPServer(("127.0.0.1", 0), SmtpSink)
         os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.smtp.EmailBackend"
-        os.environ["EMAIL_HOST"], os.environ["EMAIL_PORT"] = "127.0.0.1", str(sink.server_address[1])
+        os.environ["EMAIL_HOST"] = "127.0.0.1"
+        os.environ["EMAIL_PORT"] = str(sink.server_address[1])
         children.append(serve_in_child(sink))
     if args.push:
         service = ThreadingHTTPServer(("127.0.0.1", 0), push_service(args.push_ms / 1000))

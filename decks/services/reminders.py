@@ -7,7 +7,7 @@ before), and sends only to the students it claimed: a second run, or two at once
 nothing twice. A failed delivery is not retried that day: a reminder late or missing is
 better than two.
 
-A run's time goes into building the mails (Python's `email` package, about 3 ms each) and
+A run's time goes into building the mails (Python's `email` package, 3-5 ms each) and
 waiting for push services (one HTTPS request per device). So the mails of a run share one
 SMTP connection, and the pushes go out on a few threads over kept-alive connections while
 this thread builds the mails; the threads only send, the database is written here
@@ -239,6 +239,7 @@ def push_send(subscription: PushSubscription, payload: bytes, *, session=None) -
             },
             data=payload,
             vapid_private_key=settings.STAMP_VAPID_PRIVATE_KEY,
+            # A fresh dict each time: pywebpush writes the service's origin into it.
             vapid_claims={"sub": settings.STAMP_VAPID_SUBJECT},
             ttl=12 * 3600,  # a reminder a day old helps no one
             timeout=10,

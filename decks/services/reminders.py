@@ -8,10 +8,9 @@ nothing twice. A failed delivery is not retried that day: a reminder late or mis
 better than two.
 
 A run's time goes into building the mails (Python's `email` package, 3-5 ms each) and
-waiting for push services (one HTTPS request per device). So the mails of a run share one
-SMTP connection, and the pushes go out on a few threads over kept-alive connections while
-this thread builds the mails; the threads only send, the database is written here
-(bench/README.md, Reminders, has the figures).
+waiting for push services (one HTTPS request per device). So the pushes go out on a few
+threads over kept-alive connections while this thread builds the mails; the threads only
+send, the database is written here (bench/README.md, Reminders, has the figures).
 """
 
 import json
@@ -29,7 +28,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -285,28 +283,17 @@ def reminders_send(*, now: datetime | None = None) -> ReminderRun:
         .order_by("pk")
         .values_list("pk", "student_id", "by_email", "by_push", "language")
     )
-    mailer = mailers["default"]  # one connection for the run, opened at its first mail
-    try:
-        last = 0
-        while True:
-            batch = list(due_now.filter(pk__gt=last)[:BATCH])
-            if not batch:
-                break
-            last = batch[-1][0]
-            _send_batch(batch, day=day, study_today=study_today, run=run, mailer=mailer)
-    finally:
-        mailer.close()
+    last = 0
+    while True:
+        batch = list(due_now.filter(pk__gt=last)[:BATCH])
+        if not batch:
+            break
+        last = batch[-1][0]
+        _send_batch(batch, day=day, study_today=study_today, run=run)
     return run
 
 
-def _send_batch(
-    batch: list[tuple],
-    *,
-    day: date,
-    study_today: date,
-    run: ReminderRun,
-    mailer: BaseEmailBackend,
-) -> None:
+def _send_batch(batch: list[tuple], *, day: date, study_today: date, run: ReminderRun) -> None:
     student_ids = [row[1] for row in batch]
     studied = set(
         DailyActivity.objects.filter(student_id__in=student_ids, day=study_today, answers__gt=0)
@@ -333,7 +320,7 @@ def _send_batch(
         for device in devices
     ]
     with _pushes_in_background(devices, payloads) as pushed:
-        _send_mails(rows, waiting=waiting, run=run, mailer=mailer)
+        _send_mails(rows, waiting=waiting, run=run)
         outcomes = list(pushed)
     expired = []
     for device, sent in zip(devices, outcomes, strict=True):
@@ -360,9 +347,7 @@ def _pushes_in_background(
         yield pool.map(_push_or_none, devices, payloads, repeat(session))
 
 
-def _send_mails(
-    rows: list[tuple], *, waiting: dict[int, Waiting], run: ReminderRun, mailer: BaseEmailBackend
-) -> None:
+def _send_mails(rows: list[tuple], *, waiting: dict[int, Waiting], run: ReminderRun) -> None:
     email_ids = [row[1] for row in rows if row[2]]
     users = {
         user.pk: user
@@ -377,5 +362,5 @@ def _send_mails(
         if by_email and sid in users
     ]
     if messages:
-        mailer.open()  # kept open for the run's next batches; `reminders_send` closes it
-        run.emails += mailer.send_messages(messages) or 0
+        # One SMTP connection for the batch's messages.
+        run.emails += mailers["default"].send_messages(messages) or 0

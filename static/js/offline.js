@@ -265,12 +265,12 @@
   }
 
   // --- the study page online: keep the pack, mirror each answer -------------------------
-  // How far the server's clock is ahead of the device's: none when the pack was made
-  // within the request's round trip by the device's clock (the clocks agree), else the
-  // round trip's middle.
-  function clockOffset(madeAt, sentAt, arrivedAt) {
-    if (madeAt >= sentAt - 1000 && madeAt <= arrivedAt + 1000) return 0;
-    return madeAt - Math.round((sentAt + arrivedAt) / 2);
+  // How far the server's clock is ahead of the device's: none when the server's time
+  // (`serverNow`, when it answered) lies within the request's round trip by the device's
+  // clock (the clocks agree), else the round trip's middle.
+  function clockOffset(serverNow, sentAt, arrivedAt) {
+    if (serverNow >= sentAt - 1000 && serverNow <= arrivedAt + 1000) return 0;
+    return serverNow - Math.round((sentAt + arrivedAt) / 2);
   }
 
   // The service worker's offline page, kept again once a day or when the language changes.
@@ -293,13 +293,18 @@
     const answersBefore = answeredOnline;
     const sentAt = Date.now();
     let arrivedAt = sentAt;
+    let serverNow = null;
+    // The browser asks with the kept copy's ETag and, on a 304, hands over that copy with
+    // its old made_at: the server's time comes from the answer's Stamp-Now header instead.
     return fetch(url, { credentials: "same-origin" }).then(function (response) {
       arrivedAt = Date.now();
       if (!response.ok) throw new Error("pack " + response.status);
+      serverNow = Number(response.headers.get("Stamp-Now")) || null;
       return response.json();
     }).then(function (pack) {
+      const now = serverNow || pack.made_at;
       const record = { key: packKey(pack.deck.slug), user: user, slug: pack.deck.slug,
-        pack: pack, state: freshState(pack), offset: clockOffset(pack.made_at, sentAt, arrivedAt) };
+        pack: pack, state: freshState(pack), offset: clockOffset(now, sentAt, arrivedAt) };
       return put("packs", record).then(function () {
         return put("meta", { key: "user", id: user });
       }).then(function () {
@@ -310,7 +315,7 @@
         ]);
       }).then(function () {
         if (answeredOnline !== answersBefore) return keepPack();
-        body.dataset.packKept = pack.made_at;
+        body.dataset.packKept = String(now);
         return null;
       });
     }).catch(function () {});
@@ -344,6 +349,12 @@
     return Boolean(xhr && xhr.getResponseHeader("Stamp-Session-Ended"));
   }
 
+  // study_answer's word on an htmx answer: "applied" (recorded now, or this same answer
+  // by an earlier try) or "refused".
+  function answerSaid(xhr) {
+    return xhr ? xhr.getResponseHeader("Stamp-Answer") : null;
+  }
+
   document.addEventListener("htmx:afterRequest", function (event) {
     const slug = body.dataset.deck;
     const path = requestPath(event.detail);
@@ -354,6 +365,10 @@
       // The server was reached but saved nothing (the session had ended): the answer goes
       // through the log-in instead, and the pack stays as the server knows it.
       if (sessionEnded(event.detail.xhr)) return;
+      // Saved nothing either (the card was answered on another device, is not in today's
+      // queue, or that answer was undone): the server's state moved on without this page,
+      // so the pack is fetched again rather than guessed.
+      if (answerSaid(event.detail.xhr) !== "applied") { answeredOnline += 1; keepPack(); return; }
       answeredOnline += 1;
       mirror(slug, function (record) { applyAnswer(record, answer.card, answer.rating, null); });
     } else if (/\/study\/undo\/$/.test(path)) {
@@ -370,6 +385,7 @@
     pending = null;
     get("packs", packKey(slug)).then(function (record) {
       if (!record) return;
+      if (dayEnded(record)) { showPackEnded(); return; }
       // shown_at is the server's time; the device's clock is `offset` behind it.
       const shownAt = answer.shownAt ? answer.shownAt - (record.offset || 0) : null;
       current = { record: record, shownAt: shownAt };
@@ -379,6 +395,34 @@
     });
   });
 
+  // --- a pack whose study day is over -------------------------------------------------
+  // A pack holds one study day's queue (until `ends_at`, the next 04:00 in the server's
+  // time); the day after, the device does not study from it, as the server would refuse
+  // those answers ("day_ended"). A pack kept before packs said when they end counts as over.
+  function dayEnded(record) {
+    const endsAt = record.pack.ends_at;
+    return !endsAt || Date.now() + (record.offset || 0) >= endsAt;
+  }
+  function showPackEnded() {
+    const p = document.createElement("p");
+    p.className = "notice";
+    p.setAttribute("role", "status");
+    p.dataset.testid = "pack-ended";
+    p.textContent = say("packEnded");
+    const session = document.getElementById("session");
+    if (session) session.replaceChildren(p);
+    else document.querySelector("[data-offline-app]").replaceChildren(p);
+    current = null;
+  }
+  // Studying offline across 04:00: the next rating is not taken from the old day's pack.
+  document.addEventListener("click", function (event) {
+    if (!current || !dayEnded(current.record)) return;
+    if (!event.target.closest("[data-offline-session] button[name=rating]")) return;
+    event.preventDefault();
+    event.stopPropagation();
+    showPackEnded();
+  }, true);
+
   // --- the page the service worker shows with no connection -----------------------------
   function offlinePage() {
     const app = document.querySelector("[data-offline-app]");
@@ -386,9 +430,11 @@
     get("meta", "user").then(function (meta) {
       if (!meta) { app.textContent = say("nothingKept"); return null; }
       return all("packs").then(function (records) {
-        const mine = records.filter(function (r) { return r.user === meta.id; });
-        const record = match && mine.find(function (r) { return r.slug === decodeURIComponent(match[1]); });
+        const kept = records.filter(function (r) { return r.user === meta.id; });
+        const record = match && kept.find(function (r) { return r.slug === decodeURIComponent(match[1]); });
+        if (record && dayEnded(record)) { showPackEnded(); return; }
         if (record) { render(record); return; }
+        const mine = kept.filter(function (r) { return !dayEnded(r); });
         if (match) { const p = document.createElement("p"); p.textContent = say("noPack"); app.append(p); }
         if (!mine.length && !match) { app.textContent = say("nothingKept"); return; }
         const list = document.createElement("ul");
@@ -424,6 +470,15 @@
     event.preventDefault();
     const timeout = new Promise(function (resolve) { setTimeout(resolve, 3000); });
     Promise.race([sync(), timeout]).then(function () { return forget(user); })
+      .then(function () {
+        // Tells the server this student is gone from the device, so its log-out need not
+        // clear the whole site's storage (and with it another student's unsent answers).
+        const cleared = document.createElement("input");
+        cleared.type = "hidden";
+        cleared.name = "device_cleared";
+        cleared.value = "1";
+        form.append(cleared);
+      })
       .catch(function () {}).then(function () { form.dataset.forgotten = "1"; form.submit(); });
   });
 

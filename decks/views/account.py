@@ -67,13 +67,15 @@ def logout_clears_device(view: Callable[..., HttpResponse]) -> Callable[..., Htt
     log-out (its pages run no offline.js), a log-out with JavaScript off, or one where the
     script could not finish. Unsent answers of this student are lost then; with no script
     running they could not have been sent anyway, and leaving a logged-out student's cards
-    and answers on the device is worse.
+    and answers on the device is worse. Only a request that did log the student out (not
+    a deletion refused for a mistyped username) clears anything.
     """
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         response = view(request, *args, **kwargs)
-        if request.method == "POST" and request.POST.get("device_cleared") != "1":
+        logged_out = not request.user.is_authenticated
+        if logged_out and request.method == "POST" and request.POST.get("device_cleared") != "1":
             response["Clear-Site-Data"] = CLEAR_SITE_DATA
         return response
 
@@ -283,6 +285,7 @@ def account_export(request: LoggedInRequest) -> HttpResponse:
     return response
 
 
+@logout_clears_device
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_delete_view(request: LoggedInRequest):

@@ -465,7 +465,9 @@
   }
   document.addEventListener("submit", function (event) {
     const form = event.target;
-    if (!user || !form.action || !/\/accounts\/logout\/$/.test(new URL(form.action).pathname)) return;
+    // Logging out, or deleting the account (which logs out too).
+    const leaving = /^\/(?:accounts\/logout|account\/delete)\/$/;
+    if (!user || !form.action || !leaving.test(new URL(form.action).pathname)) return;
     if (form.dataset.forgotten) return;
     event.preventDefault();
     const timeout = new Promise(function (resolve) { setTimeout(resolve, 3000); });

@@ -362,3 +362,29 @@ def test_the_admins_log_out_clears_the_packs_and_pictures_from_the_device(app, l
     after = page.evaluate(kept)
     assert "stamp-offline" not in after["databases"]
     assert "stamp-media" not in after["caches"]
+
+
+def test_deleting_the_account_clears_the_students_pack_but_not_anothers_unsent_answers(
+    app, live_server, deck
+):
+    page = log_in_and_open(app, live_server, deck)
+    # On this shared device another student's offline answer still waits to be sent.
+    page.evaluate(
+        """() => new Promise(resolve => { const r = indexedDB.open('stamp-offline');
+             r.onsuccess = () => { const t = r.result.transaction('queue', 'readwrite');
+             t.objectStore('queue').put({ id: 'x1', user: '999', card: 1 });
+             t.oncomplete = resolve; }; })"""
+    )
+    page.goto(f"{live_server.url}/account/")
+    page.locator("#confirm-username").fill("noor")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Delete my account").click()
+    kept = page.evaluate(
+        """() => new Promise(resolve => { const r = indexedDB.open('stamp-offline');
+             r.onsuccess = () => { try { const t = r.result.transaction(['packs', 'queue']);
+             const packs = t.objectStore('packs').count(), queue = t.objectStore('queue').getAll();
+             t.oncomplete = () => resolve({ packs: packs.result,
+                                            queue: queue.result.map(i => i.user) });
+             } catch (error) { resolve(error.name); } }; })"""
+    )
+    assert kept == {"packs": 0, "queue": ["999"]}

@@ -218,3 +218,13 @@ def test_a_log_out_after_the_script_cleared_this_student_leaves_the_others_data(
     response = client.post("/accounts/logout/", {"device_cleared": "1"})
     assert response.status_code == 302
     assert "Clear-Site-Data" not in response
+
+
+def test_deleting_the_account_without_the_pages_script_clears_what_the_site_kept(client, studying):
+    response = client.post("/account/delete/", {"username": "noor"})
+    assert response["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_a_deletion_refused_for_a_mistyped_username_clears_nothing(client, studying):
+    response = client.post("/account/delete/", {"username": "not-me"})
+    assert "Clear-Site-Data" not in response

@@ -492,7 +492,10 @@ def study_undo(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if request.htmx:
         mode = request.POST.get("mode", "")
         mode = mode if mode in AnswerMode.values else AnswerMode.SHOWN
-        return _render_session(request, deck, mode=mode, notice=notice)
+        response = _render_session(request, deck, mode=mode, notice=notice)
+        # As Stamp-Answer: offline.js takes back the pack's last answer only when this did.
+        response["Stamp-Undo"] = "applied" if undone else "refused"
+        return response
     messages.info(request, notice)
     return redirect("study", slug=deck.slug)
 

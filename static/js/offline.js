@@ -373,6 +373,11 @@
       mirror(slug, function (record) { applyAnswer(record, answer.card, answer.rating, null); });
     } else if (/\/study\/undo\/$/.test(path)) {
       answeredOnline += 1;
+      // An undo the server refused (not the latest answer) took nothing back.
+      if (event.detail.xhr && event.detail.xhr.getResponseHeader("Stamp-Undo") !== "applied") {
+        keepPack();
+        return;
+      }
       mirror(slug, function (record) { undoAnswer(record); });
     }
   });

@@ -388,3 +388,24 @@ def test_deleting_the_account_clears_the_students_pack_but_not_anothers_unsent_a
              } catch (error) { resolve(error.name); } }; })"""
     )
     assert kept == {"packs": 0, "queue": ["999"]}
+
+
+def test_an_online_undo_the_server_refused_takes_nothing_back_from_the_pack(app, live_server, deck):
+    page = log_in_and_open(app, live_server, deck)
+    rate(page, 5, "Question 2")  # online; the page offers to undo it
+    kept = page.evaluate("document.body.dataset.packKept")
+    # Meanwhile another device answered the next card: the page's answer is no longer
+    # the latest, so its undo is refused.
+    student = deck.classrooms.get().students.get()
+    second = deck.cards.get(front="Question 2")
+    study_loop.study_answer(
+        student=student, deck_slug=deck.slug, card_id=second.pk, rating=5, seen_reviews=0
+    )
+    page.keyboard.press("u")
+    expect(page.get_by_role("status").filter(has_text="Only your latest")).to_be_visible()
+    page.wait_for_selector(f"body:not([data-pack-kept='{kept}'])")
+    app.set_offline(True)
+    page.reload()
+    expect(page.get_by_test_id("front")).to_have_text("Question 3")
+    expect(page.get_by_test_id("done")).to_have_text("2")
+    assert ReviewLog.objects.count() == 2

@@ -228,3 +228,12 @@ def test_deleting_the_account_without_the_pages_script_clears_what_the_site_kept
 def test_a_deletion_refused_for_a_mistyped_username_clears_nothing(client, studying):
     response = client.post("/account/delete/", {"username": "not-me"})
     assert "Clear-Site-Data" not in response
+
+
+def test_an_undo_says_whether_it_took_the_answer_back(client, studying):
+    student, deck = studying
+    answer(client, deck.cards.get(front="Question 1"), 4)
+    log = ReviewLog.objects.get()
+    undo = "/decks/klant-centraal/study/undo/"
+    assert client.post(undo, {"log": log.pk}, headers=HTMX)["Stamp-Undo"] == "applied"
+    assert client.post(undo, {"log": log.pk}, headers=HTMX)["Stamp-Undo"] == "refused"

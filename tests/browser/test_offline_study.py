@@ -319,6 +319,25 @@ def test_a_pack_whose_study_day_ended_is_not_studied_offline(app, live_server, d
     assert not ReviewLog.objects.exists()
 
 
+def test_studying_offline_across_four_oclock_stops_at_the_days_end(app, live_server, deck):
+    page = log_in_and_open(app, live_server, deck)
+    ends_at = kept_pack(page)["pack"]["ends_at"]
+    page.clock.install(time=ends_at / 1000 - 60)  # a minute before 04:00
+    app.set_offline(True)
+    rate(page, 4, "Question 2")  # handed over to the pack; waits to be sent
+    page.clock.set_system_time(ends_at / 1000 + 60)
+    page.keyboard.press("Space")
+    page.keyboard.press("5")
+    expect(page.get_by_test_id("pack-ended")).to_have_text(PACK_ENDED)
+    queued = page.evaluate(
+        """() => new Promise(resolve => { const r = indexedDB.open('stamp-offline');
+             r.onsuccess = () => {
+               const q = r.result.transaction('queue').objectStore('queue').getAll();
+               q.onsuccess = () => resolve(q.result.map(i => i.rating)); }; })"""
+    )
+    assert queued == [4]  # the answer made after 04:00 was not kept
+
+
 def test_a_pack_the_browser_revalidates_keeps_the_clocks_agreeing(
     app, live_server, deck, monkeypatch
 ):

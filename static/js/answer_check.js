@@ -76,8 +76,9 @@
   // Python's [\W_]+: a word character is a letter or a number there too.
   const NOT_WORD = /[^\p{L}\p{N}]+/u;
   const COMBINING = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/gu;
-  // Between a decimal digit and a letter (or other number), either way round.
-  const LETTER_DIGIT = /(?<=\p{Nd})(?=[\p{L}\p{Nl}\p{No}])|(?<=[\p{L}\p{Nl}\p{No}])(?=\p{Nd})/gu;
+  // A decimal digit before a letter (or other number), or one before a digit: a space goes
+  // after it. (Python's lookbehind, written without one for Safari before 16.4.)
+  const LETTER_DIGIT = /(\p{Nd})(?=[\p{L}\p{Nl}\p{No}])|([\p{L}\p{Nl}\p{No}])(?=\p{Nd})/gu;
   const ASCII = /^[\x00-\x7f]*$/;
 
   // Case and accents gone: é, ë and e are the same letter.
@@ -89,7 +90,7 @@
 
   // The words of plain text as the check compares them; numbers are words of their own.
   function words(text) {
-    const folded = fold(text).replace(JOINERS, "").replace(LETTER_DIGIT, " ");
+    const folded = fold(text).replace(JOINERS, "").replace(LETTER_DIGIT, "$1$2 ");
     return folded.split(NOT_WORD).filter(Boolean);
   }
 

@@ -144,3 +144,17 @@ def test_the_offline_session_has_the_typing_and_picking_words(client, studying):
     offline = page.split("<template data-offline-session>")[1]
     assert "Niet helemaal." in page
     assert "Kies het antwoord" in offline
+
+
+def test_the_rechecked_sentence_is_dutch_too(client, studying):
+    student, deck = studying
+    answer_mode_set(student=student, deck=deck, mode="typed")
+    pack = study_pack(student=student, deck=deck, now=timezone.now() - timedelta(minutes=5))
+    answer = one_answer(pack, way="typed", given="Answer 3", rating=5)
+    data = client.post(
+        "/study/sync/",
+        json.dumps({"answers": [answer]}),
+        "application/json",
+        HTTP_ACCEPT_LANGUAGE="nl",
+    ).json()
+    assert "1 antwoord dat je offline gaf is opnieuw gecontroleerd" in data["message"]

@@ -352,7 +352,7 @@
       form.closest("[data-study-card]").querySelector("[data-reveal]").open = true;
     } else if (form.matches("[data-offline-typed]")) {
       const dontKnow = button && button.name === "dont_know";
-      showChecked(card, judgeTyped(card, dontKnow ? "" : form.elements.given.value));
+      showChecked(card, judgeTyped(card, dontKnow ? "" : form.querySelector("[data-typed-input]").value));
     } else if (button && button.name === "choice") {
       showChecked(card, judgePick(card, Number(button.value)));
     }

@@ -396,3 +396,15 @@ def test_a_rating_after_an_online_check_goes_offline_with_the_checks_verdict(app
     app.set_offline(False)
     expect(page.get_by_test_id("sync-notice")).to_have_text("1 answer made offline is saved.")
     assert logged() == [("Amsterdam", 1, "typed", False, False)]
+
+
+def test_a_way_changed_online_is_the_way_the_pack_offers_offline(app, live_server, deck):
+    page = log_in_and_open(app, live_server, deck)
+    kept = page.evaluate("document.body.dataset.packKept")
+    page.get_by_role("button", name="Type the answer").click()
+    expect(page.get_by_label("Type the answer")).to_be_visible()  # online, from the server
+    page.wait_for_function("kept => document.body.dataset.packKept !== kept", arg=kept)
+    app.set_offline(True)
+    page.reload()
+    expect(page.locator("section[data-offline-session]")).to_be_visible()
+    expect(page.get_by_label("Type the answer")).to_be_focused()

@@ -305,6 +305,7 @@ def test_answers_typed_offline_are_judged_again_and_stored_once(chromium, live_s
     page.reload()  # the service worker's page, from the pack
     expect(page.get_by_test_id("front")).to_have_text("Hoofdstad van Nederland?")
     expect(page.get_by_label("Type the answer")).to_be_focused()
+    at_phone_width(page, "offline-typed-field")
     type_and_check(page, "amsterdam", "Right!")
     expect(page.locator("[data-checked] button[name=rating]")).to_have_count(3)
     page.keyboard.press("Enter")  # the proposed 4
@@ -408,3 +409,18 @@ def test_a_way_changed_online_is_the_way_the_pack_offers_offline(app, live_serve
     page.reload()
     expect(page.locator("section[data-offline-session]")).to_be_visible()
     expect(page.get_by_label("Type the answer")).to_be_focused()
+
+
+def test_a_list_typed_offline_marks_the_items_missed_and_extra(app, live_server):
+    student = make_user("noor")
+    deck = make_deck("Piramide", slug="piramide", answer_mode=AnswerMode.TYPED)
+    make_card(deck, front="De lagen?", back="<ul><li>top</li><li>groot</li><li>middel</li></ul>")
+    enroll(student, deck)
+    page = log_in_and_open(app, live_server, deck)
+    app.set_offline(True)
+    page.reload()
+    expect(page.get_by_text("Give every item, separated by commas, in any order.")).to_be_visible()
+    type_and_check(page, "top, middle, klein", "Not quite.")
+    expect(page.get_by_test_id("expected").locator("mark")).to_have_text("groot")
+    expect(page.get_by_test_id("given").locator("del")).to_have_text("klein")
+    at_phone_width(page, "offline-typed-list")

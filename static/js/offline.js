@@ -165,8 +165,9 @@
     else document.querySelector("[data-offline-app]").replaceChildren(session);
     current = { record: record, shownAt: Date.now(), checked: null };
     body.dataset.offlineStudy = "";
-    const focus = session.querySelector("[data-typed-input]:not([hidden] *), "
-      + "[data-offline-choice]:not([hidden]) button, .reveal-button, [data-study-done] h2");
+    // The forms of the other ways are gone (offerWay): the first of these is the card's.
+    const focus = session.querySelector("[data-typed-input], [data-offline-choice] button, "
+      + ".reveal-button, [data-study-done] h2");
     if (focus) focus.focus({ preventScroll: true });
     updateBanner();
   }
@@ -188,7 +189,7 @@
     if (way === "choice") {
       choice.hidden = false;
       choice.querySelectorAll("button[name=choice]").forEach(function (button, n) {
-        button.querySelector(".choice-text").innerHTML = (card.options_html || card.options)[n];
+        button.querySelector(".choice-text").innerHTML = card.options_html[n];
       });
     } else choice.remove();
     if (way !== "shown") {
@@ -249,7 +250,7 @@
     } else {
       zone.querySelector("[data-typed-result]").remove();
       const list = zone.querySelector("[data-choices-result]");
-      (card.options_html || card.options).forEach(function (option, n) {
+      card.options_html.forEach(function (option, n) {
         const item = document.createElement("li");
         item.innerHTML = option;
         const right = n === card.right;

@@ -55,18 +55,19 @@
   // --- Normalising ------------------------------------------------------------------------
 
   // Where str.casefold() goes further than toLowerCase() and NFKD does not make up for it:
-  // ß is ss, final ς is σ, old Cyrillic letter forms are their plain letters, and Cherokee
-  // folds to its capitals. (Python folds before NFKD, so this comes before it here too.)
-  const CASEFOLD = /[ßς\u1c80-\u1c88\u13f8-\u13fd\uab70-\uabbf]/gu;
-  const CYRILLIC = { "\u1c80": "в", "\u1c81": "д", "\u1c82": "о", "\u1c83": "с",
-    "\u1c84": "т", "\u1c85": "т", "\u1c86": "ъ", "\u1c87": "ѣ", "\u1c88": "ꙋ" };
+  // ß is ss, final ς is σ, old Cyrillic letter forms are their plain letters, Cherokee folds
+  // to its capitals and the Greek iota subscript is a letter ι (ᾳ is αι). Python folds
+  // before NFKD, so this comes before it here too.
+  const CASEFOLD = /[ßς\u0345\u1c80-\u1c88\u13f8-\u13fd\uab70-\uabbf\u1f80-\u1faf\u1fb2-\u1fb4\u1fb7\u1fc2-\u1fc4\u1fc7\u1ff2-\u1ff4\u1ff7]/gu;
+  const FOLDED = { "ß": "ss", "ς": "σ", "\u1c80": "в", "\u1c81": "д", "\u1c82": "о",
+    "\u1c83": "с", "\u1c84": "т", "\u1c85": "т", "\u1c86": "ъ", "\u1c87": "ѣ", "\u1c88": "ꙋ" };
   function casefold(text) {
     return text.toLowerCase().replace(CASEFOLD, function (ch) {
-      if (ch === "ß") return "ss";
-      if (ch === "ς") return "σ";
-      if (CYRILLIC[ch]) return CYRILLIC[ch];
+      if (FOLDED[ch]) return FOLDED[ch];
       const code = ch.charCodeAt(0);
-      return String.fromCharCode(code >= 0xab70 ? code - 0xab70 + 0x13a0 : code - 8);
+      if (code >= 0xab70) return String.fromCharCode(code - 0xab70 + 0x13a0);
+      if (code >= 0x13f8 && code <= 0x13fd) return String.fromCharCode(code - 8);
+      return ch.normalize("NFD").replace("\u0345", "ι");
     });
   }
 
@@ -75,22 +76,21 @@
   // Python's [\W_]+: a word character is a letter or a number there too.
   const NOT_WORD = /[^\p{L}\p{N}]+/u;
   const COMBINING = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/gu;
-  // Between a decimal digit and a letter (or other number), either way round.
-  const LETTER_DIGIT = /(?<=\p{Nd})(?=[\p{L}\p{Nl}\p{No}])|(?<=[\p{L}\p{Nl}\p{No}])(?=\p{Nd})/gu;
+  // A decimal digit before a letter (or other number), or one before a digit: a space goes
+  // after it. (Python's lookbehind, written without one for Safari before 16.4.)
+  const LETTER_DIGIT = /(\p{Nd})(?=[\p{L}\p{Nl}\p{No}])|([\p{L}\p{Nl}\p{No}])(?=\p{Nd})/gu;
   const ASCII = /^[\x00-\x7f]*$/;
 
   // Case and accents gone: é, ë and e are the same letter.
   function fold(text) {
     const folded = casefold(text);
     if (ASCII.test(folded)) return folded;
-    // casefold() turns the iota subscript of ᾳ into a letter ι; toLowerCase() leaves it
-    // a combining mark, which NFKD separates.
-    return folded.normalize("NFKD").replace(/\u0345/gu, "ι").replace(COMBINING, "");
+    return folded.normalize("NFKD").replace(COMBINING, "");
   }
 
   // The words of plain text as the check compares them; numbers are words of their own.
   function words(text) {
-    const folded = fold(text).replace(JOINERS, "").replace(LETTER_DIGIT, " ");
+    const folded = fold(text).replace(JOINERS, "").replace(LETTER_DIGIT, "$1$2 ");
     return folded.split(NOT_WORD).filter(Boolean);
   }
 

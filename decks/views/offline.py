@@ -14,7 +14,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from decks.forms import RATING_LABELS
+from decks.models import AnswerMode
 from decks.selectors import decks_for
+from decks.services.answer_check import MAX_GIVEN_CHARS
+from decks.services.answer_modes import OPTION_MAX_CHARS
+from decks.services.choices import OPTIONS
 from decks.services.offline import (
     MAX_ANSWERS,
     SAVED,
@@ -83,19 +87,10 @@ def study_sync(request: LoggedInRequest) -> JsonResponse:
     """Apply the answers a device made offline, in order; say what became of each."""
     try:
         data = json.loads(request.body)
-        answers = [
-            OfflineAnswer(
-                id=str(item["id"])[:64],
-                pack=str(item["pack"]),
-                card=int(item["card"]),
-                seen=int(item["seen"]),
-                rating=int(item["rating"]),
-                answered_at=int(item["answered_at"]),
-                taken_ms=int(item["taken_ms"]) if item.get("taken_ms") is not None else None,
-            )
-            for item in data["answers"]
-        ]
-    except (ValueError, KeyError, TypeError):
+        answers = [_offline_answer(item) for item in data["answers"]]
+    except AnswerUnreadable as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    except (ValueError, KeyError, TypeError, AttributeError):
         return JsonResponse({"error": "not a list of answers"}, status=400)
     if len(answers) > MAX_ANSWERS:
         return JsonResponse({"error": "too many answers"}, status=413)
@@ -103,9 +98,59 @@ def study_sync(request: LoggedInRequest) -> JsonResponse:
     return JsonResponse({"results": results, "message": sync_message(results)})
 
 
+class AnswerUnreadable(ValueError):
+    """An answer whose way of answering does not read: the device sent what it should not."""
+
+
+def _optional_int(value) -> int | None:
+    return None if value is None else int(value)
+
+
+def _offline_answer(item: dict) -> OfflineAnswer:
+    """One answer of a sync as the service takes it; what is typed or picked is checked
+    for shape here, and judged by the service."""
+    way = item.get("way") or AnswerMode.SHOWN
+    if way not in AnswerMode.values:
+        raise AnswerUnreadable(f"no way of answering called {str(way)[:20]!r}")
+    given = item.get("given") or ""
+    if not isinstance(given, str) or len(given) > MAX_GIVEN_CHARS:
+        raise AnswerUnreadable(f"a typed answer is text of at most {MAX_GIVEN_CHARS} characters")
+    options = item.get("options") or []
+    if way == AnswerMode.CHOICE and (
+        not isinstance(options, list)
+        or len(options) != OPTIONS
+        or not all(isinstance(o, str) and len(o) <= OPTION_MAX_CHARS for o in options)
+        or not isinstance(item.get("offered"), str)
+        or item.get("choice") is None
+        or item.get("offered_seen") is None
+    ):
+        raise AnswerUnreadable("a pick names its four options, their signature and the one picked")
+    verdict = item.get("verdict") or ""
+    if not isinstance(verdict, str) or len(verdict) > 200:
+        raise AnswerUnreadable("a verdict is a signed token")
+    return OfflineAnswer(
+        id=str(item["id"])[:64],
+        pack=str(item["pack"]),
+        card=int(item["card"]),
+        seen=int(item["seen"]),
+        rating=int(item["rating"]),
+        answered_at=int(item["answered_at"]),
+        taken_ms=_optional_int(item.get("taken_ms")),
+        way=way,
+        given=given,
+        options=tuple(options) if way == AnswerMode.CHOICE else (),
+        offered=str(item.get("offered") or "")[:200],
+        offered_seen=_optional_int(item.get("offered_seen")),
+        choice=_optional_int(item.get("choice")),
+        verdict=verdict,
+        overridden=item.get("overridden") is True,
+    )
+
+
 def sync_message(results: list[dict]) -> str:
     """What the page tells the student: how many were saved, and why any were not."""
     saved = sum(r["status"] in SAVED for r in results)
+    rechecked = sum(r["status"] == "rechecked" for r in results)
     elsewhere = sum(r["status"] == "answered_elsewhere" for r in results)
     day_ended = sum(r["status"] == "day_ended" for r in results)
     refused = len(results) - saved - elsewhere - day_ended
@@ -118,6 +163,17 @@ def sync_message(results: list[dict]) -> str:
                 saved,
             )
             % {"n": saved}
+        )
+    if rechecked:
+        lines.append(
+            ngettext(
+                "%(n)d answer made offline was checked again: the server judged it otherwise, "
+                "so its rating was changed to fit.",
+                "%(n)d answers made offline were checked again: the server judged them "
+                "otherwise, so their ratings were changed to fit.",
+                rechecked,
+            )
+            % {"n": rechecked}
         )
     if elsewhere:
         lines.append(

@@ -2,12 +2,13 @@
 are stored exactly once when the connection returns."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
-from decks.models import CardState, ReviewLog
+from decks.models import AnswerMode, CardState, ReviewLog
 from decks.services import study as study_loop
 from decks.services.offline import study_pack
 from decks.services.scheduling import Schedule, due_after, next_schedule, study_day
@@ -428,3 +429,175 @@ def test_an_online_undo_the_server_refused_takes_nothing_back_from_the_pack(app,
     expect(page.get_by_test_id("front")).to_have_text("Question 3")
     expect(page.get_by_test_id("done")).to_have_text("2")
     assert ReviewLog.objects.count() == 2
+
+
+# --- Typing and picking offline (issue 29): judged on the device, again on the server ----
+
+SHOTS = Path("/tmp/shots/29t")
+CAPITALS = [
+    ("Nederland", "Amsterdam"),
+    ("België", "Brussel"),
+    ("Frankrijk", "Parijs"),
+    ("Duitsland", "Berlijn"),
+    ("Spanje", "Madrid"),
+    ("Italië", "Rome"),
+]
+
+
+def capitals(mode):
+    student = make_user("noor")
+    deck = make_deck("Hoofdsteden", slug="hoofdsteden", answer_mode=mode)
+    for country, city in CAPITALS:
+        make_card(deck, front=f"Hoofdstad van {country}?", back=city)
+    enroll(student, deck)
+    return deck
+
+
+def at_phone_width(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.set_viewport_size({"width": 420, "height": 860})
+
+
+def type_and_check(page, text, verdict):
+    page.get_by_label("Type the answer").fill(text)
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("verdict")).to_have_text(verdict)
+
+
+def logged():
+    return list(
+        ReviewLog.objects.order_by("reviewed_at").values_list(
+            "card__back", "rating", "answered_by", "checked_correct", "overridden"
+        )
+    )
+
+
+def test_answers_typed_offline_are_judged_again_and_stored_once(chromium, live_server):
+    deck = capitals(AnswerMode.TYPED)
+    app = chromium()
+    page = log_in_and_open(app, live_server, deck)
+    app.set_offline(True)
+    page.reload()  # the service worker's page, from the pack
+    expect(page.get_by_test_id("front")).to_have_text("Hoofdstad van Nederland?")
+    expect(page.get_by_label("Type the answer")).to_be_focused()
+    at_phone_width(page, "offline-typed-field")
+    type_and_check(page, "amsterdam", "Right!")
+    expect(page.locator("[data-checked] button[name=rating]")).to_have_count(3)
+    page.keyboard.press("Enter")  # the proposed 4
+    expect(page.get_by_test_id("front")).to_have_text("Hoofdstad van België?")
+    type_and_check(page, "Antwerpen", "Not quite.")
+    expect(page.get_by_test_id("given").locator("del")).to_have_text("Antwerpen")
+    expect(page.get_by_test_id("expected")).to_have_text("Brussel")
+    expect(page.locator("[data-checked] [data-ratings] button")).to_have_count(2)
+    expect(page.locator("[data-proposed]")).to_have_attribute("value", "2")
+    at_phone_width(page, "offline-typed-wrong")
+    page.keyboard.press("2")
+    expect(page.get_by_test_id("front")).to_have_text("Hoofdstad van Frankrijk?")
+    type_and_check(page, "Lutetia", "Not quite.")
+    page.get_by_text("I was right").click()
+    page.locator("button[name=override_rating][value='4']").click()
+    expect(page.get_by_test_id("front")).to_have_text("Hoofdstad van Duitsland?")
+    expect(page.get_by_test_id("offline-banner")).to_have_text(
+        "You are offline. 3 answers wait to be sent."
+    )
+
+    app.close()  # closed offline, started again online: the queue is sent
+    app = chromium()
+    page = app.pages[0] if app.pages else app.new_page()
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_test_id("sync-notice")).to_have_text("3 answers made offline are saved.")
+    assert logged() == [
+        ("Amsterdam", 4, "typed", True, False),
+        ("Brussel", 2, "typed", False, False),
+        ("Parijs", 4, "typed", False, True),
+    ]
+    for log in ReviewLog.objects.all():
+        day = study_day(log.reviewed_at.astimezone())
+        assert CardState.objects.get(card=log.card).due == due_after(
+            day, next_schedule(Schedule(), log.rating)
+        )
+
+
+def test_options_picked_offline_are_stored_as_picks(app, live_server):
+    deck = capitals(AnswerMode.CHOICE)
+    page = log_in_and_open(app, live_server, deck)
+    app.set_offline(True)
+    options = page.locator("[data-choices] button[name=choice]")
+    expect(options).to_have_count(4)
+    right = options.filter(has_text="Amsterdam").get_attribute("value")
+    # Picked on the online page: the check fails over to the pack, which judges the pick.
+    page.keyboard.press(str(int(right) + 1))
+    expect(page.get_by_test_id("verdict")).to_have_text("Right!")
+    expect(page.locator("section[data-offline-session]")).to_be_visible()
+    expect(page.get_by_test_id("options").locator("li.right")).to_contain_text("the answer")
+    page.keyboard.press("5")
+    expect(page.get_by_test_id("front")).to_have_text("Hoofdstad van België?")
+    expect(options.first).to_be_focused()
+    options.filter(has_not_text="Brussel").first.click()
+    expect(page.get_by_test_id("verdict")).to_have_text("Not quite.")
+    expect(page.get_by_test_id("options").locator("li.picked")).to_contain_text("your pick")
+    at_phone_width(page, "offline-pick-wrong")
+    page.keyboard.press("1")
+    expect(page.get_by_test_id("front")).to_have_text("Hoofdstad van Frankrijk?")
+
+    app.set_offline(False)
+    expect(page.get_by_test_id("sync-notice")).to_have_text("2 answers made offline are saved.")
+    assert logged() == [
+        ("Amsterdam", 5, "choice", True, False),
+        ("Brussel", 1, "choice", False, False),
+    ]
+
+
+def test_a_check_that_cannot_reach_the_server_is_judged_from_the_pack(app, live_server):
+    deck = capitals(AnswerMode.TYPED)
+    page = log_in_and_open(app, live_server, deck)
+    app.set_offline(True)
+    type_and_check(page, "Amsterdm", "Right, with a small typo.")  # the online form, offline
+    expect(page.locator("section[data-offline-session]")).to_be_visible()
+    expect(page.get_by_test_id("given")).to_have_text("Amsterdm")
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("front")).to_have_text("Hoofdstad van België?")
+    app.set_offline(False)
+    expect(page.get_by_test_id("sync-notice")).to_have_text("1 answer made offline is saved.")
+    assert logged() == [("Amsterdam", 4, "typed", True, False)]
+
+
+def test_a_rating_after_an_online_check_goes_offline_with_the_checks_verdict(app, live_server):
+    deck = capitals(AnswerMode.TYPED)
+    page = log_in_and_open(app, live_server, deck)
+    type_and_check(page, "Rotterdam", "Not quite.")  # checked online
+    app.set_offline(True)
+    page.keyboard.press("1")
+    expect(page.get_by_test_id("front")).to_have_text("Hoofdstad van België?")
+    app.set_offline(False)
+    expect(page.get_by_test_id("sync-notice")).to_have_text("1 answer made offline is saved.")
+    assert logged() == [("Amsterdam", 1, "typed", False, False)]
+
+
+def test_a_way_changed_online_is_the_way_the_pack_offers_offline(app, live_server, deck):
+    page = log_in_and_open(app, live_server, deck)
+    kept = page.evaluate("document.body.dataset.packKept")
+    page.get_by_role("button", name="Type the answer").click()
+    expect(page.get_by_label("Type the answer")).to_be_visible()  # online, from the server
+    page.wait_for_function("kept => document.body.dataset.packKept !== kept", arg=kept)
+    app.set_offline(True)
+    page.reload()
+    expect(page.locator("section[data-offline-session]")).to_be_visible()
+    expect(page.get_by_label("Type the answer")).to_be_focused()
+
+
+def test_a_list_typed_offline_marks_the_items_missed_and_extra(app, live_server):
+    student = make_user("noor")
+    deck = make_deck("Piramide", slug="piramide", answer_mode=AnswerMode.TYPED)
+    make_card(deck, front="De lagen?", back="<ul><li>top</li><li>groot</li><li>middel</li></ul>")
+    enroll(student, deck)
+    page = log_in_and_open(app, live_server, deck)
+    app.set_offline(True)
+    page.reload()
+    expect(page.get_by_text("Give every item, separated by commas, in any order.")).to_be_visible()
+    type_and_check(page, "top, middle, klein", "Not quite.")
+    expect(page.get_by_test_id("expected").locator("mark")).to_have_text("groot")
+    expect(page.get_by_test_id("given").locator("del")).to_have_text("klein")
+    at_phone_width(page, "offline-typed-list")

@@ -3,7 +3,9 @@
 The pack is what the queue would serve today in one deck (due cards, then new ones within
 the daily limits, then today's repeats), each card with its sanitised HTML and the number
 of answers it had, so the page can go on without the server. It is signed with the time
-it was made: answers sent back later name it, and none may claim a time before it.
+it was made: answers sent back later name it, and none may claim a time before it, nor
+one at or after the end of the study day it was made in (`ends_at`, the next 04:00): the
+next day's queue is another one, which the device must fetch.
 
 Answers made offline go through the study loop's own exactly-once write (`study_answer`,
 with the card's answer count when shown) at the time they were answered, so the schedule
@@ -33,7 +35,7 @@ from decks.models import AnswerMode, Card, CardState, Deck, ReviewLog
 from decks.services import answer_modes
 from decks.services import study as study_loop
 from decks.services.answer_check import parse_answer, typed_answer_check
-from decks.services.clock import today_for_study
+from decks.services.clock import study_day_end, today_for_study
 from decks.services.scheduling import SAME_DAY_REPEAT_BELOW
 
 PACK_SALT = "stamp.offline.pack"
@@ -125,6 +127,8 @@ def study_pack(*, student: User, deck: Deck, now: datetime | None = None) -> dic
         "deck": {"slug": deck.slug, "title": deck.title},
         "mode": mode,
         "day": today.isoformat(),
+        # The device studies offline from this pack only before then.
+        "ends_at": _ms(study_day_end(now)),
         "made_at": made_at,
         "token": signing.dumps({"u": student.pk, "d": deck.pk, "t": made_at}, salt=PACK_SALT),
         "done_today": counts.done_today,
@@ -159,7 +163,8 @@ class OfflineAnswer:
 
 # What became of each answer: saved ("applied"; "rechecked", applied with its rating made
 # to fit the server's verdict; or "already" when this very answer was stored by an earlier
-# send) or not ("answered_elsewhere", "bad_time", "not_in_queue", "unknown").
+# send) or not ("answered_elsewhere", "bad_time", "day_ended" when made at or after the end
+# of its pack's study day, "not_in_queue", "unknown").
 SAVED = {"applied", "rechecked", "already"}
 
 
@@ -187,6 +192,8 @@ def offline_answers_apply(
             outcomes.append(_outcome(answer, "unknown"))
         elif answer.answered_at < pack["t"] or answered_at > now + CLOCK_SKEW:
             outcomes.append(_outcome(answer, "bad_time"))
+        elif answered_at >= study_day_end(datetime.fromtimestamp(pack["t"] / 1000, tz=UTC)):
+            outcomes.append(_outcome(answer, "day_ended"))
         elif answer.card in diverged:
             outcomes.append(_outcome(answer, "answered_elsewhere"))
         else:

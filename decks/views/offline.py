@@ -1,11 +1,15 @@
 """Studying without a connection: the page the service worker keeps for it."""
 
+import hashlib
 import json
+import time
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import parse_etags, quote_etag
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
@@ -45,10 +49,36 @@ def offline_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def study_pack_view(request: LoggedInRequest, slug: str) -> JsonResponse:
-    """Today's study pack for the deck, which the study page keeps on the device."""
+def study_pack_view(request: LoggedInRequest, slug: str) -> HttpResponse:
+    """Today's study pack for the deck, which the study page keeps on the device.
+
+    Asked again on every study page load, so it answers 304 when the device's copy (named
+    by its ETag) is still today's queue: the device keeps its pack with its older
+    `made_at` and token, which stay good, as any answer it makes comes after that time.
+    The ETag leaves those two out (they change every request) and names the student, so a
+    browser shared after a log-out never hands one student's pack to the next.
+    `Stamp-Now` gives the server's time on both answers: offline.js reads the clocks'
+    difference from it, not from a `made_at` that may be the old copy's.
+    """
     deck = get_object_or_404(decks_for(request.user), slug=slug)
-    return JsonResponse(study_pack(student=request.user, deck=deck))
+    pack = study_pack(student=request.user, deck=deck)
+    etag = pack_etag(pack, student_id=request.user.pk)
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        response = JsonResponse(pack)
+    response["ETag"] = etag
+    # The browser may keep it, but must ask each time (and only this browser may keep it).
+    response["Cache-Control"] = "private, no-cache"
+    response["Stamp-Now"] = str(int(time.time() * 1000))
+    return response
+
+
+def pack_etag(pack: dict, *, student_id: int) -> str:
+    """The pack's content without `made_at` and `token`, which change with each request."""
+    content = {k: v for k, v in pack.items() if k not in {"made_at", "token"}}
+    encoded = json.dumps([student_id, content], sort_keys=True, cls=DjangoJSONEncoder)
+    return quote_etag(hashlib.sha256(encoded.encode()).hexdigest()[:32])
 
 
 @login_required
@@ -122,7 +152,8 @@ def sync_message(results: list[dict]) -> str:
     saved = sum(r["status"] in SAVED for r in results)
     rechecked = sum(r["status"] == "rechecked" for r in results)
     elsewhere = sum(r["status"] == "answered_elsewhere" for r in results)
-    refused = len(results) - saved - elsewhere
+    day_ended = sum(r["status"] == "day_ended" for r in results)
+    refused = len(results) - saved - elsewhere - day_ended
     lines = []
     if saved:
         lines.append(
@@ -154,6 +185,17 @@ def sync_message(results: list[dict]) -> str:
                 elsewhere,
             )
             % {"n": elsewhere}
+        )
+    if day_ended:
+        lines.append(
+            ngettext(
+                "%(n)d answer made offline was not saved: it was made after the study day its "
+                "cards were kept for had ended (a new day starts at 04:00).",
+                "%(n)d answers made offline were not saved: they were made after the study day "
+                "their cards were kept for had ended (a new day starts at 04:00).",
+                day_ended,
+            )
+            % {"n": day_ended}
         )
     if refused:
         lines.append(

@@ -420,12 +420,12 @@
   }
 
   // --- the study page online: keep the pack, mirror each answer -------------------------
-  // How far the server's clock is ahead of the device's: none when the pack was made
-  // within the request's round trip by the device's clock (the clocks agree), else the
-  // round trip's middle.
-  function clockOffset(madeAt, sentAt, arrivedAt) {
-    if (madeAt >= sentAt - 1000 && madeAt <= arrivedAt + 1000) return 0;
-    return madeAt - Math.round((sentAt + arrivedAt) / 2);
+  // How far the server's clock is ahead of the device's: none when the server's time
+  // (`serverNow`, when it answered) lies within the request's round trip by the device's
+  // clock (the clocks agree), else the round trip's middle.
+  function clockOffset(serverNow, sentAt, arrivedAt) {
+    if (serverNow >= sentAt - 1000 && serverNow <= arrivedAt + 1000) return 0;
+    return serverNow - Math.round((sentAt + arrivedAt) / 2);
   }
 
   // The service worker's offline page, kept again once a day or when the language changes.
@@ -448,13 +448,18 @@
     const answersBefore = answeredOnline;
     const sentAt = Date.now();
     let arrivedAt = sentAt;
+    let serverNow = null;
+    // The browser asks with the kept copy's ETag and, on a 304, hands over that copy with
+    // its old made_at: the server's time comes from the answer's Stamp-Now header instead.
     return fetch(url, { credentials: "same-origin" }).then(function (response) {
       arrivedAt = Date.now();
       if (!response.ok) throw new Error("pack " + response.status);
+      serverNow = Number(response.headers.get("Stamp-Now")) || null;
       return response.json();
     }).then(function (pack) {
+      const now = serverNow || pack.made_at;
       const record = { key: packKey(pack.deck.slug), user: user, slug: pack.deck.slug,
-        pack: pack, state: freshState(pack), offset: clockOffset(pack.made_at, sentAt, arrivedAt) };
+        pack: pack, state: freshState(pack), offset: clockOffset(now, sentAt, arrivedAt) };
       return put("packs", record).then(function () {
         return put("meta", { key: "user", id: user });
       }).then(function () {
@@ -465,7 +470,7 @@
         ]);
       }).then(function () {
         if (answeredOnline !== answersBefore) return keepPack();
-        body.dataset.packKept = pack.made_at;
+        body.dataset.packKept = String(now);
         return null;
       });
     }).catch(function () {});
@@ -513,6 +518,12 @@
     return Boolean(xhr && xhr.getResponseHeader("Stamp-Session-Ended"));
   }
 
+  // study_answer's word on an htmx answer: "applied" (recorded now, or this same answer
+  // by an earlier try) or "refused".
+  function answerSaid(xhr) {
+    return xhr ? xhr.getResponseHeader("Stamp-Answer") : null;
+  }
+
   document.addEventListener("htmx:afterRequest", function (event) {
     const slug = body.dataset.deck;
     const path = requestPath(event.detail);
@@ -523,10 +534,19 @@
       // The server was reached but saved nothing (the session had ended): the answer goes
       // through the log-in instead, and the pack stays as the server knows it.
       if (sessionEnded(event.detail.xhr)) return;
+      // Saved nothing either (the card was answered on another device, is not in today's
+      // queue, or that answer was undone): the server's state moved on without this page,
+      // so the pack is fetched again rather than guessed.
+      if (answerSaid(event.detail.xhr) !== "applied") { answeredOnline += 1; keepPack(); return; }
       answeredOnline += 1;
       mirror(slug, function (record) { applyAnswer(record, answer.card, answer.rating, null); });
     } else if (/\/study\/undo\/$/.test(path)) {
       answeredOnline += 1;
+      // An undo the server refused (not the latest answer) took nothing back.
+      if (event.detail.xhr && event.detail.xhr.getResponseHeader("Stamp-Undo") !== "applied") {
+        keepPack();
+        return;
+      }
       mirror(slug, function (record) { undoAnswer(record); });
     } else if (/\/study\/mode\/$/.test(path)) {
       // Another way of answering: the pack offers its cards the new way.
@@ -547,6 +567,7 @@
     pending = null;
     get("packs", packKey(slug)).then(function (record) {
       if (!record) return;
+      if (dayEnded(record)) { showPackEnded(); return; }
       // shown_at is the server's time; the device's clock is `offset` behind it.
       const shownAt = answer.shownAt ? answer.shownAt - (record.offset || 0) : null;
       current = { record: record, shownAt: shownAt };
@@ -556,11 +577,41 @@
     });
   });
 
+  // --- a pack whose study day is over -------------------------------------------------
+  // A pack holds one study day's queue (until `ends_at`, the next 04:00 in the server's
+  // time); the day after, the device does not study from it, as the server would refuse
+  // those answers ("day_ended"). A pack kept before packs said when they end counts as over.
+  function dayEnded(record) {
+    const endsAt = record.pack.ends_at;
+    return !endsAt || Date.now() + (record.offset || 0) >= endsAt;
+  }
+  function showPackEnded() {
+    const p = document.createElement("p");
+    p.className = "notice";
+    p.setAttribute("role", "status");
+    p.dataset.testid = "pack-ended";
+    p.textContent = say("packEnded");
+    const session = document.getElementById("session");
+    if (session) session.replaceChildren(p);
+    else document.querySelector("[data-offline-app]").replaceChildren(p);
+    current = null;
+  }
+  // Studying offline across 04:00: the next rating is not taken from the old day's pack.
+  document.addEventListener("click", function (event) {
+    if (!current || !dayEnded(current.record)) return;
+    if (!event.target.closest("[data-offline-session] button[name=rating], "
+      + "[data-offline-session] button[name=override_rating]")) return;
+    event.preventDefault();
+    event.stopPropagation();
+    showPackEnded();
+  }, true);
+
   // A check that cannot reach the server: the card from the pack, judged here as typed
   // or picked, the student rating it as after an online check.
   function checkOffline(slug, check) {
     get("packs", packKey(slug)).then(function (record) {
       if (!record) return;
+      if (dayEnded(record)) { showPackEnded(); return; }
       render(record);
       const card = nextCard(record);
       if (!card || card.id !== check.card) return;
@@ -582,9 +633,11 @@
     get("meta", "user").then(function (meta) {
       if (!meta) { app.textContent = say("nothingKept"); return null; }
       return all("packs").then(function (records) {
-        const mine = records.filter(function (r) { return r.user === meta.id; });
-        const record = match && mine.find(function (r) { return r.slug === decodeURIComponent(match[1]); });
+        const kept = records.filter(function (r) { return r.user === meta.id; });
+        const record = match && kept.find(function (r) { return r.slug === decodeURIComponent(match[1]); });
+        if (record && dayEnded(record)) { showPackEnded(); return; }
         if (record) { render(record); return; }
+        const mine = kept.filter(function (r) { return !dayEnded(r); });
         if (match) { const p = document.createElement("p"); p.textContent = say("noPack"); app.append(p); }
         if (!mine.length && !match) { app.textContent = say("nothingKept"); return; }
         const list = document.createElement("ul");
@@ -615,11 +668,22 @@
   }
   document.addEventListener("submit", function (event) {
     const form = event.target;
-    if (!user || !form.action || !/\/accounts\/logout\/$/.test(new URL(form.action).pathname)) return;
+    // Logging out, or deleting the account (which logs out too).
+    const leaving = /^\/(?:accounts\/logout|account\/delete)\/$/;
+    if (!user || !form.action || !leaving.test(new URL(form.action).pathname)) return;
     if (form.dataset.forgotten) return;
     event.preventDefault();
     const timeout = new Promise(function (resolve) { setTimeout(resolve, 3000); });
     Promise.race([sync(), timeout]).then(function () { return forget(user); })
+      .then(function () {
+        // Tells the server this student is gone from the device, so its log-out need not
+        // clear the whole site's storage (and with it another student's unsent answers).
+        const cleared = document.createElement("input");
+        cleared.type = "hidden";
+        cleared.name = "device_cleared";
+        cleared.value = "1";
+        form.append(cleared);
+      })
       .catch(function () {}).then(function () { form.dataset.forgotten = "1"; form.submit(); });
   });
 

@@ -1,6 +1,7 @@
 """The day's study pack a device keeps, and answers made offline applied exactly once."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -127,6 +128,50 @@ def test_a_repeat_made_offline_follows_the_first_answer_of_the_day(studying):
     assert [r["status"] for r in results] == ["applied", "applied"]
     log = list(ReviewLog.objects.order_by("sequence").values_list("rating", "scheduled"))
     assert log == [(2, True), (4, False)]
+
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def ms(moment):
+    return int(moment.timestamp() * 1000)
+
+
+def test_the_pack_says_its_study_day_ends_at_the_next_four_oclock(studying, settings):
+    settings.TIME_ZONE = "Europe/Amsterdam"
+    student, deck = studying
+    evening = study_pack(student=student, deck=deck, now=datetime(2026, 3, 9, 22, tzinfo=AMSTERDAM))
+    night = study_pack(student=student, deck=deck, now=datetime(2026, 3, 10, 3, tzinfo=AMSTERDAM))
+    assert evening["ends_at"] == night["ends_at"] == ms(datetime(2026, 3, 10, 4, tzinfo=AMSTERDAM))
+
+
+def test_a_pack_made_on_a_daylight_saving_night_ends_at_four_local_time(studying, settings):
+    settings.TIME_ZONE = "Europe/Amsterdam"
+    student, deck = studying
+    pack = study_pack(student=student, deck=deck, now=datetime(2026, 3, 28, 12, tzinfo=AMSTERDAM))
+    # Clocks go forward at 02:00 on 29 March: 04:00 is then 02:00 UTC, not 03:00.
+    assert pack["ends_at"] == ms(datetime(2026, 3, 29, 2, tzinfo=timezone.UTC))
+
+
+def test_answers_made_at_or_after_the_packs_study_day_ended_are_refused(studying, settings):
+    settings.TIME_ZONE = "Europe/Amsterdam"
+    student, deck = studying
+    made = datetime(2026, 3, 9, 22, tzinfo=AMSTERDAM)
+    pack = study_pack(student=student, deck=deck, now=made)
+    last, at_end, after = (
+        answers_for(pack, [5], start=pack["ends_at"] + offset)[0] for offset in (-1, 0, 60_000)
+    )
+    results = offline_answers_apply(
+        student=student,
+        answers=[at_end, after],
+        now=datetime(2026, 3, 10, 4, 5, tzinfo=AMSTERDAM),
+    )
+    assert [r["status"] for r in results] == ["day_ended", "day_ended"]
+    assert not ReviewLog.objects.exists()
+    (result,) = offline_answers_apply(
+        student=student, answers=[last], now=datetime(2026, 3, 10, 4, 5, tzinfo=AMSTERDAM)
+    )
+    assert result["status"] == "applied"
 
 
 # --- Typing and picking offline: the pack offers each card the student's way, and the

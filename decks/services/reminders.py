@@ -175,7 +175,8 @@ class ReminderMessage(EmailMultiAlternatives):
     do not read as a link, so the one-click unsubscribe would never show.
     """
 
-    def message(self, *, policy: email.policy.Policy = email.policy.default):
+    def message(self, *, policy: email.policy.Policy | None = None):
+        policy = policy or email.policy.default
         return super().message(policy=policy.clone(max_line_length=998))
 
 

@@ -14,6 +14,8 @@ PASSWORD_RESET_THROTTLED = gettext_lazy(
 
 # The admin's own log-in page, capped like the site's.
 admin.site.login = login_failures_capped(admin.site.login)  # type: ignore[method-assign]
+# Its log-out wipes what the site kept on the device too: admin pages run no offline.js.
+admin.site.logout = account.logout_clears_device(admin.site.logout)  # type: ignore[method-assign,assignment]
 
 urlpatterns = [
     # Before the admin's own: its "view on site" shortcut answers for any object.
@@ -33,7 +35,11 @@ urlpatterns = [
         login_failures_capped(account.LoginView.as_view()),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/logout/",
+        account.logout_clears_device(auth_views.LogoutView.as_view()),
+        name="logout",
+    ),
     # Django's password reset, by e-mail (settings.EMAIL_BACKEND); templates/registration/.
     # Each request sends a mail: throttled per address, so the form can't be used to spam.
     path(

@@ -3,17 +3,27 @@
 The pack is what the queue would serve today in one deck (due cards, then new ones within
 the daily limits, then today's repeats), each card with its sanitised HTML and the number
 of answers it had, so the page can go on without the server. It is signed with the time
-it was made: answers sent back later name it, and none may claim a time before it.
+it was made: answers sent back later name it, and none may claim a time before it, nor
+one at or after the end of the study day it was made in (`ends_at`, the next 04:00): the
+next day's queue is another one, which the device must fetch.
 
 Answers made offline go through the study loop's own exactly-once write (`study_answer`,
 with the card's answer count when shown) at the time they were answered, so the schedule
 is the one an online answer at that moment would have made, and an answer sent twice, or
 one for a card answered meanwhile on another device, is not applied again.
+
+The pack carries the student's way of answering the deck too (answer_modes): each card says
+how it is offered, with what the page needs to judge a typed answer (the answer as the
+check reads it) or a pick (the four signed options) without the server. The device's
+verdict only shapes what the student sees: the answers it sends carry what was typed or
+picked, and the server judges them again as a check online would, so the review log says
+what the server found; a rating that does not fit that verdict is made to fit it.
 """
 
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 from django.contrib.auth.models import User
 from django.core import signing
@@ -21,9 +31,11 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from decks.html import clean_card_html
-from decks.models import Card, CardState, Deck, ReviewLog
+from decks.models import AnswerMode, Card, CardState, Deck, ReviewLog
+from decks.services import answer_modes
 from decks.services import study as study_loop
-from decks.services.clock import today_for_study
+from decks.services.answer_check import parse_answer, typed_answer_check
+from decks.services.clock import study_day_end, today_for_study
 from decks.services.scheduling import SAME_DAY_REPEAT_BELOW
 
 PACK_SALT = "stamp.offline.pack"
@@ -38,20 +50,50 @@ def _ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def _card(card: Card, *, kind: str, state: CardState | None) -> dict:
+def _card(card: Card, *, kind: str, state: CardState | None, mode: str, student_id: int) -> dict:
+    seen = state.reviews if state else 0
     return {
         "id": card.pk,
         "front": clean_card_html(card.front or ""),
         "back": clean_card_html(card.back or ""),
         "tags": card.tag_list,
         "kind": kind,
-        "seen": state.reviews if state else 0,
+        "seen": seen,
+        **_offered(card, mode=mode, seen=seen, student_id=student_id),
     }
 
 
+def _offered(card: Card, *, mode: str, seen: int, student_id: int) -> dict:
+    """How the card is offered, as online for this showing, and what judging it needs.
+
+    A pick's options are signed for the showing the pack was made for (`offered_seen`):
+    a card repeated offline the same day is offered the same four, which the server still
+    recognises when the answer comes back.
+    """
+    shown = answer_modes.card_presentation(
+        card=card, mode=mode, seen_reviews=seen, student_id=student_id
+    )
+    if shown.mode == AnswerMode.TYPED:
+        parsed = parse_answer(card.back or "")
+        return {"way": "typed", "check": {"text": parsed.text, "items": list(parsed.items)}}
+    if shown.mode == AnswerMode.CHOICE and shown.options:
+        right = [answer_modes.picked_right(expected=card.back, picked=o) for o in shown.options]
+        return {
+            "way": "choice",
+            "options": shown.options,
+            "options_html": [clean_card_html(o) for o in shown.options],
+            "offered": shown.offered,
+            "offered_seen": seen,
+            "right": right.index(True) if True in right else -1,
+        }
+    return {"way": "shown"}
+
+
 def study_pack(*, student: User, deck: Deck, now: datetime | None = None) -> dict:
-    """Today's cards in `deck` for `student`, in the order the queue serves them."""
+    """Today's cards in `deck` for `student`, in the order the queue serves them, each
+    offered the student's way (picking reads each card's neighbours: a query a card)."""
     now = now or timezone.now()
+    mode = answer_modes.answer_mode_for(student=student, deck=deck)
     today = today_for_study(now)
     counts = study_loop.study_snapshot(student=student, deck=deck, today=today).counts
     states = CardState.objects.filter(
@@ -68,10 +110,14 @@ def study_pack(*, student: User, deck: Deck, now: datetime | None = None) -> dic
         .exclude(due__lte=today)
         .order_by("last_reviewed_at", "card_id")
     )
+
+    def card(card: Card, kind: str, state: CardState | None) -> dict:
+        return _card(card, kind=kind, state=state, mode=mode, student_id=student.pk)
+
     cards = (
-        [_card(s.card, kind="due", state=s) for s in due]
-        + [_card(c, kind="new", state=None) for c in new]
-        + [_card(s.card, kind="repeat", state=s) for s in repeat]
+        [card(s.card, "due", s) for s in due]
+        + [card(c, "new", None) for c in new]
+        + [card(s.card, "repeat", s) for s in repeat]
     )
     made_at = _ms(now)
     media = sorted(
@@ -79,7 +125,10 @@ def study_pack(*, student: User, deck: Deck, now: datetime | None = None) -> dic
     )
     return {
         "deck": {"slug": deck.slug, "title": deck.title},
+        "mode": mode,
         "day": today.isoformat(),
+        # The device studies offline from this pack only before then.
+        "ends_at": _ms(study_day_end(now)),
         "made_at": made_at,
         "token": signing.dumps({"u": student.pk, "d": deck.pk, "t": made_at}, salt=PACK_SALT),
         "done_today": counts.done_today,
@@ -98,12 +147,25 @@ class OfflineAnswer:
     rating: int
     answered_at: int  # milliseconds since the epoch
     taken_ms: int | None = None
+    # How it was answered: "shown" (revealed and rated), "typed" with what was `given`, or
+    # "choice" with the `options` offered, their signature `offered` for the showing
+    # `offered_seen`, and the index picked. `verdict` is a check's signed verdict instead,
+    # when the card was checked online and only the rating could not be sent.
+    way: str = AnswerMode.SHOWN
+    given: str = ""
+    options: tuple[str, ...] = ()
+    offered: str = ""
+    offered_seen: int | None = None
+    choice: int | None = None
+    verdict: str = ""
+    overridden: bool = False  # "I was right": rated 3-5 after a wrong verdict
 
 
-# What became of each answer: saved ("applied", or "already" when this very answer was
-# stored by an earlier send) or not ("answered_elsewhere", "bad_time", "not_in_queue",
-# "unknown").
-SAVED = {"applied", "already"}
+# What became of each answer: saved ("applied"; "rechecked", applied with its rating made
+# to fit the server's verdict; or "already" when this very answer was stored by an earlier
+# send) or not ("answered_elsewhere", "bad_time", "day_ended" when made at or after the end
+# of its pack's study day, "not_in_queue", "unknown").
+SAVED = {"applied", "rechecked", "already"}
 
 
 def _outcome(answer: OfflineAnswer, status: str) -> dict:
@@ -130,6 +192,8 @@ def offline_answers_apply(
             outcomes.append(_outcome(answer, "unknown"))
         elif answer.answered_at < pack["t"] or answered_at > now + CLOCK_SKEW:
             outcomes.append(_outcome(answer, "bad_time"))
+        elif answered_at >= study_day_end(datetime.fromtimestamp(pack["t"] / 1000, tz=UTC)):
+            outcomes.append(_outcome(answer, "day_ended"))
         elif answer.card in diverged:
             outcomes.append(_outcome(answer, "answered_elsewhere"))
         else:
@@ -140,30 +204,91 @@ def offline_answers_apply(
     return outcomes
 
 
-def _apply_one(student: User, deck_id: int, answer: OfflineAnswer, at: datetime):
-    slug = Deck.objects.filter(pk=deck_id).values_list("slug", flat=True).first()
-    if slug is None or answer.rating not in range(1, 6):
+def _apply_one(student: User, deck_id: int, answer: OfflineAnswer, at: datetime) -> str:
+    deck = Deck.objects.filter(pk=deck_id).values_list("slug", flat=True).first()
+    if deck is None or answer.rating not in range(1, 6):
         return "unknown"
+    verdict = _verdict(student, deck_id, answer)
+    if verdict is False:
+        return "unknown"
+    rating = _fitting_rating(verdict, answer.rating, overridden=answer.overridden)
     result = study_loop.study_answer(
         student=student,
-        deck_slug=slug,
+        deck_slug=deck,
         card_id=answer.card,
-        rating=answer.rating,
+        rating=rating,
         seen_reviews=answer.seen,
         time_taken_ms=answer.taken_ms,
         show_next=False,
         now=at,
+        answered_by=verdict.mode if verdict else AnswerMode.SHOWN,
+        checked_correct=verdict.correct if verdict else None,
+        # "I was right" is logged only where the server's verdict was wrong, as online.
+        overridden=answer.overridden and verdict is not None and not verdict.correct,
     )
     if result is None:
         return "unknown"
     if result.applied:
-        return "applied"
+        return "applied" if rating == answer.rating else "rechecked"
     if ReviewLog.objects.filter(
         student=student,
         card_id=answer.card,
         sequence=answer.seen,
-        rating=answer.rating,
+        rating=rating,
         reviewed_at=at,
     ).exists():
         return "already"
     return "answered_elsewhere" if result.offered else "not_in_queue"
+
+
+def _verdict(
+    student: User, deck_id: int, answer: OfflineAnswer
+) -> answer_modes.CheckedVerdict | None | Literal[False]:
+    """The server's verdict on a typed or picked answer (None for one only rated), or
+    False when it cannot be judged: a forged verdict or options, or no such card."""
+    if answer.verdict:
+        verdict = answer_modes.verdict_read(
+            answer.verdict, card_id=answer.card, seen=answer.seen, student_id=student.pk
+        )
+        return verdict or False
+    if answer.way == AnswerMode.SHOWN:
+        # "I was right" follows a check; a card only shown had none.
+        return False if answer.overridden else None
+    back = Card.objects.filter(pk=answer.card, deck_id=deck_id).values_list("back", flat=True)
+    expected = back.first()
+    if expected is None:
+        return False
+    if answer.way == AnswerMode.TYPED:
+        correct = typed_answer_check(expected=expected, given=answer.given).correct
+    else:
+        choice = answer.choice
+        if (
+            answer.offered_seen is None
+            or choice is None
+            or choice not in range(len(answer.options))
+        ):
+            return False
+        if not answer_modes.options_verified(
+            answer.offered,
+            card_id=answer.card,
+            seen=answer.offered_seen,
+            student_id=student.pk,
+            options=list(answer.options),
+        ):
+            return False
+        correct = answer_modes.picked_right(expected=expected, picked=answer.options[choice])
+    # As a check online: the first check of this showing is the one that counts.
+    kept = answer_modes.first_check_keep(
+        student_id=student.pk, card_id=answer.card, seen=answer.seen, correct=correct
+    )
+    return answer_modes.CheckedVerdict(answer.way, kept)
+
+
+def _fitting_rating(
+    verdict: answer_modes.CheckedVerdict | None, rating: int, *, overridden: bool
+) -> int:
+    """The device's rating, or the nearest one the server's verdict allows: the device
+    judged with its own copy of the check, the server's verdict is the one logged."""
+    if answer_modes.rating_allowed(verdict=verdict, rating=rating, overridden=overridden):
+        return rating
+    return answer_modes.RIGHT_RATINGS[0] if rating < 3 else answer_modes.WRONG_RATINGS[-1]

@@ -13,6 +13,7 @@ threads over kept-alive connections while this thread builds the mails; the thre
 send, the database is written here (bench/README.md, Reminders, has the figures).
 """
 
+import email.policy
 import json
 import logging
 from collections import defaultdict
@@ -177,6 +178,19 @@ def _absolute(path: str) -> str:
     return settings.STAMP_SITE_URL.rstrip("/") + path
 
 
+class ReminderMessage(EmailMultiAlternatives):
+    """A mail whose header lines may run to RFC 5322's 998 characters.
+
+    The List-Unsubscribe link is one word of about 110 characters. Folding at the email
+    package's default 78 turns such a word into RFC 2047 encoded-words, which mail programs
+    do not read as a link, so the one-click unsubscribe would never show.
+    """
+
+    def message(self, *, policy: email.policy.Policy | None = None):
+        policy = policy or email.policy.default
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
 def reminder_email(*, student: User, waiting: Waiting, language: str):
     """The reminder mail, with a one-click unsubscribe link and List-Unsubscribe headers."""
     unsubscribe = _absolute(reverse("reminder_unsubscribe", args=[unsubscribe_token(student.pk)]))
@@ -195,7 +209,7 @@ def reminder_email(*, student: User, waiting: Waiting, language: str):
         ) % {"count": waiting.cards}
         text = render_to_string("decks/email/reminder.txt", context)
         html = render_to_string("decks/email/reminder.html", context)
-    message = EmailMultiAlternatives(
+    message = ReminderMessage(
         subject,
         text,
         to=[student.email],

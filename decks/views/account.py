@@ -2,6 +2,8 @@
 student's own data (download everything, or delete it)."""
 
 import json
+from collections.abc import Callable
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -47,6 +49,37 @@ class LoginView(auth_views.LoginView):
         context["signup_url"] = _with_next(reverse("signup"), context.get("next", ""))
         context["joining"] = _class_to_join(self.request, context.get("next", ""))
         return context
+
+
+# Everything the site keeps in the browser: its HTTP cache (a kept study pack) and its
+# storage (IndexedDB packs and queued answers, the service worker's caches of pictures).
+CLEAR_SITE_DATA = '"cache", "storage"'
+
+
+def logout_clears_device(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A log-out that also wipes what the site kept on the device, unless the page's script
+    already removed this student's part (its form then carries `device_cleared`).
+
+    The script's way is the finer one: it first sends the student's queued offline answers,
+    then deletes only their pack, queue and pictures. `Clear-Site-Data` cannot tell
+    students apart: on a shared device it would also wipe another student's answers still
+    waiting to be sent. So it is sent only where no script cleared anything: the admin's
+    log-out (its pages run no offline.js), a log-out with JavaScript off, or one where the
+    script could not finish. Unsent answers of this student are lost then; with no script
+    running they could not have been sent anyway, and leaving a logged-out student's cards
+    and answers on the device is worse. Only a request that did log the student out (not
+    a deletion refused for a mistyped username) clears anything.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        logged_out = not request.user.is_authenticated
+        if logged_out and request.method == "POST" and request.POST.get("device_cleared") != "1":
+            response["Clear-Site-Data"] = CLEAR_SITE_DATA
+        return response
+
+    return wrapped
 
 
 def _class_to_join(request: HttpRequest, next_url: str) -> str:
@@ -252,6 +285,7 @@ def account_export(request: LoggedInRequest) -> HttpResponse:
     return response
 
 
+@logout_clears_device
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_delete_view(request: LoggedInRequest):

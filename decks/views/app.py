@@ -24,6 +24,7 @@ SHELL_STATIC = (
     "css/stamp.css",
     "js/stamp.js",
     "js/offline.js",
+    "js/answer_check.js",
     "django_htmx/htmx-2.min.js",
     "img/stamp.svg",
     "img/icon-192.png",

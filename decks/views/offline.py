@@ -1,16 +1,24 @@
 """Studying without a connection: the page the service worker keeps for it."""
 
+import hashlib
 import json
+import time
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import parse_etags, quote_etag
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from decks.forms import RATING_LABELS
+from decks.models import AnswerMode
 from decks.selectors import decks_for
+from decks.services.answer_check import MAX_GIVEN_CHARS
+from decks.services.answer_modes import OPTION_MAX_CHARS
+from decks.services.choices import OPTIONS
 from decks.services.offline import (
     MAX_ANSWERS,
     SAVED,
@@ -41,10 +49,36 @@ def offline_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def study_pack_view(request: LoggedInRequest, slug: str) -> JsonResponse:
-    """Today's study pack for the deck, which the study page keeps on the device."""
+def study_pack_view(request: LoggedInRequest, slug: str) -> HttpResponse:
+    """Today's study pack for the deck, which the study page keeps on the device.
+
+    Asked again on every study page load, so it answers 304 when the device's copy (named
+    by its ETag) is still today's queue: the device keeps its pack with its older
+    `made_at` and token, which stay good, as any answer it makes comes after that time.
+    The ETag leaves those two out (they change every request) and names the student, so a
+    browser shared after a log-out never hands one student's pack to the next.
+    `Stamp-Now` gives the server's time on both answers: offline.js reads the clocks'
+    difference from it, not from a `made_at` that may be the old copy's.
+    """
     deck = get_object_or_404(decks_for(request.user), slug=slug)
-    return JsonResponse(study_pack(student=request.user, deck=deck))
+    pack = study_pack(student=request.user, deck=deck)
+    etag = pack_etag(pack, student_id=request.user.pk)
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        response = JsonResponse(pack)
+    response["ETag"] = etag
+    # The browser may keep it, but must ask each time (and only this browser may keep it).
+    response["Cache-Control"] = "private, no-cache"
+    response["Stamp-Now"] = str(int(time.time() * 1000))
+    return response
+
+
+def pack_etag(pack: dict, *, student_id: int) -> str:
+    """The pack's content without `made_at` and `token`, which change with each request."""
+    content = {k: v for k, v in pack.items() if k not in {"made_at", "token"}}
+    encoded = json.dumps([student_id, content], sort_keys=True, cls=DjangoJSONEncoder)
+    return quote_etag(hashlib.sha256(encoded.encode()).hexdigest()[:32])
 
 
 @login_required
@@ -53,19 +87,10 @@ def study_sync(request: LoggedInRequest) -> JsonResponse:
     """Apply the answers a device made offline, in order; say what became of each."""
     try:
         data = json.loads(request.body)
-        answers = [
-            OfflineAnswer(
-                id=str(item["id"])[:64],
-                pack=str(item["pack"]),
-                card=int(item["card"]),
-                seen=int(item["seen"]),
-                rating=int(item["rating"]),
-                answered_at=int(item["answered_at"]),
-                taken_ms=int(item["taken_ms"]) if item.get("taken_ms") is not None else None,
-            )
-            for item in data["answers"]
-        ]
-    except (ValueError, KeyError, TypeError):
+        answers = [_offline_answer(item) for item in data["answers"]]
+    except AnswerUnreadable as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    except (ValueError, KeyError, TypeError, AttributeError):
         return JsonResponse({"error": "not a list of answers"}, status=400)
     if len(answers) > MAX_ANSWERS:
         return JsonResponse({"error": "too many answers"}, status=413)
@@ -73,11 +98,62 @@ def study_sync(request: LoggedInRequest) -> JsonResponse:
     return JsonResponse({"results": results, "message": sync_message(results)})
 
 
+class AnswerUnreadable(ValueError):
+    """An answer whose way of answering does not read: the device sent what it should not."""
+
+
+def _optional_int(value) -> int | None:
+    return None if value is None else int(value)
+
+
+def _offline_answer(item: dict) -> OfflineAnswer:
+    """One answer of a sync as the service takes it; what is typed or picked is checked
+    for shape here, and judged by the service."""
+    way = item.get("way") or AnswerMode.SHOWN
+    if way not in AnswerMode.values:
+        raise AnswerUnreadable(f"no way of answering called {str(way)[:20]!r}")
+    given = item.get("given") or ""
+    if not isinstance(given, str) or len(given) > MAX_GIVEN_CHARS:
+        raise AnswerUnreadable(f"a typed answer is text of at most {MAX_GIVEN_CHARS} characters")
+    options = item.get("options") or []
+    if way == AnswerMode.CHOICE and (
+        not isinstance(options, list)
+        or len(options) != OPTIONS
+        or not all(isinstance(o, str) and len(o) <= OPTION_MAX_CHARS for o in options)
+        or not isinstance(item.get("offered"), str)
+        or item.get("choice") is None
+        or item.get("offered_seen") is None
+    ):
+        raise AnswerUnreadable("a pick names its four options, their signature and the one picked")
+    verdict = item.get("verdict") or ""
+    if not isinstance(verdict, str) or len(verdict) > 200:
+        raise AnswerUnreadable("a verdict is a signed token")
+    return OfflineAnswer(
+        id=str(item["id"])[:64],
+        pack=str(item["pack"]),
+        card=int(item["card"]),
+        seen=int(item["seen"]),
+        rating=int(item["rating"]),
+        answered_at=int(item["answered_at"]),
+        taken_ms=_optional_int(item.get("taken_ms")),
+        way=way,
+        given=given,
+        options=tuple(options) if way == AnswerMode.CHOICE else (),
+        offered=str(item.get("offered") or "")[:200],
+        offered_seen=_optional_int(item.get("offered_seen")),
+        choice=_optional_int(item.get("choice")),
+        verdict=verdict,
+        overridden=item.get("overridden") is True,
+    )
+
+
 def sync_message(results: list[dict]) -> str:
     """What the page tells the student: how many were saved, and why any were not."""
     saved = sum(r["status"] in SAVED for r in results)
+    rechecked = sum(r["status"] == "rechecked" for r in results)
     elsewhere = sum(r["status"] == "answered_elsewhere" for r in results)
-    refused = len(results) - saved - elsewhere
+    day_ended = sum(r["status"] == "day_ended" for r in results)
+    refused = len(results) - saved - elsewhere - day_ended
     lines = []
     if saved:
         lines.append(
@@ -87,6 +163,17 @@ def sync_message(results: list[dict]) -> str:
                 saved,
             )
             % {"n": saved}
+        )
+    if rechecked:
+        lines.append(
+            ngettext(
+                "%(n)d answer made offline was checked again: the server judged it otherwise, "
+                "so its rating was changed to fit.",
+                "%(n)d answers made offline were checked again: the server judged them "
+                "otherwise, so their ratings were changed to fit.",
+                rechecked,
+            )
+            % {"n": rechecked}
         )
     if elsewhere:
         lines.append(
@@ -98,6 +185,17 @@ def sync_message(results: list[dict]) -> str:
                 elsewhere,
             )
             % {"n": elsewhere}
+        )
+    if day_ended:
+        lines.append(
+            ngettext(
+                "%(n)d answer made offline was not saved: it was made after the study day its "
+                "cards were kept for had ended (a new day starts at 04:00).",
+                "%(n)d answers made offline were not saved: they were made after the study day "
+                "their cards were kept for had ended (a new day starts at 04:00).",
+                day_ended,
+            )
+            % {"n": day_ended}
         )
     if refused:
         lines.append(

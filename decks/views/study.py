@@ -458,7 +458,7 @@ def study_answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         notice = ""  # recorded now, or this same answer was stored by an earlier try
     undo_log_id = result.log.pk if result.log else None
     if request.htmx:
-        return _render_session(
+        response = _render_session(
             request,
             result.deck,
             result.next,
@@ -466,6 +466,10 @@ def study_answer(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             notice=notice,
             undo_log_id=undo_log_id,
         )
+        # offline.js mirrors only an applied answer into the device's pack; after a refused
+        # one it fetches the pack again, so the device studies on from the server's state.
+        response["Stamp-Answer"] = "refused" if notice else "applied"
+        return response
     if notice:
         messages.info(request, notice)
     url = reverse("study", args=[result.deck.slug])
@@ -488,7 +492,10 @@ def study_undo(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if request.htmx:
         mode = request.POST.get("mode", "")
         mode = mode if mode in AnswerMode.values else AnswerMode.SHOWN
-        return _render_session(request, deck, mode=mode, notice=notice)
+        response = _render_session(request, deck, mode=mode, notice=notice)
+        # As Stamp-Answer: offline.js takes back the pack's last answer only when this did.
+        response["Stamp-Undo"] = "applied" if undone else "refused"
+        return response
     messages.info(request, notice)
     return redirect("study", slug=deck.slug)
 

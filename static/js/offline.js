@@ -145,6 +145,7 @@
       kind.className = "kind kind-" + name;
       session.querySelector("[data-testid=front]").innerHTML = card.front;
       session.querySelector("[data-testid=back]").innerHTML = card.back;
+      offerWay(article, card);
     } else {
       article.remove();
       const summary = session.querySelector("[data-study-done]");
@@ -162,14 +163,130 @@
     const old = document.getElementById("session");
     if (old) old.replaceWith(session);
     else document.querySelector("[data-offline-app]").replaceChildren(session);
-    current = { record: record, shownAt: Date.now() };
+    current = { record: record, shownAt: Date.now(), checked: null };
     body.dataset.offlineStudy = "";
-    const focus = session.querySelector(".reveal-button, [data-study-done] h2");
+    // The forms of the other ways are gone (offerWay): the first of these is the card's.
+    const focus = session.querySelector("[data-typed-input], [data-offline-choice] button, "
+      + ".reveal-button, [data-study-done] h2");
     if (focus) focus.focus({ preventScroll: true });
     updateBanner();
   }
 
-  function answerOffline(cardId, seen, rating, shownAt) {
+  // --- typing and picking offline: the card offered the pack's way, judged here -----------
+  // The verdict here only decides what the student sees and may rate; the answer carries
+  // what was typed or picked, and the server judges it again when it arrives.
+  function offerWay(article, card) {
+    const typed = article.querySelector("[data-offline-typed]");
+    const choice = article.querySelector("[data-offline-choice]");
+    const way = card.way || "shown";
+    article.dataset.mode = way;
+    if (way === "typed") {
+      typed.hidden = false;
+      const list = card.check.items.length > 0;
+      typed.querySelector("[data-hint-list]").hidden = !list;
+      typed.querySelector("[data-hint-text]").hidden = list;
+    } else typed.remove();
+    if (way === "choice") {
+      choice.hidden = false;
+      choice.querySelectorAll("button[name=choice]").forEach(function (button, n) {
+        button.querySelector(".choice-text").innerHTML = card.options_html[n];
+      });
+    } else choice.remove();
+    if (way !== "shown") {
+      // As online: showing the answer is the way out, not the main button.
+      article.querySelector("[data-reveal]").classList.add("reveal-instead");
+      article.querySelector(".reveal-button").classList.remove("primary");
+      article.querySelector("[data-reveal-key]").remove();
+    }
+  }
+
+  function escapeText(text) {
+    const span = document.createElement("span");
+    span.textContent = text;
+    return span.innerHTML;
+  }
+
+  // What the student typed or picked, judged: { way, correct, forgiven, blank, ... } as
+  // the queue item and the result need it.
+  function judgeTyped(card, given) {
+    const result = window.StampAnswerCheck.check(card.check, given);
+    return { way: "typed", given: given.slice(0, 1000), correct: result.correct,
+      forgiven: result.forgiven, blank: result.blank, missed: result.missed || [],
+      extra: result.extra || [], givenItems: result.givenItems || [] };
+  }
+  function judgePick(card, choice) {
+    return { way: "choice", choice: choice, correct: choice === card.right, forgiven: false,
+      blank: false, options: card.options, offered: card.offered, offered_seen: card.offered_seen };
+  }
+
+  function showChecked(card, checked) {
+    const article = document.querySelector("[data-offline-session] [data-study-card]");
+    if (!article) return;
+    const zone = document.querySelector("template[data-offline-checked]").content
+      .firstElementChild.cloneNode(true);
+    const verdict = zone.querySelector("[data-verdict]");
+    verdict.classList.add(checked.correct ? "right" : "wrong");
+    verdict.textContent = checked.correct ? say(checked.forgiven ? "verdictForgiven" : "verdictRight")
+      : say(checked.blank ? "verdictBlank" : "verdictWrong");
+    if (checked.way === "typed") {
+      zone.querySelector("[data-choices-result]").remove();
+      const given = zone.querySelector("dd[data-given]");
+      if (checked.blank) zone.querySelectorAll("[data-given]").forEach(function (e) { e.remove(); });
+      else if (card.check.items.length) {
+        given.innerHTML = checked.givenItems.map(function (item, n) {
+          const text = escapeText(item);
+          return checked.extra.indexOf(n) === -1 ? text : "<del>" + text + "</del>";
+        }).join("<br>");
+      } else {
+        given.innerHTML = checked.correct ? escapeText(checked.given) : "<del>" + escapeText(checked.given) + "</del>";
+      }
+      const expected = zone.querySelector("dd[data-expected]");
+      if (card.check.items.length) {
+        expected.innerHTML = "<ul>" + card.check.items.map(function (item, n) {
+          const text = escapeText(item);
+          return "<li>" + (checked.blank || checked.missed.indexOf(n) === -1 ? text : "<mark>" + text + "</mark>") + "</li>";
+        }).join("") + "</ul>";
+      } else expected.innerHTML = card.back;
+    } else {
+      zone.querySelector("[data-typed-result]").remove();
+      const list = zone.querySelector("[data-choices-result]");
+      card.options_html.forEach(function (option, n) {
+        const item = document.createElement("li");
+        item.innerHTML = option;
+        const right = n === card.right;
+        const picked = n === checked.choice;
+        if (right) item.classList.add("right");
+        if (picked) item.classList.add("picked");
+        if (right || picked) {
+          const tag = document.createElement("span");
+          tag.className = "tag";
+          tag.textContent = say(right ? "theAnswer" : "yourPick");
+          item.append(" ", tag);
+        }
+        list.append(item);
+      });
+    }
+    const allowed = checked.correct ? [3, 4, 5] : [1, 2];
+    const proposed = checked.correct ? 4 : checked.blank ? 1 : 2;
+    zone.querySelector("[data-legend]").textContent = say(checked.correct ? "legendRight" : "legendWrong");
+    zone.querySelectorAll("[data-ratings] button[name=rating]").forEach(function (button) {
+      const value = Number(button.value);
+      if (allowed.indexOf(value) === -1) { button.remove(); return; }
+      if (value === proposed) { button.classList.add("proposed"); button.dataset.proposed = ""; }
+    });
+    if (checked.correct || checked.blank) zone.querySelector("[data-override]").remove();
+    // As the online check's result: the card's front, then the result in place of the rest.
+    Array.from(article.children).forEach(function (child) {
+      if (!child.matches(".front, h2.visually-hidden:first-of-type")) child.remove();
+    });
+    delete article.dataset.mode;
+    article.append(zone);
+    current.checked = checked;
+    const focus = zone.querySelector("[data-proposed]");
+    if (focus) focus.focus({ preventScroll: true });
+  }
+
+  function answerOffline(cardId, seen, rating, shownAt, how) {
     const record = current.record;
     // In the server's time: the device's clock may be off, the time since the pack is not.
     const answeredAt = Date.now() + (record.offset || 0);
@@ -177,18 +294,35 @@
     const item = { id: id, user: user || record.user, slug: record.slug, pack: record.pack.token,
       card: cardId, seen: seen, rating: rating, answered_at: answeredAt,
       taken_ms: shownAt ? Date.now() - shownAt : null };
+    // How it was answered, for the server to judge again: what was typed or picked, or
+    // the signed verdict of a check made online.
+    if (how) {
+      item.way = how.way || "shown";
+      item.overridden = Boolean(how.overridden);
+      if (how.verdict) item.verdict = how.verdict;
+      else if (how.way === "typed") item.given = how.given;
+      else if (how.way === "choice") {
+        Object.assign(item, { options: how.options, offered: how.offered,
+          offered_seen: how.offered_seen, choice: how.choice });
+      }
+    }
     applyAnswer(record, cardId, rating, id);
     return put("queue", item).then(function () { return put("packs", record); });
   }
 
   document.addEventListener("click", function (event) {
-    const rate = event.target.closest("[data-offline-session] button[name=rating]");
+    const rate = event.target.closest(
+      "[data-offline-session] button[name=rating], [data-offline-session] button[name=override_rating]");
     if (rate && current) {
       event.preventDefault();
       const card = nextCard(current.record);
       if (!card) return;
       const seen = current.record.state.seen[card.id] || 0;
-      answerOffline(card.id, seen, Number(rate.value), current.shownAt).then(function () {
+      // Rated after a check: what was checked goes along; rated after "Show answer": shown.
+      const how = current.checked
+        ? Object.assign({}, current.checked, { overridden: rate.name === "override_rating" })
+        : { way: "shown" };
+      answerOffline(card.id, seen, Number(rate.value), current.shownAt, how).then(function () {
         render(current.record);
       });
       return;
@@ -201,6 +335,27 @@
       undoAnswer(current.record);
       remove("queue", last.queueId).then(function () { return put("packs", current.record); })
         .then(function () { render(current.record, say("undone")); });
+    }
+  });
+
+  // Enter in the typing field, "Check", "I don't know", or an option picked (keys 1-4 in
+  // stamp.js press these buttons too): judged here, shown as the online check shows it.
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (!current || !form.closest("[data-offline-session]")) return;
+    if (!form.matches("[data-offline-typed], [data-offline-choice]")) return;
+    event.preventDefault();
+    const card = nextCard(current.record);
+    if (!card) return;
+    const button = event.submitter;
+    if (form.matches("[data-offline-typed]") && !window.StampAnswerCheck) {
+      // The check's script did not load: the answer can still be shown and rated.
+      form.closest("[data-study-card]").querySelector("[data-reveal]").open = true;
+    } else if (form.matches("[data-offline-typed]")) {
+      const dontKnow = button && button.name === "dont_know";
+      showChecked(card, judgeTyped(card, dontKnow ? "" : form.querySelector("[data-typed-input]").value));
+    } else if (button && button.name === "choice") {
+      showChecked(card, judgePick(card, Number(button.value)));
     }
   });
 
@@ -265,12 +420,12 @@
   }
 
   // --- the study page online: keep the pack, mirror each answer -------------------------
-  // How far the server's clock is ahead of the device's: none when the pack was made
-  // within the request's round trip by the device's clock (the clocks agree), else the
-  // round trip's middle.
-  function clockOffset(madeAt, sentAt, arrivedAt) {
-    if (madeAt >= sentAt - 1000 && madeAt <= arrivedAt + 1000) return 0;
-    return madeAt - Math.round((sentAt + arrivedAt) / 2);
+  // How far the server's clock is ahead of the device's: none when the server's time
+  // (`serverNow`, when it answered) lies within the request's round trip by the device's
+  // clock (the clocks agree), else the round trip's middle.
+  function clockOffset(serverNow, sentAt, arrivedAt) {
+    if (serverNow >= sentAt - 1000 && serverNow <= arrivedAt + 1000) return 0;
+    return serverNow - Math.round((sentAt + arrivedAt) / 2);
   }
 
   // The service worker's offline page, kept again once a day or when the language changes.
@@ -293,13 +448,18 @@
     const answersBefore = answeredOnline;
     const sentAt = Date.now();
     let arrivedAt = sentAt;
+    let serverNow = null;
+    // The browser asks with the kept copy's ETag and, on a 304, hands over that copy with
+    // its old made_at: the server's time comes from the answer's Stamp-Now header instead.
     return fetch(url, { credentials: "same-origin" }).then(function (response) {
       arrivedAt = Date.now();
       if (!response.ok) throw new Error("pack " + response.status);
+      serverNow = Number(response.headers.get("Stamp-Now")) || null;
       return response.json();
     }).then(function (pack) {
+      const now = serverNow || pack.made_at;
       const record = { key: packKey(pack.deck.slug), user: user, slug: pack.deck.slug,
-        pack: pack, state: freshState(pack), offset: clockOffset(pack.made_at, sentAt, arrivedAt) };
+        pack: pack, state: freshState(pack), offset: clockOffset(now, sentAt, arrivedAt) };
       return put("packs", record).then(function () {
         return put("meta", { key: "user", id: user });
       }).then(function () {
@@ -310,19 +470,33 @@
         ]);
       }).then(function () {
         if (answeredOnline !== answersBefore) return keepPack();
-        body.dataset.packKept = pack.made_at;
+        body.dataset.packKept = String(now);
         return null;
       });
     }).catch(function () {});
   }
 
   let pending = null;
+  let pendingCheck = null; // a typed or picked answer on its way to the online check
   document.addEventListener("submit", function (event) {
     const form = event.target;
-    if (!form.matches("#session .rating-form") || body.hasAttribute("data-offline-study")) return;
+    if (body.hasAttribute("data-offline-study")) return;
     const button = event.submitter;
+    if (form.matches("#session [data-typed-form], #session .choice-form")) {
+      pendingCheck = { card: Number(form.elements.card.value), mode: form.elements.mode.value,
+        shownAt: Number(form.elements.shown_at.value),
+        options: Array.from(form.querySelectorAll("input[name=option]")).map(function (i) { return i.value; }),
+        given: button && button.name === "dont_know" ? "" : (form.elements.given ? form.elements.given.value : ""),
+        choice: button && button.name === "choice" ? Number(button.value) : null };
+      return;
+    }
+    if (!form.matches("#session .rating-form")) return;
+    // After an online check, the answer carries its signed verdict, should it go offline.
+    const verdict = form.elements.verdict ? form.elements.verdict.value : "";
     pending = { card: Number(form.elements.card.value), seen: Number(form.elements.seen.value),
-      rating: button ? Number(button.value) : 0, shownAt: Number(form.elements.shown_at.value) };
+      rating: button ? Number(button.value) : 0, shownAt: Number(form.elements.shown_at.value),
+      how: verdict ? { way: form.elements.mode.value, verdict: verdict,
+        overridden: Boolean(button && button.name === "override_rating") } : null };
   }, true);
 
   function mirror(slug, fn) {
@@ -344,6 +518,12 @@
     return Boolean(xhr && xhr.getResponseHeader("Stamp-Session-Ended"));
   }
 
+  // study_answer's word on an htmx answer: "applied" (recorded now, or this same answer
+  // by an earlier try) or "refused".
+  function answerSaid(xhr) {
+    return xhr ? xhr.getResponseHeader("Stamp-Answer") : null;
+  }
+
   document.addEventListener("htmx:afterRequest", function (event) {
     const slug = body.dataset.deck;
     const path = requestPath(event.detail);
@@ -354,30 +534,97 @@
       // The server was reached but saved nothing (the session had ended): the answer goes
       // through the log-in instead, and the pack stays as the server knows it.
       if (sessionEnded(event.detail.xhr)) return;
+      // Saved nothing either (the card was answered on another device, is not in today's
+      // queue, or that answer was undone): the server's state moved on without this page,
+      // so the pack is fetched again rather than guessed.
+      if (answerSaid(event.detail.xhr) !== "applied") { answeredOnline += 1; keepPack(); return; }
       answeredOnline += 1;
       mirror(slug, function (record) { applyAnswer(record, answer.card, answer.rating, null); });
     } else if (/\/study\/undo\/$/.test(path)) {
       answeredOnline += 1;
+      // An undo the server refused (not the latest answer) took nothing back.
+      if (event.detail.xhr && event.detail.xhr.getResponseHeader("Stamp-Undo") !== "applied") {
+        keepPack();
+        return;
+      }
       mirror(slug, function (record) { undoAnswer(record); });
+    } else if (/\/study\/mode\/$/.test(path)) {
+      // Another way of answering: the pack offers its cards the new way.
+      keepPack();
     }
   });
 
   // An answer that cannot reach the server: the page carries on from the pack.
   document.addEventListener("htmx:sendError", function (event) {
     const slug = body.dataset.deck;
+    if (slug && /\/study\/check\/$/.test(requestPath(event.detail)) && pendingCheck) {
+      checkOffline(slug, pendingCheck);
+      pendingCheck = null;
+      return;
+    }
     if (!slug || !/\/study\/answer\/$/.test(requestPath(event.detail)) || !pending) return;
     const answer = pending;
     pending = null;
     get("packs", packKey(slug)).then(function (record) {
       if (!record) return;
+      if (dayEnded(record)) { showPackEnded(); return; }
       // shown_at is the server's time; the device's clock is `offset` behind it.
       const shownAt = answer.shownAt ? answer.shownAt - (record.offset || 0) : null;
       current = { record: record, shownAt: shownAt };
       // The card on screen is the pack's next one unless the mirror missed an answer.
-      return answerOffline(answer.card, answer.seen, answer.rating, shownAt)
+      return answerOffline(answer.card, answer.seen, answer.rating, shownAt, answer.how)
         .then(function () { render(record); });
     });
   });
+
+  // --- a pack whose study day is over -------------------------------------------------
+  // A pack holds one study day's queue (until `ends_at`, the next 04:00 in the server's
+  // time); the day after, the device does not study from it, as the server would refuse
+  // those answers ("day_ended"). A pack kept before packs said when they end counts as over.
+  function dayEnded(record) {
+    const endsAt = record.pack.ends_at;
+    return !endsAt || Date.now() + (record.offset || 0) >= endsAt;
+  }
+  function showPackEnded() {
+    const p = document.createElement("p");
+    p.className = "notice";
+    p.setAttribute("role", "status");
+    p.dataset.testid = "pack-ended";
+    p.textContent = say("packEnded");
+    const session = document.getElementById("session");
+    if (session) session.replaceChildren(p);
+    else document.querySelector("[data-offline-app]").replaceChildren(p);
+    current = null;
+  }
+  // Studying offline across 04:00: the next rating is not taken from the old day's pack.
+  document.addEventListener("click", function (event) {
+    if (!current || !dayEnded(current.record)) return;
+    if (!event.target.closest("[data-offline-session] button[name=rating], "
+      + "[data-offline-session] button[name=override_rating]")) return;
+    event.preventDefault();
+    event.stopPropagation();
+    showPackEnded();
+  }, true);
+
+  // A check that cannot reach the server: the card from the pack, judged here as typed
+  // or picked, the student rating it as after an online check.
+  function checkOffline(slug, check) {
+    get("packs", packKey(slug)).then(function (record) {
+      if (!record) return;
+      if (dayEnded(record)) { showPackEnded(); return; }
+      render(record);
+      const card = nextCard(record);
+      if (!card || card.id !== check.card) return;
+      if (check.shownAt) current.shownAt = check.shownAt - (record.offset || 0);
+      if (card.way === "typed" && check.mode === "typed" && window.StampAnswerCheck) {
+        showChecked(card, judgeTyped(card, check.given));
+      } else if (card.way === "choice" && check.mode === "choice" && check.choice !== null
+        // The pick names an option of the page's four: judged here if the pack offers them.
+        && JSON.stringify(check.options) === JSON.stringify(card.options)) {
+        showChecked(card, judgePick(card, check.choice));
+      }
+    });
+  }
 
   // --- the page the service worker shows with no connection -----------------------------
   function offlinePage() {
@@ -386,9 +633,11 @@
     get("meta", "user").then(function (meta) {
       if (!meta) { app.textContent = say("nothingKept"); return null; }
       return all("packs").then(function (records) {
-        const mine = records.filter(function (r) { return r.user === meta.id; });
-        const record = match && mine.find(function (r) { return r.slug === decodeURIComponent(match[1]); });
+        const kept = records.filter(function (r) { return r.user === meta.id; });
+        const record = match && kept.find(function (r) { return r.slug === decodeURIComponent(match[1]); });
+        if (record && dayEnded(record)) { showPackEnded(); return; }
         if (record) { render(record); return; }
+        const mine = kept.filter(function (r) { return !dayEnded(r); });
         if (match) { const p = document.createElement("p"); p.textContent = say("noPack"); app.append(p); }
         if (!mine.length && !match) { app.textContent = say("nothingKept"); return; }
         const list = document.createElement("ul");
@@ -419,11 +668,22 @@
   }
   document.addEventListener("submit", function (event) {
     const form = event.target;
-    if (!user || !form.action || !/\/accounts\/logout\/$/.test(new URL(form.action).pathname)) return;
+    // Logging out, or deleting the account (which logs out too).
+    const leaving = /^\/(?:accounts\/logout|account\/delete)\/$/;
+    if (!user || !form.action || !leaving.test(new URL(form.action).pathname)) return;
     if (form.dataset.forgotten) return;
     event.preventDefault();
     const timeout = new Promise(function (resolve) { setTimeout(resolve, 3000); });
     Promise.race([sync(), timeout]).then(function () { return forget(user); })
+      .then(function () {
+        // Tells the server this student is gone from the device, so its log-out need not
+        // clear the whole site's storage (and with it another student's unsent answers).
+        const cleared = document.createElement("input");
+        cleared.type = "hidden";
+        cleared.name = "device_cleared";
+        cleared.value = "1";
+        form.append(cleared);
+      })
       .catch(function () {}).then(function () { form.dataset.forgotten = "1"; form.submit(); });
   });
 
@@ -451,7 +711,7 @@
     const told = sessionStorage.getItem("stamp-sync-message");
     if (told) { sessionStorage.removeItem("stamp-sync-message"); report(told); }
     sync().then(function (results) {
-      const applied = results && results.some(function (r) { return r.status === "applied"; });
+      const applied = results && results.some(function (r) { return r.status === "applied" || r.status === "rechecked"; });
       if (!applied) return keepPack();
       // The page was drawn before these answers arrived: draw its session, or it, again.
       if (body.dataset.deck && document.getElementById("session") && window.htmx) {

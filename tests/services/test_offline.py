@@ -1,16 +1,20 @@
 """The day's study pack a device keeps, and answers made offline applied exactly once."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from decks.models import CardState, ReviewLog
+from decks.services import answer_modes
 from decks.services import study as study_loop
 from decks.services.clock import today_for_study
 from decks.services.offline import OfflineAnswer, offline_answers_apply, study_pack
 from decks.services.scheduling import Schedule, due_after, next_schedule
-from tests.conftest import enroll, make_deck, make_user
+from tests.conftest import enroll, make_card, make_deck, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +128,239 @@ def test_a_repeat_made_offline_follows_the_first_answer_of_the_day(studying):
     assert [r["status"] for r in results] == ["applied", "applied"]
     log = list(ReviewLog.objects.order_by("sequence").values_list("rating", "scheduled"))
     assert log == [(2, True), (4, False)]
+
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def ms(moment):
+    return int(moment.timestamp() * 1000)
+
+
+def test_the_pack_says_its_study_day_ends_at_the_next_four_oclock(studying, settings):
+    settings.TIME_ZONE = "Europe/Amsterdam"
+    student, deck = studying
+    evening = study_pack(student=student, deck=deck, now=datetime(2026, 3, 9, 22, tzinfo=AMSTERDAM))
+    night = study_pack(student=student, deck=deck, now=datetime(2026, 3, 10, 3, tzinfo=AMSTERDAM))
+    assert evening["ends_at"] == night["ends_at"] == ms(datetime(2026, 3, 10, 4, tzinfo=AMSTERDAM))
+
+
+def test_a_pack_made_on_a_daylight_saving_night_ends_at_four_local_time(studying, settings):
+    settings.TIME_ZONE = "Europe/Amsterdam"
+    student, deck = studying
+    pack = study_pack(student=student, deck=deck, now=datetime(2026, 3, 28, 12, tzinfo=AMSTERDAM))
+    # Clocks go forward at 02:00 on 29 March: 04:00 is then 02:00 UTC, not 03:00.
+    assert pack["ends_at"] == ms(datetime(2026, 3, 29, 2, tzinfo=timezone.UTC))
+
+
+def test_answers_made_at_or_after_the_packs_study_day_ended_are_refused(studying, settings):
+    settings.TIME_ZONE = "Europe/Amsterdam"
+    student, deck = studying
+    made = datetime(2026, 3, 9, 22, tzinfo=AMSTERDAM)
+    pack = study_pack(student=student, deck=deck, now=made)
+    last, at_end, after = (
+        answers_for(pack, [5], start=pack["ends_at"] + offset)[0] for offset in (-1, 0, 60_000)
+    )
+    results = offline_answers_apply(
+        student=student,
+        answers=[at_end, after],
+        now=datetime(2026, 3, 10, 4, 5, tzinfo=AMSTERDAM),
+    )
+    assert [r["status"] for r in results] == ["day_ended", "day_ended"]
+    assert not ReviewLog.objects.exists()
+    (result,) = offline_answers_apply(
+        student=student, answers=[last], now=datetime(2026, 3, 10, 4, 5, tzinfo=AMSTERDAM)
+    )
+    assert result["status"] == "applied"
+
+
+# --- Typing and picking offline: the pack offers each card the student's way, and the
+# server judges again what the device sends.
+
+
+def offline_answer(pack, card, *, rating, n=0, **way):
+    return OfflineAnswer(
+        id=f"w{n}",
+        pack=pack["token"],
+        card=card["id"],
+        seen=card["seen"],
+        rating=rating,
+        answered_at=pack["made_at"] + 1000 * (n + 1),
+        **way,
+    )
+
+
+def the_log(card):
+    return ReviewLog.objects.values("rating", "answered_by", "checked_correct", "overridden").get(
+        card_id=card["id"]
+    )
+
+
+def test_the_pack_offers_each_card_the_students_way(studying):
+    student, deck = studying
+    assert made_earlier(student, deck)["mode"] == "shown"
+    answer_modes.answer_mode_set(student=student, deck=deck, mode="typed")
+    pack = made_earlier(student, deck)
+    assert pack["mode"] == "typed"
+    assert pack["cards"][0]["way"] == "typed"
+    assert pack["cards"][0]["check"] == {"text": "Answer 1", "items": []}
+
+
+def test_a_list_answer_is_packed_with_its_items(studying):
+    student, deck = studying
+    deck.cards.all().delete()
+    make_card(deck, front="Lagen?", back="<ul><li>top</li><li>groot</li></ul>")
+    answer_modes.answer_mode_set(student=student, deck=deck, mode="typed")
+    (card,) = made_earlier(student, deck)["cards"]
+    assert card["check"] == {"text": "top, groot", "items": ["top", "groot"]}
+
+
+def test_a_pick_is_packed_with_four_signed_options_and_the_right_one(studying):
+    student, deck = studying
+    answer_modes.answer_mode_set(student=student, deck=deck, mode="choice")
+    card = made_earlier(student, deck)["cards"][0]
+    assert card["way"] == "choice"
+    assert len(card["options"]) == 4
+    assert card["options"][card["right"]] == "Answer 1"
+    assert card["offered_seen"] == 0
+    assert answer_modes.options_verified(
+        card["offered"], card_id=card["id"], seen=0, student_id=student.pk, options=card["options"]
+    )
+
+
+def test_picking_costs_the_pack_one_query_a_card(studying):
+    student, deck = studying
+    with CaptureQueriesContext(connection) as showing:
+        pack = study_pack(student=student, deck=deck)
+    answer_modes.answer_mode_set(student=student, deck=deck, mode="choice")
+    with CaptureQueriesContext(connection) as picking:
+        study_pack(student=student, deck=deck)
+    assert len(showing) == 5
+    assert len(picking) == len(showing) + len(pack["cards"])
+
+
+@pytest.mark.parametrize(
+    ("given", "rating", "correct"),
+    [("answer 1", 4, True), ("Anwser 1", 4, True), ("Answer 7", 2, False)],
+)
+def test_a_typed_answer_is_judged_again_by_the_server(studying, given, rating, correct):
+    student, deck = studying
+    answer_modes.answer_mode_set(student=student, deck=deck, mode="typed")
+    pack = made_earlier(student, deck)
+    card = pack["cards"][0]
+    (result,) = offline_answers_apply(
+        student=student,
+        answers=[offline_answer(pack, card, rating=rating, way="typed", given=given)],
+    )
+    assert result["status"] == "applied"
+    assert the_log(card) == {
+        "rating": rating,
+        "answered_by": "typed",
+        "checked_correct": correct,
+        "overridden": False,
+    }
+
+
+def test_a_rating_that_does_not_fit_the_servers_verdict_is_made_to_fit_and_reported(studying):
+    student, deck = studying
+    answer_modes.answer_mode_set(student=student, deck=deck, mode="typed")
+    pack = made_earlier(student, deck)
+    wrong, right = pack["cards"][:2]
+    results = offline_answers_apply(
+        student=student,
+        answers=[
+            offline_answer(pack, wrong, rating=5, way="typed", given="Answer 9"),
+            offline_answer(pack, right, rating=1, n=1, way="typed", given="Answer 2"),
+        ],
+    )
+    assert [r["status"] for r in results] == ["rechecked", "rechecked"]
+    assert the_log(wrong)["rating"] == 2
+    assert the_log(right)["rating"] == 3
+
+
+def test_i_was_right_after_a_wrong_typed_answer_is_logged_as_overridden(studying):
+    student, deck = studying
+    answer_modes.answer_mode_set(student=student, deck=deck, mode="typed")
+    pack = made_earlier(student, deck)
+    card = pack["cards"][0]
+    answer = offline_answer(pack, card, rating=4, way="typed", given="Antwoord 1", overridden=True)
+    (result,) = offline_answers_apply(student=student, answers=[answer])
+    assert result["status"] == "applied"
+    assert the_log(card) == {
+        "rating": 4,
+        "answered_by": "typed",
+        "checked_correct": False,
+        "overridden": True,
+    }
+
+
+def test_a_typed_answer_sent_twice_is_stored_once(studying):
+    student, deck = studying
+    answer_modes.answer_mode_set(student=student, deck=deck, mode="typed")
+    pack = made_earlier(student, deck)
+    answer = offline_answer(pack, pack["cards"][0], rating=5, way="typed", given="Answer 3")
+    offline_answers_apply(student=student, answers=[answer])
+    (again,) = offline_answers_apply(student=student, answers=[answer])
+    assert again["status"] == "already"
+    assert ReviewLog.objects.count() == 1
+
+
+def pick(pack, card, choice, **extra):
+    return offline_answer(
+        pack,
+        card,
+        way="choice",
+        options=tuple(card["options"]),
+        offered=card["offered"],
+        offered_seen=card["offered_seen"],
+        choice=choice,
+        **extra,
+    )
+
+
+def test_a_pick_made_offline_is_judged_against_the_signed_options(studying):
+    student, deck = studying
+    answer_modes.answer_mode_set(student=student, deck=deck, mode="choice")
+    pack = made_earlier(student, deck)
+    card = pack["cards"][0]
+    (result,) = offline_answers_apply(
+        student=student, answers=[pick(pack, card, card["right"], rating=4)]
+    )
+    assert result["status"] == "applied"
+    assert the_log(card) == {
+        "rating": 4,
+        "answered_by": "choice",
+        "checked_correct": True,
+        "overridden": False,
+    }
+
+
+def test_a_pick_among_forged_options_is_not_judged(studying):
+    student, deck = studying
+    answer_modes.answer_mode_set(student=student, deck=deck, mode="choice")
+    pack = made_earlier(student, deck)
+    card = pack["cards"][0]
+    forged = dict(card, options=["Answer 1", "Answer 1", "Answer 1", "Answer 1"])
+    (result,) = offline_answers_apply(student=student, answers=[pick(pack, forged, 0, rating=4)])
+    assert result["status"] == "unknown"
+    assert not ReviewLog.objects.exists()
+
+
+def test_an_online_checks_verdict_carries_the_answer_offline(studying):
+    student, deck = studying
+    pack = made_earlier(student, deck)
+    card = pack["cards"][0]
+    verdict = answer_modes.verdict_sign(
+        card_id=card["id"], seen=0, student_id=student.pk, mode="typed", correct=False
+    )
+    forged = verdict.replace(":0:", ":1:")
+    results = offline_answers_apply(
+        student=student,
+        answers=[
+            offline_answer(pack, card, rating=2, verdict=forged),
+            offline_answer(pack, card, rating=2, n=1, verdict=verdict),
+        ],
+    )
+    assert [r["status"] for r in results] == ["unknown", "applied"]
+    assert the_log(card)["answered_by"] == "typed"
+    assert the_log(card)["checked_correct"] is False

@@ -2,6 +2,7 @@
 Web Push (to a push service on 127.0.0.1 that records what it receives)."""
 
 import base64
+import email.policy
 import json
 import threading
 from datetime import date, datetime
@@ -114,6 +115,16 @@ def test_every_mail_carries_one_click_unsubscribe_headers_and_link():
     assert link in message.body
     html, kind = message.alternatives[0]
     assert kind == "text/html" and link in html
+
+
+def test_the_unsubscribe_header_goes_out_as_a_plain_link_not_encoded_words():
+    student, _ = student_with_due_cards()
+    reminders_send(now=EVENING)
+    (message,) = mail.outbox
+    link = f"http://127.0.0.1:8000/reminders/unsubscribe/{unsubscribe_token(student.pk)}/"
+    # Serialised as Django's SMTP backend serialises it.
+    sent = message.message(policy=email.policy.SMTP).as_bytes()
+    assert f"List-Unsubscribe: <{link}>\r\n".encode() in sent
 
 
 def test_the_mail_speaks_the_language_the_student_chose_it_in():

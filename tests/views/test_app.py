@@ -59,6 +59,8 @@ def test_the_service_worker_is_served_at_the_root_for_the_whole_site(client):
     body = response.content.decode()
     config = json.loads(body.split("\n", 1)[0].removeprefix("self.STAMP = ").rstrip(";"))
     assert "/static/css/stamp.css" in config["shell"]
+    # Offline study judges typed answers with it.
+    assert "/static/js/answer_check.js" in config["shell"]
     assert config["offlinePage"] == "/offline/"
     assert 'addEventListener("fetch"' in body
 

@@ -65,6 +65,9 @@ MIDDLEWARE = [
     "decks.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and JSON gzipped with Django's BREACH padding; before anything that reads or
+    # writes a body, after whitenoise, whose static files come compressed already.
+    "decks.middleware.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,10 +1,12 @@
-"""Turn a database that has gone away into a plain, retryable 503; headers every page needs."""
+"""Turn a database that has gone away into a plain, retryable 503; headers every page needs;
+text compressed for the phone."""
 
 import logging
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.gzip import GZipMiddleware
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 
@@ -110,3 +112,29 @@ class PrivacyHeadersMiddleware:
             patch_cache_control(response, private=True, no_store=True)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+# What is worth compressing: pages, htmx fragments, the study pack and other JSON, the
+# service worker, CSV exports. Pictures, sound and archives are compressed already.
+COMPRESSIBLE_TYPES = ("text/", "application/json", "application/manifest+json")
+
+
+class TextGZipMiddleware(GZipMiddleware):
+    """Django's gzip for text answers only.
+
+    Django's own middleware pads each compressed answer with up to 100 random bytes (Heal
+    The Breach), so a page's length no longer gives away its secrets byte by byte (BREACH);
+    CSRF tokens are masked afresh in every answer besides. nginx's gzip has no such padding,
+    which is why the app compresses and nginx does not (deploy/nginx-proxy.conf); static
+    files come compressed from collectstatic through whitenoise, above this middleware.
+    Django's would also squeeze a picture, or a 206 range of a sound file, whose bytes
+    must go out as they are.
+    """
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        content_type = response.get("Content-Type", "")
+        if response.status_code == 206 or not content_type.startswith(COMPRESSIBLE_TYPES):
+            return response
+        return super().process_response(request, response)

@@ -69,3 +69,9 @@ def test_nginx_times_out_slow_headers_and_bodies():
         seconds = int(re.search(rf"{directive} (\d+)s;", proxy).group(1))
         assert seconds <= 10, directive
     assert "proxy_request_buffering on;" in proxy
+
+
+def test_nginx_leaves_compression_to_the_app_which_pads_against_breach():
+    proxy = (ROOT / "deploy/nginx-proxy.conf").read_text()
+    assert re.search(r"^gzip off;", proxy, re.MULTILINE)
+    assert "decks.middleware.TextGZipMiddleware" in settings.MIDDLEWARE

@@ -1,12 +1,15 @@
-"""What every request meets: size limits, private caching, Permissions-Policy, sturdy errors."""
+"""What every request meets: size limits, private caching, Permissions-Policy, sturdy errors,
+compressed text."""
 
+import gzip
 from unittest import mock
 
 import pytest
 from django.db import OperationalError
 from django.urls import reverse
 
-from tests.conftest import enroll, make_deck
+from tests.conftest import enroll, make_deck, make_media
+from tests.media_samples import png
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +73,57 @@ def test_a_page_not_found_while_the_database_is_gone_is_a_503(client, student):
 def test_a_page_not_found_is_still_a_404(client, student):
     client.force_login(student)
     assert client.get("/no-such-page/").status_code == 404
+
+
+@pytest.fixture
+def phone_urls(client, student) -> dict[str, str]:
+    deck = make_deck("Klant centraal", slug="klant-centraal", cards=5)
+    enroll(student, deck)
+    client.force_login(student)
+    picture = make_media(deck, data=png(40, 30))
+    return {
+        "study page": reverse("study", args=[deck.slug]),
+        "study pack": reverse("study_pack", args=[deck.slug]),
+        "picture": reverse("media_file", args=[picture.sha256, "png"]),
+    }
+
+
+@pytest.mark.parametrize("page", ["study page", "study pack"])
+def test_the_study_page_and_its_pack_come_gzipped_to_a_browser_that_takes_gzip(
+    client, phone_urls, page
+):
+    response = client.get(phone_urls[page], headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    assert b"Question 1" in gzip.decompress(response.content)
+
+
+@pytest.mark.parametrize("page", ["study page", "study pack"])
+def test_the_study_page_and_its_pack_come_plain_to_a_client_that_asks_for_no_gzip(
+    client, phone_urls, page
+):
+    response = client.get(phone_urls[page])
+    assert not response.has_header("Content-Encoding")
+    assert b"Question 1" in response.content
+
+
+def test_a_gzipped_packs_weakened_etag_still_gets_not_modified(client, phone_urls):
+    gzipped = client.get(phone_urls["study pack"], headers={"Accept-Encoding": "gzip"})
+    assert gzipped["ETag"].startswith('W/"')  # the gzip middleware weakens a strong ETag
+    again = client.get(
+        phone_urls["study pack"],
+        headers={"Accept-Encoding": "gzip", "If-None-Match": gzipped["ETag"]},
+    )
+    assert again.status_code == 304
+
+
+def test_a_gzipped_page_carries_djangos_random_length_padding_against_breach(client, phone_urls):
+    response = client.get(phone_urls["study page"], headers={"Accept-Encoding": "gzip"})
+    # Heal The Breach: a random run of bytes in the gzip header's file name field.
+    assert response.content[3] & gzip.FNAME
+
+
+def test_a_picture_goes_out_as_its_own_bytes_even_to_a_browser_that_takes_gzip(client, phone_urls):
+    response = client.get(phone_urls["picture"], headers={"Accept-Encoding": "gzip"})
+    assert not response.has_header("Content-Encoding")
+    assert b"".join(response.streaming_content) == png(40, 30)

@@ -6,14 +6,23 @@ student's day with one conditional UPDATE (`sent_on` moves to today only where i
 before), and sends only to the students it claimed: a second run, or two at once, sends
 nothing twice. A failed delivery is not retried that day: a reminder late or missing is
 better than two.
+
+A run's time goes into building the mails (Python's `email` package, 3-5 ms each) and
+waiting for push services (one HTTPS request per device). So the pushes go out on a few
+threads over kept-alive connections while this thread builds the mails; the threads only
+send, the database is written here (bench/README.md, Reminders, has the figures).
 """
 
 import email.policy
 import json
 import logging
 from collections import defaultdict
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import repeat
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -35,6 +44,8 @@ logger = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "stamp.reminders.unsubscribe"
 # Students read and claimed per round: bounded parameter lists, bounded memory.
 BATCH = 1000
+# Push requests in flight at once: each mostly waits for the push service's answer.
+PUSH_THREADS = 16
 
 
 def reminder_set(
@@ -224,8 +235,12 @@ def reminder_push_payload(*, waiting: Waiting, language: str) -> bytes:
     ).encode()
 
 
-def push_send(subscription: PushSubscription, payload: bytes) -> bool:
-    """Send one Web Push message; False (and the subscription deleted) when it has expired."""
+def push_send(subscription: PushSubscription, payload: bytes, *, session=None) -> bool:
+    """Send one Web Push message; False when the subscription has expired (404/410).
+
+    Touches no database, so it can run on a worker thread; `session`, a `requests.Session`,
+    keeps the connection to the push service alive from one message to the next.
+    """
     from pywebpush import WebPushException, webpush  # imported when pushes are sent
 
     try:
@@ -236,17 +251,38 @@ def push_send(subscription: PushSubscription, payload: bytes) -> bool:
             },
             data=payload,
             vapid_private_key=settings.STAMP_VAPID_PRIVATE_KEY,
+            # A fresh dict each time: pywebpush writes the service's origin into it.
             vapid_claims={"sub": settings.STAMP_VAPID_SUBJECT},
             ttl=12 * 3600,  # a reminder a day old helps no one
             timeout=10,
+            requests_session=session,
         )
     except WebPushException as error:
         status = getattr(error.response, "status_code", None)
         if status in (404, 410):
-            subscription.delete()
             return False
         raise
     return True
+
+
+def _push_or_none(subscription: PushSubscription, payload: bytes, session) -> bool | None:
+    """`push_send`, with a failure logged and None: one device's failure stops no other."""
+    try:
+        return push_send(subscription, payload, session=session)
+    except Exception as error:
+        logger.warning("Reminder push failed: %s", error)
+        return None
+
+
+def _push_session():
+    """A `requests.Session` that keeps one connection per push thread and service."""
+    import requests
+
+    session = requests.Session()
+    adapter = requests.adapters.HTTPAdapter(pool_maxsize=PUSH_THREADS)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
 
 
 def reminders_send(*, now: datetime | None = None) -> ReminderRun:
@@ -285,6 +321,47 @@ def _send_batch(batch: list[tuple], *, day: date, study_today: date, run: Remind
     rows = [row for row in wanted if row[0] in claimed]
     if not rows:
         return
+    push_rows = {row[1]: row for row in rows if row[3]}
+    devices = (
+        list(PushSubscription.objects.filter(student_id__in=push_rows))
+        if push_rows and settings.STAMP_VAPID_PRIVATE_KEY
+        else []
+    )
+    payloads = [
+        reminder_push_payload(
+            waiting=waiting[device.student_id], language=push_rows[device.student_id][4]
+        )
+        for device in devices
+    ]
+    with _pushes_in_background(devices, payloads) as pushed:
+        _send_mails(rows, waiting=waiting, run=run)
+        outcomes = list(pushed)
+    expired = []
+    for device, sent in zip(devices, outcomes, strict=True):
+        if sent:
+            run.pushes += 1
+        elif sent is None:
+            run.failed.append(device.endpoint)
+        else:
+            expired.append(device.pk)
+    if expired:
+        run.expired_subscriptions += PushSubscription.objects.filter(pk__in=expired).delete()[0]
+
+
+@contextmanager
+def _pushes_in_background(
+    devices: list[PushSubscription], payloads: list[bytes]
+) -> Iterator[Iterator[bool | None]]:
+    """Start sending the pushes on `PUSH_THREADS` threads, and give their outcomes in order
+    (`push_send`'s, or None for a failure) as they come; the caller works meanwhile."""
+    if not devices:
+        yield iter(())
+        return
+    with _push_session() as session, ThreadPoolExecutor(PUSH_THREADS) as pool:
+        yield pool.map(_push_or_none, devices, payloads, repeat(session))
+
+
+def _send_mails(rows: list[tuple], *, waiting: dict[int, Waiting], run: ReminderRun) -> None:
     email_ids = [row[1] for row in rows if row[2]]
     users = {
         user.pk: user
@@ -299,19 +376,5 @@ def _send_batch(batch: list[tuple], *, day: date, study_today: date, run: Remind
         if by_email and sid in users
     ]
     if messages:
+        # One SMTP connection for the batch's messages.
         run.emails += mailers["default"].send_messages(messages) or 0
-    push_rows = {row[1]: row for row in rows if row[3]}
-    if push_rows and settings.STAMP_VAPID_PRIVATE_KEY:
-        for subscription in PushSubscription.objects.filter(student_id__in=push_rows):
-            language = push_rows[subscription.student_id][4]
-            payload = reminder_push_payload(
-                waiting=waiting[subscription.student_id], language=language
-            )
-            try:
-                if push_send(subscription, payload):
-                    run.pushes += 1
-                else:
-                    run.expired_subscriptions += 1
-            except Exception as error:  # one device's failure must not stop the others
-                logger.warning("Reminder push failed: %s", error)
-                run.failed.append(subscription.endpoint)

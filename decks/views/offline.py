@@ -63,7 +63,12 @@ def study_pack_view(request: LoggedInRequest, slug: str) -> HttpResponse:
     deck = get_object_or_404(decks_for(request.user), slug=slug)
     pack = study_pack(student=request.user, deck=deck)
     etag = pack_etag(pack, student_id=request.user.pk)
-    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+    # If-None-Match compares weakly (RFC 9110, 13.1.2): a gzipped pack went out with its ETag
+    # made weak by the gzip middleware (W/"..."), and the browser sends it back so.
+    asked = {
+        tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))
+    }
+    if etag in asked:
         response: HttpResponse = HttpResponseNotModified()
     else:
         response = JsonResponse(pack)

@@ -143,10 +143,12 @@ def test_a_forged_unsubscribe_token_changes_nothing():
 
 
 class PushService:
-    """A Web Push service on 127.0.0.1: records each request, 410 for /expired/..."""
+    """A Web Push service on 127.0.0.1: records each request, 410 for /expired/..., 500 for
+    /broken/..., and holds each /together/... request until `together` of them are in."""
 
-    def __init__(self):
+    def __init__(self, *, together: int = 1):
         self.received: list[dict] = []
+        self.arrived_together = threading.Barrier(together, timeout=10)
         service = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -159,7 +161,17 @@ class PushService:
                         "body": body,
                     }
                 )
-                self.send_response(410 if self.path.startswith("/expired") else 201)
+                status = 201
+                if self.path.startswith("/expired"):
+                    status = 410
+                elif self.path.startswith("/broken"):
+                    status = 500
+                elif self.path.startswith("/together"):
+                    try:
+                        service.arrived_together.wait()
+                    except threading.BrokenBarrierError:
+                        status = 500
+                self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -243,3 +255,45 @@ def test_two_students_get_one_reminder_each_in_one_run(vapid):
         "1 card is waiting for you in Stamp",
         "3 cards are waiting for you in Stamp",
     ]
+
+
+def test_expired_subscriptions_among_many_devices_are_each_removed_once(vapid):
+    students = [
+        student_with_due_cards(name, by_email=False, by_push=True)[0]
+        for name in ("noor", "sam", "ida")
+    ]
+    with PushService() as service:
+        for student in students:
+            device(student, f"{service.url}/expired/{student.username}-old-phone")
+            device(student, f"{service.url}/push/{student.username}-laptop")
+        run = reminders_send(now=EVENING)
+    assert (run.pushes, run.expired_subscriptions, run.failed) == (3, 3, [])
+    assert sorted(PushSubscription.objects.values_list("endpoint", flat=True)) == [
+        f"{service.url}/push/{name}-laptop" for name in ("ida", "noor", "sam")
+    ]
+    assert sorted(r["path"] for r in service.received) == sorted(
+        f"/{kind}/{name}-{what}"
+        for name in ("noor", "sam", "ida")
+        for kind, what in (("expired", "old-phone"), ("push", "laptop"))
+    )
+
+
+def test_a_push_that_fails_stops_no_other_and_keeps_its_subscription(vapid):
+    student, _ = student_with_due_cards(by_email=True, by_push=True)
+    with PushService() as service:
+        device(student, f"{service.url}/broken/tablet")
+        device(student, f"{service.url}/push/laptop")
+        run = reminders_send(now=EVENING)
+    assert (run.pushes, run.failed) == (1, [f"{service.url}/broken/tablet"])
+    assert PushSubscription.objects.count() == 2
+    assert run.emails == 1
+
+
+def test_pushes_to_several_devices_are_in_flight_at_once(vapid):
+    student, _ = student_with_due_cards(by_email=False, by_push=True)
+    # Each request is held until all four have arrived: one after another, none would be.
+    with PushService(together=4) as service:
+        for n in range(4):
+            device(student, f"{service.url}/together/device-{n}")
+        run = reminders_send(now=EVENING)
+    assert (run.pushes, run.failed) == (4, [])

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from decks.models import Card, ReviewLog
 from decks.services import study as study_loop
-from decks.services.answer_modes import answer_mode_set
-from decks.services.offline import study_pack
+from decks.services.answer_modes import OPTION_MAX_CHARS, answer_mode_set
+from decks.services.offline import SAVED, study_pack
 from tests.conftest import enroll, make_deck, make_teacher, make_user
 
 pytestmark = pytest.mark.django_db
@@ -250,25 +250,75 @@ TYPED_TEXT = "a typed answer is text of at most 1000 characters"
 
 
 @pytest.mark.parametrize(
-    ("way", "error"),
+    "way",
     [
-        ({"way": "sung"}, "no way of answering called 'sung'"),
-        ({"way": "typed", "given": "x" * 1001}, TYPED_TEXT),
-        ({"way": "typed", "given": ["Answer 1"]}, TYPED_TEXT),
-        ({"way": "choice", "options": ["a", "b"], "offered": "s", "offered_seen": 0, "choice": 0},
-         "a pick names its four options, their signature and the one picked"),
-        ({"way": "choice", "options": ["a", "b", "c", "d"], "offered": "s", "offered_seen": 0},
-         "a pick names its four options, their signature and the one picked"),
-        ({"verdict": 12}, "a verdict is a signed token"),
+        {"way": "sung"},
+        {"way": "typed", "given": "x" * 1001},
+        {"way": "typed", "given": ["Answer 1"]},
+        {"way": "choice", "options": ["a", "b"], "offered": "s", "offered_seen": 0, "choice": 0},
+        {"way": "choice", "options": ["a", "b", "c", "d"], "offered": "s", "offered_seen": 0},
+        {"verdict": 12},
+        {"card": "x"},
+        {"seen": None},
     ],
 )  # fmt: skip
-def test_sync_says_which_way_of_answering_did_not_read(client, studying, way, error):
+def test_an_answer_that_does_not_read_is_refused_alone(client, studying, way):
     student, deck = studying
     pack = study_pack(student=student, deck=deck, now=timezone.now() - timedelta(minutes=5))
-    response = sync(client, [one_answer(pack, **way)])
-    assert response.status_code == 400
-    assert response.json() == {"error": error}
-    assert not ReviewLog.objects.exists()
+    later = one_answer(
+        pack, id="a1", card=pack["cards"][1]["id"], answered_at=pack["made_at"] + 2000
+    )
+    response = sync(client, [one_answer(pack, **way), later])
+    assert response.status_code == 200
+    assert response.json()["results"] == [
+        {"id": "a0", "card": None, "status": "unknown"},
+        {"id": "a1", "card": pack["cards"][1]["id"], "status": "applied"},
+    ]
+    assert ReviewLog.objects.get().card_id == pack["cards"][1]["id"]
+
+
+def test_a_pick_among_options_longer_than_the_check_keeps_is_saved(client, studying):
+    student, deck = studying
+    answer_mode_set(student=student, deck=deck, mode="choice")
+    # Read as "Answer 1", kept as HTML longer than the check keeps.
+    deck.cards.filter(front="Question 1").update(
+        back="<span title='" + "x" * 4100 + "'>Answer 1</span>"
+    )
+    deck.cards.bulk_create(
+        [Card(deck=deck, front=f"Q{n}", back=f"Other {n}", position=3 + n) for n in range(1, 4)]
+    )
+    pack = study_pack(student=student, deck=deck, now=timezone.now() - timedelta(minutes=5))
+    card = pack["cards"][0]
+    assert max(len(o) for o in card["options"]) > OPTION_MAX_CHARS
+    picked = {"way": "choice", "options": card["options"], "offered": card["offered"],
+              "offered_seen": 0, "choice": card["right"]}  # fmt: skip
+    response = sync(client, [one_answer(pack, **picked)])
+    # Judged on the options cut as the online check cuts them.
+    assert response.json()["results"][0]["status"] in SAVED
+    assert ReviewLog.objects.get().answered_by == "choice"
+
+
+NOT_NUMBERS = ["Infinity", "-Infinity", "NaN", str(10**30), str(2**63), str(2**31), "-1", "1.5"]
+
+
+@pytest.mark.parametrize("value", NOT_NUMBERS)
+@pytest.mark.parametrize("field", ["card", "seen", "rating", "answered_at", "taken_ms",
+                                   "choice", "offered_seen"])  # fmt: skip
+def test_a_number_out_of_range_is_refused_not_a_server_error(client, studying, field, value):
+    student, deck = studying
+    answer_mode_set(student=student, deck=deck, mode="choice")
+    deck.cards.bulk_create(
+        [Card(deck=deck, front=f"Q{n}", back=f"Other {n}", position=3 + n) for n in range(1, 4)]
+    )
+    pack = study_pack(student=student, deck=deck, now=timezone.now() - timedelta(minutes=5))
+    card = pack["cards"][0]
+    picked = one_answer(pack, way="choice", options=card["options"], offered=card["offered"],
+                        offered_seen=0, choice=card["right"])  # fmt: skip
+    body = json.dumps({"answers": [{**picked, field: "@@"}]}).replace('"@@"', value)
+    response = client.post("/study/sync/", body, "application/json")
+    assert response.status_code in (200, 400)
+    if response.status_code == 200 and field != "taken_ms":
+        assert response.json()["results"][0]["status"] not in SAVED
 
 
 def test_a_pick_with_a_choice_that_is_no_option_is_not_saved(client, studying):

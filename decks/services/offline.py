@@ -20,13 +20,14 @@ picked, and the server judges them again as a check online would, so the review 
 what the server found; a rating that does not fit that verdict is made to fit it.
 """
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal
 
 from django.contrib.auth.models import User
 from django.core import signing
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -159,6 +160,10 @@ class OfflineAnswer:
     choice: int | None = None
     verdict: str = ""
     overridden: bool = False  # "I was right": rated 3-5 after a wrong verdict
+    # The showing's first check, when it was not this one (checked again after an undo,
+    # or the answer shown instead): what was typed, or the option picked of `options`.
+    first_given: str | None = None
+    first_choice: int | None = None
 
 
 # What became of each answer: saved ("applied"; "rechecked", applied with its rating made
@@ -205,27 +210,39 @@ def offline_answers_apply(
 
 
 def _apply_one(student: User, deck_id: int, answer: OfflineAnswer, at: datetime) -> str:
-    deck = Deck.objects.filter(pk=deck_id).values_list("slug", flat=True).first()
-    if deck is None or answer.rating not in range(1, 6):
+    card = Card.objects.filter(pk=answer.card, deck_id=deck_id).select_related("deck").first()
+    if card is None or answer.rating not in range(1, 6):
         return "unknown"
-    verdict = _verdict(student, deck_id, answer)
-    if verdict is False:
-        return "unknown"
-    rating = _fitting_rating(verdict, answer.rating, overridden=answer.overridden)
-    result = study_loop.study_answer(
-        student=student,
-        deck_slug=deck,
-        card_id=answer.card,
-        rating=rating,
-        seen_reviews=answer.seen,
-        time_taken_ms=answer.taken_ms,
-        show_next=False,
-        now=at,
-        answered_by=verdict.mode if verdict else AnswerMode.SHOWN,
-        checked_correct=verdict.correct if verdict else None,
-        # "I was right" is logged only where the server's verdict was wrong, as online.
-        overridden=answer.overridden and verdict is not None and not verdict.correct,
-    )
+    with transaction.atomic():
+        try:
+            verdict = _verdict_judge_and_keep_first(student, card, answer)
+        except AnswerUnjudgeable:
+            return "unknown"
+        # "I was right" follows a check the server found wrong (a card only shown had
+        # none: its answer is applied as shown), as online.
+        overridden = (
+            answer.overridden
+            and answer.way != AnswerMode.SHOWN
+            and verdict is not None
+            and not verdict.correct
+        )
+        rating = _fitting_rating(verdict, answer.rating, overridden=overridden)
+        result = study_loop.study_answer(
+            student=student,
+            deck_slug=card.deck.slug,
+            card_id=answer.card,
+            rating=rating,
+            seen_reviews=answer.seen,
+            time_taken_ms=answer.taken_ms,
+            show_next=False,
+            now=at,
+            answered_by=verdict.mode if verdict else AnswerMode.SHOWN,
+            checked_correct=verdict.correct if verdict else None,
+            overridden=overridden,
+        )
+        if result is None or not result.applied:
+            # Nothing recorded: neither is the first check that came with it.
+            transaction.set_rollback(True)
     if result is None:
         return "unknown"
     if result.applied:
@@ -241,47 +258,89 @@ def _apply_one(student: User, deck_id: int, answer: OfflineAnswer, at: datetime)
     return "answered_elsewhere" if result.offered else "not_in_queue"
 
 
-def _verdict(
-    student: User, deck_id: int, answer: OfflineAnswer
-) -> answer_modes.CheckedVerdict | None | Literal[False]:
-    """The server's verdict on a typed or picked answer (None for one only rated), or
-    False when it cannot be judged: a forged verdict or options, or no such card."""
+class AnswerUnjudgeable(Exception):
+    """An answer the server cannot judge: a forged verdict or options, a pick of no
+    option, or a way of answering the card is not offered."""
+
+
+def _verdict_judge_and_keep_first(
+    student: User, card: Card, answer: OfflineAnswer
+) -> answer_modes.CheckedVerdict | None:
+    """The server's verdict on the answer's check (None for a card only shown), keeping
+    the showing's first check as a check online does (a FirstCheck row).
+
+    As online, the first check of a showing is the one that counts: the device sends it
+    (`first_given`, `first_choice`) when the student checked again after an undo or
+    showed the answer instead, and a later check does not change its verdict.
+    """
     if answer.verdict:
+        # Checked online, which kept the first check already.
         verdict = answer_modes.verdict_read(
             answer.verdict, card_id=answer.card, seen=answer.seen, student_id=student.pk
         )
-        return verdict or False
-    if answer.way == AnswerMode.SHOWN:
-        # "I was right" follows a check; a card only shown had none.
-        return False if answer.overridden else None
-    back = Card.objects.filter(pk=answer.card, deck_id=deck_id).values_list("back", flat=True)
-    expected = back.first()
-    if expected is None:
-        return False
-    if answer.way == AnswerMode.TYPED:
-        correct = typed_answer_check(expected=expected, given=answer.given).correct
-    else:
-        choice = answer.choice
-        if (
-            answer.offered_seen is None
-            or choice is None
-            or choice not in range(len(answer.options))
-        ):
-            return False
-        if not answer_modes.options_verified(
-            answer.offered,
-            card_id=answer.card,
-            seen=answer.offered_seen,
-            student_id=student.pk,
-            options=list(answer.options),
-        ):
-            return False
-        correct = answer_modes.picked_right(expected=expected, picked=answer.options[choice])
-    # As a check online: the first check of this showing is the one that counts.
+        if verdict is None:
+            raise AnswerUnjudgeable
+        return verdict
+    way = _way_offered(student, card, answer)
+    # "Show answer" is the way out in every way.
+    if answer.way not in (way, AnswerMode.SHOWN):
+        raise AnswerUnjudgeable
+    first = _first_check_correct(student, card, answer, way)
+    if answer.way != AnswerMode.SHOWN:
+        now = _check_correct(student, card, answer, given=answer.given, choice=answer.choice)
+        first = now if first is None else first
+    if first is None:
+        return None
     kept = answer_modes.first_check_keep(
-        student_id=student.pk, card_id=answer.card, seen=answer.seen, correct=correct
+        student_id=student.pk, card_id=answer.card, seen=answer.seen, correct=first
     )
-    return answer_modes.CheckedVerdict(answer.way, kept)
+    return answer_modes.CheckedVerdict(way, kept)
+
+
+def _way_offered(student: User, card: Card, answer: OfflineAnswer) -> str:
+    """How the card is offered to the student, as the pack offered it: the device may
+    not claim a check of a card offered only shown, nor hide a check as "shown"."""
+    seen = answer.offered_seen if answer.offered_seen is not None else answer.seen
+    mode = answer_modes.answer_mode_for(student=student, deck=card.deck)
+    return answer_modes.card_presentation(
+        card=card, mode=mode, seen_reviews=seen, student_id=student.pk
+    ).mode
+
+
+def _first_check_correct(student: User, card: Card, answer: OfflineAnswer, way: str) -> bool | None:
+    """The first check's verdict when the device sent one, else None."""
+    if answer.first_given is None and answer.first_choice is None:
+        return None
+    if way == AnswerMode.SHOWN:
+        raise AnswerUnjudgeable
+    first = dataclasses.replace(answer, way=way)
+    return _check_correct(
+        student, card, first, given=answer.first_given or "", choice=answer.first_choice
+    )
+
+
+def _check_correct(
+    student: User, card: Card, answer: OfflineAnswer, *, given: str, choice: int | None
+) -> bool:
+    if answer.way == AnswerMode.TYPED:
+        return typed_answer_check(expected=card.back or "", given=given).correct
+    return _picked_correct(student, card, answer, choice)
+
+
+def _picked_correct(student: User, card: Card, answer: OfflineAnswer, choice: int | None) -> bool:
+    """Whether option `choice` is the answer, judged only against options signed for
+    this card, student and showing."""
+    if answer.offered_seen is None or choice is None or choice not in range(len(answer.options)):
+        raise AnswerUnjudgeable
+    if not answer_modes.options_verified(
+        answer.offered,
+        card_id=answer.card,
+        seen=answer.offered_seen,
+        student_id=student.pk,
+        options=list(answer.options),
+    ):
+        raise AnswerUnjudgeable
+    return answer_modes.picked_right(expected=card.back or "", picked=answer.options[choice])
 
 
 def _fitting_rating(

@@ -164,12 +164,19 @@ def _offline_answer(item: dict) -> OfflineAnswer:
     if not isinstance(given, str) or len(given) > MAX_GIVEN_CHARS:
         raise AnswerUnreadable(f"a typed answer is text of at most {MAX_GIVEN_CHARS} characters")
     options = item.get("options") or []
-    if way == AnswerMode.CHOICE and (
+    first_given = item.get("first_given")
+    if first_given is not None and (
+        not isinstance(first_given, str) or len(first_given) > MAX_GIVEN_CHARS
+    ):
+        raise AnswerUnreadable("a first check typed is text")
+    first_choice = _optional_bounded_int(item.get("first_choice"))
+    picked = way == AnswerMode.CHOICE or first_choice is not None
+    if picked and (
         not isinstance(options, list)
         or len(options) != OPTIONS
         or not all(isinstance(o, str) for o in options)
         or not isinstance(item.get("offered"), str)
-        or item.get("choice") is None
+        or (way == AnswerMode.CHOICE and item.get("choice") is None)
         or item.get("offered_seen") is None
     ):
         raise AnswerUnreadable("a pick names its four options, their signature and the one picked")
@@ -188,12 +195,14 @@ def _offline_answer(item: dict) -> OfflineAnswer:
         taken_ms=taken_ms if isinstance(taken_ms, int) and 0 <= taken_ms <= INT_MAX else None,
         way=way,
         given=given,
-        options=tuple(o[:OPTION_MAX_CHARS] for o in options) if way == AnswerMode.CHOICE else (),
+        options=tuple(o[:OPTION_MAX_CHARS] for o in options) if picked else (),
         offered=str(item.get("offered") or "")[:200],
         offered_seen=_optional_bounded_int(item.get("offered_seen")),
         choice=_optional_bounded_int(item.get("choice")),
         verdict=verdict,
         overridden=item.get("overridden") is True,
+        first_given=first_given,
+        first_choice=first_choice,
     )
 
 

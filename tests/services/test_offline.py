@@ -1,5 +1,6 @@
 """The day's study pack a device keeps, and answers made offline applied exactly once."""
 
+import dataclasses
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -8,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from decks.models import CardState, ReviewLog
+from decks.models import CardState, FirstCheck, ReviewLog
 from decks.services import answer_modes
 from decks.services import study as study_loop
 from decks.services.clock import today_for_study
@@ -364,3 +365,114 @@ def test_an_online_checks_verdict_carries_the_answer_offline(studying):
     assert [r["status"] for r in results] == ["unknown", "applied"]
     assert the_log(card)["answered_by"] == "typed"
     assert the_log(card)["checked_correct"] is False
+
+
+# --- The first check of a showing counts, as online; the server knows each card's way.
+
+
+def test_the_first_check_of_a_showing_counts_though_a_later_one_was_right(studying):
+    student, deck = studying
+    answer_modes.answer_mode_set(student=student, deck=deck, mode="typed")
+    pack = made_earlier(student, deck)
+    card = pack["cards"][0]
+    # Checked "Answer 9", undone, then checked again right and rated 5.
+    answer = offline_answer(
+        pack, card, rating=5, way="typed", given="Answer 1", first_given="Answer 9"
+    )
+    (result,) = offline_answers_apply(student=student, answers=[answer])
+    assert result["status"] == "rechecked"
+    assert the_log(card) == {
+        "rating": 2,
+        "answered_by": "typed",
+        "checked_correct": False,
+        "overridden": False,
+    }
+
+
+def test_a_wrong_first_check_counts_when_the_answer_was_then_shown(studying):
+    student, deck = studying
+    answer_modes.answer_mode_set(student=student, deck=deck, mode="typed")
+    pack = made_earlier(student, deck)
+    card = pack["cards"][0]
+    answer = offline_answer(pack, card, rating=5, way="shown", first_given="Answer 9")
+    offline_answers_apply(student=student, answers=[answer])
+    assert the_log(card) == {
+        "rating": 2,
+        "answered_by": "typed",
+        "checked_correct": False,
+        "overridden": False,
+    }
+
+
+def test_a_first_pick_counts_though_a_later_pick_was_right(studying):
+    student, deck = studying
+    answer_modes.answer_mode_set(student=student, deck=deck, mode="choice")
+    pack = made_earlier(student, deck)
+    card = pack["cards"][0]
+    wrong = (card["right"] + 1) % 4
+    offline_answers_apply(
+        student=student, answers=[pick(pack, card, card["right"], rating=4, first_choice=wrong)]
+    )
+    assert the_log(card)["checked_correct"] is False
+    assert the_log(card)["rating"] == 2
+
+
+def test_a_check_of_a_card_offered_only_shown_is_not_judged(studying):
+    student, deck = studying
+    pack = made_earlier(student, deck)
+    card = pack["cards"][0]
+    answer = offline_answer(pack, card, rating=5, way="typed", given="Answer 1")
+    (result,) = offline_answers_apply(student=student, answers=[answer])
+    assert result["status"] == "unknown"
+    assert not ReviewLog.objects.exists()
+
+
+def test_a_typed_answer_to_a_card_offered_as_a_pick_is_not_judged(studying):
+    student, deck = studying
+    answer_modes.answer_mode_set(student=student, deck=deck, mode="choice")
+    pack = made_earlier(student, deck)
+    card = pack["cards"][0]
+    answer = offline_answer(pack, card, rating=5, way="typed", given="Answer 1")
+    (result,) = offline_answers_apply(student=student, answers=[answer])
+    assert result["status"] == "unknown"
+
+
+def test_showing_the_answer_instead_of_typing_it_is_applied_as_shown(studying):
+    student, deck = studying
+    answer_modes.answer_mode_set(student=student, deck=deck, mode="typed")
+    pack = made_earlier(student, deck)
+    card = pack["cards"][0]
+    (result,) = offline_answers_apply(
+        student=student, answers=[offline_answer(pack, card, rating=5, way="shown")]
+    )
+    assert result["status"] == "applied"
+    assert the_log(card)["answered_by"] == "shown"
+
+
+def test_i_was_right_on_an_answer_only_shown_is_applied_as_shown(studying):
+    student, deck = studying
+    pack = made_earlier(student, deck)
+    card = pack["cards"][0]
+    answer = offline_answer(pack, card, rating=4, way="shown", overridden=True)
+    (result,) = offline_answers_apply(student=student, answers=[answer])
+    assert result["status"] == "applied"
+    assert the_log(card) == {
+        "rating": 4,
+        "answered_by": "shown",
+        "checked_correct": None,
+        "overridden": False,
+    }
+
+
+def test_a_check_whose_answer_is_not_applied_is_not_kept_as_the_first(studying):
+    student, deck = studying
+    answer_modes.answer_mode_set(student=student, deck=deck, mode="typed")
+    pack = made_earlier(student, deck)
+    card = pack["cards"][0]
+    # Named for a showing the card has not reached: not in the queue, nothing recorded.
+    answer = dataclasses.replace(
+        offline_answer(pack, card, rating=2, way="typed", given="Answer 9"), seen=3
+    )
+    (result,) = offline_answers_apply(student=student, answers=[answer])
+    assert result["status"] != "applied"
+    assert not FirstCheck.objects.exists()

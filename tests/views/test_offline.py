@@ -367,3 +367,12 @@ def test_the_rechecked_sentence_is_dutch_too(client, studying):
         HTTP_ACCEPT_LANGUAGE="nl",
     ).json()
     assert "1 antwoord dat je offline gaf is opnieuw gecontroleerd" in data["message"]
+
+
+def test_sync_takes_the_first_check_of_a_showing_with_its_answer(client, studying):
+    student, deck = studying
+    answer_mode_set(student=student, deck=deck, mode="typed")
+    pack = study_pack(student=student, deck=deck, now=timezone.now() - timedelta(minutes=5))
+    typed = one_answer(pack, way="typed", given="Answer 1", first_given="Answer 9", rating=5)
+    assert [r["status"] for r in sync(client, [typed]).json()["results"]] == ["rechecked"]
+    assert ReviewLog.objects.get().checked_correct is False

@@ -281,9 +281,24 @@
     });
     delete article.dataset.mode;
     article.append(zone);
-    current.checked = checked;
+    current.checked = Object.assign({ card: card.id }, checked);
+    keepFirstCheck(current.record, card, checked);
     const focus = zone.querySelector("[data-proposed]");
     if (focus) focus.focus({ preventScroll: true });
+  }
+
+  // The first check of each showing (card and answer count), kept beside the state so an
+  // undo or a reload does not take it back: as online, it is the check that counts, and
+  // the answer carries it for the server to judge (first_given, first_choice).
+  function firstKey(cardId, seen) { return cardId + ":" + seen; }
+  function keepFirstCheck(record, card, checked) {
+    const key = firstKey(card.id, record.state.seen[card.id] || 0);
+    record.firstChecks = record.firstChecks || {};
+    if (record.firstChecks[key]) return;
+    record.firstChecks[key] = checked.way === "typed" ? { way: "typed", given: checked.given }
+      : { way: "choice", choice: checked.choice, options: checked.options,
+        offered: checked.offered, offered_seen: checked.offered_seen };
+    put("packs", record).catch(function () {});
   }
 
   function answerOffline(cardId, seen, rating, shownAt, how) {
@@ -306,6 +321,12 @@
           offered_seen: how.offered_seen, choice: how.choice });
       }
     }
+    const first = !item.verdict && (record.firstChecks || {})[firstKey(cardId, seen)];
+    if (first && first.way === "typed") item.first_given = first.given;
+    else if (first) {
+      Object.assign(item, { first_choice: first.choice, options: first.options,
+        offered: first.offered, offered_seen: first.offered_seen });
+    }
     applyAnswer(record, cardId, rating, id);
     return put("queue", item).then(function () { return put("packs", record); });
   }
@@ -315,15 +336,23 @@
       "[data-offline-session] button[name=rating], [data-offline-session] button[name=override_rating]");
     if (rate && current) {
       event.preventDefault();
+      // One answer a card: a double click or a held key would answer the next card,
+      // unseen, before it is drawn.
+      if (current.answering) return;
       const card = nextCard(current.record);
       if (!card) return;
+      current.answering = true;
+      rate.closest("form").querySelectorAll("fieldset").forEach(function (f) { f.disabled = true; });
       const seen = current.record.state.seen[card.id] || 0;
-      // Rated after a check: what was checked goes along; rated after "Show answer": shown.
-      const how = current.checked
-        ? Object.assign({}, current.checked, { overridden: rate.name === "override_rating" })
+      // Rated after a check of this card: what was checked goes along; else shown.
+      const checked = current.checked && current.checked.card === card.id ? current.checked : null;
+      current.checked = null;
+      const how = checked
+        ? Object.assign({}, checked, { overridden: rate.name === "override_rating" })
         : { way: "shown" };
+      const record = current.record;
       answerOffline(card.id, seen, Number(rate.value), current.shownAt, how).then(function () {
-        render(current.record);
+        render(record);
       });
       return;
     }
@@ -460,7 +489,11 @@
       const now = serverNow || pack.made_at;
       const record = { key: packKey(pack.deck.slug), user: user, slug: pack.deck.slug,
         pack: pack, state: freshState(pack), offset: clockOffset(now, sentAt, arrivedAt) };
-      return put("packs", record).then(function () {
+      // The first checks of today's showings stay: the new pack is the same day's.
+      return get("packs", record.key).then(function (old) {
+        if (old && old.pack.day === pack.day && old.firstChecks) record.firstChecks = old.firstChecks;
+        return put("packs", record);
+      }).then(function () {
         return put("meta", { key: "user", id: user });
       }).then(function () {
         if (!("caches" in window)) return null;

@@ -36,6 +36,7 @@ from decks.models import AnswerMode, Card, CardState, Deck, ReviewLog
 from decks.services import answer_modes
 from decks.services import study as study_loop
 from decks.services.answer_check import parse_answer, typed_answer_check
+from decks.services.choices import choice_candidates_around
 from decks.services.clock import study_day_end, today_for_study
 from decks.services.scheduling import SAME_DAY_REPEAT_BELOW
 
@@ -51,7 +52,15 @@ def _ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def _card(card: Card, *, kind: str, state: CardState | None, mode: str, student_id: int) -> dict:
+def _card(
+    card: Card,
+    *,
+    kind: str,
+    state: CardState | None,
+    mode: str,
+    student_id: int,
+    candidates: list[str] | None,
+) -> dict:
     seen = state.reviews if state else 0
     return {
         "id": card.pk,
@@ -60,11 +69,13 @@ def _card(card: Card, *, kind: str, state: CardState | None, mode: str, student_
         "tags": card.tag_list,
         "kind": kind,
         "seen": seen,
-        **_offered(card, mode=mode, seen=seen, student_id=student_id),
+        **_offered(card, mode=mode, seen=seen, student_id=student_id, candidates=candidates),
     }
 
 
-def _offered(card: Card, *, mode: str, seen: int, student_id: int) -> dict:
+def _offered(
+    card: Card, *, mode: str, seen: int, student_id: int, candidates: list[str] | None
+) -> dict:
     """How the card is offered, as online for this showing, and what judging it needs.
 
     A pick's options are signed for the showing the pack was made for (`offered_seen`):
@@ -72,7 +83,7 @@ def _offered(card: Card, *, mode: str, seen: int, student_id: int) -> dict:
     recognises when the answer comes back.
     """
     shown = answer_modes.card_presentation(
-        card=card, mode=mode, seen_reviews=seen, student_id=student_id
+        card=card, mode=mode, seen_reviews=seen, student_id=student_id, candidates=candidates
     )
     if shown.mode == AnswerMode.TYPED:
         parsed = parse_answer(card.back or "")
@@ -92,7 +103,7 @@ def _offered(card: Card, *, mode: str, seen: int, student_id: int) -> dict:
 
 def study_pack(*, student: User, deck: Deck, now: datetime | None = None) -> dict:
     """Today's cards in `deck` for `student`, in the order the queue serves them, each
-    offered the student's way (picking reads each card's neighbours: a query a card)."""
+    offered the student's way (picking reads the cards' neighbours in three queries)."""
     now = now or timezone.now()
     mode = answer_modes.answer_mode_for(student=student, deck=deck)
     today = today_for_study(now)
@@ -112,8 +123,25 @@ def study_pack(*, student: User, deck: Deck, now: datetime | None = None) -> dic
         .order_by("last_reviewed_at", "card_id")
     )
 
+    # Picking reads the neighbours of all the pack's cards at once.
+    around = (
+        choice_candidates_around(
+            deck_id=deck.pk,
+            cards=[(c.pk, c.position) for c in [*(s.card for s in due + repeat), *new]],
+        )
+        if mode == AnswerMode.CHOICE
+        else {}
+    )
+
     def card(card: Card, kind: str, state: CardState | None) -> dict:
-        return _card(card, kind=kind, state=state, mode=mode, student_id=student.pk)
+        return _card(
+            card,
+            kind=kind,
+            state=state,
+            mode=mode,
+            student_id=student.pk,
+            candidates=around.get(card.pk),
+        )
 
     cards = (
         [card(s.card, "due", s) for s in due]

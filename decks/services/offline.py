@@ -35,7 +35,7 @@ from decks.html import clean_card_html
 from decks.models import AnswerMode, Card, CardState, Deck, ReviewLog
 from decks.services import answer_modes
 from decks.services import study as study_loop
-from decks.services.answer_check import parse_answer, typed_answer_check
+from decks.services.answer_check import MAX_GIVEN_CHARS, parse_answer, typed_answer_check
 from decks.services.choices import choice_candidates_around
 from decks.services.clock import study_day_end, today_for_study
 from decks.services.scheduling import SAME_DAY_REPEAT_BELOW
@@ -160,6 +160,15 @@ def study_pack(*, student: User, deck: Deck, now: datetime | None = None) -> dic
         "ends_at": _ms(study_day_end(now)),
         "made_at": made_at,
         "token": signing.dumps({"u": student.pk, "d": deck.pk, "t": made_at}, salt=PACK_SALT),
+        # What a check allows and proposes, as online (answer_modes, views.study).
+        "ratings": {
+            "right": list(answer_modes.RIGHT_RATINGS),
+            "wrong": list(answer_modes.WRONG_RATINGS),
+            "proposed_right": answer_modes.PROPOSED_WHEN_RIGHT,
+            "proposed_wrong": answer_modes.WRONG_RATINGS[-1],
+            "proposed_blank": answer_modes.WRONG_RATINGS[0],
+        },
+        "max_given": MAX_GIVEN_CHARS,
         "done_today": counts.done_today,
         "cards_done": counts.cards_done,
         "cards": cards,

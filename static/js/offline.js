@@ -2,10 +2,13 @@
 //
 // The study page keeps the day's pack of its deck in IndexedDB (the cards the queue serves
 // today, decks.services.offline) and mirrors every answer made online into it, so that
-// when an answer cannot reach the server the page carries on from the pack: reveal, rate,
-// same-day repeats below 4, undo, the counts. Answers made offline wait in IndexedDB with
-// the card, its answer count when shown, the rating and the time, and are sent in order
-// when the connection returns or on the next page load; the server applies each once and
+// when an answer or a check cannot reach the server the page carries on from the pack:
+// reveal, type or pick the student's way (judged here with answer_check.js and the pack's
+// right option), rate within what the check allows, same-day repeats below 4, undo, the
+// counts. Answers made offline wait in IndexedDB with the card, its answer count when
+// shown, the rating, the time, and what was typed or picked (with the showing's first
+// check, which an undo does not take back), and are sent in order when the connection
+// returns or on the next page load; the server judges each again, applies each once and
 // says which. Logging out deletes the student's pack, queue and pictures from the device.
 (function () {
   "use strict";
@@ -210,7 +213,8 @@
   // the queue item and the result need it.
   function judgeTyped(card, given) {
     const result = window.StampAnswerCheck.check(card.check, given);
-    return { way: "typed", given: given.slice(0, 1000), correct: result.correct,
+    const most = current.record.pack.max_given || 1000;
+    return { way: "typed", given: given.slice(0, most), correct: result.correct,
       forgiven: result.forgiven, blank: result.blank, missed: result.missed || [],
       extra: result.extra || [], givenItems: result.givenItems || [] };
   }
@@ -266,8 +270,12 @@
         list.append(item);
       });
     }
-    const allowed = checked.correct ? [3, 4, 5] : [1, 2];
-    const proposed = checked.correct ? 4 : checked.blank ? 1 : 2;
+    // What the check allows and proposes, as the pack says (older packs: as online then).
+    const ratings = current.record.pack.ratings || { right: [3, 4, 5], wrong: [1, 2],
+      proposed_right: 4, proposed_wrong: 2, proposed_blank: 1 };
+    const allowed = checked.correct ? ratings.right : ratings.wrong;
+    const proposed = checked.correct ? ratings.proposed_right
+      : checked.blank ? ratings.proposed_blank : ratings.proposed_wrong;
     zone.querySelector("[data-legend]").textContent = say(checked.correct ? "legendRight" : "legendWrong");
     zone.querySelectorAll("[data-ratings] button[name=rating]").forEach(function (button) {
       const value = Number(button.value);
@@ -645,9 +653,11 @@
     get("packs", packKey(slug)).then(function (record) {
       if (!record) return;
       if (dayEnded(record)) { showPackEnded(); return; }
-      render(record);
       const card = nextCard(record);
-      if (!card || card.id !== check.card) return;
+      // The pack's next card is another (an answer the mirror missed): say so, rather than
+      // drop what was typed or picked without a word.
+      if (!card || card.id !== check.card) { render(record, say("otherCard")); return; }
+      render(record);
       if (check.shownAt) current.shownAt = check.shownAt - (record.offset || 0);
       if (card.way === "typed" && check.mode === "typed" && window.StampAnswerCheck) {
         showChecked(card, judgeTyped(card, check.given));

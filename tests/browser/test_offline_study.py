@@ -631,3 +631,22 @@ def test_a_wrong_check_undone_and_typed_again_right_is_stored_as_wrong(chromium,
     expect(page.get_by_test_id("sync-notice")).to_contain_text("checked again")
     # As online: the first check of the showing counts, and the rating fits it.
     assert logged() == [("Amsterdam", 2, "typed", False, False)]
+
+
+SKIP_NEXT_IN_PACK = """() => new Promise(resolve => { const r = indexedDB.open('stamp-offline');
+    r.onsuccess = () => {
+      const packs = r.result.transaction('packs', 'readwrite').objectStore('packs');
+      const q = packs.getAll();
+      q.onsuccess = () => { const record = q.result[0]; record.state.remaining.shift();
+        packs.put(record).onsuccess = () => resolve(true); }; }; })"""
+
+
+def test_a_check_of_another_card_than_the_packs_next_says_so(app, live_server):
+    deck = capitals(AnswerMode.TYPED)
+    page = log_in_and_open(app, live_server, deck)
+    page.evaluate(SKIP_NEXT_IN_PACK)  # as after an answer the page never showed
+    app.set_offline(True)
+    page.get_by_label("Type the answer").fill("Amsterdam")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Your answer was for another card")).to_be_visible()
+    expect(page.get_by_test_id("front")).to_have_text("Hoofdstad van België?")

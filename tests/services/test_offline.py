@@ -482,3 +482,16 @@ def test_a_check_whose_answer_is_not_applied_is_not_kept_as_the_first(studying):
     (result,) = offline_answers_apply(student=student, answers=[answer])
     assert result["status"] != "applied"
     assert not FirstCheck.objects.exists()
+
+
+def test_the_pack_says_what_a_check_allows_and_proposes(studying):
+    student, deck = studying
+    pack = made_earlier(student, deck)
+    assert pack["ratings"] == {
+        "right": [3, 4, 5],
+        "wrong": [1, 2],
+        "proposed_right": 4,
+        "proposed_wrong": 2,
+        "proposed_blank": 1,
+    }
+    assert pack["max_given"] == 1000

@@ -350,9 +350,20 @@ def test_sync_says_when_the_server_judged_an_answer_otherwise(client, studying):
 
 def test_the_offline_session_has_the_typing_and_picking_words(client, studying):
     page = client.get("/decks/klant-centraal/study/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
-    offline = page.split("<template data-offline-session>")[1]
-    assert "Niet helemaal." in page
-    assert "Kies het antwoord" in offline
+    offline = page.split("data-offline-strings")[1]
+    assert 'data-verdict-wrong="Niet helemaal."' in offline
+    assert "Kies het antwoord" in offline.split("<template data-offline-session>")[1]
+
+
+def test_the_offline_session_has_one_set_of_rating_buttons_for_each_way_of_rating(client, studying):
+    page = client.get("/decks/klant-centraal/study/").content.decode()
+    shown, checked = page.split("<template data-offline-session>")[1].split(
+        "<template data-offline-checked>"
+    )
+    assert shown.split("</template>")[0].count('name="rating"') == 5
+    checked = checked.split("</template>")[0]
+    assert checked.count('name="rating"') == 5
+    assert checked.count('name="override_rating"') == 3
 
 
 def test_the_rechecked_sentence_is_dutch_too(client, studying):

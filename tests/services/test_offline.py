@@ -305,10 +305,21 @@ def test_a_typed_answer_sent_twice_is_stored_once(studying):
     student, deck = studying
     answer_modes.answer_mode_set(student=student, deck=deck, mode="typed")
     pack = made_earlier(student, deck)
-    answer = offline_answer(pack, pack["cards"][0], rating=5, way="typed", given="Answer 3")
-    offline_answers_apply(student=student, answers=[answer])
+    answer = offline_answer(pack, pack["cards"][0], rating=2, way="typed", given="Answer 3")
+    (first,) = offline_answers_apply(student=student, answers=[answer])
     (again,) = offline_answers_apply(student=student, answers=[answer])
-    assert again["status"] == "already"
+    assert (first["status"], again["status"]) == ("applied", "already")
+    assert ReviewLog.objects.count() == 1
+
+
+def test_a_typed_answer_refitted_and_sent_twice_is_stored_once(studying):
+    student, deck = studying
+    answer_modes.answer_mode_set(student=student, deck=deck, mode="typed")
+    pack = made_earlier(student, deck)
+    answer = offline_answer(pack, pack["cards"][0], rating=5, way="typed", given="Answer 3")
+    (first,) = offline_answers_apply(student=student, answers=[answer])
+    (again,) = offline_answers_apply(student=student, answers=[answer])
+    assert (first["status"], again["status"]) == ("rechecked", "already")
     assert ReviewLog.objects.count() == 1
 
 
@@ -349,6 +360,26 @@ def test_a_pick_among_forged_options_is_not_judged(studying):
     card = pack["cards"][0]
     forged = dict(card, options=["Answer 1", "Answer 1", "Answer 1", "Answer 1"])
     (result,) = offline_answers_apply(student=student, answers=[pick(pack, forged, 0, rating=4)])
+    assert result["status"] == "unknown"
+    assert not ReviewLog.objects.exists()
+
+
+@pytest.mark.parametrize("other", ["card", "student", "showing"])
+def test_a_pick_among_options_signed_for_another_card_student_or_showing_is_not_judged(
+    studying, other
+):
+    student, deck = studying
+    answer_modes.answer_mode_set(student=student, deck=deck, mode="choice")
+    pack = made_earlier(student, deck)
+    card, second = pack["cards"][:2]
+    signed = {
+        "card": {"card_id": second["id"], "seen": 0, "student_id": student.pk},
+        "student": {"card_id": card["id"], "seen": 0, "student_id": student.pk + 1},
+        "showing": {"card_id": card["id"], "seen": 1, "student_id": student.pk},
+    }[other]
+    offered = answer_modes.options_sign(options=card["options"], **signed)
+    answer = pick(pack, dict(card, offered=offered), card["right"], rating=4)
+    (result,) = offline_answers_apply(student=student, answers=[answer])
     assert result["status"] == "unknown"
     assert not ReviewLog.objects.exists()
 

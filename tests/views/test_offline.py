@@ -330,9 +330,14 @@ def test_a_pick_with_a_choice_that_is_no_option_is_not_saved(client, studying):
     pack = study_pack(student=student, deck=deck, now=timezone.now() - timedelta(minutes=5))
     card = pack["cards"][0]
     picked = {"way": "choice", "options": card["options"], "offered": card["offered"],
-              "offered_seen": 0, "choice": 7}  # fmt: skip
-    data = sync(client, [one_answer(pack, **picked)]).json()
-    assert [r["status"] for r in data["results"]] == ["unknown"]
+              "offered_seen": 0}  # fmt: skip
+    bad = one_answer(pack, **picked, choice=7)
+    right = one_answer(
+        pack, **picked, id="a1", choice=card["right"], answered_at=bad["answered_at"] + 1000
+    )
+    data = sync(client, [bad, right]).json()
+    assert [r["status"] for r in data["results"]] == ["unknown", "applied"]
+    assert list(ReviewLog.objects.values_list("checked_correct", "rating")) == [(True, 4)]
 
 
 def test_sync_says_when_the_server_judged_an_answer_otherwise(client, studying):

@@ -17,7 +17,9 @@ how it is offered, with what the page needs to judge a typed answer (the answer 
 check reads it) or a pick (the four signed options) without the server. The device's
 verdict only shapes what the student sees: the answers it sends carry what was typed or
 picked, and the server judges them again as a check online would, so the review log says
-what the server found; a rating that does not fit that verdict is made to fit it.
+what the server found; a rating that does not fit that verdict is made to fit it. As
+online, the first check of a showing counts (an answer carries it when it was not this
+one), and the server works out each card's way itself rather than take the device's word.
 """
 
 import dataclasses
@@ -324,8 +326,8 @@ def _verdict_judge_and_keep_first(
         raise AnswerUnjudgeable
     first = _first_check_correct(student, card, answer, way)
     if answer.way != AnswerMode.SHOWN:
-        now = _check_correct(student, card, answer, given=answer.given, choice=answer.choice)
-        first = now if first is None else first
+        this_check = _check_correct(student, card, answer, given=answer.given, choice=answer.choice)
+        first = this_check if first is None else first
     if first is None:
         return None
     kept = answer_modes.first_check_keep(

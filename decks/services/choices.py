@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.db import connection
+from django.db.models import Q
 
 from decks.services.answer_check import answer_key, parse_answer, typed_answer_right
 
@@ -132,3 +133,41 @@ def choice_candidates(
             {"deck": deck_id, "card": card_id, "position": position, "each": each_side},
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+def choice_candidates_around(
+    *, deck_id: int, cards: Sequence[tuple[int, int]], each_side: int = CANDIDATES_EACH_SIDE
+) -> dict[int, list[str]]:
+    """`choice_candidates` of each of `cards` (id, position) of one deck, in three queries
+    whatever their number: the deck's active cards from the first of them to the last,
+    and `each_side` beyond each end. Each card's list is in choice_candidates' order
+    (those after it, then those before it, nearest first), so the options drawn from it
+    are the ones a card offered online gets.
+
+    For many cards of a day's queue (the offline pack); the span read grows with how far
+    apart in the deck they lie, not with their number.
+    """
+    from decks.models import Card  # the module is otherwise free of models
+
+    if not cards:
+        return {}
+    low, high = min(cards, key=lambda c: (c[1], c[0])), max(cards, key=lambda c: (c[1], c[0]))
+    active = Card.objects.filter(deck_id=deck_id, retired_at__isnull=True)
+    after_low = Q(position__gt=low[1]) | Q(position=low[1], id__gte=low[0])
+    before_high = Q(position__lt=high[1]) | Q(position=high[1], id__lte=high[0])
+    row = ("id", "back")
+    before = active.filter(Q(position__lt=low[1]) | Q(position=low[1], id__lt=low[0]))
+    after = active.filter(Q(position__gt=high[1]) | Q(position=high[1], id__gt=high[0]))
+    ordered = [
+        *reversed(before.order_by("-position", "-id").values_list(*row)[:each_side]),
+        *active.filter(after_low & before_high).order_by("position", "id").values_list(*row),
+        *after.order_by("position", "id").values_list(*row)[:each_side],
+    ]
+    index = {card_id: n for n, (card_id, _) in enumerate(ordered)}
+    sides = [side for _, side in ordered]
+    return {
+        card_id: sides[index[card_id] + 1 : index[card_id] + 1 + each_side]
+        + sides[max(index[card_id] - each_side, 0) : index[card_id]][::-1]
+        for card_id, _ in cards
+        if card_id in index
+    }

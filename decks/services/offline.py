@@ -17,16 +17,19 @@ how it is offered, with what the page needs to judge a typed answer (the answer 
 check reads it) or a pick (the four signed options) without the server. The device's
 verdict only shapes what the student sees: the answers it sends carry what was typed or
 picked, and the server judges them again as a check online would, so the review log says
-what the server found; a rating that does not fit that verdict is made to fit it.
+what the server found; a rating that does not fit that verdict is made to fit it. As
+online, the first check of a showing counts (an answer carries it when it was not this
+one), and the server works out each card's way itself rather than take the device's word.
 """
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal
 
 from django.contrib.auth.models import User
 from django.core import signing
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -34,7 +37,8 @@ from decks.html import clean_card_html
 from decks.models import AnswerMode, Card, CardState, Deck, ReviewLog
 from decks.services import answer_modes
 from decks.services import study as study_loop
-from decks.services.answer_check import parse_answer, typed_answer_check
+from decks.services.answer_check import MAX_GIVEN_CHARS, parse_answer, typed_answer_check
+from decks.services.choices import choice_candidates_around
 from decks.services.clock import study_day_end, today_for_study
 from decks.services.scheduling import SAME_DAY_REPEAT_BELOW
 
@@ -50,7 +54,15 @@ def _ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def _card(card: Card, *, kind: str, state: CardState | None, mode: str, student_id: int) -> dict:
+def _card(
+    card: Card,
+    *,
+    kind: str,
+    state: CardState | None,
+    mode: str,
+    student_id: int,
+    candidates: list[str] | None,
+) -> dict:
     seen = state.reviews if state else 0
     return {
         "id": card.pk,
@@ -59,11 +71,13 @@ def _card(card: Card, *, kind: str, state: CardState | None, mode: str, student_
         "tags": card.tag_list,
         "kind": kind,
         "seen": seen,
-        **_offered(card, mode=mode, seen=seen, student_id=student_id),
+        **_offered(card, mode=mode, seen=seen, student_id=student_id, candidates=candidates),
     }
 
 
-def _offered(card: Card, *, mode: str, seen: int, student_id: int) -> dict:
+def _offered(
+    card: Card, *, mode: str, seen: int, student_id: int, candidates: list[str] | None
+) -> dict:
     """How the card is offered, as online for this showing, and what judging it needs.
 
     A pick's options are signed for the showing the pack was made for (`offered_seen`):
@@ -71,7 +85,7 @@ def _offered(card: Card, *, mode: str, seen: int, student_id: int) -> dict:
     recognises when the answer comes back.
     """
     shown = answer_modes.card_presentation(
-        card=card, mode=mode, seen_reviews=seen, student_id=student_id
+        card=card, mode=mode, seen_reviews=seen, student_id=student_id, candidates=candidates
     )
     if shown.mode == AnswerMode.TYPED:
         parsed = parse_answer(card.back or "")
@@ -91,7 +105,7 @@ def _offered(card: Card, *, mode: str, seen: int, student_id: int) -> dict:
 
 def study_pack(*, student: User, deck: Deck, now: datetime | None = None) -> dict:
     """Today's cards in `deck` for `student`, in the order the queue serves them, each
-    offered the student's way (picking reads each card's neighbours: a query a card)."""
+    offered the student's way (picking reads the cards' neighbours in three queries)."""
     now = now or timezone.now()
     mode = answer_modes.answer_mode_for(student=student, deck=deck)
     today = today_for_study(now)
@@ -111,8 +125,25 @@ def study_pack(*, student: User, deck: Deck, now: datetime | None = None) -> dic
         .order_by("last_reviewed_at", "card_id")
     )
 
+    # Picking reads the neighbours of all the pack's cards at once.
+    around = (
+        choice_candidates_around(
+            deck_id=deck.pk,
+            cards=[(c.pk, c.position) for c in [*(s.card for s in due + repeat), *new]],
+        )
+        if mode == AnswerMode.CHOICE
+        else {}
+    )
+
     def card(card: Card, kind: str, state: CardState | None) -> dict:
-        return _card(card, kind=kind, state=state, mode=mode, student_id=student.pk)
+        return _card(
+            card,
+            kind=kind,
+            state=state,
+            mode=mode,
+            student_id=student.pk,
+            candidates=around.get(card.pk),
+        )
 
     cards = (
         [card(s.card, "due", s) for s in due]
@@ -131,6 +162,15 @@ def study_pack(*, student: User, deck: Deck, now: datetime | None = None) -> dic
         "ends_at": _ms(study_day_end(now)),
         "made_at": made_at,
         "token": signing.dumps({"u": student.pk, "d": deck.pk, "t": made_at}, salt=PACK_SALT),
+        # What a check allows and proposes, as online (answer_modes, views.study).
+        "ratings": {
+            "right": list(answer_modes.RIGHT_RATINGS),
+            "wrong": list(answer_modes.WRONG_RATINGS),
+            "proposed_right": answer_modes.PROPOSED_WHEN_RIGHT,
+            "proposed_wrong": answer_modes.WRONG_RATINGS[-1],
+            "proposed_blank": answer_modes.WRONG_RATINGS[0],
+        },
+        "max_given": MAX_GIVEN_CHARS,
         "done_today": counts.done_today,
         "cards_done": counts.cards_done,
         "cards": cards,
@@ -159,6 +199,10 @@ class OfflineAnswer:
     choice: int | None = None
     verdict: str = ""
     overridden: bool = False  # "I was right": rated 3-5 after a wrong verdict
+    # The showing's first check, when it was not this one (checked again after an undo,
+    # or the answer shown instead): what was typed, or the option picked of `options`.
+    first_given: str | None = None
+    first_choice: int | None = None
 
 
 # What became of each answer: saved ("applied"; "rechecked", applied with its rating made
@@ -205,27 +249,39 @@ def offline_answers_apply(
 
 
 def _apply_one(student: User, deck_id: int, answer: OfflineAnswer, at: datetime) -> str:
-    deck = Deck.objects.filter(pk=deck_id).values_list("slug", flat=True).first()
-    if deck is None or answer.rating not in range(1, 6):
+    card = Card.objects.filter(pk=answer.card, deck_id=deck_id).select_related("deck").first()
+    if card is None or answer.rating not in range(1, 6):
         return "unknown"
-    verdict = _verdict(student, deck_id, answer)
-    if verdict is False:
-        return "unknown"
-    rating = _fitting_rating(verdict, answer.rating, overridden=answer.overridden)
-    result = study_loop.study_answer(
-        student=student,
-        deck_slug=deck,
-        card_id=answer.card,
-        rating=rating,
-        seen_reviews=answer.seen,
-        time_taken_ms=answer.taken_ms,
-        show_next=False,
-        now=at,
-        answered_by=verdict.mode if verdict else AnswerMode.SHOWN,
-        checked_correct=verdict.correct if verdict else None,
-        # "I was right" is logged only where the server's verdict was wrong, as online.
-        overridden=answer.overridden and verdict is not None and not verdict.correct,
-    )
+    with transaction.atomic():
+        try:
+            verdict = _verdict_judge_and_keep_first(student, card, answer)
+        except AnswerUnjudgeable:
+            return "unknown"
+        # "I was right" follows a check the server found wrong (a card only shown had
+        # none: its answer is applied as shown), as online.
+        overridden = (
+            answer.overridden
+            and answer.way != AnswerMode.SHOWN
+            and verdict is not None
+            and not verdict.correct
+        )
+        rating = _fitting_rating(verdict, answer.rating, overridden=overridden)
+        result = study_loop.study_answer(
+            student=student,
+            deck_slug=card.deck.slug,
+            card_id=answer.card,
+            rating=rating,
+            seen_reviews=answer.seen,
+            time_taken_ms=answer.taken_ms,
+            show_next=False,
+            now=at,
+            answered_by=verdict.mode if verdict else AnswerMode.SHOWN,
+            checked_correct=verdict.correct if verdict else None,
+            overridden=overridden,
+        )
+        if result is None or not result.applied:
+            # Nothing recorded: neither is the first check that came with it.
+            transaction.set_rollback(True)
     if result is None:
         return "unknown"
     if result.applied:
@@ -241,47 +297,89 @@ def _apply_one(student: User, deck_id: int, answer: OfflineAnswer, at: datetime)
     return "answered_elsewhere" if result.offered else "not_in_queue"
 
 
-def _verdict(
-    student: User, deck_id: int, answer: OfflineAnswer
-) -> answer_modes.CheckedVerdict | None | Literal[False]:
-    """The server's verdict on a typed or picked answer (None for one only rated), or
-    False when it cannot be judged: a forged verdict or options, or no such card."""
+class AnswerUnjudgeable(Exception):
+    """An answer the server cannot judge: a forged verdict or options, a pick of no
+    option, or a way of answering the card is not offered."""
+
+
+def _verdict_judge_and_keep_first(
+    student: User, card: Card, answer: OfflineAnswer
+) -> answer_modes.CheckedVerdict | None:
+    """The server's verdict on the answer's check (None for a card only shown), keeping
+    the showing's first check as a check online does (a FirstCheck row).
+
+    As online, the first check of a showing is the one that counts: the device sends it
+    (`first_given`, `first_choice`) when the student checked again after an undo or
+    showed the answer instead, and a later check does not change its verdict.
+    """
     if answer.verdict:
+        # Checked online, which kept the first check already.
         verdict = answer_modes.verdict_read(
             answer.verdict, card_id=answer.card, seen=answer.seen, student_id=student.pk
         )
-        return verdict or False
-    if answer.way == AnswerMode.SHOWN:
-        # "I was right" follows a check; a card only shown had none.
-        return False if answer.overridden else None
-    back = Card.objects.filter(pk=answer.card, deck_id=deck_id).values_list("back", flat=True)
-    expected = back.first()
-    if expected is None:
-        return False
-    if answer.way == AnswerMode.TYPED:
-        correct = typed_answer_check(expected=expected, given=answer.given).correct
-    else:
-        choice = answer.choice
-        if (
-            answer.offered_seen is None
-            or choice is None
-            or choice not in range(len(answer.options))
-        ):
-            return False
-        if not answer_modes.options_verified(
-            answer.offered,
-            card_id=answer.card,
-            seen=answer.offered_seen,
-            student_id=student.pk,
-            options=list(answer.options),
-        ):
-            return False
-        correct = answer_modes.picked_right(expected=expected, picked=answer.options[choice])
-    # As a check online: the first check of this showing is the one that counts.
+        if verdict is None:
+            raise AnswerUnjudgeable
+        return verdict
+    way = _way_offered(student, card, answer)
+    # "Show answer" is the way out in every way.
+    if answer.way not in (way, AnswerMode.SHOWN):
+        raise AnswerUnjudgeable
+    first = _first_check_correct(student, card, answer, way)
+    if answer.way != AnswerMode.SHOWN:
+        this_check = _check_correct(student, card, answer, given=answer.given, choice=answer.choice)
+        first = this_check if first is None else first
+    if first is None:
+        return None
     kept = answer_modes.first_check_keep(
-        student_id=student.pk, card_id=answer.card, seen=answer.seen, correct=correct
+        student_id=student.pk, card_id=answer.card, seen=answer.seen, correct=first
     )
-    return answer_modes.CheckedVerdict(answer.way, kept)
+    return answer_modes.CheckedVerdict(way, kept)
+
+
+def _way_offered(student: User, card: Card, answer: OfflineAnswer) -> str:
+    """How the card is offered to the student, as the pack offered it: the device may
+    not claim a check of a card offered only shown, nor hide a check as "shown"."""
+    seen = answer.offered_seen if answer.offered_seen is not None else answer.seen
+    mode = answer_modes.answer_mode_for(student=student, deck=card.deck)
+    return answer_modes.card_presentation(
+        card=card, mode=mode, seen_reviews=seen, student_id=student.pk
+    ).mode
+
+
+def _first_check_correct(student: User, card: Card, answer: OfflineAnswer, way: str) -> bool | None:
+    """The first check's verdict when the device sent one, else None."""
+    if answer.first_given is None and answer.first_choice is None:
+        return None
+    if way == AnswerMode.SHOWN:
+        raise AnswerUnjudgeable
+    first = dataclasses.replace(answer, way=way)
+    return _check_correct(
+        student, card, first, given=answer.first_given or "", choice=answer.first_choice
+    )
+
+
+def _check_correct(
+    student: User, card: Card, answer: OfflineAnswer, *, given: str, choice: int | None
+) -> bool:
+    if answer.way == AnswerMode.TYPED:
+        return typed_answer_check(expected=card.back or "", given=given).correct
+    return _picked_correct(student, card, answer, choice)
+
+
+def _picked_correct(student: User, card: Card, answer: OfflineAnswer, choice: int | None) -> bool:
+    """Whether option `choice` is the answer, judged only against options signed for
+    this card, student and showing."""
+    if answer.offered_seen is None or choice is None or choice not in range(len(answer.options)):
+        raise AnswerUnjudgeable
+    if not answer_modes.options_verified(
+        answer.offered,
+        card_id=answer.card,
+        seen=answer.offered_seen,
+        student_id=student.pk,
+        options=list(answer.options),
+    ):
+        raise AnswerUnjudgeable
+    return answer_modes.picked_right(expected=card.back or "", picked=answer.options[choice])
 
 
 def _fitting_rating(

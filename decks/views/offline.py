@@ -89,31 +89,79 @@ def pack_etag(pack: dict, *, student_id: int) -> str:
 @login_required
 @require_POST
 def study_sync(request: LoggedInRequest) -> JsonResponse:
-    """Apply the answers a device made offline, in order; say what became of each."""
+    """Apply the answers a device made offline, in order; say what became of each.
+
+    An answer that does not read is refused on its own ("unknown", its id echoed so the
+    device drops it): one bad answer must not hold back every later one, as the device
+    keeps all it sent when the whole send fails. Only a body that is no list of answers
+    at all is refused whole.
+    """
     try:
-        data = json.loads(request.body)
-        answers = [_offline_answer(item) for item in data["answers"]]
-    except AnswerUnreadable as error:
-        return JsonResponse({"error": str(error)}, status=400)
-    except (ValueError, KeyError, TypeError, AttributeError):
+        data = json.loads(request.body, parse_constant=_not_json)
+        items = data["answers"]
+        if not isinstance(items, list) or not all(_is_answer(item) for item in items):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
         return JsonResponse({"error": "not a list of answers"}, status=400)
-    if len(answers) > MAX_ANSWERS:
+    if len(items) > MAX_ANSWERS:
         return JsonResponse({"error": "too many answers"}, status=413)
-    results = offline_answers_apply(student=request.user, answers=answers)
+    read = [_answer_read(item) for item in items]
+    applied = iter(
+        offline_answers_apply(
+            student=request.user, answers=[a for a in read if isinstance(a, OfflineAnswer)]
+        )
+    )
+    results = [next(applied) if isinstance(a, OfflineAnswer) else a for a in read]
     return JsonResponse({"results": results, "message": sync_message(results)})
 
 
+def _not_json(constant: str) -> None:
+    # Python reads Infinity and NaN, which JSON has not (and JSON.stringify never writes).
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _is_answer(item: object) -> bool:
+    """An answer names itself, so that whatever becomes of it the device can drop it."""
+    return isinstance(item, dict) and isinstance(item.get("id"), str | int)
+
+
 class AnswerUnreadable(ValueError):
-    """An answer whose way of answering does not read: the device sent what it should not."""
+    """An answer that does not read: the device sent what it should not."""
 
 
-def _optional_int(value) -> int | None:
-    return None if value is None else int(value)
+# Ids and counts fit the database's integer; a moment lies between 1970 and 2286.
+INT_MAX = 2**31 - 1
+MS_MAX = 10**13
+
+
+def _bounded_int(value: object, *, high: int = INT_MAX) -> int:
+    """`value` as a whole number from 0 to `high`, or AnswerUnreadable."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise AnswerUnreadable("not a number")
+    try:
+        number = int(value)
+    except (ValueError, OverflowError) as error:
+        raise AnswerUnreadable("not a whole number") from error
+    if (number != value and not isinstance(value, str)) or not 0 <= number <= high:
+        raise AnswerUnreadable("a number out of range")
+    return number
+
+
+def _optional_bounded_int(value: object) -> int | None:
+    return None if value is None else _bounded_int(value)
+
+
+def _answer_read(item: dict) -> OfflineAnswer | dict:
+    """One answer as the service takes it, or its "unknown" result when it does not read."""
+    try:
+        return _offline_answer(item)
+    except (AnswerUnreadable, KeyError):
+        return {"id": str(item["id"])[:64], "card": None, "status": "unknown"}
 
 
 def _offline_answer(item: dict) -> OfflineAnswer:
-    """One answer of a sync as the service takes it; what is typed or picked is checked
-    for shape here, and judged by the service."""
+    """One answer of a sync; what is typed or picked is checked for shape here, and
+    judged by the service. Options are cut to the length the online check keeps."""
     way = item.get("way") or AnswerMode.SHOWN
     if way not in AnswerMode.values:
         raise AnswerUnreadable(f"no way of answering called {str(way)[:20]!r}")
@@ -121,34 +169,45 @@ def _offline_answer(item: dict) -> OfflineAnswer:
     if not isinstance(given, str) or len(given) > MAX_GIVEN_CHARS:
         raise AnswerUnreadable(f"a typed answer is text of at most {MAX_GIVEN_CHARS} characters")
     options = item.get("options") or []
-    if way == AnswerMode.CHOICE and (
+    first_given = item.get("first_given")
+    if first_given is not None and (
+        not isinstance(first_given, str) or len(first_given) > MAX_GIVEN_CHARS
+    ):
+        raise AnswerUnreadable("a first check typed is text")
+    first_choice = _optional_bounded_int(item.get("first_choice"))
+    picked = way == AnswerMode.CHOICE or first_choice is not None
+    if picked and (
         not isinstance(options, list)
         or len(options) != OPTIONS
-        or not all(isinstance(o, str) and len(o) <= OPTION_MAX_CHARS for o in options)
+        or not all(isinstance(o, str) for o in options)
         or not isinstance(item.get("offered"), str)
-        or item.get("choice") is None
+        or (way == AnswerMode.CHOICE and item.get("choice") is None)
         or item.get("offered_seen") is None
     ):
         raise AnswerUnreadable("a pick names its four options, their signature and the one picked")
     verdict = item.get("verdict") or ""
     if not isinstance(verdict, str) or len(verdict) > 200:
         raise AnswerUnreadable("a verdict is a signed token")
+    taken_ms = item.get("taken_ms")
     return OfflineAnswer(
         id=str(item["id"])[:64],
         pack=str(item["pack"]),
-        card=int(item["card"]),
-        seen=int(item["seen"]),
-        rating=int(item["rating"]),
-        answered_at=int(item["answered_at"]),
-        taken_ms=_optional_int(item.get("taken_ms")),
+        card=_bounded_int(item["card"]),
+        seen=_bounded_int(item["seen"]),
+        rating=_bounded_int(item["rating"]),
+        answered_at=_bounded_int(item["answered_at"], high=MS_MAX),
+        # Only how long the student took: a device whose clock jumped says nothing.
+        taken_ms=taken_ms if isinstance(taken_ms, int) and 0 <= taken_ms <= INT_MAX else None,
         way=way,
         given=given,
-        options=tuple(options) if way == AnswerMode.CHOICE else (),
+        options=tuple(o[:OPTION_MAX_CHARS] for o in options) if picked else (),
         offered=str(item.get("offered") or "")[:200],
-        offered_seen=_optional_int(item.get("offered_seen")),
-        choice=_optional_int(item.get("choice")),
+        offered_seen=_optional_bounded_int(item.get("offered_seen")),
+        choice=_optional_bounded_int(item.get("choice")),
         verdict=verdict,
         overridden=item.get("overridden") is True,
+        first_given=first_given,
+        first_choice=first_choice,
     )
 
 

@@ -2,10 +2,13 @@
 //
 // The study page keeps the day's pack of its deck in IndexedDB (the cards the queue serves
 // today, decks.services.offline) and mirrors every answer made online into it, so that
-// when an answer cannot reach the server the page carries on from the pack: reveal, rate,
-// same-day repeats below 4, undo, the counts. Answers made offline wait in IndexedDB with
-// the card, its answer count when shown, the rating and the time, and are sent in order
-// when the connection returns or on the next page load; the server applies each once and
+// when an answer or a check cannot reach the server the page carries on from the pack:
+// reveal, type or pick the student's way (judged here with answer_check.js and the pack's
+// right option), rate within what the check allows, same-day repeats below 4, undo, the
+// counts. Answers made offline wait in IndexedDB with the card, its answer count when
+// shown, the rating, the time, and what was typed or picked (with the showing's first
+// check, which an undo does not take back), and are sent in order when the connection
+// returns or on the next page load; the server judges each again, applies each once and
 // says which. Logging out deletes the student's pack, queue and pictures from the device.
 (function () {
   "use strict";
@@ -210,7 +213,8 @@
   // the queue item and the result need it.
   function judgeTyped(card, given) {
     const result = window.StampAnswerCheck.check(card.check, given);
-    return { way: "typed", given: given.slice(0, 1000), correct: result.correct,
+    const most = current.record.pack.max_given || 1000;
+    return { way: "typed", given: given.slice(0, most), correct: result.correct,
       forgiven: result.forgiven, blank: result.blank, missed: result.missed || [],
       extra: result.extra || [], givenItems: result.givenItems || [] };
   }
@@ -266,8 +270,12 @@
         list.append(item);
       });
     }
-    const allowed = checked.correct ? [3, 4, 5] : [1, 2];
-    const proposed = checked.correct ? 4 : checked.blank ? 1 : 2;
+    // What the check allows and proposes, as the pack says (older packs: as online then).
+    const ratings = current.record.pack.ratings || { right: [3, 4, 5], wrong: [1, 2],
+      proposed_right: 4, proposed_wrong: 2, proposed_blank: 1 };
+    const allowed = checked.correct ? ratings.right : ratings.wrong;
+    const proposed = checked.correct ? ratings.proposed_right
+      : checked.blank ? ratings.proposed_blank : ratings.proposed_wrong;
     zone.querySelector("[data-legend]").textContent = say(checked.correct ? "legendRight" : "legendWrong");
     zone.querySelectorAll("[data-ratings] button[name=rating]").forEach(function (button) {
       const value = Number(button.value);
@@ -281,9 +289,24 @@
     });
     delete article.dataset.mode;
     article.append(zone);
-    current.checked = checked;
+    current.checked = Object.assign({ card: card.id }, checked);
+    keepFirstCheck(current.record, card, checked);
     const focus = zone.querySelector("[data-proposed]");
     if (focus) focus.focus({ preventScroll: true });
+  }
+
+  // The first check of each showing (card and answer count), kept beside the state so an
+  // undo or a reload does not take it back: as online, it is the check that counts, and
+  // the answer carries it for the server to judge (first_given, first_choice).
+  function firstKey(cardId, seen) { return cardId + ":" + seen; }
+  function keepFirstCheck(record, card, checked) {
+    const key = firstKey(card.id, record.state.seen[card.id] || 0);
+    record.firstChecks = record.firstChecks || {};
+    if (record.firstChecks[key]) return;
+    record.firstChecks[key] = checked.way === "typed" ? { way: "typed", given: checked.given }
+      : { way: "choice", choice: checked.choice, options: checked.options,
+        offered: checked.offered, offered_seen: checked.offered_seen };
+    put("packs", record).catch(function () {});
   }
 
   function answerOffline(cardId, seen, rating, shownAt, how) {
@@ -306,6 +329,12 @@
           offered_seen: how.offered_seen, choice: how.choice });
       }
     }
+    const first = !item.verdict && (record.firstChecks || {})[firstKey(cardId, seen)];
+    if (first && first.way === "typed") item.first_given = first.given;
+    else if (first) {
+      Object.assign(item, { first_choice: first.choice, options: first.options,
+        offered: first.offered, offered_seen: first.offered_seen });
+    }
     applyAnswer(record, cardId, rating, id);
     return put("queue", item).then(function () { return put("packs", record); });
   }
@@ -315,15 +344,23 @@
       "[data-offline-session] button[name=rating], [data-offline-session] button[name=override_rating]");
     if (rate && current) {
       event.preventDefault();
+      // One answer a card: a double click or a held key would answer the next card,
+      // unseen, before it is drawn.
+      if (current.answering) return;
       const card = nextCard(current.record);
       if (!card) return;
+      current.answering = true;
+      rate.closest("form").querySelectorAll("fieldset").forEach(function (f) { f.disabled = true; });
       const seen = current.record.state.seen[card.id] || 0;
-      // Rated after a check: what was checked goes along; rated after "Show answer": shown.
-      const how = current.checked
-        ? Object.assign({}, current.checked, { overridden: rate.name === "override_rating" })
+      // Rated after a check of this card: what was checked goes along; else shown.
+      const checked = current.checked && current.checked.card === card.id ? current.checked : null;
+      current.checked = null;
+      const how = checked
+        ? Object.assign({}, checked, { overridden: rate.name === "override_rating" })
         : { way: "shown" };
+      const record = current.record;
       answerOffline(card.id, seen, Number(rate.value), current.shownAt, how).then(function () {
-        render(current.record);
+        render(record);
       });
       return;
     }
@@ -460,7 +497,11 @@
       const now = serverNow || pack.made_at;
       const record = { key: packKey(pack.deck.slug), user: user, slug: pack.deck.slug,
         pack: pack, state: freshState(pack), offset: clockOffset(now, sentAt, arrivedAt) };
-      return put("packs", record).then(function () {
+      // The first checks of today's showings stay: the new pack is the same day's.
+      return get("packs", record.key).then(function (old) {
+        if (old && old.pack.day === pack.day && old.firstChecks) record.firstChecks = old.firstChecks;
+        return put("packs", record);
+      }).then(function () {
         return put("meta", { key: "user", id: user });
       }).then(function () {
         if (!("caches" in window)) return null;
@@ -612,9 +653,11 @@
     get("packs", packKey(slug)).then(function (record) {
       if (!record) return;
       if (dayEnded(record)) { showPackEnded(); return; }
-      render(record);
       const card = nextCard(record);
-      if (!card || card.id !== check.card) return;
+      // The pack's next card is another (an answer the mirror missed): say so, rather than
+      // drop what was typed or picked without a word.
+      if (!card || card.id !== check.card) { render(record, say("otherCard")); return; }
+      render(record);
       if (check.shownAt) current.shownAt = check.shownAt - (record.offset || 0);
       if (card.way === "typed" && check.mode === "typed" && window.StampAnswerCheck) {
         showChecked(card, judgeTyped(card, check.given));

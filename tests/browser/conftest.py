@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+from decks.models import Deck
+from tests.conftest import enroll, make_card, make_deck
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # Resolves once a service worker controls the page. page.evaluate, not wait_for_function:
@@ -71,3 +74,23 @@ def log_in_as_teacher(page, live_server) -> None:
     page.fill("#id_username", "tess")
     page.fill("#id_password", "pass-word-123")
     page.click("input[type=submit]")
+
+
+# Six capitals to type or pick, the answers far enough apart for four options each.
+CAPITALS = [
+    ("Nederland", "Amsterdam"),
+    ("België", "Brussel"),
+    ("Frankrijk", "Parijs"),
+    ("Duitsland", "Berlijn"),
+    ("Spanje", "Madrid"),
+    ("Italië", "Rome"),
+]
+
+
+def capitals_deck(student, mode: str) -> Deck:
+    """The deck "Hoofdsteden" of CAPITALS, answered `mode`, which `student` studies."""
+    deck = make_deck("Hoofdsteden", slug="hoofdsteden", answer_mode=mode)
+    for country, city in CAPITALS:
+        make_card(deck, front=f"Hoofdstad van {country}?", back=city)
+    enroll(student, deck)
+    return deck

@@ -2,7 +2,6 @@
 are stored exactly once when the connection returns."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -12,7 +11,7 @@ from decks.models import AnswerMode, CardState, ReviewLog
 from decks.services import study as study_loop
 from decks.services.offline import study_pack
 from decks.services.scheduling import Schedule, due_after, next_schedule, study_day
-from tests.browser.conftest import ARTIFACTS, CHROMIUM, WAIT_FOR_CONTROLLER
+from tests.browser.conftest import ARTIFACTS, CHROMIUM, WAIT_FOR_CONTROLLER, capitals_deck
 from tests.conftest import enroll, make_card, make_deck, make_media, make_user
 from tests.media_samples import pyramid
 
@@ -433,30 +432,15 @@ def test_an_online_undo_the_server_refused_takes_nothing_back_from_the_pack(app,
 
 # --- Typing and picking offline (issue 29): judged on the device, again on the server ----
 
-SHOTS = Path("/tmp/shots/29t")
-CAPITALS = [
-    ("Nederland", "Amsterdam"),
-    ("België", "Brussel"),
-    ("Frankrijk", "Parijs"),
-    ("Duitsland", "Berlijn"),
-    ("Spanje", "Madrid"),
-    ("Italië", "Rome"),
-]
-
 
 def capitals(mode):
-    student = make_user("noor")
-    deck = make_deck("Hoofdsteden", slug="hoofdsteden", answer_mode=mode)
-    for country, city in CAPITALS:
-        make_card(deck, front=f"Hoofdstad van {country}?", back=city)
-    enroll(student, deck)
-    return deck
+    return capitals_deck(make_user("noor"), mode)
 
 
 def at_phone_width(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    ARTIFACTS.mkdir(exist_ok=True)
     page.set_viewport_size({"width": 360, "height": 740})
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     page.set_viewport_size({"width": 420, "height": 860})
 
 
@@ -601,3 +585,68 @@ def test_a_list_typed_offline_marks_the_items_missed_and_extra(app, live_server)
     expect(page.get_by_test_id("expected").locator("mark")).to_have_text("groot")
     expect(page.get_by_test_id("given").locator("del")).to_have_text("klein")
     at_phone_width(page, "offline-typed-list")
+
+
+def back_online(chromium, app, live_server):
+    """Closed offline and started again online: the queue is sent on the first page."""
+    app.close()
+    page = chromium().pages[0]
+    page.goto(f"{live_server.url}/")
+    return page
+
+
+def test_a_double_click_on_a_rating_answers_one_card(chromium, live_server):
+    deck = capitals(AnswerMode.TYPED)
+    app = chromium()
+    page = log_in_and_open(app, live_server, deck)
+    app.set_offline(True)
+    page.reload()
+    type_and_check(page, "amsterdam", "Right!")
+    page.locator("[data-checked] button[name=rating][value='4']").dblclick()
+    expect(page.get_by_test_id("front")).to_have_text("Hoofdstad van België?")
+    expect(page.get_by_test_id("offline-banner")).to_have_text(
+        "You are offline. 1 answer waits to be sent."
+    )
+    page = back_online(chromium, app, live_server)
+    expect(page.get_by_test_id("sync-notice")).to_have_text("1 answer made offline is saved.")
+    assert logged() == [("Amsterdam", 4, "typed", True, False)]
+
+
+def test_a_wrong_check_undone_and_typed_again_right_is_stored_as_wrong(chromium, live_server):
+    deck = capitals(AnswerMode.TYPED)
+    app = chromium()
+    page = log_in_and_open(app, live_server, deck)
+    app.set_offline(True)
+    page.reload()
+    type_and_check(page, "Rotterdam", "Not quite.")
+    page.keyboard.press("2")
+    expect(page.get_by_test_id("front")).to_have_text("Hoofdstad van België?")
+    page.locator("[data-undo]").click()
+    expect(page.get_by_test_id("front")).to_have_text("Hoofdstad van Nederland?")
+    page.reload()  # the offline page again: the first check is still kept
+    type_and_check(page, "amsterdam", "Right!")
+    page.keyboard.press("5")
+    expect(page.get_by_test_id("front")).to_have_text("Hoofdstad van België?")
+    page = back_online(chromium, app, live_server)
+    expect(page.get_by_test_id("sync-notice")).to_contain_text("checked again")
+    # As online: the first check of the showing counts, and the rating fits it.
+    assert logged() == [("Amsterdam", 2, "typed", False, False)]
+
+
+SKIP_NEXT_IN_PACK = """() => new Promise(resolve => { const r = indexedDB.open('stamp-offline');
+    r.onsuccess = () => {
+      const packs = r.result.transaction('packs', 'readwrite').objectStore('packs');
+      const q = packs.getAll();
+      q.onsuccess = () => { const record = q.result[0]; record.state.remaining.shift();
+        packs.put(record).onsuccess = () => resolve(true); }; }; })"""
+
+
+def test_a_check_of_another_card_than_the_packs_next_says_so(app, live_server):
+    deck = capitals(AnswerMode.TYPED)
+    page = log_in_and_open(app, live_server, deck)
+    page.evaluate(SKIP_NEXT_IN_PACK)  # as after an answer the page never showed
+    app.set_offline(True)
+    page.get_by_label("Type the answer").fill("Amsterdam")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Your answer was for another card")).to_be_visible()
+    expect(page.get_by_test_id("front")).to_have_text("Hoofdstad van België?")

@@ -3,21 +3,13 @@
 import pytest
 
 from decks.models import AnswerMode, ReviewLog
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, CAPITALS, capitals_deck
 from tests.browser.test_accessibility import audit
 from tests.conftest import enroll, make_card, make_deck, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SIZES = {"360": {"width": 360, "height": 740}, "1280": {"width": 1280, "height": 900}}
-CAPITALS = [
-    ("Nederland", "Amsterdam"),
-    ("België", "Brussel"),
-    ("Frankrijk", "Parijs"),
-    ("Duitsland", "Berlijn"),
-    ("Spanje", "Madrid"),
-    ("Italië", "Rome"),
-]
 
 
 @pytest.fixture(params=SIZES)
@@ -30,10 +22,7 @@ def sized(request, browser):
 
 def study(page, live_server, mode: str):
     student = make_user("kim")
-    deck = make_deck("Hoofdsteden", slug="hoofdsteden", answer_mode=mode)
-    for country, city in CAPITALS:
-        make_card(deck, front=f"Hoofdstad van {country}?", back=city)
-    enroll(student, deck)
+    deck = capitals_deck(student, mode)
     page.goto(f"{live_server.url}/accounts/login/")
     page.locator("#id_username").fill("kim")
     page.locator("#id_password").fill("pass-word-123")

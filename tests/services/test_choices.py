@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from decks.models import Card
 from decks.services.answer_check import answer_key
-from decks.services.choices import choice_candidates, choice_options
+from decks.services.choices import choice_candidates, choice_candidates_around, choice_options
 from tests.conftest import make_card, make_deck
 
 TERMS = ["Klantinzicht", "Klantbewustheid", "Klantgerichtheid", "Klanttevredenheid"]
@@ -163,3 +163,23 @@ def test_the_snapshot_reads_the_same_candidates_as_the_query_of_their_own(studen
     else:
         assert snapshot.choice_candidates is None  # read by a query of its own
     assert len(own) == 20  # the first card: none before it, 20 after
+
+
+@pytest.mark.django_db
+def test_candidates_around_many_cards_are_each_cards_own_in_three_queries():
+    deck = make_deck()
+    Card.objects.bulk_create(
+        Card(deck=deck, front=f"V{n}", back=f"A{n}", position=n // 3, key=f"k{n}")
+        for n in range(1, 120)
+    )
+    retired = deck.cards.get(key="k50")
+    Card.objects.filter(pk=retired.pk).update(retired_at="2099-01-01T00:00:00Z")
+    picked = list(deck.cards.filter(key__in=["k7", "k8", "k40", "k90"]).order_by("-position"))
+    with CaptureQueriesContext(connection) as captured:
+        found = choice_candidates_around(
+            deck_id=deck.pk, cards=[(c.pk, c.position) for c in picked]
+        )
+    assert len(captured) == 3
+    for card in picked:
+        own = choice_candidates(deck_id=deck.pk, card_id=card.pk, position=card.position)
+        assert found[card.pk] == own

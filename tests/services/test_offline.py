@@ -1,5 +1,6 @@
 """The day's study pack a device keeps, and answers made offline applied exactly once."""
 
+import dataclasses
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -8,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from decks.models import CardState, ReviewLog
+from decks.models import CardState, FirstCheck, ReviewLog
 from decks.services import answer_modes
 from decks.services import study as study_loop
 from decks.services.clock import today_for_study
@@ -228,15 +229,21 @@ def test_a_pick_is_packed_with_four_signed_options_and_the_right_one(studying):
     )
 
 
-def test_picking_costs_the_pack_one_query_a_card(studying):
+def test_picking_costs_the_pack_the_same_few_queries_however_many_cards(studying):
     student, deck = studying
     with CaptureQueriesContext(connection) as showing:
         pack = study_pack(student=student, deck=deck)
     answer_modes.answer_mode_set(student=student, deck=deck, mode="choice")
     with CaptureQueriesContext(connection) as picking:
-        study_pack(student=student, deck=deck)
-    assert len(showing) == 5
-    assert len(picking) == len(showing) + len(pack["cards"])
+        picked = study_pack(student=student, deck=deck)
+    assert len(pack["cards"]) == 10
+    assert len(picking) <= len(showing) + 3
+    # The options are those each card is offered online.
+    for card in picked["cards"]:
+        online = answer_modes.card_presentation(
+            card=deck.cards.get(pk=card["id"]), mode="choice", seen_reviews=0, student_id=student.pk
+        )
+        assert card["options"] == online.options
 
 
 @pytest.mark.parametrize(
@@ -298,10 +305,21 @@ def test_a_typed_answer_sent_twice_is_stored_once(studying):
     student, deck = studying
     answer_modes.answer_mode_set(student=student, deck=deck, mode="typed")
     pack = made_earlier(student, deck)
-    answer = offline_answer(pack, pack["cards"][0], rating=5, way="typed", given="Answer 3")
-    offline_answers_apply(student=student, answers=[answer])
+    answer = offline_answer(pack, pack["cards"][0], rating=2, way="typed", given="Answer 3")
+    (first,) = offline_answers_apply(student=student, answers=[answer])
     (again,) = offline_answers_apply(student=student, answers=[answer])
-    assert again["status"] == "already"
+    assert (first["status"], again["status"]) == ("applied", "already")
+    assert ReviewLog.objects.count() == 1
+
+
+def test_a_typed_answer_refitted_and_sent_twice_is_stored_once(studying):
+    student, deck = studying
+    answer_modes.answer_mode_set(student=student, deck=deck, mode="typed")
+    pack = made_earlier(student, deck)
+    answer = offline_answer(pack, pack["cards"][0], rating=5, way="typed", given="Answer 3")
+    (first,) = offline_answers_apply(student=student, answers=[answer])
+    (again,) = offline_answers_apply(student=student, answers=[answer])
+    assert (first["status"], again["status"]) == ("rechecked", "already")
     assert ReviewLog.objects.count() == 1
 
 
@@ -346,6 +364,26 @@ def test_a_pick_among_forged_options_is_not_judged(studying):
     assert not ReviewLog.objects.exists()
 
 
+@pytest.mark.parametrize("other", ["card", "student", "showing"])
+def test_a_pick_among_options_signed_for_another_card_student_or_showing_is_not_judged(
+    studying, other
+):
+    student, deck = studying
+    answer_modes.answer_mode_set(student=student, deck=deck, mode="choice")
+    pack = made_earlier(student, deck)
+    card, second = pack["cards"][:2]
+    signed = {
+        "card": {"card_id": second["id"], "seen": 0, "student_id": student.pk},
+        "student": {"card_id": card["id"], "seen": 0, "student_id": student.pk + 1},
+        "showing": {"card_id": card["id"], "seen": 1, "student_id": student.pk},
+    }[other]
+    offered = answer_modes.options_sign(options=card["options"], **signed)
+    answer = pick(pack, dict(card, offered=offered), card["right"], rating=4)
+    (result,) = offline_answers_apply(student=student, answers=[answer])
+    assert result["status"] == "unknown"
+    assert not ReviewLog.objects.exists()
+
+
 def test_an_online_checks_verdict_carries_the_answer_offline(studying):
     student, deck = studying
     pack = made_earlier(student, deck)
@@ -364,3 +402,127 @@ def test_an_online_checks_verdict_carries_the_answer_offline(studying):
     assert [r["status"] for r in results] == ["unknown", "applied"]
     assert the_log(card)["answered_by"] == "typed"
     assert the_log(card)["checked_correct"] is False
+
+
+# --- The first check of a showing counts, as online; the server knows each card's way.
+
+
+def test_the_first_check_of_a_showing_counts_though_a_later_one_was_right(studying):
+    student, deck = studying
+    answer_modes.answer_mode_set(student=student, deck=deck, mode="typed")
+    pack = made_earlier(student, deck)
+    card = pack["cards"][0]
+    # Checked "Answer 9", undone, then checked again right and rated 5.
+    answer = offline_answer(
+        pack, card, rating=5, way="typed", given="Answer 1", first_given="Answer 9"
+    )
+    (result,) = offline_answers_apply(student=student, answers=[answer])
+    assert result["status"] == "rechecked"
+    assert the_log(card) == {
+        "rating": 2,
+        "answered_by": "typed",
+        "checked_correct": False,
+        "overridden": False,
+    }
+
+
+def test_a_wrong_first_check_counts_when_the_answer_was_then_shown(studying):
+    student, deck = studying
+    answer_modes.answer_mode_set(student=student, deck=deck, mode="typed")
+    pack = made_earlier(student, deck)
+    card = pack["cards"][0]
+    answer = offline_answer(pack, card, rating=5, way="shown", first_given="Answer 9")
+    offline_answers_apply(student=student, answers=[answer])
+    assert the_log(card) == {
+        "rating": 2,
+        "answered_by": "typed",
+        "checked_correct": False,
+        "overridden": False,
+    }
+
+
+def test_a_first_pick_counts_though_a_later_pick_was_right(studying):
+    student, deck = studying
+    answer_modes.answer_mode_set(student=student, deck=deck, mode="choice")
+    pack = made_earlier(student, deck)
+    card = pack["cards"][0]
+    wrong = (card["right"] + 1) % 4
+    offline_answers_apply(
+        student=student, answers=[pick(pack, card, card["right"], rating=4, first_choice=wrong)]
+    )
+    assert the_log(card)["checked_correct"] is False
+    assert the_log(card)["rating"] == 2
+
+
+def test_a_check_of_a_card_offered_only_shown_is_not_judged(studying):
+    student, deck = studying
+    pack = made_earlier(student, deck)
+    card = pack["cards"][0]
+    answer = offline_answer(pack, card, rating=5, way="typed", given="Answer 1")
+    (result,) = offline_answers_apply(student=student, answers=[answer])
+    assert result["status"] == "unknown"
+    assert not ReviewLog.objects.exists()
+
+
+def test_a_typed_answer_to_a_card_offered_as_a_pick_is_not_judged(studying):
+    student, deck = studying
+    answer_modes.answer_mode_set(student=student, deck=deck, mode="choice")
+    pack = made_earlier(student, deck)
+    card = pack["cards"][0]
+    answer = offline_answer(pack, card, rating=5, way="typed", given="Answer 1")
+    (result,) = offline_answers_apply(student=student, answers=[answer])
+    assert result["status"] == "unknown"
+
+
+def test_showing_the_answer_instead_of_typing_it_is_applied_as_shown(studying):
+    student, deck = studying
+    answer_modes.answer_mode_set(student=student, deck=deck, mode="typed")
+    pack = made_earlier(student, deck)
+    card = pack["cards"][0]
+    (result,) = offline_answers_apply(
+        student=student, answers=[offline_answer(pack, card, rating=5, way="shown")]
+    )
+    assert result["status"] == "applied"
+    assert the_log(card)["answered_by"] == "shown"
+
+
+def test_i_was_right_on_an_answer_only_shown_is_applied_as_shown(studying):
+    student, deck = studying
+    pack = made_earlier(student, deck)
+    card = pack["cards"][0]
+    answer = offline_answer(pack, card, rating=4, way="shown", overridden=True)
+    (result,) = offline_answers_apply(student=student, answers=[answer])
+    assert result["status"] == "applied"
+    assert the_log(card) == {
+        "rating": 4,
+        "answered_by": "shown",
+        "checked_correct": None,
+        "overridden": False,
+    }
+
+
+def test_a_check_whose_answer_is_not_applied_is_not_kept_as_the_first(studying):
+    student, deck = studying
+    answer_modes.answer_mode_set(student=student, deck=deck, mode="typed")
+    pack = made_earlier(student, deck)
+    card = pack["cards"][0]
+    # Named for a showing the card has not reached: not in the queue, nothing recorded.
+    answer = dataclasses.replace(
+        offline_answer(pack, card, rating=2, way="typed", given="Answer 9"), seen=3
+    )
+    (result,) = offline_answers_apply(student=student, answers=[answer])
+    assert result["status"] != "applied"
+    assert not FirstCheck.objects.exists()
+
+
+def test_the_pack_says_what_a_check_allows_and_proposes(studying):
+    student, deck = studying
+    pack = made_earlier(student, deck)
+    assert pack["ratings"] == {
+        "right": [3, 4, 5],
+        "wrong": [1, 2],
+        "proposed_right": 4,
+        "proposed_wrong": 2,
+        "proposed_blank": 1,
+    }
+    assert pack["max_given"] == 1000

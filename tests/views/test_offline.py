@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from decks.models import Card, ReviewLog
 from decks.services import study as study_loop
-from decks.services.answer_modes import answer_mode_set
-from decks.services.offline import study_pack
+from decks.services.answer_modes import OPTION_MAX_CHARS, answer_mode_set
+from decks.services.offline import SAVED, study_pack
 from tests.conftest import enroll, make_deck, make_teacher, make_user
 
 pytestmark = pytest.mark.django_db
@@ -250,25 +250,75 @@ TYPED_TEXT = "a typed answer is text of at most 1000 characters"
 
 
 @pytest.mark.parametrize(
-    ("way", "error"),
+    "way",
     [
-        ({"way": "sung"}, "no way of answering called 'sung'"),
-        ({"way": "typed", "given": "x" * 1001}, TYPED_TEXT),
-        ({"way": "typed", "given": ["Answer 1"]}, TYPED_TEXT),
-        ({"way": "choice", "options": ["a", "b"], "offered": "s", "offered_seen": 0, "choice": 0},
-         "a pick names its four options, their signature and the one picked"),
-        ({"way": "choice", "options": ["a", "b", "c", "d"], "offered": "s", "offered_seen": 0},
-         "a pick names its four options, their signature and the one picked"),
-        ({"verdict": 12}, "a verdict is a signed token"),
+        {"way": "sung"},
+        {"way": "typed", "given": "x" * 1001},
+        {"way": "typed", "given": ["Answer 1"]},
+        {"way": "choice", "options": ["a", "b"], "offered": "s", "offered_seen": 0, "choice": 0},
+        {"way": "choice", "options": ["a", "b", "c", "d"], "offered": "s", "offered_seen": 0},
+        {"verdict": 12},
+        {"card": "x"},
+        {"seen": None},
     ],
 )  # fmt: skip
-def test_sync_says_which_way_of_answering_did_not_read(client, studying, way, error):
+def test_an_answer_that_does_not_read_is_refused_alone(client, studying, way):
     student, deck = studying
     pack = study_pack(student=student, deck=deck, now=timezone.now() - timedelta(minutes=5))
-    response = sync(client, [one_answer(pack, **way)])
-    assert response.status_code == 400
-    assert response.json() == {"error": error}
-    assert not ReviewLog.objects.exists()
+    later = one_answer(
+        pack, id="a1", card=pack["cards"][1]["id"], answered_at=pack["made_at"] + 2000
+    )
+    response = sync(client, [one_answer(pack, **way), later])
+    assert response.status_code == 200
+    assert response.json()["results"] == [
+        {"id": "a0", "card": None, "status": "unknown"},
+        {"id": "a1", "card": pack["cards"][1]["id"], "status": "applied"},
+    ]
+    assert ReviewLog.objects.get().card_id == pack["cards"][1]["id"]
+
+
+def test_a_pick_among_options_longer_than_the_check_keeps_is_saved(client, studying):
+    student, deck = studying
+    answer_mode_set(student=student, deck=deck, mode="choice")
+    # Read as "Answer 1", kept as HTML longer than the check keeps.
+    deck.cards.filter(front="Question 1").update(
+        back="<span title='" + "x" * 4100 + "'>Answer 1</span>"
+    )
+    deck.cards.bulk_create(
+        [Card(deck=deck, front=f"Q{n}", back=f"Other {n}", position=3 + n) for n in range(1, 4)]
+    )
+    pack = study_pack(student=student, deck=deck, now=timezone.now() - timedelta(minutes=5))
+    card = pack["cards"][0]
+    assert max(len(o) for o in card["options"]) > OPTION_MAX_CHARS
+    picked = {"way": "choice", "options": card["options"], "offered": card["offered"],
+              "offered_seen": 0, "choice": card["right"]}  # fmt: skip
+    response = sync(client, [one_answer(pack, **picked)])
+    # Judged on the options cut as the online check cuts them.
+    assert response.json()["results"][0]["status"] in SAVED
+    assert ReviewLog.objects.get().answered_by == "choice"
+
+
+NOT_NUMBERS = ["Infinity", "-Infinity", "NaN", str(10**30), str(2**63), str(2**31), "-1", "1.5"]
+
+
+@pytest.mark.parametrize("value", NOT_NUMBERS)
+@pytest.mark.parametrize("field", ["card", "seen", "rating", "answered_at", "taken_ms",
+                                   "choice", "offered_seen"])  # fmt: skip
+def test_a_number_out_of_range_is_refused_not_a_server_error(client, studying, field, value):
+    student, deck = studying
+    answer_mode_set(student=student, deck=deck, mode="choice")
+    deck.cards.bulk_create(
+        [Card(deck=deck, front=f"Q{n}", back=f"Other {n}", position=3 + n) for n in range(1, 4)]
+    )
+    pack = study_pack(student=student, deck=deck, now=timezone.now() - timedelta(minutes=5))
+    card = pack["cards"][0]
+    picked = one_answer(pack, way="choice", options=card["options"], offered=card["offered"],
+                        offered_seen=0, choice=card["right"])  # fmt: skip
+    body = json.dumps({"answers": [{**picked, field: "@@"}]}).replace('"@@"', value)
+    response = client.post("/study/sync/", body, "application/json")
+    assert response.status_code in (200, 400)
+    if response.status_code == 200 and field != "taken_ms":
+        assert response.json()["results"][0]["status"] not in SAVED
 
 
 def test_a_pick_with_a_choice_that_is_no_option_is_not_saved(client, studying):
@@ -280,9 +330,14 @@ def test_a_pick_with_a_choice_that_is_no_option_is_not_saved(client, studying):
     pack = study_pack(student=student, deck=deck, now=timezone.now() - timedelta(minutes=5))
     card = pack["cards"][0]
     picked = {"way": "choice", "options": card["options"], "offered": card["offered"],
-              "offered_seen": 0, "choice": 7}  # fmt: skip
-    data = sync(client, [one_answer(pack, **picked)]).json()
-    assert [r["status"] for r in data["results"]] == ["unknown"]
+              "offered_seen": 0}  # fmt: skip
+    bad = one_answer(pack, **picked, choice=7)
+    right = one_answer(
+        pack, **picked, id="a1", choice=card["right"], answered_at=bad["answered_at"] + 1000
+    )
+    data = sync(client, [bad, right]).json()
+    assert [r["status"] for r in data["results"]] == ["unknown", "applied"]
+    assert list(ReviewLog.objects.values_list("checked_correct", "rating")) == [(True, 4)]
 
 
 def test_sync_says_when_the_server_judged_an_answer_otherwise(client, studying):
@@ -300,9 +355,20 @@ def test_sync_says_when_the_server_judged_an_answer_otherwise(client, studying):
 
 def test_the_offline_session_has_the_typing_and_picking_words(client, studying):
     page = client.get("/decks/klant-centraal/study/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
-    offline = page.split("<template data-offline-session>")[1]
-    assert "Niet helemaal." in page
-    assert "Kies het antwoord" in offline
+    offline = page.split("data-offline-strings")[1]
+    assert 'data-verdict-wrong="Niet helemaal."' in offline
+    assert "Kies het antwoord" in offline.split("<template data-offline-session>")[1]
+
+
+def test_the_offline_session_has_one_set_of_rating_buttons_for_each_way_of_rating(client, studying):
+    page = client.get("/decks/klant-centraal/study/").content.decode()
+    shown, checked = page.split("<template data-offline-session>")[1].split(
+        "<template data-offline-checked>"
+    )
+    assert shown.split("</template>")[0].count('name="rating"') == 5
+    checked = checked.split("</template>")[0]
+    assert checked.count('name="rating"') == 5
+    assert checked.count('name="override_rating"') == 3
 
 
 def test_the_rechecked_sentence_is_dutch_too(client, studying):
@@ -317,3 +383,12 @@ def test_the_rechecked_sentence_is_dutch_too(client, studying):
         HTTP_ACCEPT_LANGUAGE="nl",
     ).json()
     assert "1 antwoord dat je offline gaf is opnieuw gecontroleerd" in data["message"]
+
+
+def test_sync_takes_the_first_check_of_a_showing_with_its_answer(client, studying):
+    student, deck = studying
+    answer_mode_set(student=student, deck=deck, mode="typed")
+    pack = study_pack(student=student, deck=deck, now=timezone.now() - timedelta(minutes=5))
+    typed = one_answer(pack, way="typed", given="Answer 1", first_given="Answer 9", rating=5)
+    assert [r["status"] for r in sync(client, [typed]).json()["results"]] == ["rechecked"]
+    assert ReviewLog.objects.get().checked_correct is False

@@ -19,7 +19,8 @@ verdict only shapes what the student sees: the answers it sends carry what was t
 picked, and the server judges them again as a check online would, so the review log says
 what the server found; a rating that does not fit that verdict is made to fit it. As
 online, the first check of a showing counts (an answer carries it when it was not this
-one), and the server works out each card's way itself rather than take the device's word.
+one), and an answer is judged only in a way the card can be offered in (typed if its answer
+is typeable, picked among options the server signed).
 """
 
 import dataclasses
@@ -320,13 +321,18 @@ def _verdict_judge_and_keep_first(
         if verdict is None:
             raise AnswerUnjudgeable
         return verdict
-    way = _way_offered(student, card, answer)
-    # "Show answer" is the way out in every way.
-    if answer.way not in (way, AnswerMode.SHOWN):
+    # "Show answer" is the way out in every way; a first check names its own.
+    way = answer.way if answer.way != AnswerMode.SHOWN else _first_check_way(answer)
+    if way is None:
+        return None
+    if not _can_be_offered(student, card, answer, way):
         raise AnswerUnjudgeable
-    first = _first_check_correct(student, card, answer, way)
+    checked = dataclasses.replace(answer, way=way)
+    first = _first_check_correct(student, card, checked)
     if answer.way != AnswerMode.SHOWN:
-        this_check = _check_correct(student, card, answer, given=answer.given, choice=answer.choice)
+        this_check = _check_correct(
+            student, card, checked, given=answer.given, choice=answer.choice
+        )
         first = this_check if first is None else first
     if first is None:
         return None
@@ -336,25 +342,35 @@ def _verdict_judge_and_keep_first(
     return answer_modes.CheckedVerdict(way, kept)
 
 
-def _way_offered(student: User, card: Card, answer: OfflineAnswer) -> str:
-    """How the card is offered to the student, as the pack offered it: the device may
-    not claim a check of a card offered only shown, nor hide a check as "shown"."""
+def _first_check_way(answer: OfflineAnswer) -> str | None:
+    """The way of the first check the device sent with an answer only shown, if any."""
+    if answer.first_given is not None:
+        return AnswerMode.TYPED
+    if answer.first_choice is not None:
+        return AnswerMode.CHOICE
+    return None
+
+
+def _can_be_offered(student: User, card: Card, answer: OfflineAnswer, way: str) -> bool:
+    """Whether the card can be offered `way` at all: typed only if its answer is typeable,
+    picked only if it has options to pick from (their signature is checked with the pick).
+
+    Not whether the student's way is `way` now: the way may have changed online since the
+    pack was made, and the answers made offline before that are still the student's.
+    """
     seen = answer.offered_seen if answer.offered_seen is not None else answer.seen
-    mode = answer_modes.answer_mode_for(student=student, deck=card.deck)
-    return answer_modes.card_presentation(
-        card=card, mode=mode, seen_reviews=seen, student_id=student.pk
-    ).mode
+    presentation = answer_modes.card_presentation(
+        card=card, mode=way, seen_reviews=seen, student_id=student.pk
+    )
+    return presentation.mode == way
 
 
-def _first_check_correct(student: User, card: Card, answer: OfflineAnswer, way: str) -> bool | None:
+def _first_check_correct(student: User, card: Card, answer: OfflineAnswer) -> bool | None:
     """The first check's verdict when the device sent one, else None."""
     if answer.first_given is None and answer.first_choice is None:
         return None
-    if way == AnswerMode.SHOWN:
-        raise AnswerUnjudgeable
-    first = dataclasses.replace(answer, way=way)
     return _check_correct(
-        student, card, first, given=answer.first_given or "", choice=answer.first_choice
+        student, card, answer, given=answer.first_given or "", choice=answer.first_choice
     )
 
 

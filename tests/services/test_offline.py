@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from decks.models import CardState, FirstCheck, ReviewLog
+from decks.models import Card, CardState, FirstCheck, ReviewLog
 from decks.services import answer_modes
 from decks.services import study as study_loop
 from decks.services.clock import today_for_study
@@ -454,24 +454,28 @@ def test_a_first_pick_counts_though_a_later_pick_was_right(studying):
     assert the_log(card)["rating"] == 2
 
 
-def test_a_check_of_a_card_offered_only_shown_is_not_judged(studying):
+def test_an_answer_typed_offline_is_judged_though_the_way_changed_online_since(studying):
     student, deck = studying
+    answer_modes.answer_mode_set(student=student, deck=deck, mode="typed")
     pack = made_earlier(student, deck)
     card = pack["cards"][0]
+    answer_modes.answer_mode_set(student=student, deck=deck, mode="shown")
     answer = offline_answer(pack, card, rating=5, way="typed", given="Answer 1")
+    (result,) = offline_answers_apply(student=student, answers=[answer])
+    assert result["status"] == "applied"
+    assert the_log(card)["answered_by"] == "typed"
+
+
+def test_a_typed_answer_to_a_card_too_long_to_type_is_not_judged(studying):
+    student, deck = studying
+    answer_modes.answer_mode_set(student=student, deck=deck, mode="typed")
+    pack = made_earlier(student, deck)
+    card = pack["cards"][0]
+    Card.objects.filter(pk=card["id"]).update(back=" ".join(["woord"] * 20))
+    answer = offline_answer(pack, card, rating=5, way="typed", given="woord")
     (result,) = offline_answers_apply(student=student, answers=[answer])
     assert result["status"] == "unknown"
     assert not ReviewLog.objects.exists()
-
-
-def test_a_typed_answer_to_a_card_offered_as_a_pick_is_not_judged(studying):
-    student, deck = studying
-    answer_modes.answer_mode_set(student=student, deck=deck, mode="choice")
-    pack = made_earlier(student, deck)
-    card = pack["cards"][0]
-    answer = offline_answer(pack, card, rating=5, way="typed", given="Answer 1")
-    (result,) = offline_answers_apply(student=student, answers=[answer])
-    assert result["status"] == "unknown"
 
 
 def test_showing_the_answer_instead_of_typing_it_is_applied_as_shown(studying):

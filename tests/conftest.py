@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.files.storage import default_storage
 from django.core.signals import setting_changed
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from decks.importers.base import ImportLimits
 from decks.importers.media import media_file
@@ -174,6 +174,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language. A request in Dutch leaves Dutch
+    active in the test's thread (LocaleMiddleware activates the request's language and
+    nothing deactivates it), and pytest-randomly may run any test after it."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -35,7 +35,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from decks.html import clean_card_html
-from decks.models import AnswerMode, Card, CardState, Deck, ReviewLog
+from decks.models import AnswerMode, Card, CardState, Deck
 from decks.services import answer_modes
 from decks.services import study as study_loop
 from decks.services.answer_check import MAX_GIVEN_CHARS, parse_answer, typed_answer_check
@@ -287,13 +287,9 @@ def _apply_one(student: User, deck_id: int, answer: OfflineAnswer, at: datetime)
         return "unknown"
     if result.applied:
         return "applied" if rating == answer.rating else "rechecked"
-    if ReviewLog.objects.filter(
-        student=student,
-        card_id=answer.card,
-        sequence=answer.seen,
-        rating=rating,
-        reviewed_at=at,
-    ).exists():
+    # study_answer read back the stored answer at this showing with this rating, if any;
+    # it is this very one when it was made at the same moment.
+    if result.log is not None and result.log.reviewed_at == at:
         return "already"
     return "answered_elsewhere" if result.offered else "not_in_queue"
 

@@ -7,9 +7,10 @@ import time
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.http import parse_etags, quote_etag
+from django.utils.cache import get_conditional_response
+from django.utils.http import quote_etag
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
@@ -63,15 +64,9 @@ def study_pack_view(request: LoggedInRequest, slug: str) -> HttpResponse:
     deck = get_object_or_404(decks_for(request.user), slug=slug)
     pack = study_pack(student=request.user, deck=deck)
     etag = pack_etag(pack, student_id=request.user.pk)
-    # If-None-Match compares weakly (RFC 9110, 13.1.2): a gzipped pack went out with its ETag
-    # made weak by the gzip middleware (W/"..."), and the browser sends it back so.
-    asked = {
-        tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))
-    }
-    if etag in asked:
-        response: HttpResponse = HttpResponseNotModified()
-    else:
-        response = JsonResponse(pack)
+    # Django compares If-None-Match weakly (RFC 9110, 13.1.2), as it must: a gzipped pack
+    # went out with its ETag made weak by the gzip middleware (W/"..."), and comes back so.
+    response = get_conditional_response(request, etag=etag) or JsonResponse(pack)
     response["ETag"] = etag
     # The browser may keep it, but must ask each time (and only this browser may keep it).
     response["Cache-Control"] = "private, no-cache"
